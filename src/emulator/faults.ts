@@ -40,12 +40,14 @@ export type LatencyModel = {
   asyncJobMs: number;
   /** Added per component to asynchronous jobs. */
   perComponentMs: number;
+  /** How long the token endpoint works on one request; concurrent requests for one refresh token overlap within it. */
+  tokenMs: number;
 };
 
-export const NO_LATENCY: LatencyModel = { requestMs: 0, asyncJobMs: 0, perComponentMs: 0 };
+export const NO_LATENCY: LatencyModel = { requestMs: 0, asyncJobMs: 0, perComponentMs: 0, tokenMs: 0 };
 
 /** Roughly what a sandbox answers with, for benchmarks (see bench/README). */
-export const SANDBOX_LATENCY: LatencyModel = { requestMs: 120, asyncJobMs: 2000, perComponentMs: 4 };
+export const SANDBOX_LATENCY: LatencyModel = { requestMs: 120, asyncJobMs: 2000, perComponentMs: 4, tokenMs: 80 };
 
 type LiveRule = FaultRule & { id: number; seen: number; fired: number; stage: FaultStage };
 

@@ -47,3 +47,15 @@ describe('emulator server', () => {
     expect(store.adminUser().profileName).to.equal('System Administrator');
   });
 });
+
+describe('emulator with @salesforce/core', () => {
+  const emu = useEmulator();
+
+  it('accepts an access-token login and answers identity calls', async () => {
+    const { coreConnection } = await import('../helpers/core.js');
+    const conn = await coreConnection(emu());
+    const identity = await conn.identity();
+    expect(identity.username).to.equal(emu().store.adminUser().username);
+    expect(identity.organization_id).to.equal(emu().store.state.org.id);
+  });
+});
