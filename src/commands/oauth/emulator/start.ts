@@ -1,0 +1,108 @@
+/*
+ * sf oauth emulator start: thin wrapper around OrgEmulator; runs until SIGINT/SIGTERM.
+ */
+import { Messages } from '@salesforce/core';
+import { Flags, SfCommand } from '@salesforce/sf-plugins-core';
+import { DEFAULT_PORT, OrgEmulator } from '../../../emulator/server.js';
+import { NO_LATENCY, SANDBOX_LATENCY } from '../../../emulator/faults.js';
+import { loadSeedFile, SeedFileError } from '../../../emulator/seed/load.js';
+import { SeedError } from '../../../emulator/seed/build.js';
+import { StateFileError } from '../../../emulator/store/persist.js';
+import { saveCliAuthorization } from '../../../emulator/sf-auth.js';
+
+Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
+const messages = Messages.loadMessages('plugin-oauth', 'oauth.emulator.start');
+
+export type EmulatorStartResult = {
+  url: string;
+  orgId: string;
+  orgName: string;
+  username: string;
+  alias?: string;
+  stateFile?: string;
+  requests: number;
+};
+
+export default class EmulatorStart extends SfCommand<EmulatorStartResult> {
+  public static readonly summary = messages.getMessage('summary');
+  public static readonly description = messages.getMessage('description');
+  public static readonly examples = messages.getMessages('examples');
+
+  public static readonly flags = {
+    port: Flags.integer({ summary: messages.getMessage('flags.port.summary'), default: DEFAULT_PORT, min: 0, max: 65_535 }),
+    alias: Flags.string({ char: 'a', summary: messages.getMessage('flags.alias.summary') }),
+    'state-file': Flags.file({ summary: messages.getMessage('flags.state-file.summary') }),
+    seed: Flags.file({ summary: messages.getMessage('flags.seed.summary'), exists: true }),
+    latency: Flags.option({ summary: messages.getMessage('flags.latency.summary'), options: ['none', 'sandbox'] as const, default: 'none' })(),
+    verbose: Flags.boolean({ summary: messages.getMessage('flags.verbose.summary'), default: false }),
+  };
+
+  public async run(): Promise<EmulatorStartResult> {
+    const { flags } = await this.parse(EmulatorStart);
+    const emulator = await this.startEmulator(flags);
+    const org = emulator.store.state.org;
+    const admin = emulator.store.adminUser();
+    const saved = flags.alias ? await saveCliAuthorization(emulator, flags.alias) : undefined;
+
+    this.log(messages.getMessage('info.started', [emulator.url]));
+    this.log(messages.getMessage('info.org', [org.name, org.id, admin.username]));
+    if (saved?.alias) this.log(messages.getMessage('info.alias', [saved.alias, saved.alias]));
+    if (flags['state-file']) this.log(messages.getMessage('info.stateFile', [flags['state-file']]));
+    this.log(messages.getMessage('info.stop'));
+
+    await waitForSignal();
+    await emulator.stop();
+    this.log(messages.getMessage('info.stopped'));
+    return {
+      url: emulator.url,
+      orgId: org.id,
+      orgName: org.name,
+      username: admin.username,
+      alias: saved?.alias,
+      stateFile: flags['state-file'],
+      requests: emulator.stats.requests,
+    };
+  }
+
+  private async startEmulator(flags: {
+    port: number;
+    'state-file'?: string;
+    seed?: string;
+    latency: 'none' | 'sandbox';
+    verbose: boolean;
+  }): Promise<OrgEmulator> {
+    try {
+      const seed = flags.seed ? await loadSeedFile(flags.seed) : undefined;
+      return await OrgEmulator.start({
+        port: flags.port,
+        seed,
+        stateFile: flags['state-file'],
+        latency: flags.latency === 'sandbox' ? SANDBOX_LATENCY : NO_LATENCY,
+        onRequest: flags.verbose ? (e): void => this.logToStderr(`${e.method} ${e.path} ${e.status} ${e.ms}ms`) : undefined,
+      });
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'EADDRINUSE') throw messages.createError('error.portInUse', [flags.port]);
+      if (e instanceof SeedFileError || e instanceof SeedError) throw messages.createError('error.badSeed', [e.message]);
+      if (e instanceof StateFileError) throw messages.createError('error.badStateFile', [e.message]);
+      throw e;
+    }
+  }
+}
+
+/*
+ * SfCommand answers SIGINT by throwing an exit error from the signal handler, which would kill the process before the
+ * emulator flushes its state file; a server command takes the signals over and shuts down in order instead.
+ */
+function waitForSignal(): Promise<void> {
+  process.removeAllListeners('SIGINT');
+  process.removeAllListeners('SIGTERM');
+  return new Promise((resolve) => {
+    const done = (): void => {
+      process.off('SIGINT', done);
+      process.off('SIGTERM', done);
+      resolve();
+    };
+    process.once('SIGINT', done);
+    process.once('SIGTERM', done);
+  });
+}
