@@ -87,12 +87,16 @@ export class OrgEmulator {
     return this.secrets.consumerSecrets[appName];
   }
 
+  /** The client id of the first-party sf CLI app (`PlatformCLI` in the default org). */
+  public cliClientId(): string {
+    return this.store.state.builtinClients[0]?.clientId ?? 'PlatformCLI';
+  }
+
   /** Mints an access token for a user (default: the admin) through the first-party CLI client. */
   public accessTokenFor(username?: string): string {
     const user = username ? this.store.userByUsername(username) : this.store.adminUser();
     if (!user) throw new Error(`No user ${username ?? ''} in the emulated org.`);
-    const client = this.store.state.builtinClients[0]?.clientId ?? 'PlatformCLI';
-    return this.store.issueAccessToken(user.id, client, ['api', 'web', 'refresh_token']);
+    return this.store.issueAccessToken(user.id, this.cliClientId(), ['api', 'web', 'refresh_token']);
   }
 
   /** An approval for the sf CLI's first-party client: access and refresh token, as `sf org login web` would get. */
