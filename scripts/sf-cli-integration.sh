@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# Integration with the real sf CLI (@salesforce/cli from npm): link this plugin, start the emulator through `sf`, and run
+# the official commands against it: org display, project retrieve start, project deploy start.
+# Needs a compiled lib/ (npm run build). Uses a throwaway HOME, so it never touches your own sf configuration.
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+sf="${SF_BIN:-$root/node_modules/.bin/sf}"
+[ -x "$sf" ] || { echo "sf CLI not installed: run npm ci" >&2; exit 1; }
+
+work="$(mktemp -d)"
+export HOME="$work/home" USERPROFILE="$work/home"
+export SF_USE_GENERIC_UNIX_KEYCHAIN=true SF_DISABLE_TELEMETRY=true SF_AUTOUPDATE_DISABLE=true SF_DISABLE_LOG_FILE=true
+export SF_DISABLE_DNS_CHECK=true SF_SKIP_NEW_VERSION_CHECK=true
+unset HTTP_PROXY HTTPS_PROXY http_proxy https_proxy SF_CONTENT_TYPE
+mkdir -p "$HOME"
+pid=""
+cleanup() { [ -n "$pid" ] && kill -INT "$pid" 2>/dev/null && wait "$pid" 2>/dev/null; rm -rf "$work"; }
+trap cleanup EXIT
+
+step() { printf '\n== %s\n' "$*"; }
+ok() { node -e 'const r=JSON.parse(require("fs").readFileSync(0,"utf8")); if(r.status!==0){console.error(JSON.stringify(r,null,1)); process.exit(1)}' ; }
+
+step "sf $("$sf" --version)"
+step "sf plugins link ."
+"$sf" plugins link "$root" --no-install >/dev/null 2>&1
+"$sf" plugins --core 2>/dev/null | grep -q plugin-oauth || { echo "plugin not linked" >&2; exit 1; }
+
+port=$(node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')
+step "sf oauth emulator start --alias emu --port $port"
+"$sf" oauth emulator start --alias emu --port "$port" > "$work/emulator.log" 2>&1 &
+pid=$!
+for _ in $(seq 1 120); do grep -q 'Press Ctrl-C' "$work/emulator.log" && break; sleep 0.5; done
+grep -q 'Press Ctrl-C' "$work/emulator.log" || { cat "$work/emulator.log"; exit 1; }
+
+step "sf org display -o emu"
+"$sf" org display -o emu --json | tee "$work/display.json" | ok
+grep -q "\"instanceUrl\": \"http://127.0.0.1:$port\"" "$work/display.json"
+
+step "sf project retrieve start -m ExtlClntAppGlobalOauthSettings -m ConnectedApp -o emu"
+project="$work/project"
+mkdir -p "$project/force-app"
+cat > "$project/sfdx-project.json" <<JSON
+{ "packageDirectories": [{ "path": "force-app", "default": true }], "sourceApiVersion": "66.0" }
+JSON
+cd "$project"
+"$sf" project retrieve start -m ExtlClntAppGlobalOauthSettings -m ConnectedApp -o emu --json > "$work/retrieve.json"
+ok < "$work/retrieve.json"
+count=$(find force-app -name '*.ecaGlblOauth-meta.xml' -o -name '*.connectedApp-meta.xml' | wc -l)
+echo "retrieved $count files"
+[ "$count" -ge 10 ]
+if grep -rq '<consumerSecret>' force-app; then echo "a consumer secret was retrieved" >&2; exit 1; fi
+
+step "sf project deploy start (the retrieved files, unchanged)"
+"$sf" project deploy start -d force-app -o emu --json > "$work/deploy.json"
+ok < "$work/deploy.json"
+node -e 'const r=require(process.argv[1]).result; if(!r.success||r.numberComponentsDeployed<10) process.exit(1); console.log(`deployed ${r.numberComponentsDeployed} components`)' "$work/deploy.json"
+
+step "sf oauth emulator start stops on SIGINT"
+kill -INT "$pid"; wait "$pid"; pid=""
+grep -q 'Emulator stopped.' "$work/emulator.log"
+echo
+echo "sf CLI integration: all steps passed"
