@@ -1,0 +1,72 @@
+/*
+ * grant_type=refresh_token with Salesforce's Refresh Token Rotation semantics: a rotated-out token revokes its chain,
+ * one request per refresh token at a time, and the refresh token policy (zero, lifetime, inactivity).
+ */
+import type { OAuthClient, RefreshPolicy } from '../../clients.js';
+import { sendJson } from '../../http/context.js';
+import { sha256 } from '../../store/hash.js';
+import type { Grant } from '../../store/state.js';
+import type { OrgStore } from '../../store/store.js';
+import { findClient, presentedClient, secretAccepted } from '../client-auth.js';
+import { ERRORS, IN_FLIGHT_DUPLICATE_REVOKES_CHAIN } from '../errors.js';
+import { sendOAuthError } from '../respond.js';
+import { tokenResponse, working } from '../tokens.js';
+import type { GrantHandler } from './types.js';
+
+/** Whether the policy has expired the chain; evaluated only when the refresh token is used, as Salesforce does. */
+export function policyExpired(policy: RefreshPolicy, grant: Grant, now: number): boolean {
+  switch (policy.type) {
+    case 'infinite':
+      return false;
+    case 'zero':
+      return true;
+    case 'lifetime':
+      return now - Date.parse(grant.chainIssuedDate) > policy.seconds * 1000;
+    case 'inactivity':
+      return now - Date.parse(grant.lastUsedDate) > policy.seconds * 1000;
+  }
+}
+
+/** The live chain of a raw refresh token of this client; a rotated-out token revokes its chain. */
+function liveGrant(store: OrgStore, client: OAuthClient, raw: string): Grant | undefined {
+  const found = store.findRefreshToken(raw);
+  if (!found || found.grant.clientId !== client.clientId || found.grant.revoked) return undefined;
+  if (!found.current) {
+    store.revokeGrant(found.grant);
+    return undefined;
+  }
+  return found.grant;
+}
+
+export const refreshToken: GrantHandler = async (rt, ctx, form) => {
+  const store = rt.services.store;
+  const presented = presentedClient(ctx, form);
+  const client = findClient(store, presented);
+  if (!client) return sendOAuthError(ctx, ERRORS.clientIdInvalid);
+  if (!secretAccepted(store, client, presented.secret, client.secretRequiredForRefresh)) return sendOAuthError(ctx, ERRORS.clientCredentialsInvalid);
+  if (form.has('code_verifier')) return sendOAuthError(ctx, ERRORS.verifierUnexpected);
+
+  const raw = form.get('refresh_token') ?? '';
+  const grant = raw ? liveGrant(store, client, raw) : undefined;
+  if (!grant) return sendOAuthError(ctx, ERRORS.refreshExpired);
+  const key = sha256(raw);
+  if (rt.inflight.has(key)) {
+    if (IN_FLIGHT_DUPLICATE_REVOKES_CHAIN && client.rotationEnabled) store.revokeGrant(grant);
+    return sendOAuthError(ctx, ERRORS.refreshInFlight);
+  }
+  rt.inflight.add(key);
+  try {
+    await working(rt);
+    // The chain may have been revoked while this request was working.
+    const current = liveGrant(store, client, raw);
+    const user = current ? store.user(current.userId) : undefined;
+    if (!current || !user?.isActive || policyExpired(client.refreshPolicy, current, store.clock())) {
+      return sendOAuthError(ctx, ERRORS.refreshExpired);
+    }
+    const next = store.useGrant(current, client.rotationEnabled);
+    const accessToken = store.issueAccessToken(user.id, client.clientId, current.scopes, current.id);
+    sendJson(ctx, 200, tokenResponse(rt.services, client.clientId, user.id, current.scopes, { accessToken, refreshToken: next }));
+  } finally {
+    rt.inflight.delete(key);
+  }
+};

@@ -1,0 +1,61 @@
+/*
+ * Validation of an authorization request, shared by the web server flow and the headless code_credentials flow.
+ * Order matters: the client and its callback are checked first, and failures there never redirect to the client.
+ */
+import { oauthClient, orgOauthSettings, type OAuthClient } from '../clients.js';
+import type { RequestContext } from '../http/context.js';
+import type { EmulatorServices } from '../services.js';
+import { ERRORS, type OAuthError } from './errors.js';
+import { challengeMethod, type ChallengeMethod } from './pkce.js';
+import { redirectError, redirectErrorPage } from './respond.js';
+import { grantedScopes } from './scopes.js';
+
+export type AuthorizationRequest = {
+  clientId: string;
+  redirectUri: string;
+  state?: string;
+  scopes: string[];
+  challenge?: string;
+  challengeMethod?: ChallengeMethod;
+  prompt?: string;
+};
+
+type Validated = { client: OAuthClient; request: AuthorizationRequest };
+
+/** The validated request, or undefined after the error response has been sent. */
+export function validateAuthorization(
+  services: EmulatorServices,
+  ctx: RequestContext,
+  params: URLSearchParams,
+  responseTypeSupported: boolean
+): Validated | undefined {
+  const client = oauthClient(services.store, params.get('client_id') ?? '');
+  if (!client) return void redirectErrorPage(ctx, services.instanceUrl(), ERRORS.clientIdInvalid);
+  const redirectUri = params.get('redirect_uri') ?? '';
+  if (!client.callbackUrls.includes(redirectUri)) return void redirectErrorPage(ctx, services.instanceUrl(), ERRORS.redirectMismatch);
+  if (!client.enabled) return void redirectErrorPage(ctx, services.instanceUrl(), ERRORS.appBlocked);
+  const state = params.get('state') ?? undefined;
+  const fail = (err: OAuthError): undefined => void redirectError(ctx, redirectUri, err, state);
+  if (!responseTypeSupported) return fail(ERRORS.responseTypeUnsupported);
+
+  const challenge = params.get('code_challenge') || undefined;
+  if (!challenge && (client.pkceRequired || orgOauthSettings(services.store).pkceRequired)) return fail(ERRORS.missingChallenge);
+  let method: ChallengeMethod | undefined;
+  if (challenge) {
+    const checked = challengeMethod(params.get('code_challenge_method'), challenge);
+    if (typeof checked !== 'string') return fail(checked);
+    method = checked;
+  }
+  const scopes = grantedScopes(client, params.get('scope'));
+  if (scopes.length === 0) return fail(ERRORS.scopeNotAllowed);
+  const request: AuthorizationRequest = {
+    clientId: client.clientId,
+    redirectUri,
+    state,
+    scopes,
+    challenge,
+    challengeMethod: method,
+    prompt: params.get('prompt') ?? undefined,
+  };
+  return { client, request };
+}

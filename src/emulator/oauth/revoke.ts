@@ -1,0 +1,26 @@
+/*
+ * /services/oauth2/revoke (POST form `token=` or GET `?token=`): a refresh token revokes its chain and the chain's
+ * access tokens; an access token revokes itself. No client authentication, as on Salesforce.
+ */
+import type { RequestContext } from '../http/context.js';
+import { ERRORS } from './errors.js';
+import { sendOAuthError } from './respond.js';
+import type { OAuthRuntime } from './runtime.js';
+
+export function revoke(rt: OAuthRuntime) {
+  return async (ctx: RequestContext): Promise<void> => {
+    const store = rt.services.store;
+    const raw = (await ctx.form()).get('token') ?? '';
+    const found = raw ? store.findRefreshToken(raw) : undefined;
+    let revoked = false;
+    if (found && !found.grant.revoked) {
+      store.revokeGrant(found.grant);
+      revoked = true;
+    } else if (raw) {
+      revoked = store.revokeAccessToken(raw);
+    }
+    if (!revoked) return sendOAuthError(ctx, ERRORS.tokenTypeUnsupported);
+    ctx.res.writeHead(200, { 'content-length': '0', 'cache-control': 'no-cache,must-revalidate,max-age=0,no-store,private' });
+    ctx.res.end();
+  };
+}

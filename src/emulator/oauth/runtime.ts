@@ -1,0 +1,37 @@
+/*
+ * The OAuth endpoints' in-memory state for one emulator: codes, browser sessions, pending consents, single-access
+ * values and the refresh tokens being processed right now. None of it is persisted, as on a real org restart.
+ */
+import type { EmulatorServices } from '../services.js';
+import { CODE_PREFIX, type AuthorizationCode } from './codes.js';
+import { Ephemeral } from './ephemeral.js';
+import type { AuthorizationRequest } from './request.js';
+
+/** A signed-in browser: the value behind the `sid` cookie. */
+export type BrowserSession = { userId: string };
+
+/** A consent page that waits for Allow or Deny, bound to the session that saw it. */
+export type PendingConsent = { request: AuthorizationRequest; userId: string; sessionId: string };
+
+export type OAuthRuntime = {
+  services: EmulatorServices;
+  codes: Ephemeral<AuthorizationCode>;
+  sessions: Ephemeral<BrowserSession>;
+  consents: Ephemeral<PendingConsent>;
+  /** One-time frontdoor values from `/services/oauth2/singleaccess`. */
+  otps: Ephemeral<{ userId: string }>;
+  /** SHA-256 of refresh tokens with a token request in progress. */
+  inflight: Set<string>;
+};
+
+export function createRuntime(services: EmulatorServices): OAuthRuntime {
+  const clock = services.store.clock;
+  return {
+    services,
+    codes: new Ephemeral<AuthorizationCode>(clock, CODE_PREFIX, 60),
+    sessions: new Ephemeral<BrowserSession>(clock, '', 48),
+    consents: new Ephemeral<PendingConsent>(clock, '', 32),
+    otps: new Ephemeral<{ userId: string }>(clock, '', 48),
+    inflight: new Set<string>(),
+  };
+}

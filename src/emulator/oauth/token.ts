@@ -1,0 +1,34 @@
+/*
+ * POST /services/oauth2/token: applies token-stage faults, then hands the request to its grant type.
+ */
+import type { RequestContext } from '../http/context.js';
+import { ERRORS } from './errors.js';
+import { applyTokenFault } from './fault.js';
+import { authorizationCode } from './grants/authorization-code.js';
+import { clientCredentials } from './grants/client-credentials.js';
+import { JWT_BEARER, jwtBearer } from './grants/jwt-bearer.js';
+import { password } from './grants/password.js';
+import { refreshToken } from './grants/refresh-token.js';
+import type { GrantHandler } from './grants/types.js';
+import { sendOAuthError } from './respond.js';
+import type { OAuthRuntime } from './runtime.js';
+
+const GRANTS: Record<string, GrantHandler> = {
+  authorization_code: authorizationCode,
+  refresh_token: refreshToken,
+  client_credentials: clientCredentials,
+  password,
+  [JWT_BEARER]: jwtBearer,
+};
+
+export function token(rt: OAuthRuntime) {
+  return async (ctx: RequestContext): Promise<void> => {
+    const form = await ctx.form();
+    const grantType = form.get('grant_type') ?? '';
+    const fault = rt.services.faults.take('token', { method: ctx.method, path: ctx.path, grantType });
+    if (fault && (await applyTokenFault(ctx, fault))) return;
+    const handler = Object.hasOwn(GRANTS, grantType) ? GRANTS[grantType] : undefined;
+    if (!handler) return sendOAuthError(ctx, ERRORS.grantTypeUnsupported);
+    await handler(rt, ctx, form);
+  };
+}
