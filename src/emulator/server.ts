@@ -7,8 +7,9 @@ import type { Socket } from 'node:net';
 import { OrgStore, type Clock } from './store/store.js';
 import { readStateFile, writeStateFile } from './store/persist.js';
 import type { OrgState } from './store/state.js';
-import { Faults, NO_LATENCY, sleep, type FaultAction, type LatencyModel } from './faults.js';
-import { createContext, HttpError, sendJson, sendXml, type RequestContext } from './http/context.js';
+import { Faults, NO_LATENCY, sleep, type LatencyModel } from './faults.js';
+import { createContext, HttpError, sendJson, type RequestContext } from './http/context.js';
+import { applyFault } from './http/fault-response.js';
 import { Router } from './http/router.js';
 import type { EmulatorServices } from './services.js';
 import { buildState, type SeedSecrets } from './seed/build.js';
@@ -17,7 +18,6 @@ import type { OrgSeed } from './seed/types.js';
 import { registerRestRoutes } from './rest/routes.js';
 import { registerOAuthRoutes } from './oauth/routes.js';
 import { registerMetadataRoutes } from './metadata/routes.js';
-import { soapFault } from './metadata/soap.js';
 
 export const DEFAULT_PORT = 6545;
 export const HOST = '127.0.0.1';
@@ -169,28 +169,6 @@ export class OrgEmulator {
     } finally {
       this.options.onRequest?.({ method: ctx.method, path: ctx.path, status: ctx.res.statusCode, ms: Date.now() - started, kind });
     }
-  }
-}
-
-/** Applies an injected fault; returns false when the request should go on (a delay). */
-export async function applyFault(ctx: RequestContext, fault: FaultAction): Promise<boolean> {
-  switch (fault.kind) {
-    case 'delay':
-      await sleep(fault.ms);
-      return false;
-    case 'drop':
-      ctx.req.socket.destroy();
-      return true;
-    case 'http':
-      ctx.res.writeHead(fault.status, { 'content-type': fault.contentType ?? 'application/json;charset=UTF-8' });
-      ctx.res.end(fault.body ?? JSON.stringify([{ errorCode: 'SERVER_UNAVAILABLE', message: 'Injected fault' }]));
-      return true;
-    case 'soapFault':
-      sendXml(ctx, 500, soapFault(fault.code, fault.message));
-      return true;
-    case 'oauthError':
-      sendJson(ctx, fault.status ?? 400, { error: fault.error, error_description: fault.description });
-      return true;
   }
 }
 

@@ -3,7 +3,7 @@
  */
 import type { RequestContext } from '../http/context.js';
 import { ERRORS } from './errors.js';
-import { applyTokenFault } from './fault.js';
+import { applyFault } from '../http/fault-response.js';
 import { authorizationCode } from './grants/authorization-code.js';
 import { clientCredentials } from './grants/client-credentials.js';
 import { JWT_BEARER, jwtBearer } from './grants/jwt-bearer.js';
@@ -26,7 +26,7 @@ export function token(rt: OAuthRuntime) {
     const form = await ctx.form();
     const grantType = form.get('grant_type') ?? '';
     const fault = rt.services.faults.take('token', { method: ctx.method, path: ctx.path, grantType });
-    if (fault && (await applyTokenFault(ctx, fault))) return;
+    if (fault && (await applyFault(ctx, fault))) return;
     const handler = Object.hasOwn(GRANTS, grantType) ? GRANTS[grantType] : undefined;
     if (!handler) return sendOAuthError(ctx, ERRORS.grantTypeUnsupported);
     await handler(rt, ctx, form);

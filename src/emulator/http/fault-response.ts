@@ -1,14 +1,13 @@
 /*
- * Token-stage injected faults. The request-stage twin is `applyFault` in server.ts; importing it from there would make
- * an import cycle (server.ts imports these routes). Candidate for one shared module under http/.
+ * Writes the response of an injected fault. Shared by the request dispatcher and the endpoints that check faults at
+ * their own stage (SOAP operations, token grants).
  */
-import type { FaultAction } from '../faults.js';
-import { sleep } from '../faults.js';
-import { sendJson, sendXml, type RequestContext } from '../http/context.js';
+import { sleep, type FaultAction } from '../faults.js';
+import { sendJson, sendXml, type RequestContext } from './context.js';
 import { soapFault } from '../metadata/soap.js';
 
 /** Applies a fault; returns false when the request should go on (a delay). */
-export async function applyTokenFault(ctx: RequestContext, fault: FaultAction): Promise<boolean> {
+export async function applyFault(ctx: RequestContext, fault: FaultAction): Promise<boolean> {
   switch (fault.kind) {
     case 'delay':
       await sleep(fault.ms);
