@@ -47,7 +47,7 @@ try {
     { fullName: '*', type: 'ExtlClntAppGlobalOauthSettings' },
   ];
   const retrieve = await new ComponentSet(members).retrieve({ usernameOrConnection: conn, output: path.join(project, 'force-app'), merge: false });
-  const retrieved = await retrieve.pollStatus({ frequency: 100, timeout: 60 });
+  const retrieved = await retrieve.pollStatus(100, 60);
   check(retrieved.response.status === RequestStatus.Succeeded, `retrieve ${retrieved.response.status}`);
   const files = listFiles(path.join(project, 'force-app')).filter((f) => /\.(connectedApp|ecaGlblOauth)-meta\.xml$/.test(f));
   say('   app                                   kind  PKCE  RTR');
@@ -105,7 +105,7 @@ try {
     '<?xml version="1.0" encoding="UTF-8"?>\n<OauthOidcSettings xmlns="http://soap.sforce.com/2006/04/metadata">\n    <isPkceRequired>true</isPkceRequired>\n</OauthOidcSettings>\n'
   );
   const gate = await ComponentSet.fromSource(settingsDir).deploy({ usernameOrConnection: conn });
-  const gateResult = await gate.pollStatus({ frequency: 100, timeout: 60 });
+  const gateResult = await gate.pollStatus(100, 60);
   check(gateResult.response.success, 'deployed OauthOidc settings with isPkceRequired=true');
   const missed = await session.authorize({ clientId: billingKey, redirectUri: 'https://billing.acme.example.com/oauth/callback' });
   check(missed.kind === 'error', `Billing_Integration (PKCE never enabled) now fails without a challenge -> ${outcomeText(missed)}`);
@@ -117,7 +117,7 @@ try {
     const edit = setLeaf(xml, { path: ['oauthConfig'], element, value: 'true' });
     writeFileSync(file, edit.xml);
     const deploy = await ComponentSet.fromSource(file).deploy({ usernameOrConnection: conn });
-    const result = await deploy.pollStatus({ frequency: 100, timeout: 60 });
+    const result = await deploy.pollStatus(100, 60);
     check(result.response.success, `deployed ${path.basename(file)} with only <${element}> changed (${edit.previous ?? 'absent'} -> true)`);
   }
 } finally {

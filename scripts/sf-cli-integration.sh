@@ -5,6 +5,7 @@
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 sf="${SF_BIN:-$root/node_modules/.bin/sf}"
+export PATH="$(dirname "$sf"):$PATH"
 [ -x "$sf" ] || { echo "sf CLI not installed: run npm ci" >&2; exit 1; }
 
 work="$(mktemp -d)"

@@ -1,0 +1,99 @@
+/*
+ * The org's OAuth apps as metadata: every Connected App and External Client App with the files that hold its settings,
+ * read with a constant number of API calls whatever the number of apps: two listMetadata calls (three types each, which
+ * also reveal managed-package components that a `*` retrieve leaves out) and one retrieve of all members by name.
+ */
+import type { Connection } from '@salesforce/core';
+import { XMLParser } from 'fast-xml-parser';
+import { retrieveMembers, type MemberSpec, type RetrievedFile } from '../metadata/retrieve.js';
+
+export type AppKind = 'ConnectedApp' | 'ExternalClientApplication';
+
+/** The ECA component types that carry an `externalClientApplication` link to their app. */
+export const ECA_PART_TYPES = [
+  'ExtlClntAppGlobalOauthSettings',
+  'ExtlClntAppOauthSettings',
+  'ExtlClntAppOauthConfigurablePolicies',
+  'ExtlClntAppConfigurablePolicies',
+] as const;
+
+export type EcaPartType = (typeof ECA_PART_TYPES)[number];
+
+export type CatalogApp = {
+  name: string;
+  kind: AppKind;
+  namespacePrefix: string | null;
+  /** ConnectedApp file, or ExternalClientApplication header file. */
+  header: RetrievedFile;
+  /** ECA parts by type (absent for Connected Apps). */
+  parts: Partial<Record<EcaPartType, RetrievedFile>>;
+};
+
+export type Catalog = {
+  apps: CatalogApp[];
+  /** OauthOidc settings file, when the org returned it. */
+  oauthSettings?: RetrievedFile;
+  messages: string[];
+};
+
+const parser = new XMLParser({ ignoreAttributes: true, parseTagValue: false, removeNSPrefix: true });
+
+type FileProps = { fullName: string; type: string; namespacePrefix?: string };
+
+async function listAll(conn: Connection): Promise<FileProps[]> {
+  const groups = [
+    ['ConnectedApp', 'ExternalClientApplication', 'ExtlClntAppGlobalOauthSettings'],
+    ['ExtlClntAppOauthSettings', 'ExtlClntAppOauthConfigurablePolicies', 'ExtlClntAppConfigurablePolicies'],
+  ];
+  const results = await Promise.all(groups.map((types) => conn.metadata.list(types.map((type) => ({ type })))));
+  return results.flatMap((r) => (Array.isArray(r) ? r : r ? [r] : [])).map((p) => ({ fullName: p.fullName, type: p.type, namespacePrefix: p.namespacePrefix || undefined }));
+}
+
+/** Reads the `externalClientApplication` element of an ECA part file. */
+export function linkedApp(xml: string): string | undefined {
+  const doc = parser.parse(xml) as Record<string, Record<string, unknown>>;
+  const root = Object.values(doc).find((v) => v && typeof v === 'object');
+  const link = root?.externalClientApplication;
+  return typeof link === 'string' ? link : undefined;
+}
+
+export async function loadCatalog(conn: Connection): Promise<Catalog> {
+  const listed = await listAll(conn);
+  const members: MemberSpec[] = listed.map((p) => ({ type: p.type, fullName: p.fullName }));
+  members.push({ type: 'Settings', fullName: 'OauthOidc' });
+  const retrieved = await retrieveMembers(conn, members);
+  const namespaces = new Map(listed.map((p) => [`${p.type}:${p.fullName}`, p.namespacePrefix ?? null]));
+
+  const apps = new Map<string, CatalogApp>();
+  for (const file of retrieved.files) {
+    if (file.type !== 'ConnectedApp' && file.type !== 'ExternalClientApplication') continue;
+    apps.set(`${file.type}:${file.fullName}`, {
+      name: file.fullName,
+      kind: file.type,
+      namespacePrefix: namespaces.get(`${file.type}:${file.fullName}`) ?? null,
+      header: file,
+      parts: {},
+    });
+  }
+  for (const file of retrieved.files) {
+    if (!(ECA_PART_TYPES as readonly string[]).includes(file.type)) continue;
+    const app = apps.get(`ExternalClientApplication:${linkedApp(file.xml) ?? ''}`);
+    if (app) app.parts[file.type as EcaPartType] = file;
+  }
+  return {
+    apps: [...apps.values()].sort((a, b) => a.name.localeCompare(b.name)),
+    oauthSettings: retrieved.files.find((f) => f.type === 'Settings' && f.fullName === 'OauthOidc'),
+    messages: retrieved.messages,
+  };
+}
+
+/**
+ * Where an app's PKCE and rotation flags live: the Connected App's `<oauthConfig>`, or the root of the ECA's global
+ * OAuth settings. Undefined when the app has no OAuth settings (a Connected App without oauthConfig, or an ECA whose
+ * global settings were not returned, e.g. for lack of permission).
+ */
+export function flagLocation(app: CatalogApp): { file: RetrievedFile; path: string[] } | undefined {
+  if (app.kind === 'ConnectedApp') return app.header.xml.includes('<oauthConfig>') ? { file: app.header, path: ['oauthConfig'] } : undefined;
+  const global = app.parts.ExtlClntAppGlobalOauthSettings;
+  return global ? { file: global, path: [] } : undefined;
+}
