@@ -38,6 +38,8 @@ export const CONNECTED_APP_SCOPES = [
   'Basic', 'Api', 'Web', 'Full', 'Chatter', 'CustomApplications', 'RefreshToken', 'OfflineAccess', 'OpenID', 'Profile',
   'Email', 'Address', 'Phone', 'CustomPermissions', 'Wave', 'Eclair', 'Pardot', 'Lightning', 'Content', 'CDPIngest',
   'Chatbot', 'ForgotPassword', 'UserRegistration', 'PwdlessLogin',
+  // [real] also in a retrieved Connected App (fixture MimjrJ20/orgDeveloper-AW-Recruiting Postman.connectedApp).
+  'CDPProfile', 'CDPQuery', 'CDPSegment', 'CDPIdentityResolution', 'CDPCalculatedInsight', 'SFAP', 'Interaction', 'CDP',
 ] as const;
 
 export const ECA_SCOPES = [
@@ -271,7 +273,8 @@ const ecaOauthPolicies: TypeSpec = {
     externalClientApplication: str(),
     guestJwtSessionTimeoutType: enumOf('JWTSessionTimeoutType', ['UserSession', 'Custom']),
     guestJwtTimeout: int(),
-    ipRelaxationPolicyType: enumOf('IpRelaxationPolicyType', ['Enforce', 'Bypass', 'Bypass_2factor', 'Enforce_RelaxRefresh'], 'Enforce'),
+    // `Enforce_relaxrefresh` is the spelling a real org retrieves (fixture N-P-N-P/SFDX-SFDX); the doc writes `Enforce_RelaxRefresh`.
+    ipRelaxationPolicyType: enumOf('IpRelaxationPolicyType', ['Enforce', 'Bypass', 'Bypass_2factor', 'Enforce_RelaxRefresh', 'Enforce_relaxrefresh'], 'Enforce'),
     isClientCredentialsFlowEnabled: bool('false', 60),
     isGuestCodeCredFlowEnabled: bool('false', 61),
     isNamedUserJwtEnabled: bool(),

@@ -18,9 +18,18 @@ export function soapResponse(operation: string, results: string | string[]): str
   return `${ENVELOPE_OPEN}<${operation}Response>${items.map((r) => `<result>${r}</result>`).join('')}</${operation}Response>${ENVELOPE_CLOSE}`;
 }
 
+/*
+ * The `sf` prefix is declared on the Envelope: an attribute on `faultcode` would make xml2js read it as an object
+ * (jsforce's errorCode) and would defeat jsforce's `<faultcode>sf:INVALID_SESSION_ID</faultcode>` test that triggers
+ * a token refresh.
+ */
+const FAULT_ENVELOPE_OPEN =
+  '<?xml version="1.0" encoding="UTF-8"?><soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/"' +
+  ' xmlns:sf="http://soap.sforce.com/2006/04/metadata"><soapenv:Body>';
+
 export function soapFault(code: string, message: string): string {
   return (
-    `${ENVELOPE_OPEN}<soapenv:Fault><faultcode xmlns:sf="urn:fault.tooling.soap.sforce.com">sf:${escapeXml(code)}</faultcode>` +
+    `${FAULT_ENVELOPE_OPEN}<soapenv:Fault><faultcode>sf:${escapeXml(code)}</faultcode>` +
     `<faultstring>${escapeXml(code)}: ${escapeXml(message)}</faultstring></soapenv:Fault>${ENVELOPE_CLOSE}`
   );
 }
