@@ -4,7 +4,7 @@ import { expect } from 'chai';
 import { freePort, isolatedEnv, runCli, startCli } from '../../helpers/cli.js';
 
 describe('sf oauth emulator start', function () {
-  this.timeout(90_000);
+  this.timeout(180_000);
 
   it('serves an org, saves an authorization under the alias, keeps a private state file, and stops cleanly on SIGINT', async () => {
     const env = isolatedEnv();

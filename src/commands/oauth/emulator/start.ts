@@ -43,6 +43,8 @@ export default class EmulatorStart extends SfCommand<EmulatorStartResult> {
     const org = emulator.store.state.org;
     const admin = emulator.store.adminUser();
     const saved = flags.alias ? await saveCliAuthorization(emulator, flags.alias) : undefined;
+    // Take the signals over before saying how to stop, so a Ctrl-C right after the message stops cleanly.
+    const stopRequested = waitForSignal();
 
     this.log(messages.getMessage('info.started', [emulator.url]));
     this.log(messages.getMessage('info.org', [org.name, org.id, admin.username]));
@@ -50,7 +52,7 @@ export default class EmulatorStart extends SfCommand<EmulatorStartResult> {
     if (flags['state-file']) this.log(messages.getMessage('info.stateFile', [flags['state-file']]));
     this.log(messages.getMessage('info.stop'));
 
-    await waitForSignal();
+    await stopRequested;
     await emulator.stop();
     this.log(messages.getMessage('info.stopped'));
     return {
