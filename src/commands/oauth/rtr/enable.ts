@@ -1,0 +1,25 @@
+/*
+ * sf oauth rtr enable: turns refresh token rotation on for the selected apps, in one lossless deploy (see src/cli/toggle-command.ts).
+ */
+import { Messages } from '@salesforce/core';
+import { ToggleCommand, toggleFlags } from '../../../cli/toggle-command.js';
+import type { ToggleResult } from '../../../metadata/toggle.js';
+
+Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
+const messages = Messages.loadMessages('plugin-oauth', 'oauth.rtr.enable');
+
+export type RtrEnableResult = ToggleResult;
+
+export default class RtrEnable extends ToggleCommand {
+  public static readonly summary = messages.getMessage('summary');
+  public static readonly description = messages.getMessage('description');
+  public static readonly examples = messages.getMessages('examples');
+  public static readonly flags = toggleFlags;
+
+  protected readonly setting = 'rtr';
+  protected readonly value = true;
+
+  public async run(): Promise<RtrEnableResult> {
+    return super.run();
+  }
+}

@@ -1,0 +1,363 @@
+/*
+ * Plans and applies one flag change (PKCE or refresh token rotation) for a selection of apps: the smallest edit of each
+ * retrieved file (one element, everything else byte for byte as retrieved), one deploy for all of them, a backup of
+ * every component first, and a read-back afterwards, because Salesforce may keep PKCE on after a deploy that turns it off.
+ * Nothing here prints or prompts; the commands (src/cli/toggle-command.ts) do.
+ */
+import type { Connection } from '@salesforce/core';
+import { flagLocation, loadCatalog, type AppKind, type Catalog, type CatalogApp } from '../apps/catalog.js';
+import { RetrieveError, retrieveMembers, type RetrievedFile } from './retrieve.js';
+import { deployFiles, type ComponentFailure, type DeployOutcome, type DeployProgress } from './deploy.js';
+import { readLeaf, setLeaf } from './flag-edit.js';
+import { childElements, decodeText, rootElement } from './xml-scan.js';
+import { withoutConsumerSecret, writeBackup, type Backup } from './backup.js';
+
+export type ToggleSetting = 'pkce' | 'rtr';
+
+export type FlagElement = 'isPkceRequired' | 'isRefreshTokenRotationEnabled';
+
+export const FLAG_ELEMENTS: Record<ToggleSetting, FlagElement> = {
+  pkce: 'isPkceRequired',
+  rtr: 'isRefreshTokenRotationEnabled',
+};
+
+export type AppStatus = 'changed' | 'unchanged' | 'failed' | 'skipped';
+
+export type ToggleAppResult = {
+  /** Developer name of the app. */
+  app: string;
+  kind: AppKind;
+  /** The component that holds the flag, as `Type:FullName` (absent when the app has none that could be read). */
+  component?: string;
+  /** Value before the command; null when the element is absent from the retrieved file. */
+  before: boolean | null;
+  /** Value after the command (for a dry run: the value the deploy would set). */
+  after: boolean | null;
+  status: AppStatus;
+  reason?: string;
+};
+
+export type ToggleResult = {
+  /** The element that was changed. */
+  setting: FlagElement;
+  /** The value it was set to. */
+  value: boolean;
+  dryRun: boolean;
+  /** Id of the deploy (absent when nothing had to change). */
+  deployId?: string;
+  /** Folder of the backup taken before the change (absent for dry runs and when nothing changed). */
+  backupPath?: string;
+  apps: ToggleAppResult[];
+};
+
+export type ToggleErrorCode = 'unknownApps' | 'refusedApps' | 'missingPermission' | 'noApps';
+
+/** A selection the command cannot act on; nothing was changed. */
+export class ToggleError extends Error {
+  public constructor(public readonly code: ToggleErrorCode, message: string, public readonly items: string[] = []) {
+    super(message);
+    this.name = 'ToggleError';
+  }
+}
+
+export type PlannedChange = {
+  row: ToggleAppResult;
+  app: CatalogApp;
+  /** The file as retrieved. */
+  file: RetrievedFile;
+  /** The file with the one element changed (and no consumer secret), as it will be deployed. */
+  edited: RetrievedFile;
+};
+
+export type TogglePlan = {
+  setting: ToggleSetting;
+  element: FlagElement;
+  value: boolean;
+  /** One row per app considered, in catalog order. */
+  rows: ToggleAppResult[];
+  changes: PlannedChange[];
+};
+
+export type ToggleSelection = {
+  setting: ToggleSetting;
+  value: boolean;
+  /** App names (developer names; matched exactly, else ignoring case). */
+  apps?: string[];
+  /** Every app that needs the change and can be changed. */
+  all?: boolean;
+  /** The org's own namespace, if it has one: its components are not managed-package components. */
+  orgNamespace?: string | null;
+};
+
+const ECA_GLOBAL = 'ExtlClntAppGlobalOauthSettings';
+
+/** Reads the org's apps and works out what to change. Throws ToggleError for a selection it cannot act on. */
+export async function planToggle(conn: Connection, selection: ToggleSelection): Promise<TogglePlan> {
+  let catalog: Catalog;
+  try {
+    catalog = await loadCatalog(conn);
+  } catch (e) {
+    if (e instanceof RetrieveError && e.messages.some(isPermissionMessage)) throw permissionError();
+    throw e;
+  }
+  return planFromCatalog(catalog, selection);
+}
+
+/** The plan for a catalog already loaded (exported for tests and for callers that loaded it). */
+export function planFromCatalog(catalog: Catalog, selection: ToggleSelection): TogglePlan {
+  const element = FLAG_ELEMENTS[selection.setting];
+  const wanted = String(selection.value);
+  const selected = select(catalog, selection);
+  const permissionDenied = catalog.messages.some(isPermissionMessage);
+
+  const rows: ToggleAppResult[] = [];
+  const changes: PlannedChange[] = [];
+  const refused: string[] = [];
+  let needsPermission = false;
+
+  for (const app of selected) {
+    const row: ToggleAppResult = { app: app.name, kind: app.kind, before: null, after: null, status: 'skipped' };
+    rows.push(row);
+    const location = flagLocation(app);
+    if (!location) {
+      if (app.kind === 'ExternalClientApplication' && permissionDenied) {
+        needsPermission = true;
+        row.reason = 'Global OAuth settings could not be read (missing permission).';
+      } else {
+        row.reason = app.kind === 'ConnectedApp' ? 'The Connected App has no OAuth settings.' : 'The External Client App has no global OAuth settings (OAuth plugin not configured).';
+        if (!selection.all) refused.push(`${app.name}: ${row.reason}`);
+      }
+      continue;
+    }
+    row.component = `${location.file.type}:${location.file.fullName}`;
+    const current = readLeaf(location.file.xml, location.path, element);
+    row.before = toBool(current);
+    row.after = row.before;
+    if (current === wanted) {
+      row.status = 'unchanged';
+      continue;
+    }
+    const namespace = managedNamespace(app, selection.orgNamespace);
+    if (namespace) {
+      row.reason = `Managed package "${namespace}": ask the vendor to set ${element} to ${wanted}.`;
+      if (!selection.all) refused.push(`${app.name}: installed from managed package "${namespace}"; ask the vendor to change it`);
+      continue;
+    }
+    if (selection.all && selection.value) {
+      const outOfScope = scopeProblem(app, selection.setting);
+      if (outOfScope) {
+        row.reason = `Not in scope: ${outOfScope}. Name it with --app to change it anyway.`;
+        continue;
+      }
+    }
+    const edit = setLeaf(location.file.xml, { path: location.path, element, value: wanted });
+    row.status = 'changed';
+    row.after = selection.value;
+    changes.push({
+      row,
+      app,
+      file: location.file,
+      edited: { type: location.file.type, fullName: location.file.fullName, xml: withoutConsumerSecret(edit.xml) },
+    });
+  }
+  if (needsPermission) throw permissionError();
+  if (refused.length) {
+    throw new ToggleError('refusedApps', `Cannot change ${refused.length === 1 ? 'this app' : 'these apps'}:\n${refused.map((r) => `  - ${r}`).join('\n')}`, refused);
+  }
+  return { setting: selection.setting, element, value: selection.value, rows, changes };
+}
+
+function select(catalog: Catalog, selection: ToggleSelection): CatalogApp[] {
+  if (selection.all) return catalog.apps;
+  const names = [...new Set(selection.apps ?? [])];
+  if (!names.length) throw new ToggleError('noApps', 'Name at least one app with --app, or use --all.');
+  const unknown: string[] = [];
+  const chosen = new Set<CatalogApp>();
+  for (const name of names) {
+    let matches = catalog.apps.filter((a) => a.name === name);
+    if (!matches.length) matches = catalog.apps.filter((a) => a.name.toLowerCase() === name.toLowerCase());
+    if (!matches.length) unknown.push(name);
+    for (const m of matches) chosen.add(m);
+  }
+  if (unknown.length) {
+    throw new ToggleError('unknownApps', `No External Client App or Connected App named ${unknown.map((n) => `"${n}"`).join(', ')} in the org.`, unknown);
+  }
+  return catalog.apps.filter((a) => chosen.has(a));
+}
+
+function managedNamespace(app: CatalogApp, orgNamespace?: string | null): string | undefined {
+  const ns = app.namespacePrefix ?? /^([A-Za-z0-9]+)__/.exec(app.name)?.[1];
+  if (!ns || (orgNamespace && ns === orgNamespace)) return undefined;
+  return ns;
+}
+
+/**
+ * Why an app does not need the flag turned on, for `--all`: PKCE protects the authorization code flow, so apps with
+ * only server-to-server flows (client credentials, JWT bearer) are out of scope; rotation needs refresh tokens.
+ */
+export function scopeProblem(app: CatalogApp, setting: ToggleSetting): string | undefined {
+  const location = flagLocation(app);
+  if (!location) return undefined;
+  const leaf = (name: string): string | undefined => readLeaf(location.file.xml, location.path, name);
+  if (setting === 'pkce') {
+    const isCa = app.kind === 'ConnectedApp';
+    const codeCredentials = leaf(isCa ? 'isCodeCredentialEnabled' : 'isCodeCredFlowEnabled') === 'true';
+    const clientCredentials = leaf(isCa ? 'isClientCredentialEnabled' : 'isClientCredentialsFlowEnabled') === 'true';
+    const jwt = Boolean(leaf('certificate'));
+    if (!codeCredentials && (clientCredentials || jwt)) return `no authorization code flow (${clientCredentials ? 'client credentials' : 'JWT bearer'} only)`;
+    return undefined;
+  }
+  const scopes = appScopes(app);
+  if (scopes === undefined) return undefined;
+  if (!scopes.some((s) => ['refreshtoken', 'offlineaccess', 'full'].includes(s.toLowerCase()))) return 'it cannot get refresh tokens (no RefreshToken, OfflineAccess or Full scope)';
+  return undefined;
+}
+
+/** An app's OAuth scopes, or undefined when they could not be read. */
+function appScopes(app: CatalogApp): string[] | undefined {
+  if (app.kind === 'ConnectedApp') return leaves(app.header.xml, ['oauthConfig'], 'scopes');
+  const settings = app.parts.ExtlClntAppOauthSettings;
+  if (!settings) return undefined;
+  const csv = readLeaf(settings.xml, [], 'commaSeparatedOauthScopes');
+  return csv === undefined ? [] : csv.split(',').map((s) => s.trim()).filter(Boolean);
+}
+
+function leaves(xml: string, path: string[], element: string): string[] {
+  let parent = rootElement(xml);
+  for (const name of path) {
+    const next = childElements(xml, parent.contentStart, parent.contentEnd).find((c) => c.name === name);
+    if (!next) return [];
+    parent = next;
+  }
+  return childElements(xml, parent.contentStart, parent.contentEnd)
+    .filter((c) => c.name === element)
+    .map((c) => decodeText(xml.slice(c.contentStart, c.contentEnd).trim()));
+}
+
+const toBool = (value: string | undefined): boolean | null => (value === undefined ? null : value.trim().toLowerCase() === 'true');
+
+export function isPermissionMessage(message: string): boolean {
+  return message.includes(ECA_GLOBAL) && /permission|consumer secret|access/i.test(message);
+}
+
+function permissionError(): ToggleError {
+  return new ToggleError(
+    'missingPermission',
+    'Cannot read the global OAuth settings (ExtlClntAppGlobalOauthSettings) of the External Client Apps, where PKCE and refresh token rotation are set. ' +
+      'Reading them needs the org permission "Allow Access to OAuth Consumer Secrets via Metadata API" and the user permission "View External Client Apps Consumer Secrets in Metadata".'
+  );
+}
+
+export type ApplyOptions = {
+  dryRun?: boolean;
+  /** Who and what the backup is for; required unless dryRun. */
+  backup?: { orgId: string; username: string; instanceUrl?: string; operation: string };
+  onProgress?: (p: DeployProgress) => void;
+  /** Called once the backup is written, before the deploy starts. */
+  onBackup?: (backup: Backup) => void;
+  /** Called after a successful deploy, before the values are read back. */
+  onDeployed?: (deploy: DeployOutcome) => void | Promise<void>;
+  pollMs?: number;
+};
+
+export type ApplyOutcome = {
+  result: ToggleResult;
+  /** Absent when nothing had to change. */
+  deploy?: DeployOutcome;
+  backup?: Backup;
+  /** The deploy failed: nothing changed (rollback on error). */
+  failed: boolean;
+  /** The deploy succeeded but these apps read back with the old value. */
+  notApplied: string[];
+  /** Problems reading back after a successful deploy. */
+  warnings: string[];
+};
+
+/** Backs up, deploys the planned changes in one deploy (check-only for a dry run) and reads the values back. */
+export async function applyToggle(conn: Connection, plan: TogglePlan, options: ApplyOptions = {}): Promise<ApplyOutcome> {
+  const dryRun = options.dryRun ?? false;
+  const result: ToggleResult = { setting: plan.element, value: plan.value, dryRun, apps: plan.rows };
+  const outcome: ApplyOutcome = { result, failed: false, notApplied: [], warnings: [] };
+  if (!plan.changes.length) return outcome;
+
+  if (!dryRun) {
+    if (!options.backup) throw new Error('applyToggle needs backup details unless it is a dry run.');
+    outcome.backup = await writeBackup(
+      options.backup,
+      plan.changes.map((c) => ({
+        type: c.file.type,
+        fullName: c.file.fullName,
+        app: c.app.name,
+        kind: c.app.kind,
+        element: plan.element,
+        value: c.row.before === null ? null : String(c.row.before),
+        xml: c.file.xml,
+      }))
+    );
+    result.backupPath = outcome.backup.path;
+    options.onBackup?.(outcome.backup);
+  }
+
+  let deploy: DeployOutcome;
+  try {
+    deploy = await deployFiles(conn, plan.changes.map((c) => c.edited), { checkOnly: dryRun, onProgress: options.onProgress, pollMs: options.pollMs });
+  } catch (e) {
+    for (const c of plan.changes) markFailed(c, `The deploy could not run: ${(e as Error).message}`);
+    throw new ToggleDeployError(`The deploy could not run: ${(e as Error).message}`, result, e);
+  }
+  outcome.deploy = deploy;
+  result.deployId = deploy.id;
+
+  if (!deploy.success) {
+    outcome.failed = true;
+    for (const c of plan.changes) {
+      const own = deploy.failures.filter((f) => f.type === c.file.type && f.fullName === c.file.fullName);
+      markFailed(c, own.length ? own.map((f) => f.problem).join(' ') : `Not ${dryRun ? 'validated' : 'deployed'}: the deploy failed on another component and was rolled back.`);
+    }
+    return outcome;
+  }
+  if (dryRun) return outcome;
+  await options.onDeployed?.(deploy);
+
+  try {
+    const back = await retrieveMembers(
+      conn,
+      plan.changes.map((c) => ({ type: c.file.type, fullName: c.file.fullName })),
+      options.pollMs
+    );
+    for (const c of plan.changes) {
+      const file = back.files.find((f) => f.type === c.file.type && f.fullName === c.file.fullName);
+      if (!file) {
+        outcome.warnings.push(`Could not read ${c.app.name} back after the deploy.`);
+        continue;
+      }
+      const path = c.app.kind === 'ConnectedApp' ? ['oauthConfig'] : [];
+      const value = toBool(readLeaf(file.xml, path, plan.element));
+      c.row.after = value;
+      if (value !== plan.value) {
+        c.row.status = 'failed';
+        c.row.reason = `The deploy succeeded, but Salesforce kept ${plan.element} = ${String(value)}.${plan.setting === 'pkce' && !plan.value ? ' Salesforce may refuse to turn PKCE off once it is on, in particular for partner apps.' : ''}`;
+        outcome.notApplied.push(c.app.name);
+      }
+    }
+  } catch (e) {
+    outcome.warnings.push(`Could not read the apps back after the deploy: ${(e as Error).message}`);
+  }
+  return outcome;
+}
+
+function markFailed(change: PlannedChange, reason: string): void {
+  change.row.status = 'failed';
+  change.row.after = change.row.before;
+  change.row.reason = reason;
+}
+
+/** A deploy that could not run at all (e.g. a SOAP fault); the result says what was planned. */
+export class ToggleDeployError extends Error {
+  public constructor(message: string, public readonly result: ToggleResult, public readonly cause?: unknown) {
+    super(message);
+    this.name = 'ToggleDeployError';
+  }
+}
+
+export type { ComponentFailure, DeployProgress };
