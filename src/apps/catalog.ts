@@ -5,7 +5,7 @@
  */
 import type { Connection } from '@salesforce/core';
 import { XMLParser } from 'fast-xml-parser';
-import { retrieveMembers, type MemberSpec, type RetrievedFile } from '../metadata/retrieve.js';
+import { retrieveMembers, type MemberSpec, type RetrievedFile, type RetrieveOutcome } from '../metadata/retrieve.js';
 
 export type AppKind = 'ConnectedApp' | 'ExternalClientApplication';
 
@@ -57,11 +57,19 @@ export function linkedApp(xml: string): string | undefined {
   return typeof link === 'string' ? link : undefined;
 }
 
-export async function loadCatalog(conn: Connection): Promise<Catalog> {
+/**
+ * How the catalog retrieves the listed members (with their namespace, so a retriever may use `*` for the org's own
+ * components). The default is the SDR retrieve; `sf oauth app list` passes the in-memory zip retrieve (zip-retrieve.ts).
+ */
+export type CatalogRetriever = (conn: Connection, members: Array<MemberSpec & { namespacePrefix?: string | null }>) => Promise<RetrieveOutcome>;
+
+const sdrRetriever: CatalogRetriever = (conn, members) => retrieveMembers(conn, members.map(({ type, fullName }) => ({ type, fullName })));
+
+export async function loadCatalog(conn: Connection, retrieve: CatalogRetriever = sdrRetriever): Promise<Catalog> {
   const listed = await listAll(conn);
-  const members: MemberSpec[] = listed.map((p) => ({ type: p.type, fullName: p.fullName }));
+  const members: Array<MemberSpec & { namespacePrefix?: string | null }> = listed.map((p) => ({ type: p.type, fullName: p.fullName, namespacePrefix: p.namespacePrefix ?? null }));
   members.push({ type: 'Settings', fullName: 'OauthOidc' });
-  const retrieved = await retrieveMembers(conn, members);
+  const retrieved = await retrieve(conn, members);
   const namespaces = new Map(listed.map((p) => [`${p.type}:${p.fullName}`, p.namespacePrefix ?? null]));
 
   const apps = new Map<string, CatalogApp>();

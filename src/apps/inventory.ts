@@ -1,0 +1,230 @@
+/*
+ * The OAuth app inventory behind `sf oauth app list`: the app catalog (one retrieve, read in memory), token usage (three aggregate
+ * queries), installed packages (one Tooling query) and the org record (one query), read in parallel, then one typed
+ * row per app. The number of API calls does not depend on the number of apps. Never prints.
+ */
+import type { Connection } from '@salesforce/core';
+import { loadCatalog } from './catalog.js';
+import type { AppListResult, AppRow, OrgHeader, TokenUsage, Verdict } from './model.js';
+import { readOrgSettings } from './org-settings.js';
+import { loadPackages, metadataOwner, untrackedOwner, type InstalledPackage } from './owners.js';
+import { activityOf, assess, compareRows, needsAction, VERDICT_ORDER } from './readiness.js';
+import { flowsInUse, readAppSettings, type AppSettings } from './settings.js';
+import { EMPTY_USAGE, loadUsage } from './usage.js';
+import { retrieveZip } from './zip-retrieve.js';
+
+export type InventoryOptions = {
+  /** Activity window in days. */
+  days: number;
+  /** Developer names or labels (case-insensitive); unknown names throw UnknownAppsError. */
+  apps?: string[];
+  needsAction?: boolean;
+};
+
+export type InventoryWarning =
+  | { code: 'consumerSecretPermission'; apps: string[] }
+  | { code: 'usageUnavailable'; detail: string }
+  | { code: 'packagesUnavailable'; detail: string }
+  | { code: 'retrieveMessages'; detail: string };
+
+export type Inventory = { result: AppListResult; warnings: InventoryWarning[] };
+
+export class UnknownAppsError extends Error {
+  public constructor(public readonly names: string[], public readonly suggestions: string[]) {
+    super(`No OAuth app named ${names.join(', ')}`);
+  }
+}
+
+type OrgRecord = { Id?: string; Name?: string; IsSandbox?: boolean; NamespacePrefix?: string | null };
+
+const errorText = (e: unknown): string => (e instanceof Error ? e.message : String(e));
+
+async function orgRecord(conn: Connection): Promise<OrgRecord | undefined> {
+  try {
+    const result = await conn.query<OrgRecord>('SELECT Id, Name, IsSandbox, NamespacePrefix FROM Organization');
+    return result.records[0];
+  } catch {
+    return undefined;
+  }
+}
+
+function header(conn: Connection, org: OrgRecord | undefined): OrgHeader {
+  const fields = conn.getAuthInfoFields();
+  return {
+    id: org?.Id ?? fields.orgId ?? null,
+    name: org?.Name ?? null,
+    username: conn.getUsername() ?? null,
+    instanceUrl: conn.instanceUrl ?? null,
+    environment: org?.IsSandbox === undefined ? null : org.IsSandbox ? 'sandbox' : 'production',
+    apiVersion: conn.getApiVersion(),
+  };
+}
+
+function metadataRow(s: AppSettings, usage: TokenUsage, ctx: { packages?: Map<string, InstalledPackage>; orgNamespace: string | null; org: AppListResult['orgSettings']; days: number }): AppRow {
+  const flows = flowsInUse(s, usage);
+  const activity = activityOf(usage, flows);
+  const owner = metadataOwner(s.namespacePrefix, ctx.packages, ctx.orgNamespace);
+  const assessment = assess({ settings: s, flows, usage, activity, owner, org: ctx.org, days: ctx.days });
+  return {
+    name: s.name,
+    label: s.label,
+    kind: s.kind,
+    owner,
+    clientType: s.clientType,
+    flows: flows ?? [],
+    scopes: s.scopes,
+    refreshScope: s.refreshScope,
+    pkceRequired: s.pkceRequired,
+    rtrEnabled: s.rtrEnabled,
+    secretRequiredForRefresh: s.secretRequiredForRefresh,
+    refreshTokenPolicy: s.refreshTokenPolicy,
+    ipRelaxation: s.ipRelaxation,
+    permittedUsers: s.permittedUsers,
+    guestCodeCredentialFlow: s.guestCodeCredentialFlow,
+    clientCredentialsUser: s.clientCredentialsUser,
+    certificate: s.certificate,
+    consumerKey: s.consumerKey,
+    usage,
+    activity,
+    ...assessment,
+  };
+}
+
+function untrackedRow(appName: string, usage: TokenUsage, org: AppListResult['orgSettings'], days: number): AppRow {
+  const owner = untrackedOwner(appName);
+  const activity = activityOf(usage, null);
+  return {
+    name: appName,
+    label: appName,
+    kind: 'untracked',
+    owner,
+    clientType: null,
+    flows: [],
+    scopes: null,
+    refreshScope: null,
+    pkceRequired: null,
+    rtrEnabled: null,
+    secretRequiredForRefresh: null,
+    refreshTokenPolicy: null,
+    ipRelaxation: null,
+    permittedUsers: null,
+    guestCodeCredentialFlow: null,
+    clientCredentialsUser: null,
+    certificate: null,
+    consumerKey: null,
+    usage,
+    activity,
+    ...assess({ flows: null, usage, activity, owner, org, days }),
+  };
+}
+
+/** Usage of an app: by exact label, else by label ignoring case (OauthToken's AppName is the label). */
+function usageFor(label: string, usage: Map<string, TokenUsage>, folded: Map<string, string>): { usage: TokenUsage; key?: string } {
+  const exact = usage.get(label);
+  if (exact) return { usage: exact, key: label };
+  const key = folded.get(label.toLowerCase());
+  return key ? { usage: usage.get(key) ?? EMPTY_USAGE, key } : { usage: { ...EMPTY_USAGE } };
+}
+
+export async function buildInventory(conn: Connection, options: InventoryOptions): Promise<Inventory> {
+  const warnings: InventoryWarning[] = [];
+  const [catalog, usage, packages, org] = await Promise.all([
+    loadCatalog(conn, retrieveZip),
+    loadUsage(conn, options.days).catch((e: unknown) => {
+      warnings.push({ code: 'usageUnavailable', detail: errorText(e) });
+      return undefined;
+    }),
+    loadPackages(conn).catch((e: unknown) => {
+      warnings.push({ code: 'packagesUnavailable', detail: errorText(e) });
+      return undefined;
+    }),
+    orgRecord(conn),
+  ]);
+
+  const orgSettings = readOrgSettings(catalog.oauthSettings);
+  const usageByLabel = usage ?? new Map<string, TokenUsage>();
+  const folded = new Map([...usageByLabel.keys()].map((k) => [k.toLowerCase(), k]));
+  const claimed = new Set<string>();
+  const ctx = { packages, orgNamespace: org?.NamespacePrefix ?? null, org: orgSettings, days: options.days };
+
+  const rows: AppRow[] = [];
+  const unreadable: string[] = [];
+  for (const app of catalog.apps) {
+    const settings = readAppSettings(app);
+    if (settings.kind === 'ExternalClientApplication' && (!settings.globalSettingsReadable || !settings.scopesReadable)) unreadable.push(settings.name);
+    const found = usageFor(settings.label, usageByLabel, folded);
+    if (found.key) claimed.add(found.key);
+    rows.push(metadataRow(settings, found.usage, ctx));
+  }
+  for (const [appName, u] of usageByLabel) {
+    if (!claimed.has(appName)) rows.push(untrackedRow(appName, u, orgSettings, options.days));
+  }
+
+  if (unreadable.length > 0) warnings.push({ code: 'consumerSecretPermission', apps: unreadable });
+  const permissionText = /Consumer Secrets via Metadata API|cannot access ExtlClntApp/i;
+  const other = catalog.messages.filter((m) => !permissionText.test(m));
+  if (other.length > 0) warnings.push({ code: 'retrieveMessages', detail: other.join('; ') });
+
+  let selected = options.apps?.length ? selectApps(rows, options.apps) : rows;
+  if (options.needsAction) selected = selected.filter(needsAction);
+  selected.sort(compareRows);
+
+  const verdicts = Object.fromEntries(VERDICT_ORDER.map((v) => [v, 0])) as Record<Verdict, number>;
+  for (const row of selected) verdicts[row.verdict]++;
+  return {
+    result: {
+      org: header(conn, org),
+      orgSettings,
+      days: options.days,
+      summary: { apps: selected.length, breaksAtEnforcement: selected.filter((r) => r.breaksAtEnforcement).length, verdicts },
+      apps: selected,
+    },
+    warnings,
+  };
+}
+
+/** The rows named by `--app` (developer name or label, any case); throws with close matches for unknown names. */
+export function selectApps(rows: AppRow[], names: string[]): AppRow[] {
+  const matches = (row: AppRow, name: string): boolean => [row.name, row.label].some((n) => n.toLowerCase() === name.toLowerCase());
+  const unknown = names.filter((name) => !rows.some((row) => matches(row, name)));
+  if (unknown.length > 0) throw new UnknownAppsError(unknown, closeMatches(unknown, rows.map((r) => ({ name: r.name, keys: [r.name, r.label] }))));
+  return rows.filter((row) => names.some((name) => matches(row, name)));
+}
+
+/** Up to five known apps (by name) close to the unknown names: edit distance to the name or label, or containment. */
+export function closeMatches(unknown: string[], known: Array<{ name: string; keys: string[] }>): string[] {
+  const scored: Array<{ name: string; score: number }> = [];
+  for (const candidate of known) {
+    let best = Infinity;
+    for (const name of unknown) {
+      for (const key of candidate.keys) {
+        const a = name.toLowerCase();
+        const b = key.toLowerCase();
+        const limit = Math.max(2, Math.floor(Math.max(a.length, b.length) / 3));
+        if (a.length >= 3 && (b.includes(a) || a.includes(b))) best = Math.min(best, 0.5);
+        else if (Math.abs(a.length - b.length) <= limit) {
+          const distance = editDistance(a, b);
+          if (distance <= limit) best = Math.min(best, distance);
+        }
+      }
+    }
+    if (best < Infinity) scored.push({ name: candidate.name, score: best });
+  }
+  return scored
+    .sort((x, y) => x.score - y.score || x.name.localeCompare(y.name))
+    .slice(0, 5)
+    .map((s) => s.name);
+}
+
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    previous = current;
+  }
+  return previous[b.length];
+}
+

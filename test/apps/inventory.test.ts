@@ -1,0 +1,259 @@
+import { expect } from 'chai';
+import { buildInventory, UnknownAppsError, type Inventory } from '../../src/apps/inventory.js';
+import type { AppRow } from '../../src/apps/model.js';
+import { toCsv } from '../../src/apps/csv.js';
+import { loadCatalog } from '../../src/apps/catalog.js';
+import { manifestTypes, retrieveZip } from '../../src/apps/zip-retrieve.js';
+import { coreConnection } from '../helpers/core.js';
+import { useEmulator } from '../helpers/emulator.js';
+import { bigSeed } from './big-seed.js';
+
+function row(inventory: Inventory, name: string): AppRow {
+  const found = inventory.result.apps.find((r) => r.name === name);
+  if (!found) throw new Error(`no row ${name}: ${inventory.result.apps.map((r) => r.name).join(', ')}`);
+  return found;
+}
+
+describe('app inventory against the default emulator org', () => {
+  const emulator = useEmulator();
+  let inventory: Inventory;
+
+  beforeEach(async () => {
+    inventory = await buildInventory(await coreConnection(emulator()), { days: 90 });
+  });
+
+  it('lists every Connected App and ECA once, plus the untracked OauthToken apps', () => {
+    const names = inventory.result.apps.map((r) => r.name);
+    for (const app of emulator().store.components('ConnectedApp')) expect(names).to.include(app.fullName);
+    for (const app of emulator().store.components('ExternalClientApplication')) expect(names).to.include(app.fullName);
+    expect(new Set(names).size).to.equal(names.length);
+    expect(row(inventory, 'Zapier')).to.include({ kind: 'untracked', verdict: 'untracked', activity: 'active' });
+    expect(row(inventory, 'Zapier').owner.type).to.equal('unknown');
+    expect(row(inventory, 'Tableau Desktop')).to.include({ kind: 'untracked', activity: 'dormant' });
+    expect(inventory.warnings).to.deep.equal([]);
+  });
+
+  it('shows the org and its org-wide OAuth settings in the header', () => {
+    const { org, orgSettings } = inventory.result;
+    expect(org).to.include({ id: emulator().store.state.org.id, name: 'Acme Corporation (UAT sandbox)', environment: 'sandbox', username: 'admin@acme.example.com.uat' });
+    expect(orgSettings).to.deep.equal({ requirePkce: false, usernamePasswordFlowBlocked: true, userAgentFlowBlocked: false, codeCredentialFlowAllowed: true });
+  });
+
+  it('Partner_Portal_Sync: active with PKCE off, so it breaks at enforcement', () => {
+    const r = row(inventory, 'Partner_Portal_Sync');
+    expect(r).to.include({ kind: 'ConnectedApp', label: 'Partner Portal Sync', verdict: 'breaks', breaksAtEnforcement: true, activity: 'active', clientType: 'confidential', pkceRequired: false, rtrEnabled: false, refreshScope: true, permittedUsers: 'admin-approved' });
+    expect(r.owner).to.deep.equal({ type: 'org' });
+    expect(r.flows).to.deep.equal(['authorization-code']);
+    expect(r.reasons).to.include.members(['PKCE off', 'issues refresh tokens without RTR', 'refresh token valid forever']);
+    expect(r.usage).to.include({ holders: 2, activeHolders: 2, staleHolders: 1 });
+    expect(r.findings.join(' ')).to.match(/1 token unused for over 30 days/);
+    expect(r.findings.join(' ')).not.to.include('self-authorization');
+  });
+
+  it('managed-package apps: the vendor must change them, with the package publisher', () => {
+    const mc = row(inventory, 'mcconn__Marketing_Cloud_Connector');
+    expect(mc).to.include({ verdict: 'vendor', breaksAtEnforcement: true });
+    expect(mc.owner).to.deep.equal({ type: 'package', namespace: 'mcconn', packageName: 'Marketing Cloud Connector', publisher: 'Northwind Software' });
+    expect(mc.reasons.join(' ')).to.include('managed package: vendor must change it (mcconn, Northwind Software)');
+    const pa = row(inventory, 'ptnrx__Partner_Analytics');
+    expect(pa).to.include({ kind: 'ExternalClientApplication', verdict: 'vendor' });
+    expect(pa.owner.publisher).to.equal('Contoso Analytics');
+  });
+
+  it('client credentials and JWT apps are out of scope: no authorization code flow', () => {
+    for (const [name, flow] of [
+      ['Nightly_ETL_Client_Credentials', 'client-credentials'],
+      ['CI_JWT_Deployer', 'jwt-bearer'],
+      ['Warehouse_Client_Credentials', 'client-credentials'],
+    ] as const) {
+      const r = row(inventory, name);
+      expect(r.verdict, name).to.equal('out-of-scope');
+      expect(r.flows, name).to.deep.equal([flow]);
+      expect(r.activity, name).to.equal('unknown');
+      expect(r.reasons, name).to.deep.equal(['not in scope: no authorization code flow']);
+    }
+    expect(row(inventory, 'Nightly_ETL_Client_Credentials').clientCredentialsUser).to.equal('integration@acme.example.com.uat');
+    expect(row(inventory, 'Warehouse_Client_Credentials').clientCredentialsUser).to.equal('integration@acme.example.com.uat');
+    expect(row(inventory, 'CI_JWT_Deployer').certificate).to.equal(true);
+  });
+
+  it('Field_Service_App and Ops_Dashboard_Local are ready', () => {
+    const fs = row(inventory, 'Field_Service_App');
+    expect(fs).to.include({ verdict: 'ready', clientType: 'public', pkceRequired: true, rtrEnabled: true, permittedUsers: 'admin-approved', breaksAtEnforcement: false });
+    expect(fs.refreshTokenPolicy).to.deep.equal({ type: 'specific-inactivity', period: 30, unit: 'days' });
+    expect(fs.reasons).to.deep.equal([]);
+    expect(fs.findings).to.deep.equal([]);
+    expect(row(inventory, 'Ops_Dashboard_Local').verdict).to.equal('ready');
+  });
+
+  it('Support_Console: stale tokens flagged, RTR off breaks it', () => {
+    const r = row(inventory, 'Support_Console');
+    expect(r.usage).to.include({ holders: 1, staleHolders: 1 });
+    expect(r.findings).to.include('1 token unused for over 30 days: the idle timeout will expire it');
+    expect(r).to.include({ verdict: 'breaks', pkceRequired: true, rtrEnabled: false });
+    expect(r.reasons).to.deep.equal(['issues refresh tokens without RTR', 'refresh token valid forever']);
+  });
+
+  it('Data_Loader_Legacy is dormant with --days 90 and active with --days 150', async () => {
+    const r = row(inventory, 'Data_Loader_Legacy');
+    expect(r).to.include({ activity: 'dormant', verdict: 'needs-action', breaksAtEnforcement: false, refreshScope: true });
+    expect(r.scopes).to.deep.equal(['Full']);
+    expect(r.reasons).to.include('dormant: no token use in 90 days (fix it or retire it)');
+    const wide = await buildInventory(await coreConnection(emulator()), { days: 150, apps: ['Data_Loader_Legacy'] });
+    expect(wide.result.apps[0]).to.include({ activity: 'active', verdict: 'breaks', breaksAtEnforcement: true });
+  });
+
+  it('posture findings: self-authorization, IP bypass, guest code-credential flow', () => {
+    expect(row(inventory, 'Billing_Integration').findings).to.include.members(['self-authorization instead of admin pre-approval', 'IP restrictions bypassed']);
+    expect(row(inventory, 'Reporting_Portal').findings).to.deep.equal(['IP restrictions bypassed']);
+    expect(row(inventory, 'Reporting_Portal').ipRelaxation).to.equal('bypass');
+    const headless = row(inventory, 'Community_Headless_Login');
+    expect(headless.findings).to.include('guest code-credential flow on');
+    expect(headless.flows).to.include('code-credentials');
+    expect(row(inventory, 'Acme_Mobile')).to.include({ clientType: 'public', pkceRequired: true, verdict: 'breaks' });
+  });
+
+  it('puts the apps that break at enforcement first', () => {
+    const flags = inventory.result.apps.map((r) => r.breaksAtEnforcement);
+    const firstFalse = flags.indexOf(false);
+    expect(firstFalse).to.be.greaterThan(0);
+    expect(flags.slice(firstFalse)).not.to.include(true);
+    expect(inventory.result.summary.breaksAtEnforcement).to.equal(firstFalse);
+    expect(inventory.result.summary.apps).to.equal(inventory.result.apps.length);
+  });
+
+  it('--app selects by developer name or label, in any case', async () => {
+    const conn = await coreConnection(emulator());
+    const picked = await buildInventory(conn, { days: 90, apps: ['partner portal sync', 'Field_Service_App', 'ZAPIER'] });
+    expect(picked.result.apps.map((r) => r.name).sort()).to.deep.equal(['Field_Service_App', 'Partner_Portal_Sync', 'Zapier']);
+  });
+
+  it('an unknown --app name fails with close matches', async () => {
+    const conn = await coreConnection(emulator());
+    try {
+      await buildInventory(conn, { days: 90, apps: ['Partner_Portal_Syn', 'Nothing_Like_It'] });
+      expect.fail('expected an error');
+    } catch (e) {
+      expect(e).to.be.instanceOf(UnknownAppsError);
+      expect((e as UnknownAppsError).names).to.deep.equal(['Partner_Portal_Syn', 'Nothing_Like_It']);
+      expect((e as UnknownAppsError).suggestions[0]).to.equal('Partner_Portal_Sync');
+    }
+  });
+
+  it('--needs-action keeps failing, unreadable and active untracked apps only', async () => {
+    const conn = await coreConnection(emulator());
+    const only = await buildInventory(conn, { days: 90, needsAction: true });
+    const names = only.result.apps.map((r) => r.name);
+    expect(names).to.include.members(['Partner_Portal_Sync', 'mcconn__Marketing_Cloud_Connector', 'Data_Loader_Legacy', 'Zapier']);
+    expect(names).not.to.include.members(['Field_Service_App', 'CI_JWT_Deployer', 'Tableau Desktop']);
+    expect(only.result.apps.every((r) => r.verdict !== 'ready' && r.verdict !== 'out-of-scope')).to.equal(true);
+  });
+
+  it('CSV: a header and one line per app, without the consumer key', () => {
+    const csv = toCsv(inventory.result.apps);
+    const lines = csv.trimEnd().split('\r\n');
+    expect(lines).to.have.length(inventory.result.apps.length + 1);
+    expect(lines[0]).to.match(/^Name,Label,Kind,Owner,/);
+    expect(lines.find((l) => l.startsWith('Partner_Portal_Sync,'))).to.include(',breaks,true,');
+    for (const r of inventory.result.apps) if (r.consumerKey) expect(csv).not.to.include(r.consumerKey);
+  });
+
+  it('never returns a token or a secret; the consumer key is in the JSON result only', async () => {
+    const json = JSON.stringify(inventory.result);
+    for (const app of [...emulator().store.components('ConnectedApp'), ...emulator().store.components('ExternalClientApplication')]) {
+      const secret = emulator().consumerSecret(app.fullName);
+      if (secret) expect(json).not.to.include(secret);
+    }
+    const conn = await coreConnection(emulator());
+    expect(json).not.to.include(conn.accessToken as string);
+    expect(json).not.to.match(/consumerSecret/);
+    expect(row(inventory, 'Partner_Portal_Sync').consumerKey).to.match(/^3MVG/);
+  });
+});
+
+describe('in-memory zip retrieve', () => {
+  const emulator = useEmulator();
+
+  it('asks for `*` plus the managed components by name, and Settings by name', () => {
+    const types = manifestTypes([
+      { type: 'ConnectedApp', fullName: 'A' },
+      { type: 'ConnectedApp', fullName: 'B', namespacePrefix: null },
+      { type: 'ConnectedApp', fullName: 'ns__C', namespacePrefix: 'ns' },
+      { type: 'Settings', fullName: 'OauthOidc' },
+    ]);
+    expect(types).to.deep.equal([
+      { name: 'ConnectedApp', members: ['*', 'ns__C'] },
+      { name: 'Settings', members: ['OauthOidc'] },
+    ]);
+  });
+
+  it('returns the same apps and file text as the SDR retrieve', async () => {
+    const conn = await coreConnection(emulator());
+    const [sdr, zip] = await Promise.all([loadCatalog(conn), loadCatalog(conn, retrieveZip)]);
+    const files = (c: typeof sdr): string[] =>
+      c.apps.flatMap((a) => [a.header, ...Object.values(a.parts)].map((f) => `${f?.type ?? ''}:${f?.fullName ?? ''}:${f?.xml ?? ''}`)).sort();
+    expect(zip.apps.map((a) => `${a.kind}:${a.name}:${a.namespacePrefix ?? ''}`)).to.deep.equal(sdr.apps.map((a) => `${a.kind}:${a.name}:${a.namespacePrefix ?? ''}`));
+    expect(files(zip)).to.deep.equal(files(sdr));
+    expect(zip.oauthSettings?.xml).to.equal(sdr.oauthSettings?.xml);
+    expect(zip.apps.find((a) => a.name === 'mcconn__Marketing_Cloud_Connector')).to.not.equal(undefined);
+  });
+});
+
+describe('app inventory without the permission to read ECA OAuth settings', () => {
+  const emulator = useEmulator();
+
+  it('warns with the apps concerned and marks their settings unknown; Connected Apps are unaffected', async () => {
+    emulator().store.state.permissions.consumerSecretsViaMetadata = false;
+    const inventory = await buildInventory(await coreConnection(emulator()), { days: 90 });
+    const warning = inventory.warnings.find((w) => w.code === 'consumerSecretPermission');
+    expect(warning).to.not.equal(undefined);
+    expect(warning && warning.code === 'consumerSecretPermission' ? warning.apps : []).to.include.members(['Field_Service_App', 'Billing_Integration']);
+    expect(inventory.warnings.map((w) => w.code)).not.to.include('retrieveMessages');
+    const fs = row(inventory, 'Field_Service_App');
+    expect(fs).to.include({ verdict: 'unknown', pkceRequired: null, rtrEnabled: null, consumerKey: null });
+    expect(fs.reasons.join(' ')).to.include('Allow Access to OAuth Consumer Secrets via Metadata API');
+    expect(fs.reasons.join(' ')).to.include('View External Client Apps Consumer Secrets in Metadata');
+    expect(row(inventory, 'Partner_Portal_Sync').verdict).to.equal('breaks');
+    expect(row(inventory, 'ptnrx__Partner_Analytics').verdict).to.equal('unknown');
+  });
+});
+
+describe('app inventory at scale', function () {
+  this.timeout(120_000);
+  let big: ReturnType<typeof bigSeed> | undefined;
+  const emulator = useEmulator(() => (big ? { seed: big } : {}));
+
+  async function countCalls(): Promise<{ total: number; byKind: Record<string, number>; apps: number; environment: string | null }> {
+    const conn = await coreConnection(emulator());
+    const before = { ...emulator().stats.byKind };
+    const requestsBefore = emulator().stats.requests;
+    const inventory = await buildInventory(conn, { days: 90 });
+    const byKind: Record<string, number> = {};
+    for (const [kind, n] of Object.entries(emulator().stats.byKind)) if (n - (before[kind] ?? 0) > 0) byKind[kind] = n - (before[kind] ?? 0);
+    return { total: emulator().stats.requests - requestsBefore, byKind, apps: inventory.result.apps.length, environment: inventory.result.org.environment };
+  }
+
+  let small: Awaited<ReturnType<typeof countCalls>>;
+  it('counts the calls on the default org', async () => {
+    small = await countCalls();
+    expect(small.byKind['soap:listMetadata']).to.equal(2);
+    expect(small.byKind['soap:retrieve']).to.equal(1);
+    expect(small.byKind['rest:query']).to.equal(4);
+    expect(small.byKind['rest:tooling:query']).to.equal(1);
+    expect(small.total).to.be.at.most(12);
+    big = bigSeed(300, 200);
+  });
+
+  it('makes the same number of calls with 300 more ECAs and 200 more Connected Apps', async () => {
+    const large = await countCalls();
+    big = undefined;
+    expect(large.apps).to.be.greaterThan(500);
+    expect(large.environment).to.equal('production');
+    for (const kind of ['soap:listMetadata', 'soap:retrieve', 'rest:query', 'rest:tooling:query', 'rest:queryMore']) {
+      expect(large.byKind[kind] ?? 0, kind).to.equal(small.byKind[kind] ?? 0);
+    }
+    // Only status polls may differ (they depend on time, not on the number of apps).
+    expect(large.total).to.be.at.most(small.total + 3);
+    expect(large.total).to.be.at.most(15);
+  });
+});
