@@ -25,17 +25,28 @@ export function readRetrieveRequest(args: Record<string, unknown>, endpointVersi
 
 export function submitRetrieve(services: EmulatorServices, request: RetrieveRequest): RetrieveJob {
   const { store } = services;
-  const members = request.manifest?.types.reduce((n, t) => n + t.members.length, 0) ?? 0;
   const job = table(services).add({
     id: store.nextId(KeyPrefix.RetrieveRequest),
     state: 'Queued',
     createdAt: store.clock(),
-    dueAt: dueAt(services, members + request.packageNames.length),
+    dueAt: dueAt(services, componentCount(services, request)),
     hang: false,
     request,
   });
   scheduleCompletion(store, job, (j) => completeRetrieve(services, j));
   return job;
+}
+
+/** How many components the job will return: a `*` costs as many as the type holds, as on a real org. */
+function componentCount(services: EmulatorServices, request: RetrieveRequest): number {
+  let count = 0;
+  for (const t of request.manifest?.types ?? []) {
+    count += t.members.includes('*') ? Math.max(services.store.components(t.name).length, 1) : t.members.length;
+  }
+  for (const ns of request.packageNames) {
+    count += Object.values(services.store.state.components).reduce((n, byName) => n + Object.values(byName).filter((c) => c.namespacePrefix === ns).length, 0);
+  }
+  return count;
 }
 
 function completeRetrieve(services: EmulatorServices, job: RetrieveJob): void {
