@@ -12,79 +12,13 @@
  *
  * Environment: ECAS, CONNECTED_APPS (sizes), SF_BIN (official CLI), BENCH_LATENCY=none to drop the latency model.
  */
-import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { diff, printFigures, ROOT, run, SF_BIN, snapshot, type Figures } from './lib.js';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const ECAS = Number(process.env.ECAS ?? 1000);
 const CONNECTED_APPS = Number(process.env.CONNECTED_APPS ?? 500);
-const SF_BIN = process.env.SF_BIN ?? path.join(ROOT, 'node_modules', '.bin', 'sf');
-const TIMEOUT_MS = 15 * 60_000;
-
-// An isolated HOME before @salesforce/core is loaded: auth files and config go to a throwaway folder.
-const home = mkdtempSync(path.join(tmpdir(), 'sf-oauth-bench-home-'));
-const childEnv: NodeJS.ProcessEnv = {
-  ...process.env,
-  HOME: home,
-  USERPROFILE: home,
-  SF_USE_GENERIC_UNIX_KEYCHAIN: 'true',
-  SF_DISABLE_LOG_FILE: 'true',
-  SF_DISABLE_TELEMETRY: 'true',
-  SF_AUTOUPDATE_DISABLE: 'true',
-  SF_DISABLE_DNS_CHECK: 'true',
-  SF_SKIP_NEW_VERSION_CHECK: 'true',
-  SF_USE_PROGRESS_BAR: 'false',
-};
-for (const name of ['HTTP_PROXY', 'HTTPS_PROXY', 'http_proxy', 'https_proxy', 'SF_CONTENT_TYPE']) delete childEnv[name];
-Object.assign(process.env, childEnv);
-for (const name of ['HTTP_PROXY', 'HTTPS_PROXY', 'http_proxy', 'https_proxy']) delete process.env[name];
-
-type Figures = { label: string; ms: number; requests: number; byKind: Record<string, number>; note: string };
-
-type Stats = { requests: number; byKind: Record<string, number> };
-
-function snapshot(stats: Stats): Stats {
-  return { requests: stats.requests, byKind: { ...stats.byKind } };
-}
-
-function diff(before: Stats, after: Stats): Omit<Figures, 'label' | 'ms' | 'note'> {
-  const byKind: Record<string, number> = {};
-  for (const [kind, n] of Object.entries(after.byKind)) {
-    const d = n - (before.byKind[kind] ?? 0);
-    if (d > 0) byKind[kind] = d;
-  }
-  return { requests: after.requests - before.requests, byKind };
-}
-
-function run(command: string, args: string[], cwd: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd, env: childEnv });
-    let stdout = '';
-    let stderr = '';
-    const timer = setTimeout(() => child.kill('SIGKILL'), TIMEOUT_MS);
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', (e) => {
-      clearTimeout(timer);
-      reject(e);
-    });
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
-
-function kinds(byKind: Record<string, number>): string {
-  const keys = ['soap:listMetadata', 'soap:retrieve', 'soap:checkRetrieveStatus', 'rest:query', 'rest:tooling:query', 'rest:queryMore', 'oauth'];
-  return keys
-    .filter((k) => byKind[k])
-    .map((k) => `${k.replace(/^(soap|rest):/, '')}=${byKind[k]}`)
-    .join(' ');
-}
 
 async function main(): Promise<void> {
   const { OrgEmulator } = await import('../src/emulator/server.js');
@@ -162,10 +96,7 @@ async function main(): Promise<void> {
     await emulator.stop();
   }
 
-  console.log('');
-  console.log(`| Run | Wall time | Requests | By kind | Notes |`);
-  console.log(`|---|---:|---:|---|---|`);
-  for (const f of figures) console.log(`| ${f.label} | ${(f.ms / 1000).toFixed(1)} s | ${f.requests} | ${kinds(f.byKind)} | ${f.note} |`);
+  printFigures(figures);
   const core = figures.find((f) => f.label.startsWith('app list core'));
   const official = figures.find((f) => f.label.startsWith('sf project retrieve'));
   const command = figures.find((f) => f.label.startsWith('sf oauth app list'));

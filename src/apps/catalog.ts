@@ -6,6 +6,7 @@
 import type { Connection } from '@salesforce/core';
 import { XMLParser } from 'fast-xml-parser';
 import { retrieveMembers, type MemberSpec, type RetrievedFile, type RetrieveOutcome } from '../metadata/retrieve.js';
+import { retrieveZip } from '../metadata/zip-retrieve.js';
 
 export type AppKind = 'ConnectedApp' | 'ExternalClientApplication';
 
@@ -59,13 +60,14 @@ export function linkedApp(xml: string): string | undefined {
 
 /**
  * How the catalog retrieves the listed members (with their namespace, so a retriever may use `*` for the org's own
- * components). The default is the SDR retrieve; `sf oauth app list` passes the in-memory zip retrieve (zip-retrieve.ts).
+ * components). The default reads the retrieve's zip in memory (metadata/zip-retrieve.ts), which skips SDR's conversion
+ * and disk writes: about 6 s saved on 5,500 files. `sdrRetriever` goes through SDR instead.
  */
 export type CatalogRetriever = (conn: Connection, members: Array<MemberSpec & { namespacePrefix?: string | null }>) => Promise<RetrieveOutcome>;
 
-const sdrRetriever: CatalogRetriever = (conn, members) => retrieveMembers(conn, members.map(({ type, fullName }) => ({ type, fullName })));
+export const sdrRetriever: CatalogRetriever = (conn, members) => retrieveMembers(conn, members.map(({ type, fullName }) => ({ type, fullName })));
 
-export async function loadCatalog(conn: Connection, retrieve: CatalogRetriever = sdrRetriever): Promise<Catalog> {
+export async function loadCatalog(conn: Connection, retrieve: CatalogRetriever = retrieveZip): Promise<Catalog> {
   const listed = await listAll(conn);
   const members: Array<MemberSpec & { namespacePrefix?: string | null }> = listed.map((p) => ({ type: p.type, fullName: p.fullName, namespacePrefix: p.namespacePrefix ?? null }));
   members.push({ type: 'Settings', fullName: 'OauthOidc' });

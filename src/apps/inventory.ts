@@ -11,7 +11,6 @@ import { loadPackages, metadataOwner, untrackedOwner, type InstalledPackage } fr
 import { activityOf, assess, compareRows, needsAction, VERDICT_ORDER } from './readiness.js';
 import { flowsInUse, readAppSettings, type AppSettings } from './settings.js';
 import { EMPTY_USAGE, loadUsage } from './usage.js';
-import { retrieveZip } from './zip-retrieve.js';
 
 export type InventoryOptions = {
   /** Activity window in days. */
@@ -129,7 +128,7 @@ function usageFor(label: string, usage: Map<string, TokenUsage>, folded: Map<str
 export async function buildInventory(conn: Connection, options: InventoryOptions): Promise<Inventory> {
   const warnings: InventoryWarning[] = [];
   const [catalog, usage, packages, org] = await Promise.all([
-    loadCatalog(conn, retrieveZip),
+    loadCatalog(conn),
     loadUsage(conn, options.days).catch((e: unknown) => {
       warnings.push({ code: 'usageUnavailable', detail: errorText(e) });
       return undefined;

@@ -1,77 +1,75 @@
 /*
- * Gets an authorization code without a person, as `sf org open` gets a browser session: the user's access token becomes a
- * session cookie through /secur/frontdoor.jsp, and /services/oauth2/authorize then redirects to the app's callback with
- * a code for apps the user is pre-authorized for or already approved. Nothing listens at the callback: the code is read
- * from the redirect's Location header. Cookies live in a real cookie jar (tough-cookie).
+ * Gets an authorization code without a person, as `sf org open` gets a browser session: the user's access token becomes
+ * a session cookie through /secur/frontdoor.jsp (or the one-time URL from POST /services/oauth2/singleaccess that newer
+ * orgs use), and /services/oauth2/authorize then redirects to the app's callback with a code for apps the user is
+ * pre-authorized for or already approved. Nothing listens at the callback: the code is read from the redirect's Location
+ * header. The access token is only ever sent to the org's own instance URL.
  */
 import { CookieJar } from 'tough-cookie';
+import { CookieBrowser, type AuthorizeOutcome, type AuthorizeRequest } from './browser.js';
+import { httpRequest, readText, type HttpOptions } from './http.js';
 
-export type AuthorizeRequest = {
-  clientId: string;
-  redirectUri: string;
-  scope?: string;
-  state?: string;
-  codeChallenge?: string;
-  codeChallengeMethod?: string;
+export type { AuthorizeOutcome, AuthorizeRequest } from './browser.js';
+
+export type FrontdoorMethod = 'singleaccess' | 'frontdoor';
+
+export type FrontdoorOptions = HttpOptions & {
+  /** Try POST /services/oauth2/singleaccess first (default true); falls back to frontdoor.jsp?sid=. */
+  singleAccess?: boolean;
 };
 
-/** Where the authorize request ended: a code, an OAuth error, or a page a person would have to act on. */
-export type AuthorizeOutcome =
-  | { kind: 'code'; code: string; state?: string }
-  | { kind: 'error'; error: string; errorDescription: string; atCallback: boolean }
-  | { kind: 'interaction'; page: 'login' | 'consent' | 'other'; status: number };
-
-const MAX_REDIRECTS = 10;
-
 export class FrontdoorSession {
-  private constructor(private readonly baseUrl: string, private readonly jar: CookieJar) {}
+  private constructor(
+    public readonly baseUrl: string,
+    private readonly browser: CookieBrowser,
+    /** How the session was opened. */
+    public readonly method: FrontdoorMethod,
+    /** False when the server sent the browser to its login page instead of starting a session. */
+    public readonly signedIn: boolean
+  ) {}
 
   /** Opens a browser session for the access token's user. */
-  public static async open(instanceUrl: string, accessToken: string): Promise<FrontdoorSession> {
-    const session = new FrontdoorSession(instanceUrl.replace(/\/$/, ''), new CookieJar());
-    const url = `${session.baseUrl}/secur/frontdoor.jsp?sid=${encodeURIComponent(accessToken)}&retURL=${encodeURIComponent('/')}`;
-    await session.get(url);
-    return session;
-  }
-
-  public async authorize(request: AuthorizeRequest): Promise<AuthorizeOutcome> {
-    const params = new URLSearchParams({ response_type: 'code', client_id: request.clientId, redirect_uri: request.redirectUri });
-    if (request.scope) params.set('scope', request.scope);
-    if (request.state) params.set('state', request.state);
-    if (request.codeChallenge) params.set('code_challenge', request.codeChallenge);
-    if (request.codeChallengeMethod) params.set('code_challenge_method', request.codeChallengeMethod);
-    let url = `${this.baseUrl}/services/oauth2/authorize?${params.toString()}`;
-    for (let hop = 0; hop < MAX_REDIRECTS; hop++) {
-      const res = await this.get(url);
-      const location = res.headers.get('location');
-      if (res.status < 300 || res.status >= 400 || !location) {
-        const body = res.status === 200 ? await res.text() : '';
-        return { kind: 'interaction', page: /consent/i.test(body) ? 'consent' : /login/i.test(body) ? 'login' : 'other', status: res.status };
+  public static async open(instanceUrl: string, accessToken: string, options: FrontdoorOptions = {}): Promise<FrontdoorSession> {
+    const baseUrl = instanceUrl.replace(/\/+$/, '');
+    const browser = new CookieBrowser(new CookieJar(), options);
+    if (options.singleAccess ?? true) {
+      const url = await singleAccessUrl(baseUrl, accessToken, options);
+      if (url) {
+        const signedIn = await land(browser, url);
+        if (signedIn) return new FrontdoorSession(baseUrl, browser, 'singleaccess', true);
       }
-      const next = new URL(location, url);
-      const outcome = readCallback(next, request.redirectUri);
-      if (outcome) return outcome;
-      url = next.toString();
     }
-    return { kind: 'interaction', page: 'other', status: 310 };
+    const url = `${baseUrl}/secur/frontdoor.jsp?sid=${encodeURIComponent(accessToken)}&retURL=${encodeURIComponent('/')}`;
+    const signedIn = await land(browser, url);
+    return new FrontdoorSession(baseUrl, browser, 'frontdoor', signedIn);
   }
 
-  private async get(url: string): Promise<Response> {
-    const cookie = await this.jar.getCookieString(url);
-    const res = await fetch(url, { redirect: 'manual', headers: cookie ? { cookie } : {} });
-    for (const setCookie of res.headers.getSetCookie()) await this.jar.setCookie(setCookie, url, { ignoreError: true });
-    if (res.status >= 300 && res.status < 400) await res.arrayBuffer();
-    return res;
+  public authorize(request: AuthorizeRequest): Promise<AuthorizeOutcome> {
+    return this.browser.authorize(this.baseUrl, request);
   }
 }
 
-function readCallback(url: URL, redirectUri: string): AuthorizeOutcome | undefined {
-  const atCallback = url.toString().startsWith(redirectUri);
-  const params = url.searchParams;
-  const error = params.get('error');
-  if (error) return { kind: 'error', error, errorDescription: params.get('error_description') ?? '', atCallback };
-  if (!atCallback) return undefined;
-  const code = params.get('code');
-  if (code) return { kind: 'code', code, state: params.get('state') ?? undefined };
-  return undefined;
+/** The one-time frontdoor URL of POST /services/oauth2/singleaccess, when the org offers it on its own origin. */
+async function singleAccessUrl(baseUrl: string, accessToken: string, options: HttpOptions): Promise<string | undefined> {
+  const endpoint = `${baseUrl}/services/oauth2/singleaccess`;
+  try {
+    const res = await httpRequest(endpoint, { method: 'POST', headers: { authorization: `Bearer ${accessToken}`, accept: 'application/json' } }, options);
+    const text = await readText(res, endpoint);
+    if (!res.ok) return undefined;
+    const uri = (JSON.parse(text) as { frontdoor_uri?: unknown }).frontdoor_uri;
+    if (typeof uri !== 'string') return undefined;
+    // Cookies must land on the origin the authorize requests go to.
+    return new URL(uri).origin === new URL(baseUrl).origin ? uri : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Visits a frontdoor URL; true when it started a session (a redirect that does not lead to the login page). */
+async function land(browser: CookieBrowser, url: string): Promise<boolean> {
+  const res = await browser.get(url);
+  await res.arrayBuffer().catch(() => undefined);
+  const location = res.headers.get('location') ?? '';
+  if (res.status < 300 || res.status >= 400) return res.status === 200 && res.headers.getSetCookie().length > 0;
+  return !/[?&](ec=30[12]|startURL=)/i.test(location) && !/\/login/i.test(location);
 }

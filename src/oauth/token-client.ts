@@ -1,7 +1,10 @@
 /*
- * A small OAuth token client for Salesforce's /services/oauth2 endpoints. It returns the server's answer as data (error
- * code and description, or tokens) and never logs: callers decide what to show, and tokens never reach output.
+ * A small OAuth token client for Salesforce's /services/oauth2 endpoints (and any server that uses the same paths). It
+ * returns the server's answer as data (error code and description, or tokens) and never logs: callers decide what to
+ * show, and tokens never reach output. A network failure throws a TransportError (see http.ts).
  */
+import { httpRequest, readText, type HttpOptions } from './http.js';
+
 export type TokenSuccess = {
   ok: true;
   status: number;
@@ -18,19 +21,27 @@ export type TokenResult = TokenSuccess | TokenFailure;
 
 export type ClientCredentials = { clientId: string; clientSecret?: string };
 
-async function postForm(url: string, form: Record<string, string | undefined>): Promise<TokenResult> {
+/** `error` of an answer that is not an OAuth error response (HTML error page, empty body, proxy error). */
+export const INVALID_RESPONSE = 'invalid_response';
+
+const trimSlash = (url: string): string => url.replace(/\/+$/, '');
+
+async function postForm(url: string, form: Record<string, string | undefined>, options?: HttpOptions): Promise<TokenResult> {
   const body = new URLSearchParams();
   for (const [k, v] of Object.entries(form)) if (v !== undefined) body.set(k, v);
-  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' }, body });
-  const text = await res.text();
+  const res = await httpRequest(url, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' }, body }, options);
+  const text = await readText(res, url);
   let json: Record<string, unknown> = {};
   try {
     json = JSON.parse(text) as Record<string, unknown>;
   } catch {
-    return { ok: false, status: res.status, error: 'invalid_response', errorDescription: `HTTP ${res.status} with a body that is not JSON` };
+    return { ok: false, status: res.status, error: INVALID_RESPONSE, errorDescription: `HTTP ${res.status} with a body that is not JSON` };
   }
   if (!res.ok || typeof json.access_token !== 'string') {
-    return { ok: false, status: res.status, error: String(json.error ?? 'unknown_error'), errorDescription: String(json.error_description ?? '') };
+    if (typeof json.error !== 'string') {
+      return { ok: false, status: res.status, error: INVALID_RESPONSE, errorDescription: `HTTP ${res.status} without an OAuth error code` };
+    }
+    return { ok: false, status: res.status, error: json.error, errorDescription: typeof json.error_description === 'string' ? json.error_description : '' };
   }
   return {
     ok: true,
@@ -46,34 +57,72 @@ async function postForm(url: string, form: Record<string, string | undefined>): 
 export function exchangeCode(
   loginUrl: string,
   client: ClientCredentials,
-  params: { code: string; redirectUri: string; codeVerifier?: string }
+  params: { code: string; redirectUri: string; codeVerifier?: string },
+  options?: HttpOptions
 ): Promise<TokenResult> {
-  return postForm(`${loginUrl}/services/oauth2/token`, {
-    grant_type: 'authorization_code',
-    code: params.code,
-    client_id: client.clientId,
-    client_secret: client.clientSecret,
-    redirect_uri: params.redirectUri,
-    code_verifier: params.codeVerifier,
-  });
+  return postForm(
+    `${trimSlash(loginUrl)}/services/oauth2/token`,
+    {
+      grant_type: 'authorization_code',
+      code: params.code,
+      client_id: client.clientId,
+      client_secret: client.clientSecret,
+      redirect_uri: params.redirectUri,
+      code_verifier: params.codeVerifier,
+    },
+    options
+  );
 }
 
-export function refresh(loginUrl: string, client: ClientCredentials, refreshToken: string): Promise<TokenResult> {
-  return postForm(`${loginUrl}/services/oauth2/token`, {
-    grant_type: 'refresh_token',
-    refresh_token: refreshToken,
-    client_id: client.clientId,
-    client_secret: client.clientSecret,
-  });
+export function refresh(loginUrl: string, client: ClientCredentials, refreshToken: string, options?: HttpOptions): Promise<TokenResult> {
+  return postForm(
+    `${trimSlash(loginUrl)}/services/oauth2/token`,
+    { grant_type: 'refresh_token', refresh_token: refreshToken, client_id: client.clientId, client_secret: client.clientSecret },
+    options
+  );
+}
+
+export type RevokeOutcome =
+  /** The server confirmed the revocation (HTTP 200). */
+  | { outcome: 'revoked'; status: number }
+  /** The server did not know the token (already revoked, rotated out or expired): nothing is left to revoke. */
+  | { outcome: 'not-active'; status: number; error: string }
+  /** Anything else: the token may still be live. */
+  | { outcome: 'failed'; status: number; error: string };
+
+/**
+ * Revokes a token (RFC 7009 form `token=`). Salesforce needs no client authentication at /revoke; RFC 7009 servers
+ * do, so the client id (and the secret of a confidential client, when known) is sent too.
+ */
+export async function revokeToken(
+  loginUrl: string,
+  token: string,
+  client?: ClientCredentials & { tokenTypeHint?: 'access_token' | 'refresh_token' },
+  options?: HttpOptions
+): Promise<RevokeOutcome> {
+  const url = `${trimSlash(loginUrl)}/services/oauth2/revoke`;
+  const body = new URLSearchParams({ token });
+  if (client?.tokenTypeHint) body.set('token_type_hint', client.tokenTypeHint);
+  if (client?.clientId) body.set('client_id', client.clientId);
+  if (client?.clientSecret) body.set('client_secret', client.clientSecret);
+  const res = await httpRequest(url, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body }, options);
+  const text = await readText(res, url);
+  if (res.ok) return { outcome: 'revoked', status: res.status };
+  let error = `HTTP ${res.status}`;
+  try {
+    const json = JSON.parse(text) as { error?: unknown };
+    if (typeof json.error === 'string') error = json.error;
+  } catch {
+    // not JSON: keep the status
+  }
+  // Salesforce answers 400 unsupported_token_type / invalid_token for a token it no longer knows (RFC 7009 §2.2 says 200).
+  if (res.status === 400 && ['unsupported_token_type', 'invalid_token', 'invalid_request'].includes(error)) {
+    return { outcome: 'not-active', status: res.status, error };
+  }
+  return { outcome: 'failed', status: res.status, error };
 }
 
 /** Revokes a token; true when the server confirmed it. */
 export async function revoke(loginUrl: string, token: string): Promise<boolean> {
-  const res = await fetch(`${loginUrl}/services/oauth2/revoke`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ token }),
-  });
-  await res.arrayBuffer();
-  return res.ok;
+  return (await revokeToken(loginUrl, token)).outcome === 'revoked';
 }

@@ -3,7 +3,7 @@ import { buildInventory, UnknownAppsError, type Inventory } from '../../src/apps
 import type { AppRow } from '../../src/apps/model.js';
 import { toCsv } from '../../src/apps/csv.js';
 import { loadCatalog } from '../../src/apps/catalog.js';
-import { manifestTypes, retrieveZip } from '../../src/apps/zip-retrieve.js';
+import { manifestTypes, retrieveZip } from '../../src/metadata/zip-retrieve.js';
 import { coreConnection } from '../helpers/core.js';
 import { useEmulator } from '../helpers/emulator.js';
 import { bigSeed } from './big-seed.js';

@@ -10,7 +10,7 @@
  */
 import type { Connection } from '@salesforce/core';
 import JSZip from 'jszip';
-import { RetrieveError, type MemberSpec, type RetrievedFile, type RetrieveOutcome } from '../metadata/retrieve.js';
+import { RetrieveError, type MemberSpec, type RetrievedFile, type RetrieveOutcome } from './retrieve.js';
 
 export type ListedMember = MemberSpec & { namespacePrefix?: string | null };
 

@@ -1,0 +1,280 @@
+/*
+ * The base of `sf oauth pkce verify` and `sf oauth rtr verify`: flags, production confirmation, client resolution,
+ * secrets (environment or prompt), the code source, the run with cleanup on every exit path (including Ctrl-C), the
+ * results store and the report (table, --json, JUnit). The checks live in pkce-checks.ts and rtr-checks.ts.
+ */
+import { writeFile } from 'node:fs/promises';
+import { createInterface } from 'node:readline/promises';
+import type { Messages } from '@salesforce/core';
+import { Duration } from '@salesforce/kit';
+import { Flags, SfCommand } from '@salesforce/sf-plugins-core';
+import { confirmProductionChange, orgFacts } from './production-guard.js';
+import { ClientConfigError, resolveClients, type ClientConfig, type VerifyKind } from '../oauth/client-config.js';
+import { browserSource, codeCredentialsSource, frontdoorSource, redirectSource, type CodeSource } from '../oauth/code-source.js';
+import { Secret, secretFromEnv } from '../oauth/secret.js';
+import { evidenceText, toJunit } from '../smoke/junit.js';
+import { scrub, TokenLedger } from '../smoke/ledger.js';
+import { summarize, type AppRun, type CleanupSummary, type VerifyResult } from '../smoke/model.js';
+import { storeRun } from '../smoke/results-store.js';
+import { runVerify, type AppPlan } from '../smoke/runner.js';
+
+export type { VerifyResult } from '../smoke/model.js';
+
+export function verifyFlags(messages: Messages<string>) {
+  return {
+    'target-org': Flags.requiredOrg(),
+    'api-version': Flags.orgApiVersion(),
+    app: Flags.string({ char: 'a', summary: messages.getMessage('flags.app.summary'), multiple: true, exactlyOne: ['app', 'all'] }),
+    all: Flags.boolean({ summary: messages.getMessage('flags.all.summary'), exactlyOne: ['app', 'all'] }),
+    'client-id': Flags.string({ summary: messages.getMessage('flags.client-id.summary') }),
+    'callback-url': Flags.string({ summary: messages.getMessage('flags.callback-url.summary') }),
+    'login-url': Flags.string({ summary: messages.getMessage('flags.login-url.summary') }),
+    browser: Flags.boolean({ summary: messages.getMessage('flags.browser.summary'), exclusive: ['site-url'] }),
+    'site-url': Flags.string({ summary: messages.getMessage('flags.site-url.summary'), exclusive: ['browser'] }),
+    timeout: Flags.duration({ unit: 'seconds', defaultValue: 60, min: 1, summary: messages.getMessage('flags.timeout.summary') }),
+    concurrency: Flags.integer({ min: 1, max: 32, default: 4, summary: messages.getMessage('flags.concurrency.summary') }),
+    'result-format': Flags.string({ options: ['human', 'junit'], default: 'human', summary: messages.getMessage('flags.result-format.summary') }),
+    'output-file': Flags.string({ summary: messages.getMessage('flags.output-file.summary') }),
+    'no-prompt': Flags.boolean({ char: 'p', summary: messages.getMessage('flags.no-prompt.summary'), default: false }),
+  };
+}
+
+type Parsed = {
+  'target-org': import('@salesforce/core').Org;
+  'api-version'?: string;
+  app?: string[];
+  all: boolean;
+  'client-id'?: string;
+  'callback-url'?: string;
+  'login-url'?: string;
+  browser: boolean;
+  'site-url'?: string;
+  timeout: Duration;
+  concurrency: number;
+  'result-format': string;
+  'output-file'?: string;
+  'no-prompt': boolean;
+};
+
+function checkUrl(messages: Messages<string>, value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  try {
+    const url = new URL(value);
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error('protocol');
+    return url.href.replace(/\/+$/, '');
+  } catch {
+    throw messages.createError('error.badUrl', [value]);
+  }
+}
+
+export abstract class VerifyCommand extends SfCommand<VerifyResult> {
+  protected abstract readonly kind: VerifyKind;
+  protected abstract readonly messages: Messages<string>;
+
+  protected async verify(flags: Parsed): Promise<VerifyResult> {
+    const messages = this.messages;
+    const org = flags['target-org'];
+    const conn = org.getConnection(flags['api-version']);
+    const username = org.getUsername() ?? conn.getUsername() ?? '';
+    const orgId = org.getOrgId();
+    const loginUrl = checkUrl(messages, flags['login-url']);
+    const siteUrl = checkUrl(messages, flags['site-url']);
+    const prompts = !flags['no-prompt'] && !this.jsonEnabled();
+    const timeoutMs = flags.timeout.milliseconds;
+
+    this.spinner.start(messages.getMessage('info.reading', [username]));
+    let configs: ClientConfig[];
+    let isProduction: boolean;
+    try {
+      const facts = await orgFacts(conn);
+      isProduction = facts.isProduction;
+      configs = await resolveClients(
+        conn,
+        { apps: flags.app, all: flags.all, kind: this.kind, preferLoopbackCallback: flags.browser },
+        { clientId: flags['client-id'], callbackUrl: flags['callback-url'], loginUrl: loginUrl ?? siteUrl }
+      );
+    } catch (e) {
+      this.spinner.stop('failed');
+      if (e instanceof ClientConfigError) {
+        throw messages.createError(`error.${e.code}`, e.code === 'unknownApps' ? [e.names.join(', ')] : [e.message]);
+      }
+      throw e;
+    }
+    this.spinner.stop();
+
+    await confirmProductionChange({
+      isProduction,
+      noPrompt: flags['no-prompt'],
+      json: this.jsonEnabled(),
+      orgName: username,
+      what: messages.getMessage('what.production', [configs.length]),
+      confirm: (message) => this.confirm({ message }),
+    });
+
+    const plans: AppPlan[] = [];
+    for (const config of configs) {
+       
+      plans.push({ config, secret: await this.secretFor(config, configs.length, prompts) });
+    }
+
+    const controller = new AbortController();
+    const http = { timeoutMs, signal: controller.signal };
+    const ledger = new TokenLedger({ timeoutMs });
+    const source = await this.codeSource(flags, conn, { loginUrl, siteUrl, timeoutMs, prompts, signal: controller.signal });
+    const concurrency = flags.browser ? 1 : flags.concurrency;
+    if (flags.browser && flags.concurrency > 1 && configs.length > 1) this.warn(messages.getMessage('warning.browserConcurrency'));
+
+    // Ctrl-C: stop the checks (pending requests are aborted); the cleanup below still revokes every token. A second
+    // Ctrl-C ends the process at once (the listener is registered once).
+    let interrupted = false;
+    const onSignal = (): void => {
+      interrupted = true;
+      controller.abort();
+      this.logToStderr(messages.getMessage('warning.interrupted'));
+    };
+    // SfCommand's own listeners exit at once (and with a stack trace); they are set aside while tokens may be live.
+    const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+    const setAside = signals.map((signal) => [signal, process.listeners(signal)] as const);
+    for (const signal of signals) {
+      process.removeAllListeners(signal);
+      process.once(signal, onSignal);
+    }
+
+    const started = new Date();
+    const files: string[] = [];
+    let apps: AppRun[] = [];
+    let cleanup: CleanupSummary;
+    this.spinner.start(messages.getMessage('info.testing', [configs.length, Math.min(concurrency, configs.length)]));
+    try {
+      apps = await runVerify({
+        kind: this.kind,
+        apps: plans,
+        source,
+        ledger,
+        concurrency,
+        http,
+        signal: controller.signal,
+        onApp: async (run) => {
+          this.spinner.status = `${run.app}: ${run.verdict}`;
+          if (interrupted) return;
+          try {
+            files.push(await storeRun(orgId, run));
+          } catch (e) {
+            this.warn(messages.getMessage('warning.storeFailed', [run.app, (e as Error).message]));
+          }
+        },
+      });
+    } finally {
+      cleanup = await ledger.revokeAll();
+      await source.close();
+      for (const [signal, listeners] of setAside) {
+        process.off(signal, onSignal);
+        for (const listener of listeners) process.on(signal, listener);
+      }
+      this.spinner.stop();
+    }
+    if (interrupted) {
+      this.logToStderr(messages.getMessage('info.cleanup', [cleanup.revoked, cleanup.notActive, cleanup.failed]));
+      const error = messages.createError('error.interrupted', [cleanup.revoked, cleanup.failed]);
+      error.exitCode = 130;
+      throw error;
+    }
+    const finished = new Date();
+    const summary = summarize(apps);
+    const result: VerifyResult = scrub(
+      {
+        kind: this.kind,
+        orgId,
+        username,
+        serverUrl: configs[0]?.loginUrl ?? conn.instanceUrl,
+        passed: apps.every((a) => a.verdict === 'pass' || a.verdict === 'not-applicable'),
+        summary,
+        apps,
+        cleanup,
+        resultFiles: files,
+        timings: { startedAt: started.toISOString(), finishedAt: finished.toISOString(), ms: finished.getTime() - started.getTime(), concurrency },
+      },
+      [...ledger.secrets(), ...plans.flatMap((p) => (p.secret ? [p.secret.reveal()] : []))]
+    );
+
+    await this.report(result, flags);
+    if (!result.passed) process.exitCode = 1;
+    return result;
+  }
+
+  private async report(result: VerifyResult, flags: Parsed): Promise<void> {
+    const messages = this.messages;
+    const junit = flags['result-format'] === 'junit';
+    if (junit && flags['output-file']) {
+      await writeFile(flags['output-file'], toJunit(result), { mode: 0o600 });
+    }
+    if (junit && !flags['output-file']) {
+      this.log(toJunit(result).trimEnd());
+      return;
+    }
+    this.table({
+      data: result.apps.flatMap((app) =>
+        app.checks.map((c) => ({ app: app.app, check: c.id, verdict: c.verdict, evidence: evidenceText(c) || c.note }))
+      ),
+      columns: [
+        { key: 'app', name: 'App' },
+        { key: 'check', name: 'Check' },
+        { key: 'verdict', name: 'Verdict' },
+        { key: 'evidence', name: 'Evidence' },
+      ],
+    });
+    for (const app of result.apps) if (app.error) this.warn(messages.getMessage('warning.appError', [app.app, app.error, app.action ?? '']));
+    const s = result.summary;
+    this.log(messages.getMessage('info.summary', [s.pass + s.fail + s['not-applicable'] + s.error + s.info, s.pass, s.fail, s['not-applicable'], s.error, s.info]));
+    this.log(messages.getMessage('info.cleanup', [result.cleanup.revoked, result.cleanup.notActive, result.cleanup.failed]));
+    if (result.cleanup.failed) this.warn(messages.getMessage('warning.cleanupFailed', [result.cleanup.failed]));
+    if (result.resultFiles.length) this.log(messages.getMessage('info.stored', [[...new Set(result.resultFiles.map((f) => f.replace(/[/\\][^/\\]+$/, '')))].join(', ')]));
+    if (junit && flags['output-file']) this.log(messages.getMessage('info.junitWritten', [flags['output-file']]));
+  }
+
+  private async secretFor(config: ClientConfig, apps: number, prompts: boolean): Promise<Secret | undefined> {
+    if (config.clientType === 'public') return undefined;
+    const fromEnv = secretFromEnv(config.app, apps);
+    if (fromEnv) return fromEnv.secret;
+    // Unknown client type (overrides only): a secret only from the environment; without one, the client is taken as public.
+    if (config.clientType === null || !prompts) return undefined;
+    const answer = await this.secretPrompt({ message: this.messages.getMessage('prompt.secret', [config.app]) });
+    return answer ? new Secret(answer) : undefined;
+  }
+
+  private async codeSource(
+    flags: Parsed,
+    conn: import('@salesforce/core').Connection,
+    o: { loginUrl?: string; siteUrl?: string; timeoutMs: number; prompts: boolean; signal: AbortSignal }
+  ): Promise<CodeSource> {
+    const http = { timeoutMs: o.timeoutMs, signal: o.signal };
+    if (o.siteUrl) {
+      let username = process.env.SF_OAUTH_USERNAME;
+      let password = process.env.SF_OAUTH_PASSWORD;
+      if ((!username || !password) && o.prompts) {
+        if (!username) {
+          const rl = createInterface({ input: process.stdin, output: process.stderr });
+          username = (await rl.question(this.messages.getMessage('prompt.username', [o.siteUrl]) + ' ')).trim();
+          rl.close();
+        }
+        password ??= await this.secretPrompt({ message: this.messages.getMessage('prompt.password', [username]) });
+      }
+      if (!username || !password) throw this.messages.createError('error.siteCredentials');
+      return codeCredentialsSource(o.siteUrl, { username, password: new Secret(password) }, http);
+    }
+    const base = o.loginUrl ?? conn.instanceUrl.replace(/\/+$/, '');
+    if (flags.browser) {
+      return browserSource({ loginUrl: base, timeoutMs: o.timeoutMs, signal: o.signal, onOpenFailed: (url) => this.log(this.messages.getMessage('info.openBrowser', [url])) });
+    }
+    if (o.loginUrl && new URL(o.loginUrl).origin !== new URL(conn.instanceUrl).origin) return redirectSource(o.loginUrl, http);
+    const org = flags['target-org'];
+    return frontdoorSource(conn.instanceUrl, async () => {
+      try {
+        await org.refreshAuth();
+      } catch {
+        // the frontdoor attempt reports a dead session itself
+      }
+      return org.getConnection(flags['api-version']).accessToken ?? '';
+    }, http);
+  }
+}

@@ -1,0 +1,76 @@
+/*
+ * The one place where the OAuth client code talks HTTP: fetch with a timeout and an optional abort signal, and errors
+ * that say which endpoint could not be reached and why, without the query string (which may carry a code or a token).
+ */
+
+export class TransportError extends Error {
+  public constructor(message: string, public readonly endpoint: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'TransportError';
+  }
+}
+
+export type HttpOptions = {
+  /** Per-request timeout in milliseconds (default 60 s). */
+  timeoutMs?: number;
+  /** Aborts the request (Ctrl-C). */
+  signal?: AbortSignal;
+};
+
+export const DEFAULT_TIMEOUT_MS = 60_000;
+
+/** `origin + path` of a URL: safe to show, since neither carries a code or token. */
+export function endpointOf(url: string): string {
+  try {
+    const u = new URL(url);
+    return `${u.origin}${u.pathname}`;
+  } catch {
+    return '(invalid URL)';
+  }
+}
+
+function reason(error: unknown): string {
+  if (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError')) {
+    return error.name === 'TimeoutError' ? 'no answer before the timeout' : 'the request was cancelled';
+  }
+  const cause = error instanceof Error ? (error.cause as { code?: string; message?: string } | undefined) : undefined;
+  const code = cause?.code ?? (error as { code?: string } | undefined)?.code;
+  switch (code) {
+    case 'ECONNREFUSED':
+      return 'the connection was refused (is the server running?)';
+    case 'ECONNRESET':
+    case 'UND_ERR_SOCKET':
+    case 'EPIPE':
+      return 'the server closed the connection without an answer';
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+      return 'the host name could not be resolved';
+    case 'ETIMEDOUT':
+    case 'UND_ERR_CONNECT_TIMEOUT':
+      return 'the connection timed out';
+    default:
+      return cause?.message ?? (error instanceof Error ? error.message : String(error));
+  }
+}
+
+/** fetch with a timeout; network failures become a TransportError naming the endpoint. */
+export async function httpRequest(url: string, init: RequestInit, options: HttpOptions = {}): Promise<Response> {
+  const timeout = AbortSignal.timeout(options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
+  const signal = options.signal ? AbortSignal.any([timeout, options.signal]) : timeout;
+  try {
+    return await fetch(url, { ...init, signal });
+  } catch (error) {
+    const endpoint = endpointOf(url);
+    throw new TransportError(`${endpoint}: ${reason(error)}`, endpoint, { cause: error });
+  }
+}
+
+/** Reads a body, turning a connection dropped mid-body into a TransportError. */
+export async function readText(res: Response, url: string): Promise<string> {
+  try {
+    return await res.text();
+  } catch (error) {
+    const endpoint = endpointOf(url);
+    throw new TransportError(`${endpoint}: ${reason(error)}`, endpoint, { cause: error });
+  }
+}

@@ -1,0 +1,54 @@
+/*
+ * Running a list of checks for one app: in order, timed, sharing a state object. When a check throws (the server
+ * answered HTTP 5xx, the connection dropped, the app cannot be authorized), that check and every later one become
+ * `error` with the reason, and the app's run stops there; cleanup is the runner's job.
+ */
+import { CodeSourceError } from '../oauth/code-source.js';
+import { TransportError } from '../oauth/http.js';
+import type { CheckResult, Evidence, Verdict } from './model.js';
+import { AuthorizeBlocked, ServerProblem } from './probe.js';
+
+export type Outcome = { verdict: Verdict; evidence: Evidence; note: string };
+
+export type CheckSpec<S> = { id: string; title: string; run: (state: S) => Promise<Outcome> };
+
+export type ChecksRun = { checks: CheckResult[]; error?: string; action?: string };
+
+const NONE: Evidence = { at: 'none' };
+
+export function describeFailure(e: unknown): { message: string; evidence: Evidence; action?: string } {
+  if (e instanceof AuthorizeBlocked) return { message: e.message, evidence: e.evidence, action: e.action };
+  if (e instanceof ServerProblem) return { message: e.message, evidence: e.evidence, action: 'Run again when the server answers normally; every token this run created was revoked.' };
+  if (e instanceof TransportError) {
+    return {
+      message: `The connection failed: ${e.message}`,
+      evidence: { at: e.endpoint.endsWith('/authorize') ? 'authorize' : 'token', error: 'transport_error', error_description: e.message },
+      action: 'Check the server is reachable (--login-url), or raise --timeout.',
+    };
+  }
+  if (e instanceof CodeSourceError) return { message: e.message, evidence: { at: 'authorize', error: 'code_source', error_description: e.message } };
+  return { message: e instanceof Error ? e.message : String(e), evidence: NONE };
+}
+
+export async function runChecks<S>(specs: Array<CheckSpec<S>>, state: S): Promise<ChecksRun> {
+  const checks: CheckResult[] = [];
+  for (const [i, spec] of specs.entries()) {
+    const started = Date.now();
+    try {
+       
+      const outcome = await spec.run(state);
+      checks.push({ id: spec.id, title: spec.title, ...outcome, ms: Date.now() - started });
+    } catch (e) {
+      const failure = describeFailure(e);
+      checks.push({ id: spec.id, title: spec.title, verdict: 'error', evidence: failure.evidence, note: failure.message, ms: Date.now() - started });
+      for (const rest of specs.slice(i + 1)) {
+        checks.push({ id: rest.id, title: rest.title, verdict: 'error', evidence: NONE, note: 'Not run: the run for this app stopped at the error above.', ms: 0 });
+      }
+      return { checks, error: failure.message, action: failure.action };
+    }
+  }
+  return { checks };
+}
+
+export const outcome = (verdict: Verdict, evidence: Evidence, note: string): Outcome => ({ verdict, evidence, note });
+export const notApplicable = (note: string): Outcome => ({ verdict: 'not-applicable', evidence: NONE, note });

@@ -1,0 +1,110 @@
+/*
+ * Every token a run creates, so that the run can revoke them all at the end: after each app, after a failure, and on
+ * Ctrl-C. Tokens are held in private fields and never serialize; `secrets()` hands them to the output scrubber.
+ */
+import type { ClientCredentials, TokenSuccess } from '../oauth/token-client.js';
+import { revokeToken } from '../oauth/token-client.js';
+import type { HttpOptions } from '../oauth/http.js';
+import type { Secret } from '../oauth/secret.js';
+import type { CleanupSummary } from './model.js';
+
+type Entry = {
+  app: string;
+  type: 'refresh_token' | 'access_token';
+  loginUrl: string;
+  clientId: string;
+  state: 'live' | 'revoked' | 'not-active' | 'failed';
+};
+
+export class TokenLedger {
+  readonly #tokens = new Map<Entry, string>();
+  readonly #secrets = new Map<Entry, Secret | undefined>();
+  readonly #entries: Entry[] = [];
+  readonly #other = new Set<string>();
+
+  public constructor(private readonly http: HttpOptions = {}) {}
+
+  /** Records the tokens of a successful token response. */
+  public record(app: string, loginUrl: string, client: { clientId: string; secret?: Secret }, tokens: TokenSuccess): void {
+    const add = (type: Entry['type'], token: string | undefined): void => {
+      if (!token) return;
+      const entry: Entry = { app, type, loginUrl, clientId: client.clientId, state: 'live' };
+      this.#entries.push(entry);
+      this.#tokens.set(entry, token);
+      this.#secrets.set(entry, client.secret);
+    };
+    add('refresh_token', tokens.refreshToken);
+    add('access_token', tokens.accessToken);
+  }
+
+  /** Other values that must never reach output (codes, verifiers, secrets). */
+  public remember(value: string | undefined): void {
+    if (value) this.#other.add(value);
+  }
+
+  public secrets(): string[] {
+    return [...this.#tokens.values(), ...this.#other];
+  }
+
+  public live(app?: string): number {
+    return this.#entries.filter((e) => e.state === 'live' && (!app || e.app === app)).length;
+  }
+
+  /**
+   * Revokes every live token (of one app, or all): refresh tokens first, since revoking one takes its chain's access
+   * tokens along; a token the server no longer knows counts as not active. One retry on a network error or HTTP 5xx.
+   */
+  public async revokeAll(app?: string): Promise<CleanupSummary> {
+    const pending = this.#entries.filter((e) => e.state === 'live' && (!app || e.app === app));
+    pending.sort((a, b) => (a.type === b.type ? 0 : a.type === 'refresh_token' ? -1 : 1));
+    for (const entry of pending) {
+       
+      entry.state = await this.revokeOne(entry);
+    }
+    return this.summary(app);
+  }
+
+  public summary(app?: string): CleanupSummary {
+    const mine = this.#entries.filter((e) => !app || e.app === app);
+    return {
+      revoked: mine.filter((e) => e.state === 'revoked').length,
+      notActive: mine.filter((e) => e.state === 'not-active').length,
+      failed: mine.filter((e) => e.state === 'failed' || e.state === 'live').length,
+    };
+  }
+
+  public toJSON(): CleanupSummary {
+    return this.summary();
+  }
+
+  private async revokeOne(entry: Entry): Promise<Entry['state']> {
+    const token = this.#tokens.get(entry) ?? '';
+    const secret = this.#secrets.get(entry);
+    const client: ClientCredentials & { tokenTypeHint: Entry['type'] } = { clientId: entry.clientId, clientSecret: secret?.reveal(), tokenTypeHint: entry.type };
+    for (let attempt = 0; attempt < 2; attempt++) {
+      try {
+        // A fresh timeout, never the run's abort signal: cleanup must happen after Ctrl-C too.
+         
+        const outcome = await revokeToken(entry.loginUrl, token, client, { timeoutMs: this.http.timeoutMs });
+        if (outcome.outcome === 'revoked') return 'revoked';
+        if (outcome.outcome === 'not-active') return 'not-active';
+        if (outcome.status < 500) return 'failed';
+      } catch {
+        // network error: retry once
+      }
+       
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    return 'failed';
+  }
+}
+
+/** Replaces every known secret value in a JSON-able value (a last line of defence before output and storage). */
+export function scrub<T>(value: T, secrets: string[]): T {
+  const known = secrets.filter((s) => s.length >= 8);
+  if (!known.length) return value;
+  const text = JSON.stringify(value);
+  let cleaned = text;
+  for (const s of known) cleaned = cleaned.split(s).join('[redacted]');
+  return cleaned === text ? value : (JSON.parse(cleaned) as T);
+}
