@@ -4,6 +4,7 @@
  * deploy takes effect on the next request.
  */
 import type { MdObject } from './store/state.js';
+import type { ClientKind } from './store/client-kind.js';
 import type { OrgStore } from './store/store.js';
 import { child, text, texts, withDefaults } from './metadata/codec.js';
 import { COMPONENT_TYPES, SETTINGS_TYPES } from './metadata/schema.js';
@@ -13,7 +14,7 @@ export type RefreshPolicy =
   | { type: 'zero' }
   | { type: 'lifetime' | 'inactivity'; seconds: number; label: string };
 
-export type ClientKind = 'ConnectedApp' | 'ExternalClientApplication' | 'FirstParty';
+export type { ClientKind } from './store/client-kind.js';
 
 export type OAuthClient = {
   clientId: string;

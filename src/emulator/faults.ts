@@ -28,6 +28,8 @@ export type FaultRule = {
   times?: number;
   /** How many matching requests pass untouched before the rule starts. */
   after?: number;
+  /** Affect only every Nth matching request (the Nth, 2Nth, ...) after `after`; default: each one. */
+  every?: number;
 };
 
 /** What the next deploys do: fail with a component error, or stay InProgress until cancelled. */
@@ -88,6 +90,7 @@ export class Faults {
       if (rule.stage !== stage || !matches(rule.match, req)) continue;
       rule.seen++;
       if (rule.after !== undefined && rule.seen <= rule.after) continue;
+      if (rule.every !== undefined && rule.every > 1 && (rule.seen - (rule.after ?? 0)) % rule.every !== 0) continue;
       if (rule.times !== undefined && rule.fired >= rule.times) continue;
       rule.fired++;
       return rule.action;

@@ -18,6 +18,11 @@ import type { OrgSeed } from './seed/types.js';
 import { registerRestRoutes } from './rest/routes.js';
 import { registerOAuthRoutes } from './oauth/routes.js';
 import { registerMetadataRoutes } from './metadata/routes.js';
+import { ConformanceRecorder } from './conformance/recorder.js';
+import { applyRehearsal, type RehearsalOptions } from './conformance/rehearsal.js';
+import { evaluate, type ConformanceReport } from './conformance/requirements.js';
+import { registerConformanceRoutes } from './conformance/route.js';
+import type { ConformanceOptions } from './conformance/types.js';
 
 export const DEFAULT_PORT = 6545;
 export const HOST = '127.0.0.1';
@@ -32,6 +37,10 @@ export type EmulatorOptions = {
   clock?: Clock;
   /** Called for each request with method, path (never the query, which may carry codes) and status. */
   onRequest?: (event: RequestEvent) => void;
+  /** Thresholds of the client conformance recorder (race window, minimum backoff). */
+  conformance?: ConformanceOptions;
+  /** The stricter rehearsal mode: short sessions, injected busy and transient refresh errors. */
+  rehearsal?: RehearsalOptions;
 };
 
 export type RequestEvent = { method: string; path: string; status: number; ms: number; kind: string };
@@ -58,7 +67,10 @@ export class OrgEmulator {
       count: (kind) => {
         this.stats.byKind[kind] = (this.stats.byKind[kind] ?? 0) + 1;
       },
+      conformance: new ConformanceRecorder(store, options.conformance),
     };
+    if (options.rehearsal) applyRehearsal(this, options.rehearsal);
+    registerConformanceRoutes(this.router, this.services);
     registerOAuthRoutes(this.router, this.services);
     registerRestRoutes(this.router, this.services);
     registerMetadataRoutes(this.router, this.services);
@@ -80,6 +92,11 @@ export class OrgEmulator {
 
   public get url(): string {
     return `http://${HOST}:${this.port}`;
+  }
+
+  /** What each OAuth client did so far, as pass, fail or not exercised per requirement (also GET /_emulator/conformance). */
+  public conformanceReport(clientIds?: string[]): ConformanceReport {
+    return evaluate(this.services.conformance.log, { now: this.store.nowIso(), clientIds });
   }
 
   /** The consumer secret the seed generated or set for an app (tests and the demo only; never printed). */
@@ -150,7 +167,8 @@ export class OrgEmulator {
     this.services.count(kind);
     try {
       if (this.latency.requestMs > 0) await sleep(this.latency.requestMs);
-      const fault = this.faults.take('request', { method: ctx.method, path: ctx.path });
+      // The emulator's own endpoints are never subject to injected faults.
+      const fault = ctx.path.startsWith('/_emulator/') ? undefined : this.faults.take('request', { method: ctx.method, path: ctx.path });
       if (fault && (await applyFault(ctx, fault))) return;
       const handler = this.router.match(ctx);
       if (!handler) {

@@ -4,6 +4,7 @@
 import type { OrgStore } from './store/store.js';
 import type { Faults, LatencyModel } from './faults.js';
 import type { UserRecord, AccessTokenRecord } from './store/state.js';
+import type { ConformanceRecorder } from './conformance/recorder.js';
 
 /** The newest API version the emulator serves; `/services/data` lists 20.0 up to it. */
 export const LATEST_API_VERSION = '66.0';
@@ -16,13 +17,18 @@ export type EmulatorServices = {
   instanceUrl(): string;
   /** Counts a request by kind (`oauth`, `rest`, `soap:<operation>`), for benchmarks. */
   count(kind: string): void;
+  /** Records what each OAuth client does, for the conformance report. */
+  conformance: ConformanceRecorder;
 };
 
 /** The user and token behind a raw access token, or undefined when it is unknown or expired. */
 export function authenticate(services: EmulatorServices, raw: string | undefined): { user: UserRecord; token: AccessTokenRecord } | undefined {
   if (!raw) return undefined;
   const token = services.store.accessToken(raw);
-  if (!token) return undefined;
+  if (!token) {
+    services.conformance.unauthenticated(raw);
+    return undefined;
+  }
   const user = services.store.user(token.userId);
   if (!user?.isActive) return undefined;
   return { user, token };

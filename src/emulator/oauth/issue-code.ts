@@ -25,5 +25,11 @@ export function redirectWithCode(
     },
     CODE_LIFETIME_MS
   );
+  rt.services.conformance.authorized({
+    clientId: request.clientId,
+    redirectUri: request.redirectUri,
+    challenge: request.challenge,
+    methodSent: request.methodSent ?? 'absent',
+  });
   redirect(ctx, callbackUrl(request.redirectUri, { code, ...extra, state: request.state }));
 }

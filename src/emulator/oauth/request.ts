@@ -7,6 +7,7 @@ import type { RequestContext } from '../http/context.js';
 import type { EmulatorServices } from '../services.js';
 import { ERRORS, type OAuthError } from './errors.js';
 import { challengeMethod, type ChallengeMethod } from './pkce.js';
+import { methodSent, type MethodSent } from '../conformance/classify.js';
 import { redirectError, redirectErrorPage } from './respond.js';
 import { grantedScopes } from './scopes.js';
 
@@ -17,6 +18,8 @@ export type AuthorizationRequest = {
   scopes: string[];
   challenge?: string;
   challengeMethod?: ChallengeMethod;
+  /** The `code_challenge_method` as the client sent it, for the conformance report. */
+  methodSent?: MethodSent;
   prompt?: string;
 };
 
@@ -39,11 +42,15 @@ export function validateAuthorization(
   if (!responseTypeSupported) return fail(ERRORS.responseTypeUnsupported);
 
   const challenge = params.get('code_challenge') || undefined;
-  if (!challenge && (client.pkceRequired || orgOauthSettings(services.store).pkceRequired)) return fail(ERRORS.missingChallenge);
+  const refusePkce = (err: OAuthError): undefined => {
+    services.conformance.authorizationRefused(client, params, redirectUri);
+    return fail(err);
+  };
+  if (!challenge && (client.pkceRequired || orgOauthSettings(services.store).pkceRequired)) return refusePkce(ERRORS.missingChallenge);
   let method: ChallengeMethod | undefined;
   if (challenge) {
     const checked = challengeMethod(params.get('code_challenge_method'), challenge);
-    if (typeof checked !== 'string') return fail(checked);
+    if (typeof checked !== 'string') return refusePkce(checked);
     method = checked;
   }
   const scopes = grantedScopes(client, params.get('scope'));
@@ -55,6 +62,7 @@ export function validateAuthorization(
     scopes,
     challenge,
     challengeMethod: method,
+    methodSent: methodSent(params.get('code_challenge_method')),
     prompt: params.get('prompt') ?? undefined,
   };
   return { client, request };

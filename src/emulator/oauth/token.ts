@@ -4,6 +4,7 @@
 import type { RequestContext } from '../http/context.js';
 import { ERRORS } from './errors.js';
 import { applyFault } from '../http/fault-response.js';
+import { presentedClient } from './client-auth.js';
 import { authorizationCode } from './grants/authorization-code.js';
 import { clientCredentials } from './grants/client-credentials.js';
 import { JWT_BEARER, jwtBearer } from './grants/jwt-bearer.js';
@@ -25,8 +26,11 @@ export function token(rt: OAuthRuntime) {
   return async (ctx: RequestContext): Promise<void> => {
     const form = await ctx.form();
     const grantType = form.get('grant_type') ?? '';
+    const conformance = rt.services.conformance;
+    const clientId = grantType === 'refresh_token' ? presentedClient(ctx, form).clientId : undefined;
+    conformance.refreshAttempt(clientId, form.get('refresh_token'));
     const fault = rt.services.faults.take('token', { method: ctx.method, path: ctx.path, grantType });
-    if (fault && (await applyFault(ctx, fault))) return;
+    if (fault && (await applyFault(ctx, fault))) return conformance.faultAnswered(clientId, grantType, form.get('refresh_token'), fault);
     const handler = Object.hasOwn(GRANTS, grantType) ? GRANTS[grantType] : undefined;
     if (!handler) return sendOAuthError(ctx, ERRORS.grantTypeUnsupported);
     await handler(rt, ctx, form);

@@ -2,6 +2,7 @@
  * The emulated org's persistent state. Everything here may be written to a state file, so it holds no raw secret:
  * tokens and consumer secrets are kept as SHA-256 hashes, and the server compares hashes.
  */
+import type { ConformanceLog } from '../conformance/types.js';
 
 /** A metadata value as the Metadata API carries it: text leaves, nested complex values, repeated elements as arrays. */
 export type MdValue = string | MdObject | MdValue[];
@@ -113,4 +114,6 @@ export type OrgState = {
   /** Session lifetime of access tokens, in seconds (Salesforce's default session timeout is two hours). */
   sessionSeconds: number;
   counters: Record<string, number>;
+  /** What each OAuth client did, for `sf oauth emulator report` (counts and timestamps only; absent in older files). */
+  conformance?: ConformanceLog;
 };

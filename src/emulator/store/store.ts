@@ -19,6 +19,10 @@ export type Clock = () => number;
 export class OrgStore {
   /** Bumped on every change; derived views cache on it. */
   public revision = 0;
+  /** Access token lifetime for this run only (the rehearsal mode's short sessions); never persisted. */
+  public sessionSecondsOverride?: number;
+  /** Told about every access token issued (the conformance recorder attributes expired tokens with it). */
+  public onAccessTokenIssued?: (record: AccessTokenRecord) => void;
   private saving: Promise<void> = Promise.resolve();
   private saveQueued = false;
 
@@ -41,6 +45,11 @@ export class OrgStore {
   /** Records a change: bumps the revision and schedules a save. */
   public changed(): void {
     this.revision++;
+    this.touched();
+  }
+
+  /** Schedules a save without invalidating derived views (for records no view depends on, like the conformance log). */
+  public touched(): void {
     if (!this.stateFile || this.saveQueued) return;
     this.saveQueued = true;
     this.saving = this.saving.then(async () => {
@@ -141,10 +150,11 @@ export class OrgStore {
       grantId,
       scopes,
       issuedAt: now,
-      expiresAt: now + this.state.sessionSeconds * 1000,
+      expiresAt: now + (this.sessionSecondsOverride ?? this.state.sessionSeconds) * 1000,
     };
     this.pruneExpiredAccessTokens(now);
     this.state.accessTokens.push(record);
+    this.onAccessTokenIssued?.(record);
     this.changed();
     return raw;
   }

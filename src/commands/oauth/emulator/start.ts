@@ -9,6 +9,7 @@ import { loadSeedFile, SeedFileError } from '../../../emulator/seed/load.js';
 import { SeedError } from '../../../emulator/seed/build.js';
 import { StateFileError } from '../../../emulator/store/persist.js';
 import { saveCliAuthorization } from '../../../emulator/sf-auth.js';
+import { rehearsalOptions, type RehearsalOptions } from '../../../emulator/conformance/rehearsal.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('plugin-oauth', 'oauth.emulator.start');
@@ -35,6 +36,10 @@ export default class EmulatorStart extends SfCommand<EmulatorStartResult> {
     seed: Flags.file({ summary: messages.getMessage('flags.seed.summary'), exists: true }),
     latency: Flags.option({ summary: messages.getMessage('flags.latency.summary'), options: ['none', 'sandbox'] as const, default: 'none' })(),
     verbose: Flags.boolean({ summary: messages.getMessage('flags.verbose.summary'), default: false }),
+    strict: Flags.boolean({ summary: messages.getMessage('flags.strict.summary'), default: false }),
+    'session-seconds': Flags.integer({ summary: messages.getMessage('flags.session-seconds.summary'), min: 1 }),
+    'inject-busy-every': Flags.integer({ summary: messages.getMessage('flags.inject-busy-every.summary'), min: 0 }),
+    'inject-transient-every': Flags.integer({ summary: messages.getMessage('flags.inject-transient-every.summary'), min: 0 }),
   };
 
   public async run(): Promise<EmulatorStartResult> {
@@ -50,6 +55,9 @@ export default class EmulatorStart extends SfCommand<EmulatorStartResult> {
     this.log(messages.getMessage('info.org', [org.name, org.id, admin.username]));
     if (saved?.alias) this.log(messages.getMessage('info.alias', [saved.alias, saved.alias]));
     if (flags['state-file']) this.log(messages.getMessage('info.stateFile', [flags['state-file']]));
+    const rehearsal = this.rehearsal(flags);
+    if (rehearsal) this.logRehearsal(rehearsal);
+    this.log(messages.getMessage('info.report', [emulator.url]));
     this.log(messages.getMessage('info.stop'));
 
     await stopRequested;
@@ -66,13 +74,29 @@ export default class EmulatorStart extends SfCommand<EmulatorStartResult> {
     };
   }
 
-  private async startEmulator(flags: {
-    port: number;
-    'state-file'?: string;
-    seed?: string;
-    latency: 'none' | 'sandbox';
-    verbose: boolean;
-  }): Promise<OrgEmulator> {
+  private rehearsal(flags: RehearsalFlags): RehearsalOptions | undefined {
+    return rehearsalOptions(flags.strict, {
+      sessionSeconds: flags['session-seconds'],
+      busyEvery: flags['inject-busy-every'],
+      transientEvery: flags['inject-transient-every'],
+    });
+  }
+
+  private logRehearsal(r: RehearsalOptions): void {
+    if (r.sessionSeconds) this.log(messages.getMessage('info.rehearsal.session', [r.sessionSeconds]));
+    if (r.busyEvery) this.log(messages.getMessage('info.rehearsal.busy', [r.busyEvery]));
+    if (r.transientEvery) this.log(messages.getMessage('info.rehearsal.transient', [r.transientEvery]));
+  }
+
+  private async startEmulator(
+    flags: {
+      port: number;
+      'state-file'?: string;
+      seed?: string;
+      latency: 'none' | 'sandbox';
+      verbose: boolean;
+    } & RehearsalFlags
+  ): Promise<OrgEmulator> {
     try {
       const seed = flags.seed ? await loadSeedFile(flags.seed) : undefined;
       return await OrgEmulator.start({
@@ -81,6 +105,7 @@ export default class EmulatorStart extends SfCommand<EmulatorStartResult> {
         stateFile: flags['state-file'],
         latency: flags.latency === 'sandbox' ? SANDBOX_LATENCY : NO_LATENCY,
         onRequest: flags.verbose ? (e): void => this.logToStderr(`${e.method} ${e.path} ${e.status} ${e.ms}ms`) : undefined,
+        rehearsal: this.rehearsal(flags),
       });
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code === 'EADDRINUSE') throw messages.createError('error.portInUse', [flags.port]);
@@ -90,6 +115,8 @@ export default class EmulatorStart extends SfCommand<EmulatorStartResult> {
     }
   }
 }
+
+type RehearsalFlags = { strict: boolean; 'session-seconds'?: number; 'inject-busy-every'?: number; 'inject-transient-every'?: number };
 
 /*
  * SfCommand answers SIGINT by throwing an exit error from the signal handler, which would kill the process before the

@@ -17,10 +17,13 @@ export const authorizationCode: GrantHandler = async (rt, ctx, form) => {
   const presented = presentedClient(ctx, form);
   const client = findClient(store, presented);
   if (!client) return sendOAuthError(ctx, ERRORS.clientIdInvalid);
-  if (!secretAccepted(store, client, presented.secret, !client.consumerSecretOptional)) return sendOAuthError(ctx, ERRORS.clientCredentialsInvalid);
-
+  const conformance = rt.services.conformance;
+  conformance.clientAuthentication(client, presented.secret, 'authorization_code');
   const raw = form.get('code') ?? undefined;
   const code = rt.codes.get(raw);
+  conformance.codeExchange(client, code?.clientId === client.clientId ? code : undefined, form.get('code_verifier'));
+  if (!secretAccepted(store, client, presented.secret, !client.consumerSecretOptional)) return sendOAuthError(ctx, ERRORS.clientCredentialsInvalid);
+
   if (!raw || !code || code.clientId !== client.clientId) return sendOAuthError(ctx, ERRORS.codeExpired);
   if ((form.get('redirect_uri') ?? '') !== code.redirectUri) return sendOAuthError(ctx, ERRORS.redirectMismatch);
   const pkce = verifierError(code.challenge, code.challengeMethod, form.get('code_verifier'));

@@ -43,13 +43,23 @@ export const refreshToken: GrantHandler = async (rt, ctx, form) => {
   const presented = presentedClient(ctx, form);
   const client = findClient(store, presented);
   if (!client) return sendOAuthError(ctx, ERRORS.clientIdInvalid);
+  const conformance = rt.services.conformance;
+  conformance.clientAuthentication(client, presented.secret, 'refresh_token');
   if (!secretAccepted(store, client, presented.secret, client.secretRequiredForRefresh)) return sendOAuthError(ctx, ERRORS.clientCredentialsInvalid);
-  if (form.has('code_verifier')) return sendOAuthError(ctx, ERRORS.verifierUnexpected);
+  if (form.has('code_verifier')) {
+    conformance.refreshWithVerifier(client);
+    return sendOAuthError(ctx, ERRORS.verifierUnexpected);
+  }
 
   const raw = form.get('refresh_token') ?? '';
-  const grant = raw ? liveGrant(store, client, raw) : undefined;
-  if (!grant) return sendOAuthError(ctx, ERRORS.refreshExpired);
   const key = sha256(raw);
+  if (raw) conformance.refreshPresented(client, raw, rt.inflight.has(key));
+  const rejected = (): void => {
+    if (raw) conformance.refreshRejected(client, raw);
+    sendOAuthError(ctx, ERRORS.refreshExpired);
+  };
+  const grant = raw ? liveGrant(store, client, raw) : undefined;
+  if (!grant) return rejected();
   if (rt.inflight.has(key)) {
     if (IN_FLIGHT_DUPLICATE_REVOKES_CHAIN && client.rotationEnabled) store.revokeGrant(grant);
     return sendOAuthError(ctx, ERRORS.refreshInFlight);
@@ -60,10 +70,9 @@ export const refreshToken: GrantHandler = async (rt, ctx, form) => {
     // The chain may have been revoked while this request was working.
     const current = liveGrant(store, client, raw);
     const user = current ? store.user(current.userId) : undefined;
-    if (!current || !user?.isActive || policyExpired(client.refreshPolicy, current, store.clock())) {
-      return sendOAuthError(ctx, ERRORS.refreshExpired);
-    }
+    if (!current || !user?.isActive || policyExpired(client.refreshPolicy, current, store.clock())) return rejected();
     const next = store.useGrant(current, client.rotationEnabled);
+    conformance.refreshSucceeded(client, raw, next !== undefined);
     const accessToken = store.issueAccessToken(user.id, client.clientId, current.scopes, current.id);
     sendJson(ctx, 200, tokenResponse(rt.services, client.clientId, user.id, current.scopes, { accessToken, refreshToken: next }));
   } finally {

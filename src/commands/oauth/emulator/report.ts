@@ -1,0 +1,72 @@
+/*
+ * sf oauth emulator report: what each OAuth client did against the emulator, requirement by requirement, as text,
+ * JSON or JUnit XML; exits 1 when a requirement fails, so that CI can gate on it.
+ */
+import { writeFile } from 'node:fs/promises';
+import { Messages } from '@salesforce/core';
+import { Flags, SfCommand } from '@salesforce/sf-plugins-core';
+import { formatHuman, formatJunit } from '../../../emulator/conformance/format.js';
+import type { ConformanceReport } from '../../../emulator/conformance/requirements.js';
+import { isLoopbackUrl, reportFromStateFile, reportFromUrl, ReportSourceError } from '../../../emulator/conformance/source.js';
+
+Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
+const messages = Messages.loadMessages('plugin-oauth', 'oauth.emulator.report');
+
+export type EmulatorReportResult = ConformanceReport & {
+  /** Where the report came from: the emulator's URL or the state file. */
+  source: string;
+};
+
+export default class EmulatorReport extends SfCommand<EmulatorReportResult> {
+  public static readonly summary = messages.getMessage('summary');
+  public static readonly description = messages.getMessage('description');
+  public static readonly examples = messages.getMessages('examples');
+
+  public static readonly flags = {
+    url: Flags.string({ summary: messages.getMessage('flags.url.summary'), exclusive: ['state-file', 'target-org'] }),
+    'state-file': Flags.file({ summary: messages.getMessage('flags.state-file.summary'), exists: true, exclusive: ['url', 'target-org'] }),
+    'target-org': Flags.optionalOrg({ summary: messages.getMessage('flags.target-org.summary'), exclusive: ['url', 'state-file'] }),
+    'client-id': Flags.string({ summary: messages.getMessage('flags.client-id.summary'), multiple: true }),
+    'result-format': Flags.option({ summary: messages.getMessage('flags.result-format.summary'), options: ['human', 'junit'] as const, default: 'human' })(),
+    'output-file': Flags.file({ summary: messages.getMessage('flags.output-file.summary') }),
+  };
+
+  public async run(): Promise<EmulatorReportResult> {
+    const { flags } = await this.parse(EmulatorReport);
+    const clientIds = flags['client-id'];
+    let source: string;
+    let report: ConformanceReport;
+    try {
+      if (flags.url) {
+        source = flags.url;
+        report = await reportFromUrl(flags.url, clientIds);
+      } else if (flags['state-file']) {
+        source = flags['state-file'];
+        report = await reportFromStateFile(flags['state-file'], clientIds);
+      } else if (flags['target-org']) {
+        source = flags['target-org'].getConnection().instanceUrl;
+        if (!isLoopbackUrl(source)) throw messages.createError('error.notEmulatorOrg', [flags['target-org'].getUsername() ?? '', source]);
+        report = await reportFromUrl(source, clientIds);
+      } else {
+        throw messages.createError('error.noSource');
+      }
+    } catch (e) {
+      if (e instanceof ReportSourceError) throw messages.createError(`error.${e.code}`, [e.message]);
+      throw e;
+    }
+
+    if (clientIds?.length && !report.clients.length) this.warn(messages.getMessage('warn.noSuchClient', [clientIds.join(', ')]));
+    const text = flags['result-format'] === 'junit' ? formatJunit(report) : formatHuman(report);
+    if (flags['output-file']) {
+      await writeFile(flags['output-file'], text);
+      this.log(messages.getMessage('info.written', [flags['output-file']]));
+      this.log(messages.getMessage(report.success ? 'info.success' : 'info.failure', [report.summary.failedRequirements, report.summary.failingClients]));
+    } else if (flags['result-format'] === 'junit' && !this.jsonEnabled()) {
+      process.stdout.write(text);
+    } else {
+      this.log(text.trimEnd());
+    }
+    if (!report.success) process.exitCode = 1;
+    return { ...report, source };
+  }
+}

@@ -1,0 +1,64 @@
+/*
+ * Where `sf oauth emulator report` gets its report: a running emulator's loopback endpoint, or a state file after the
+ * emulator stopped.
+ */
+import { readStateFile, StateFileError } from '../store/persist.js';
+import { evaluate, filterReport, type ConformanceReport } from './requirements.js';
+import { CONFORMANCE_PATH } from './route.js';
+import { emptyLog } from './types.js';
+
+export type ReportSourceErrorCode = 'unreachable' | 'notEmulator' | 'refused' | 'badStateFile' | 'notLoopback';
+
+export class ReportSourceError extends Error {
+  public constructor(public readonly code: ReportSourceErrorCode, message: string) {
+    super(message);
+  }
+}
+
+const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
+
+/** Whether a URL points at this machine (the emulator listens on 127.0.0.1 only). */
+export const isLoopbackUrl = (url: string): boolean => {
+  try {
+    return LOOPBACK_HOSTS.has(new URL(url).hostname);
+  } catch {
+    return false;
+  }
+};
+
+function isReport(value: unknown): value is ConformanceReport {
+  return typeof value === 'object' && value !== null && (value as { kind?: unknown }).kind === 'oauth-emulator-conformance-report';
+}
+
+export async function reportFromUrl(url: string, clientIds?: string[], timeoutMs = 15_000): Promise<ConformanceReport> {
+  const endpoint = new URL(CONFORMANCE_PATH, url);
+  for (const id of clientIds ?? []) endpoint.searchParams.append('clientId', id);
+  let res: Response;
+  try {
+    res = await fetch(endpoint, { signal: AbortSignal.timeout(timeoutMs), headers: { accept: 'application/json' } });
+  } catch (e) {
+    throw new ReportSourceError('unreachable', `Could not reach ${endpoint.origin}: ${(e as Error).message}`);
+  }
+  if (res.status === 403) throw new ReportSourceError('refused', `${endpoint.origin} refused to serve its conformance report to this machine.`);
+  let body: unknown;
+  try {
+    body = await res.json();
+  } catch {
+    body = undefined;
+  }
+  if (!res.ok || !isReport(body)) throw new ReportSourceError('notEmulator', `${endpoint.origin} did not answer with a conformance report (HTTP ${res.status}).`);
+  return filterReport(body, clientIds);
+}
+
+export async function reportFromStateFile(file: string, clientIds?: string[]): Promise<ConformanceReport> {
+  let state;
+  try {
+    state = await readStateFile(file);
+  } catch (e) {
+    if (e instanceof StateFileError) throw new ReportSourceError('badStateFile', e.message);
+    throw e;
+  }
+  if (!state) throw new ReportSourceError('badStateFile', `The state file ${file} does not exist.`);
+  const now = new Date().toISOString();
+  return evaluate(state.conformance ?? emptyLog(now), { now, clientIds });
+}

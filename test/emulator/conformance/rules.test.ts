@@ -1,0 +1,212 @@
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { expect } from 'chai';
+import type { Flaw } from '../../../examples/badly-behaved-client.js';
+import { runWorkedExample } from '../../../examples/worked-example.js';
+import { ROOT } from '../../helpers/cli.js';
+import { useEmulator } from '../../helpers/emulator.js';
+import { editConnectedApp } from '../oauth/helpers.js';
+import {
+  CONFIDENTIAL_APP,
+  PUBLIC_APP,
+  appInfo,
+  badClient,
+  browser,
+  failing,
+  goodClient,
+  ordinaryDay,
+  passing,
+  tempStore,
+  verdicts,
+} from './helpers.js';
+
+/** The recorder's race window in these tests; ordinaryDay pauses longer than this between refreshes. */
+const RACE_WINDOW_MS = 100;
+
+describe('conformance report: clients that follow every rule', () => {
+  const emu = useEmulator({ conformance: { raceWindowMs: RACE_WINDOW_MS } });
+
+  it('a public client with rotation passes every requirement it exercises, including parallel refreshes and a revoked token', async () => {
+    const store = tempStore();
+    const client = goodClient(emu(), PUBLIC_APP, store);
+    expect(await ordinaryDay(client)).to.equal(undefined);
+    // Two copies sharing the token file refresh at once: the lock and the re-read make it one refresh.
+    const twin = goodClient(emu(), PUBLIC_APP, store);
+    const before = (await store.read())?.refreshToken;
+    await Promise.all([client.refresh(before), twin.refresh(before), client.refresh(before)]);
+    // A revoked token is terminal: the client stops and asks for a new login.
+    const tokens = await store.read();
+    await fetch(`${emu().url}/services/oauth2/revoke?token=${encodeURIComponent(tokens?.refreshToken ?? '')}`);
+    const error = await client.refresh().catch((e: Error) => e);
+    expect(error).to.have.property('name', 'ReauthenticationRequired');
+
+    const report = emu().conformanceReport();
+    expect(failing(report, PUBLIC_APP)).to.deep.equal([]);
+    expect(passing(report, PUBLIC_APP)).to.have.members([
+      'pkce.challenge',
+      'pkce.s256',
+      'pkce.verifier-format',
+      'pkce.verifier-not-hash',
+      'pkce.verifier-match',
+      'secret.public',
+      'rtr.store-rotated',
+      'rtr.parallel',
+      'rtr.stop-on-invalid-grant',
+    ]);
+    expect(verdicts(report, PUBLIC_APP)['secret.confidential']).to.equal('not exercised');
+    const parallel = report.clients[0].requirements.find((r) => r.id === 'rtr.parallel');
+    expect(parallel?.counts.refreshes).to.equal(4);
+    expect(report.success).to.equal(true);
+  });
+
+  it('a confidential client sends its secret and passes', async () => {
+    expect(await ordinaryDay(goodClient(emu(), CONFIDENTIAL_APP))).to.equal(undefined);
+    const report = emu().conformanceReport();
+    expect(failing(report, CONFIDENTIAL_APP)).to.deep.equal([]);
+    expect(verdicts(report, CONFIDENTIAL_APP)['secret.confidential']).to.equal('pass');
+    expect(verdicts(report, CONFIDENTIAL_APP)['secret.public']).to.equal('not exercised');
+    // Rotation is off for this app: nothing to store, so the rule is not exercised.
+    expect(verdicts(report, CONFIDENTIAL_APP)['rtr.store-rotated']).to.equal('not exercised');
+    const client = report.clients[0];
+    expect(client.clientType).to.equal('confidential');
+    expect(client.redirectUris).to.have.length(1);
+    expect(client.redirectUris[0]).to.include({ count: 1, registered: true });
+  });
+});
+
+describe('conformance report: clients that break one rule each', () => {
+  const emu = useEmulator({ conformance: { raceWindowMs: RACE_WINDOW_MS } });
+
+  const cases: Array<{ flaw: Flaw; app: string; rule: string; setup?: () => void }> = [
+    {
+      flaw: 'no-challenge',
+      app: PUBLIC_APP,
+      rule: 'pkce.challenge',
+      // PKCE not required by the app, so that the whole flow runs without a challenge.
+      setup: () =>
+        editConnectedApp(emu(), PUBLIC_APP, (v) => {
+          (v.oauthConfig as Record<string, unknown>).isPkceRequired = 'false';
+        }),
+    },
+    { flaw: 'plain-method', app: PUBLIC_APP, rule: 'pkce.s256' },
+    { flaw: 'omit-method', app: PUBLIC_APP, rule: 'pkce.s256' },
+    { flaw: 'short-verifier', app: PUBLIC_APP, rule: 'pkce.verifier-format' },
+    { flaw: 'hash-as-verifier', app: PUBLIC_APP, rule: 'pkce.verifier-not-hash' },
+    { flaw: 'secret-from-public', app: PUBLIC_APP, rule: 'secret.public' },
+    { flaw: 'no-secret', app: CONFIDENTIAL_APP, rule: 'secret.confidential' },
+    { flaw: 'drop-rotated-token', app: PUBLIC_APP, rule: 'rtr.store-rotated' },
+  ];
+
+  for (const c of cases) {
+    it(`${c.flaw}: fails ${c.rule} and nothing else`, async () => {
+      c.setup?.();
+      await ordinaryDay(badClient(emu(), c.app, [c.flaw]));
+      const report = emu().conformanceReport();
+      expect(failing(report, c.app)).to.deep.equal([c.rule]);
+      const failed = report.clients[0].requirements.find((r) => r.id === c.rule);
+      expect(failed?.fix).to.be.a('string').and.not.equal('');
+      expect(failed?.failures).to.be.greaterThan(0);
+      expect(failed?.firstFailure).to.be.a('string');
+      expect(report.success).to.equal(false);
+    });
+  }
+
+  it('the hashed verifier is recognized in hex and padded base64 too', async () => {
+    const { createHash, randomBytes } = await import('node:crypto');
+    const a = appInfo(emu(), PUBLIC_APP);
+    for (const encode of ['hex', 'base64'] as const) {
+      const verifier = randomBytes(32).toString('base64url');
+      const hash = createHash('sha256').update(verifier).digest();
+      const query = new URLSearchParams({ response_type: 'code', client_id: a.clientId, redirect_uri: a.redirectUri, code_challenge: hash.toString('base64url'), code_challenge_method: 'S256' });
+      const callback = new URL(await browser(`${emu().url}/services/oauth2/authorize?${query.toString()}`));
+      const body = new URLSearchParams({ grant_type: 'authorization_code', code: callback.searchParams.get('code') ?? '', client_id: a.clientId, redirect_uri: a.redirectUri, code_verifier: hash.toString(encode) });
+      expect((await fetch(`${emu().url}/services/oauth2/token`, { method: 'POST', body })).status).to.equal(400);
+    }
+    const report = emu().conformanceReport();
+    expect(failing(report, PUBLIC_APP)).to.deep.equal(['pkce.verifier-not-hash']);
+    expect(report.clients[0].requirements.find((r) => r.id === 'pkce.verifier-not-hash')?.counts.hashSentAsVerifier).to.equal(2);
+  });
+
+  it('a verifier sent on refresh (a reused jsforce OAuth2) fails pkce.verifier-match and nothing else', async () => {
+    const store = tempStore();
+    await goodClient(emu(), PUBLIC_APP, store).login(browser);
+    const a = appInfo(emu(), PUBLIC_APP);
+    const tokens = await store.read();
+    const body = new URLSearchParams({ grant_type: 'refresh_token', refresh_token: tokens?.refreshToken ?? '', client_id: a.clientId, code_verifier: 'x'.repeat(43) });
+    expect((await fetch(`${emu().url}/services/oauth2/token`, { method: 'POST', body })).status).to.equal(400);
+    expect(failing(emu().conformanceReport(), PUBLIC_APP)).to.deep.equal(['pkce.verifier-match']);
+  });
+
+  it('two copies refreshing at once without a lock fail rtr.parallel and nothing else', async () => {
+    const store = tempStore();
+    const first = badClient(emu(), PUBLIC_APP, [], store);
+    await first.login(browser);
+    const second = badClient(emu(), PUBLIC_APP, [], store);
+    const results = await Promise.allSettled([first.refresh(), second.refresh()]);
+    expect(results.map((r) => r.status)).to.include('rejected');
+    const report = emu().conformanceReport();
+    expect(failing(report, PUBLIC_APP)).to.deep.equal(['rtr.parallel']);
+    expect(report.clients[0].requirements.find((r) => r.id === 'rtr.parallel')?.counts.lostRaceRotatedOut).to.equal(1);
+    expect(report.clients[0].rotatedOutUses[0].race).to.equal(true);
+  });
+
+  it('retrying a rejected refresh token in a loop fails rtr.stop-on-invalid-grant and nothing else', async () => {
+    const store = tempStore();
+    const client = badClient(emu(), PUBLIC_APP, ['retry-invalid-grant'], store);
+    await client.login(browser);
+    await fetch(`${emu().url}/services/oauth2/revoke?token=${encodeURIComponent((await store.read())?.refreshToken ?? '')}`);
+    await client.refresh().catch(() => undefined);
+    const report = emu().conformanceReport();
+    expect(failing(report, PUBLIC_APP)).to.deep.equal(['rtr.stop-on-invalid-grant']);
+    expect(report.clients[0].requirements.find((r) => r.id === 'rtr.stop-on-invalid-grant')?.counts).to.include({ rejected: 6, retriedAfterInvalidGrant: 5 });
+  });
+});
+
+describe('conformance report: two processes refreshing one token at once', function () {
+  this.timeout(120_000);
+  const emu = useEmulator();
+
+  const runTwo = async (kind: 'good' | 'bad', tokenFile: string): Promise<string[]> => {
+    const a = appInfo(emu(), PUBLIC_APP);
+    const startAt = String(Date.now() + 4000);
+    const script = path.join(ROOT, 'test', 'emulator', 'conformance', 'fixtures', 'refresh-process.ts');
+    const one = (): Promise<string> =>
+      new Promise((resolve, reject) => {
+        const child = spawn(process.execPath, ['--import', 'tsx', '--no-warnings', script, kind, emu().url, a.clientId, a.redirectUri, tokenFile, startAt], { cwd: ROOT });
+        let out = '';
+        child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+        child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+        child.on('error', reject);
+        child.on('close', () => resolve(out.trim()));
+      });
+    return Promise.all([one(), one()]);
+  };
+
+  it('well-behaved: the lock and the re-read make one refresh; nothing fails', async () => {
+    const store = tempStore();
+    await goodClient(emu(), PUBLIC_APP, store).login(browser);
+    expect(await runTwo('good', store.file)).to.deep.equal(['refreshed', 'refreshed']);
+    const report = emu().conformanceReport();
+    expect(failing(report, PUBLIC_APP)).to.deep.equal([]);
+    expect(verdicts(report, PUBLIC_APP)['rtr.parallel']).to.equal('pass');
+  });
+
+  it('badly-behaved: both send the same token; rtr.parallel fails and nothing else', async () => {
+    const store = tempStore();
+    await badClient(emu(), PUBLIC_APP, [], store).login(browser);
+    const outputs = await runTwo('bad', store.file);
+    expect(outputs.filter((o) => o.startsWith('failed'))).to.have.length(1);
+    expect(failing(emu().conformanceReport(), PUBLIC_APP)).to.deep.equal(['rtr.parallel']);
+  });
+});
+
+describe('the worked example of the README', () => {
+  it('passes the well-behaved client and names the two mistakes of the badly-behaved one', async () => {
+    const lines: string[] = [];
+    const report = await runWorkedExample((line) => lines.push(line));
+    expect(failing(report, 'Ops_Dashboard_Local')).to.deep.equal([]);
+    expect(verdicts(report, 'Ops_Dashboard_Local')['session.expiry']).to.equal('pass');
+    expect(failing(report, 'Field_Service_App')).to.deep.equal(['pkce.s256', 'rtr.store-rotated']);
+    expect(lines.join('\n')).to.include('badly-behaved client: Refresh failed');
+  });
+});
