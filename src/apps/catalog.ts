@@ -67,11 +67,30 @@ export type CatalogRetriever = (conn: Connection, members: Array<MemberSpec & { 
 
 export const sdrRetriever: CatalogRetriever = (conn, members) => retrieveMembers(conn, members.map(({ type, fullName }) => ({ type, fullName })));
 
+/**
+ * One retrieve per metadata type, all at once: an org processes retrieve jobs side by side, so the wall time is that of
+ * the largest type rather than the sum, and the number of calls still does not grow with the number of apps.
+ */
+async function retrieveByType(
+  conn: Connection,
+  members: Array<MemberSpec & { namespacePrefix?: string | null }>,
+  retrieve: CatalogRetriever
+): Promise<RetrieveOutcome> {
+  const byType = new Map<string, typeof members>();
+  for (const m of members) byType.set(m.type, [...(byType.get(m.type) ?? []), m]);
+  const outcomes = await Promise.all([...byType.values()].map((group) => retrieve(conn, group)));
+  return {
+    files: outcomes.flatMap((o) => o.files),
+    messages: outcomes.flatMap((o) => o.messages),
+    status: outcomes.find((o) => o.status !== 'Succeeded')?.status ?? 'Succeeded',
+  };
+}
+
 export async function loadCatalog(conn: Connection, retrieve: CatalogRetriever = retrieveZip): Promise<Catalog> {
   const listed = await listAll(conn);
   const members: Array<MemberSpec & { namespacePrefix?: string | null }> = listed.map((p) => ({ type: p.type, fullName: p.fullName, namespacePrefix: p.namespacePrefix ?? null }));
   members.push({ type: 'Settings', fullName: 'OauthOidc' });
-  const retrieved = await retrieve(conn, members);
+  const retrieved = await retrieveByType(conn, members, retrieve);
   const namespaces = new Map(listed.map((p) => [`${p.type}:${p.fullName}`, p.namespacePrefix ?? null]));
 
   const apps = new Map<string, CatalogApp>();
