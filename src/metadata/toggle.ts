@@ -95,7 +95,7 @@ const ECA_GLOBAL = 'ExtlClntAppGlobalOauthSettings';
 export async function planToggle(conn: Connection, selection: ToggleSelection): Promise<TogglePlan> {
   let catalog: Catalog;
   try {
-    catalog = await loadCatalog(conn);
+    catalog = await loadCatalog(conn, selection.all ? {} : { apps: selection.apps ?? [] });
   } catch (e) {
     if (e instanceof RetrieveError && e.messages.some(isPermissionMessage)) throw permissionError();
     throw e;

@@ -12,7 +12,8 @@ import type { Connection } from '@salesforce/core';
 import JSZip from 'jszip';
 import { RetrieveError, type MemberSpec, type RetrievedFile, type RetrieveOutcome } from './retrieve.js';
 
-export type ListedMember = MemberSpec & { namespacePrefix?: string | null };
+/** A member to retrieve; `wildcard` allows asking for `*` instead (the caller wants every unmanaged one of its type). */
+export type ListedMember = MemberSpec & { namespacePrefix?: string | null; wildcard?: boolean };
 
 export type ZipRetrieveOptions = { firstPollMs?: number; maxPollMs?: number; timeoutMs?: number };
 
@@ -21,13 +22,13 @@ type PackageTypes = Array<{ name: string; members: string[] }>;
 /** Settings members are always named (a `*` would bring every settings type). */
 const NAMED_ONLY = new Set(['Settings']);
 
-/** The package.xml types: `*` for the org's own components of a type, plus each managed component by name. */
+/** The package.xml types: `*` for the org's own components of a type when allowed, plus the others by name. */
 export function manifestTypes(members: readonly ListedMember[]): PackageTypes {
   const byType = new Map<string, Set<string>>();
   for (const m of members) {
     const names = byType.get(m.type) ?? new Set<string>();
     byType.set(m.type, names);
-    names.add(m.namespacePrefix || NAMED_ONLY.has(m.type) ? m.fullName : '*');
+    names.add(m.wildcard && !m.namespacePrefix && !NAMED_ONLY.has(m.type) ? '*' : m.fullName);
   }
   return [...byType].map(([name, names]) => ({ name, members: [...names].sort() }));
 }

@@ -48,7 +48,8 @@ export class ClientConfigError extends Error {
 
 type FileProps = { type: string; fullName: string; lastModifiedDate?: string };
 
-async function lastModifiedDates(conn: Connection): Promise<Map<string, string>> {
+/** lastModifiedDate of every Connected App and ECA global OAuth settings component, by `Type:FullName`. */
+export async function lastModifiedDates(conn: Connection): Promise<Map<string, string>> {
   const listed = await conn.metadata.list([{ type: 'ConnectedApp' }, { type: 'ExtlClntAppGlobalOauthSettings' }]);
   const rows = (Array.isArray(listed) ? listed : listed ? [listed] : []) as FileProps[];
   return new Map(rows.filter((r) => r.lastModifiedDate).map((r) => [`${r.type}:${r.fullName}`, String(r.lastModifiedDate)]));
@@ -90,7 +91,7 @@ export async function resolveClients(conn: Connection, selection: Selection, ove
   if ((overrides.clientId ?? overrides.callbackUrl) && names.length !== 1) {
     throw new ClientConfigError('--client-id and --callback-url describe one app: use them with exactly one --app.', 'overridesNeedOneApp');
   }
-  const [catalog, modified] = await Promise.all([loadCatalog(conn), lastModifiedDates(conn).catch(() => new Map<string, string>())]);
+  const [catalog, modified] = await Promise.all([loadCatalog(conn, selection.all ? {} : { apps: names }), lastModifiedDates(conn).catch(() => new Map<string, string>())]);
   const loginUrl = (overrides.loginUrl ?? conn.instanceUrl).replace(/\/+$/, '');
   const byName = new Map(catalog.apps.map((a) => [a.name.toLowerCase(), a]));
 

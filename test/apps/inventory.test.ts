@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { buildInventory, UnknownAppsError, type Inventory } from '../../src/apps/inventory.js';
 import type { AppRow } from '../../src/apps/model.js';
 import { toCsv } from '../../src/apps/csv.js';
-import { loadCatalog } from '../../src/apps/catalog.js';
+import { loadCatalog, sdrRetriever } from '../../src/apps/catalog.js';
 import { manifestTypes, retrieveZip } from '../../src/metadata/zip-retrieve.js';
 import { coreConnection } from '../helpers/core.js';
 import { useEmulator } from '../helpers/emulator.js';
@@ -174,12 +174,18 @@ describe('app inventory against the default emulator org', () => {
 describe('in-memory zip retrieve', () => {
   const emulator = useEmulator();
 
+  it('names members unless a wildcard is allowed', () => {
+    expect(manifestTypes([{ type: 'ConnectedApp', fullName: 'B' }, { type: 'ConnectedApp', fullName: 'A' }])).to.deep.equal([
+      { name: 'ConnectedApp', members: ['A', 'B'] },
+    ]);
+  });
+
   it('asks for `*` plus the managed components by name, and Settings by name', () => {
     const types = manifestTypes([
-      { type: 'ConnectedApp', fullName: 'A' },
-      { type: 'ConnectedApp', fullName: 'B', namespacePrefix: null },
-      { type: 'ConnectedApp', fullName: 'ns__C', namespacePrefix: 'ns' },
-      { type: 'Settings', fullName: 'OauthOidc' },
+      { type: 'ConnectedApp', fullName: 'A', wildcard: true },
+      { type: 'ConnectedApp', fullName: 'B', namespacePrefix: null, wildcard: true },
+      { type: 'ConnectedApp', fullName: 'ns__C', namespacePrefix: 'ns', wildcard: true },
+      { type: 'Settings', fullName: 'OauthOidc', wildcard: true },
     ]);
     expect(types).to.deep.equal([
       { name: 'ConnectedApp', members: ['*', 'ns__C'] },
@@ -189,7 +195,7 @@ describe('in-memory zip retrieve', () => {
 
   it('returns the same apps and file text as the SDR retrieve', async () => {
     const conn = await coreConnection(emulator());
-    const [sdr, zip] = await Promise.all([loadCatalog(conn), loadCatalog(conn, retrieveZip)]);
+    const [sdr, zip] = await Promise.all([loadCatalog(conn, sdrRetriever), loadCatalog(conn, retrieveZip)]);
     const files = (c: typeof sdr): string[] =>
       c.apps.flatMap((a) => [a.header, ...Object.values(a.parts)].map((f) => `${f?.type ?? ''}:${f?.fullName ?? ''}:${f?.xml ?? ''}`)).sort();
     expect(zip.apps.map((a) => `${a.kind}:${a.name}:${a.namespacePrefix ?? ''}`)).to.deep.equal(sdr.apps.map((a) => `${a.kind}:${a.name}:${a.namespacePrefix ?? ''}`));
@@ -256,5 +262,23 @@ describe('app inventory at scale', function () {
     // Only status polls may differ (they depend on time, not on the number of apps): at most one more per retrieve.
     expect(large.total).to.be.at.most(small.total + 7);
     expect(large.total).to.be.at.most(31);
+  });
+});
+
+describe('catalog narrowed to named apps', () => {
+  const emulator = useEmulator();
+
+  it('retrieves only the named apps, and finds ECA settings whatever their names', async () => {
+    const conn = await coreConnection(emulator());
+    const store = emulator().store;
+    // Rename one ECA's global settings so that its name does not start with the app's name.
+    const global = store.component('ExtlClntAppGlobalOauthSettings', 'Billing_Integration_glbloauth');
+    store.putComponent('ExtlClntAppGlobalOauthSettings', 'Zz_Renamed_Settings', global?.value ?? {}, store.adminUser().id);
+    store.deleteComponent('ExtlClntAppGlobalOauthSettings', 'Billing_Integration_glbloauth');
+    const catalog = await loadCatalog(conn, { apps: ['partner_portal_sync', 'Billing_Integration', 'Field_Service_App'] });
+    expect(catalog.apps.map((a) => a.name)).to.deep.equal(['Billing_Integration', 'Field_Service_App', 'Partner_Portal_Sync']);
+    expect(catalog.apps.find((a) => a.name === 'Billing_Integration')?.parts.ExtlClntAppGlobalOauthSettings?.fullName).to.equal('Zz_Renamed_Settings');
+    expect(catalog.apps.find((a) => a.name === 'Field_Service_App')?.parts.ExtlClntAppGlobalOauthSettings?.fullName).to.equal('Field_Service_App_glbloauth');
+    expect(catalog.oauthSettings?.fullName).to.equal('OauthOidc');
   });
 });
