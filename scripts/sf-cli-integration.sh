@@ -56,6 +56,25 @@ step "sf project deploy start (the retrieved files, unchanged)"
 ok < "$work/deploy.json"
 node -e 'const r=require(process.argv[1]).result; if(!r.success||r.numberComponentsDeployed<10) process.exit(1); console.log(`deployed ${r.numberComponentsDeployed} components`)' "$work/deploy.json"
 
+step "sf oauth app list -o emu"
+"$sf" oauth app list -o emu --json > "$work/apps.json"
+ok < "$work/apps.json"
+node -e 'const r=require(process.argv[1]).result; const p=r.apps.find(a=>a.name==="Partner_Portal_Sync"); if(!p||p.verdict!=="breaks") process.exit(1); console.log(`${r.apps.length} apps, ${r.summary.breaksAtEnforcement} break at enforcement`)' "$work/apps.json"
+
+step "sf oauth rtr enable --app Acme_Mobile, then sf oauth backup restore"
+"$sf" oauth rtr enable --app Acme_Mobile -o emu --json | ok
+"$sf" oauth backup list -o emu --json | ok
+"$sf" oauth backup restore -o emu --no-prompt --json | ok
+
+step "sf oauth pkce verify and sf oauth rtr verify --app Field_Service_App"
+"$sf" oauth pkce verify --app Field_Service_App -o emu --json | ok
+"$sf" oauth rtr verify --app Field_Service_App -o emu --result-format junit > "$work/rtr.xml"
+grep -q '<testsuites' "$work/rtr.xml"
+
+step "sf oauth emulator report --url (the verify runs broke rules on purpose: a report with failures is expected)"
+"$sf" oauth emulator report --url "http://127.0.0.1:$port" --json > "$work/report.json" || true
+node -e 'const r=JSON.parse(require("fs").readFileSync(process.argv[1],"utf8")); if(!r.result) process.exit(1)' "$work/report.json"
+
 step "sf oauth emulator start stops on SIGINT"
 kill -INT "$pid"; wait "$pid"; pid=""
 grep -q 'Emulator stopped.' "$work/emulator.log"
