@@ -71,6 +71,18 @@ step "sf oauth pkce verify and sf oauth rtr verify --app Field_Service_App"
 "$sf" oauth rtr verify --app Field_Service_App -o emu --result-format junit > "$work/rtr.xml"
 grep -q '<testsuites' "$work/rtr.xml"
 
+step "sf oauth org require-pkce --dry-run (the default org has managed apps with PKCE off: the gate must refuse)"
+"$sf" oauth org require-pkce --dry-run -o emu --json > "$work/gate.json" || true
+node -e 'const r=JSON.parse(require("fs").readFileSync(process.argv[1],"utf8")); if(r.name!=="GateBlockedError"||!r.data.blockers.some(b=>b.app==="mcconn__Marketing_Cloud_Connector")) process.exit(1); console.log(`${r.data.blockers.length} blockers`)' "$work/gate.json"
+
+step "sf oauth rollout plan, run (two public apps, no org-wide switch), status, undo"
+"$sf" oauth rollout plan -o emu --output-file "$work/starter.yaml" --json | ok
+printf 'apps: [Field_Service_App, Ops_Dashboard_Local]\noptions: {requirePkce: false}\n' > "$work/plan.yaml"
+"$sf" oauth rollout run --plan "$work/plan.yaml" -o emu --summary-file "$work/rollout.md" --junit-file "$work/rollout.xml" --json | ok
+grep -q 'Rollout completed' "$work/rollout.md"
+"$sf" oauth rollout status -o emu --json | ok
+"$sf" oauth rollout undo -o emu --json | ok
+
 step "sf oauth emulator report --url (the verify runs broke rules on purpose: a report with failures is expected)"
 "$sf" oauth emulator report --url "http://127.0.0.1:$port" --json > "$work/report.json" || true
 node -e 'const r=JSON.parse(require("fs").readFileSync(process.argv[1],"utf8")); if(!r.result) process.exit(1)' "$work/report.json"

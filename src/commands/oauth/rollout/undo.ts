@@ -1,0 +1,73 @@
+/*
+ * sf oauth rollout undo: restores the backups the rollout took, newest first, and turns Require PKCE back off if the
+ * rollout turned it on (src/rollout/run.ts undoRollout).
+ */
+import { Messages } from '@salesforce/core';
+import { Flags, SfCommand } from '@salesforce/sf-plugins-core';
+import { confirmProductionChange, orgFacts } from '../../../cli/production-guard.js';
+import { contextFor, rolloutError } from '../../../cli/rollout-command.js';
+import { readJournal } from '../../../rollout/journal.js';
+import { RolloutError, undoRollout, type UndoResult } from '../../../rollout/run.js';
+
+Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
+const messages = Messages.loadMessages('plugin-oauth', 'oauth.rollout.undo');
+const runMessages = Messages.loadMessages('plugin-oauth', 'oauth.rollout.run');
+
+export type RolloutUndoResult = UndoResult;
+
+export default class RolloutUndo extends SfCommand<RolloutUndoResult> {
+  public static readonly summary = messages.getMessage('summary');
+  public static readonly description = messages.getMessage('description');
+  public static readonly examples = messages.getMessages('examples');
+
+  public static readonly flags = {
+    'target-org': Flags.requiredOrg(),
+    'api-version': Flags.orgApiVersion(),
+    'no-prompt': Flags.boolean({ char: 'p', summary: messages.getMessage('flags.no-prompt.summary'), default: false }),
+  };
+
+  public async run(): Promise<RolloutUndoResult> {
+    const { flags } = await this.parse(RolloutUndo);
+    const org = flags['target-org'];
+    const ctx = contextFor(org, flags['api-version']);
+    const journal = await readJournal(ctx.orgId).catch((e: unknown) => {
+      throw rolloutError(e, runMessages);
+    });
+    if (!journal) throw messages.createError('error.noJournal', [`No rollout journal for org ${ctx.orgId}.`]);
+    const facts = await orgFacts(ctx.conn);
+    await confirmProductionChange({
+      isProduction: facts.isProduction,
+      noPrompt: flags['no-prompt'],
+      json: this.jsonEnabled(),
+      orgName: ctx.username,
+      what: messages.getMessage('prompt.what', [journal.id]),
+      confirm: (message) => this.confirm({ message }),
+    });
+    this.spinner.start(messages.getMessage('info.undoing', [journal.id]));
+    let result: UndoResult;
+    try {
+      result = await undoRollout(ctx, (m) => (this.spinner.status = m));
+      this.spinner.stop(result.status);
+    } catch (e) {
+      this.spinner.stop('failed');
+      if (e instanceof RolloutError) throw messages.createError('error.noJournal', [e.message]);
+      throw rolloutError(e, runMessages);
+    }
+    this.table({
+      data: result.restored.flatMap((r) => r.components.map((c) => ({ backup: r.backupPath, app: c.app, component: c.component, status: c.status }))),
+      columns: [
+        { key: 'app', name: 'App' },
+        { key: 'component', name: 'Component' },
+        { key: 'status', name: 'Status' },
+        { key: 'backup', name: 'Backup' },
+      ],
+    });
+    if (result.status === 'failed') {
+      const error = messages.createError('error.undoFailed', [result.problems.join('; ')]);
+      error.setData(result);
+      throw error;
+    }
+    this.logSuccess(messages.getMessage('info.done', [result.rolloutId, result.restored.length, result.requirePkceTurnedOff ? '; Require PKCE is off again' : '']));
+    return result;
+  }
+}

@@ -1,0 +1,287 @@
+/*
+ * What each rollout step does against the org. Every step is idempotent because it starts from the org's current state:
+ * a change step re-plans from a fresh retrieve (an app already as wanted needs no deploy), a smoke step tests again, the
+ * gate is judged again. That is what makes resuming after a crash safe: a step the journal left "running" is simply run
+ * again. Errors that say "try again later" (rate limits, HTTP 5xx, dropped connections) are retried with backoff.
+ * Nothing here prints; progress goes through callbacks.
+ */
+import type { Connection } from '@salesforce/core';
+import { buildInventory } from '../apps/inventory.js';
+import { flagLocation, loadCatalog } from '../apps/catalog.js';
+import { findBackup, writeBackup } from '../metadata/backup.js';
+import { applyRestore, planRestore } from '../metadata/restore.js';
+import { readLeaf } from '../metadata/flag-edit.js';
+import { applyToggle, planToggle, type ToggleSetting } from '../metadata/toggle.js';
+import { resolveClients, type ClientConfig, type VerifyKind } from '../oauth/client-config.js';
+import { frontdoorSource } from '../oauth/code-source.js';
+import { Secret, secretFromEnv } from '../oauth/secret.js';
+import { TokenLedger } from '../smoke/ledger.js';
+import type { AppRun } from '../smoke/model.js';
+import { storeRun } from '../smoke/results-store.js';
+import { runVerify, type AppPlan } from '../smoke/runner.js';
+import { evaluateGate, notProvenReason, pkceProven, rtrProven, type GateResult } from './gate.js';
+import type { StepData } from './journal.js';
+import { setRequirePkce } from './org-settings.js';
+import { changeable, scopeOf, selectApps, type RolloutPlan } from './plan.js';
+
+export type RolloutContext = {
+  conn: Connection;
+  orgId: string;
+  username: string;
+  instanceUrl: string;
+  /** The org's own namespace prefix, if any (its apps are not managed-package apps). */
+  orgNamespace?: string | null;
+  /** A current access token of the org, for the frontdoor code source of the smoke tests. */
+  accessToken: () => Promise<string>;
+  env?: NodeJS.ProcessEnv;
+  signal?: AbortSignal;
+  /** Timeout of each smoke-test HTTP request (default 60 s). */
+  timeoutMs?: number;
+  /** First backoff delay between retries (default 2 s, doubled each time). */
+  retryDelayMs?: number;
+  pollMs?: number;
+};
+
+export type StepOutcome = { status: 'done' | 'failed'; detail: string; data?: StepData };
+
+const TRANSIENT = /REQUEST_LIMIT_EXCEEDED|rate limit|too many requests|ECONNRESET|ECONNREFUSED|ETIMEDOUT|EPIPE|socket hang up|UND_ERR|fetch failed|HTTP 5\d\d|\b50[234]\b|\b429\b|ServerUnavailable|Service Unavailable|INVALID_SESSION_ID|Session expired/i;
+
+export const errorText = (e: unknown): string => (e instanceof Error ? e.message : String(e)).split('\n')[0];
+
+export function isTransient(e: unknown): boolean {
+  return TRANSIENT.test(e instanceof Error ? `${e.name} ${e.message} ${String((e as { cause?: unknown }).cause ?? '')}` : String(e));
+}
+
+const sleep = (ms: number, signal?: AbortSignal): Promise<void> =>
+  new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    signal?.addEventListener('abort', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+
+/** Runs `fn`, retrying transient failures up to `attempts` times in all with exponential backoff. */
+export async function withRetries<T>(ctx: RolloutContext, attempts: number, fn: () => Promise<T>, onRetry?: (attempt: number, e: unknown) => void): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await fn();
+    } catch (e) {
+      if (attempt >= attempts || !isTransient(e) || ctx.signal?.aborted) throw e;
+      onRetry?.(attempt, e);
+      await sleep((ctx.retryDelayMs ?? 2000) * 2 ** (attempt - 1), ctx.signal);
+    }
+  }
+}
+
+export type Audit = {
+  apps: Array<{ name: string; pkce: boolean; rtr: boolean }>;
+  /** Apps in PKCE scope with PKCE already on that the plan did not select: smoke-tested only, for the gate. */
+  verifyOnly: string[];
+  staleTokens: Array<{ app: string; tokens: number }>;
+  warnings: string[];
+  problems: string[];
+};
+
+/** Inventory of the org and the plan's selection. */
+export async function audit(ctx: RolloutContext, plan: RolloutPlan): Promise<Audit> {
+  const inventory = await buildInventory(ctx.conn, { days: plan.options.days });
+  const selection = selectApps(plan, inventory.result.apps);
+  const warnings = inventory.warnings.map((w) => ('apps' in w ? `${w.code}: ${w.apps.join(', ')}` : `${w.code}: ${w.detail}`));
+  // The gate needs current PKCE evidence for every app of the org in PKCE scope: apps already compliant that the plan
+  // did not select are smoke-tested too (testing changes nothing), unless the plan excludes them.
+  const excluded = new Set(plan.exclude.map((n) => n.toLowerCase()));
+  const chosen = new Set(selection.apps.map((r) => r.name));
+  const verifyOnly = plan.options.requirePkce
+    ? inventory.result.apps.filter((r) => changeable(r) && scopeOf(r).pkce && r.pkceRequired === true && !chosen.has(r.name) && !excluded.has(r.name.toLowerCase())).map((r) => r.name)
+    : [];
+  return {
+    apps: selection.apps.map((r) => ({ name: r.name, ...scopeOf(r) })),
+    verifyOnly,
+    staleTokens: inventory.result.apps.filter((r) => r.usage.staleHolders > 0).map((r) => ({ app: r.name, tokens: r.usage.staleHolders })),
+    warnings,
+    problems: selection.problems,
+  };
+}
+
+/** Backs up the components that hold the PKCE and rotation flags of the selected apps. */
+export async function backupApps(ctx: RolloutContext, apps: string[], rolloutId: string): Promise<string> {
+  const catalog = await loadCatalog(ctx.conn);
+  const wanted = new Set(apps);
+  const entries = catalog.apps
+    .filter((a) => wanted.has(a.name))
+    .flatMap((a) => {
+      const loc = flagLocation(a);
+      if (!loc) return [];
+      const value = readLeaf(loc.file.xml, loc.path, 'isPkceRequired') ?? null;
+      return [{ type: loc.file.type, fullName: loc.file.fullName, app: a.name, kind: a.kind, element: 'isPkceRequired', value, xml: loc.file.xml }];
+    });
+  const backup = await writeBackup({ orgId: ctx.orgId, username: ctx.username, instanceUrl: ctx.instanceUrl, operation: `oauth rollout run (${rolloutId}): before any change` }, entries);
+  return backup.path;
+}
+
+/** Turns PKCE or rotation on for one app (one deploy, backup first, read-back). */
+export async function enableSetting(ctx: RolloutContext, setting: ToggleSetting, app: string, rolloutId: string, onBackup: (path: string) => Promise<void>): Promise<StepOutcome> {
+  const plan = await planToggle(ctx.conn, { setting, value: true, apps: [app], orgNamespace: ctx.orgNamespace ?? null });
+  const row = plan.rows[0];
+  const label = setting === 'pkce' ? 'PKCE' : 'Refresh token rotation';
+  if (!plan.changes.length) {
+    return { status: 'done', detail: `${label} already on.`, data: { before: row?.before ?? null, after: row?.after ?? null, changed: false } };
+  }
+  const outcome = await applyToggle(ctx.conn, plan, {
+    backup: { orgId: ctx.orgId, username: ctx.username, instanceUrl: ctx.instanceUrl, operation: `oauth rollout run (${rolloutId}): ${setting} on ${app}` },
+    onBackup: (b) => void onBackup(b.path),
+    pollMs: ctx.pollMs,
+  });
+  const r = outcome.result.apps[0];
+  const data: StepData = { before: r.before, after: r.after, deployId: outcome.result.deployId, backupPath: outcome.result.backupPath };
+  if (outcome.failed) return { status: 'failed', detail: `Deploy ${outcome.result.deployId ?? ''} failed and was rolled back: ${r.reason ?? 'no detail'}`, data: { ...data, changed: false } };
+  if (outcome.notApplied.length) return { status: 'failed', detail: r.reason ?? `${label} did not stick.`, data: { ...data, changed: false } };
+  return { status: 'done', detail: `${label} on (deploy ${outcome.result.deployId ?? ''}).`, data: { ...data, changed: true } };
+}
+
+/** After an error in a change step: whether the org has the setting on anyway (the deploy went through). */
+export async function settingIsOn(ctx: RolloutContext, setting: ToggleSetting, app: string): Promise<{ on: boolean; before: boolean | null } | undefined> {
+  try {
+    const plan = await planToggle(ctx.conn, { setting, value: true, apps: [app], orgNamespace: ctx.orgNamespace ?? null });
+    return { on: plan.changes.length === 0, before: plan.rows[0]?.before ?? null };
+  } catch {
+    return undefined;
+  }
+}
+
+/** Restores one app's components from a backup (one deploy); returns the deploy id. */
+export async function restoreApp(ctx: RolloutContext, backupPath: string, app: string, rolloutId: string): Promise<string | undefined> {
+  const backup = await findBackup(backupPath, ctx.orgId);
+  const plan = await planRestore(ctx.conn, backup, { orgId: ctx.orgId, apps: [app] });
+  const outcome = await applyRestore(ctx.conn, plan, {
+    backup: { orgId: ctx.orgId, username: ctx.username, instanceUrl: ctx.instanceUrl, operation: `oauth rollout run (${rolloutId}): rollback of ${app}` },
+    pollMs: ctx.pollMs,
+  });
+  if (outcome.failed) throw new Error(`The rollback deploy ${outcome.result.deployId ?? ''} of ${app} failed.`);
+  return outcome.result.deployId;
+}
+
+export type SmokeRequest = { app: string; kinds: VerifyKind[] };
+
+/**
+ * passed: proven. failed: a check failed, or the decisive flow could not be proven (e.g. no secret). blocked: no code
+ * without a person (consent page, login page, app access refused): neither retried nor rolled back. error: the server
+ * or the network (worth another try).
+ */
+export type SmokeOutcome = { app: string; status: 'passed' | 'failed' | 'blocked' | 'error'; runs: AppRun[]; detail: string; failedChecks: string[]; resultFiles: string[] };
+
+/** How smoke/probe.ts words an app that cannot be authorized without a person. */
+const BLOCKED = /asks the user for consent|stopped at a \w+ page|authorization request for .* was refused/i;
+
+function secretFor(config: ClientConfig, plan: RolloutPlan, appsInRun: number, env: NodeJS.ProcessEnv): Secret | undefined {
+  if (config.clientType === 'public') return undefined;
+  const named = plan.options.secretEnv[config.app];
+  if (named) {
+    const value = env[named];
+    return value ? new Secret(value) : undefined;
+  }
+  return secretFromEnv(config.app, appsInRun, env)?.secret;
+}
+
+/**
+ * Smoke-tests apps (PKCE or RTR checks, or both in order), stores each run in the results store and judges it:
+ * passed (proven), failed (a check failed, or the decisive flow could not be proven, e.g. no secret), or error (the
+ * server or the network: worth another try).
+ */
+export async function smokeTest(ctx: RolloutContext, plan: RolloutPlan, requests: SmokeRequest[], onApp: (o: SmokeOutcome) => Promise<void>): Promise<SmokeOutcome[]> {
+  if (!requests.length) return [];
+  const env = ctx.env ?? process.env;
+  const http = { timeoutMs: ctx.timeoutMs ?? 60_000, signal: ctx.signal };
+  const configs = new Map<string, Map<VerifyKind, ClientConfig>>();
+  const configErrors = new Map<string, string>();
+  for (const kind of ['pkce', 'rtr'] as const) {
+    const apps = requests.filter((r) => r.kinds.includes(kind)).map((r) => r.app);
+    if (!apps.length) continue;
+    let resolved: ClientConfig[] = [];
+    try {
+      resolved = await resolveClients(ctx.conn, { apps, kind });
+    } catch {
+      // One app without a usable client configuration: resolve them one by one to find which.
+      for (const app of apps) {
+        try {
+          resolved.push(...(await resolveClients(ctx.conn, { apps: [app], kind })));
+        } catch (e) {
+          configErrors.set(app, errorText(e));
+        }
+      }
+    }
+    for (const c of resolved) {
+      const byKind = configs.get(c.app) ?? new Map<VerifyKind, ClientConfig>();
+      byKind.set(kind, c);
+      configs.set(c.app, byKind);
+    }
+  }
+  const source = frontdoorSource(ctx.instanceUrl, ctx.accessToken, http);
+  const outcomes: SmokeOutcome[] = [];
+  try {
+    const runOne = async (request: SmokeRequest): Promise<SmokeOutcome> => {
+      const error = configErrors.get(request.app);
+      if (error) return { app: request.app, status: 'failed', runs: [], detail: `No client to test: ${error}`, failedChecks: [], resultFiles: [] };
+      const runs: AppRun[] = [];
+      const files: string[] = [];
+      for (const kind of request.kinds) {
+        const config = configs.get(request.app)?.get(kind);
+        if (!config) return { app: request.app, status: 'failed', runs, detail: `No ${kind} client configuration.`, failedChecks: [], resultFiles: files };
+        const ledger = new TokenLedger({ timeoutMs: http.timeoutMs });
+        const appPlan: AppPlan = { config, secret: secretFor(config, plan, requests.length, env) };
+        let run: AppRun | undefined;
+        try {
+          [run] = await runVerify({ kind, apps: [appPlan], source, ledger, concurrency: 1, http, signal: ctx.signal });
+        } finally {
+          await ledger.revokeAll();
+        }
+        if (!run) return { app: request.app, status: 'error', runs, detail: 'Interrupted.', failedChecks: [], resultFiles: files };
+        runs.push(run);
+        if (!ctx.signal?.aborted) {
+          files.push(await storeRun(ctx.orgId, run));
+        }
+        const proven = kind === 'pkce' ? pkceProven(run) : rtrProven(run);
+        if (!proven) {
+          const failed = run.checks.filter((c) => c.verdict === 'fail' || c.verdict === 'error').map((c) => `${kind}:${c.id}`);
+          const detail = `${kind.toUpperCase()} smoke test: ${notProvenReason(run, kind === 'pkce' ? 's256-flow' : 'rotation')}${run.action ? ` ${run.action}` : ''}`;
+          if (run.verdict === 'error' && BLOCKED.test(run.error ?? '')) {
+            return { app: request.app, status: 'blocked', runs, detail, failedChecks: failed, resultFiles: files };
+          }
+          const status = run.verdict === 'error' && !run.checks.some((c) => c.verdict === 'fail') ? 'error' : 'failed';
+          return { app: request.app, status, runs, detail, failedChecks: failed, resultFiles: files };
+        }
+      }
+      return { app: request.app, status: 'passed', runs, detail: `${request.kinds.map((k) => k.toUpperCase()).join(' and ')} smoke tests passed.`, failedChecks: [], resultFiles: files };
+    };
+    const concurrency = Math.max(1, plan.options.concurrency);
+    let next = 0;
+    const worker = async (): Promise<void> => {
+      while (next < requests.length && !ctx.signal?.aborted) {
+        const request = requests[next++];
+        const outcome = await runOne(request);
+        outcomes.push(outcome);
+        await onApp(outcome);
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(concurrency, requests.length) }, worker));
+  } finally {
+    await source.close();
+  }
+  return outcomes;
+}
+
+/** The gate, judged with the plan's waivers. */
+export async function gate(ctx: RolloutContext, plan: RolloutPlan): Promise<GateResult> {
+  return evaluateGate(ctx.conn, { orgId: ctx.orgId, days: plan.options.days, waivers: plan.waive });
+}
+
+export async function requirePkceOn(ctx: RolloutContext): Promise<StepOutcome> {
+  const change = await setRequirePkce(ctx.conn, true, { pollMs: ctx.pollMs });
+  if (change.failed) return { status: 'failed', detail: `Require PKCE could not be turned on: ${change.problems.join(' ')}`, data: { before: change.before, after: change.after, deployId: change.deployId } };
+  return {
+    status: 'done',
+    detail: change.changed ? `Require PKCE on (deploy ${change.deployId ?? ''}).` : 'Require PKCE was already on.',
+    data: { before: change.before, after: change.after, changed: change.changed, deployId: change.deployId },
+  };
+}

@@ -1,0 +1,274 @@
+/*
+ * End-to-end rollouts of the emulator's default org, in process (the core, no command), with faults injected at every
+ * step: after each, the org and the journal agree, `run` resumes to completion, and nothing is lost.
+ */
+import { readFileSync, readdirSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { expect } from 'chai';
+import { useEmulator } from '../helpers/emulator.js';
+import { journalFile, readJournal, type Journal } from '../../src/rollout/journal.js';
+import { acquireRolloutLock, RolloutLockedError } from '../../src/rollout/lock.js';
+import { parsePlan } from '../../src/rollout/plan.js';
+import { RolloutError, runRollout, undoRollout, type RolloutContext, type RolloutEvent, type RolloutResult } from '../../src/rollout/run.js';
+import { toMarkdown, toRolloutJunit } from '../../src/rollout/summary.js';
+import { approveForAdmin, CONFIDENTIAL, orgFlags, orgRequiresPkce, privateDirs, rolloutContext, secretsEnv, WAIVE_VENDORS } from './helpers.js';
+import type { OrgEmulator } from '../../src/emulator/server.js';
+import { secretEnvName } from '../../src/oauth/secret.js';
+
+const FULL = parsePlan(`apps: [all-in-scope]\n${WAIVE_VENDORS}`);
+
+type Flags = Map<string, { pkce: boolean; rtr: boolean }>;
+
+/** The journal never claims more than the org has, and the org has nothing the journal does not account for. */
+function expectAgreement(emulator: OrgEmulator, journal: Journal, initial: Flags, initialRequire = false): void {
+  const now = orgFlags(emulator);
+  for (const step of journal.steps) {
+    if (!step.app || (step.phase !== 'pkce-enable' && step.phase !== 'rtr-enable')) continue;
+    const key = step.phase === 'pkce-enable' ? 'pkce' : 'rtr';
+    const org = now.get(step.app)?.[key];
+    if (step.status === 'done') expect(org, `${step.id} done but the org has ${String(org)}`).to.equal(true);
+    if (step.status === 'pending' || step.status === 'failed' || step.status === 'rolled-back') {
+      expect(org, `${step.id} ${step.status}: the org must be as before`).to.equal(initial.get(step.app)?.[key]);
+    }
+  }
+  const org = journal.steps.find((s) => s.id === 'require-pkce:org');
+  expect(orgRequiresPkce(emulator), 'Require PKCE').to.equal(org?.status === 'done' ? true : initialRequire);
+}
+
+function expectCompleted(result: RolloutResult, emulator: OrgEmulator): void {
+  expect(result.status, toMarkdown(result)).to.equal('completed');
+  expect(result.steps.every((s) => s.status === 'done')).to.equal(true);
+  expect(orgRequiresPkce(emulator)).to.equal(true);
+  for (const app of result.apps) {
+    const flags = orgFlags(emulator).get(app);
+    expect(flags?.pkce, app).to.equal(true);
+    expect(flags?.rtr, app).to.equal(true);
+  }
+}
+
+describe('rollout run (core, against the emulator)', function () {
+  this.timeout(120_000);
+  const emu = useEmulator();
+  let ctx: RolloutContext;
+  let initial: Flags;
+
+  beforeEach(async () => {
+    privateDirs();
+    approveForAdmin(emu());
+    ctx = await rolloutContext(emu(), secretsEnv(emu()));
+    initial = orgFlags(emu());
+  });
+
+  it('goes from audit to org-wide Require PKCE in one call, and undo puts everything back', async () => {
+    const events: RolloutEvent[] = [];
+    const result = await runRollout(ctx, { plan: FULL, planFile: 'plan.yaml', onEvent: (e) => events.push(e) });
+    expectCompleted(result, emu());
+    expect(result.requirePkceTurnedOn).to.equal(true);
+    expect(result.apps).to.include.members(['Partner_Portal_Sync', 'Billing_Integration', 'Data_Loader_Legacy', 'Acme_Mobile']);
+    expect(result.apps).not.to.include('mcconn__Marketing_Cloud_Connector');
+    expect(events.filter((e) => e.type === 'phase' && e.status === 'done').map((e) => (e as { phase: string }).phase)).to.deep.equal([
+      'audit',
+      'backup',
+      'pkce-enable',
+      'pkce-verify',
+      'rtr-enable',
+      'rtr-verify',
+      'require-pkce',
+    ]);
+    // RTR changed the settings after the PKCE test: the PKCE test was made again, so the gate saw current evidence.
+    expect(result.steps.find((s) => s.id === 'rtr-verify:Partner_Portal_Sync')?.detail).to.equal('RTR and PKCE smoke tests passed.');
+    expect(result.staleTokens.map((s) => s.app)).to.include('Data_Loader_Legacy');
+
+    const file = journalFile(ctx.orgId);
+    expect(statSync(file).mode & 0o777).to.equal(0o600);
+    expect(statSync(path.dirname(file)).mode & 0o777).to.equal(0o700);
+    const text = readFileSync(file, 'utf8') + toMarkdown(result) + toRolloutJunit(result) + JSON.stringify(result);
+    for (const app of CONFIDENTIAL) expect(text).not.to.include(emu().consumerSecret(app));
+    expect(text).not.to.match(/00D\w{12,15}!\w{20,}|5Aep861\w{20,}/);
+
+    const undo = await undoRollout(ctx);
+    expect(undo.status).to.equal('done');
+    expect(undo.requirePkceTurnedOff).to.equal(true);
+    expect(orgRequiresPkce(emu())).to.equal(false);
+    expect(orgFlags(emu())).to.deep.equal(initial);
+    expect((await readJournal(ctx.orgId))?.status).to.equal('undone');
+    try {
+      await undoRollout(ctx);
+      expect.fail('a second undo must be refused');
+    } catch (e) {
+      expect((e as RolloutError).code).to.equal('alreadyUndone');
+    }
+    // A new run after an undo starts a new rollout (the old journal is archived).
+    const again = await runRollout(ctx, { plan: parsePlan('apps: [Partner_Portal_Sync]\noptions: {requirePkce: false}'), planFile: 'p2.yaml' });
+    expect(again.status).to.equal('completed');
+    expect(again.rolloutId).not.to.equal(result.rolloutId);
+    expect(readdirSync(path.dirname(file)).filter((f) => f.startsWith('journal-'))).to.have.length(1);
+  });
+
+  it('a deploy failure stops the phase with nothing changed for that app; the next run resumes to completion', async () => {
+    emu().faults.failDeploys({ outcome: 'fail', message: 'Injected: cannot save this component', times: 1 });
+    const first = await runRollout(ctx, { plan: FULL, planFile: 'plan.yaml' });
+    expect(first.status).to.equal('failed');
+    expect(first.stoppedAt).to.equal('pkce-enable');
+    const failed = first.steps.filter((s) => s.status === 'failed');
+    expect(failed).to.have.length(1);
+    expect(failed[0].detail).to.include('Injected: cannot save this component');
+    expectAgreement(emu(), (await readJournal(ctx.orgId)) as Journal, initial);
+
+    const second = await runRollout(ctx, { plan: FULL, planFile: 'plan.yaml' });
+    expectCompleted(second, emu());
+    expect(second.resumed).to.equal(true);
+    expect(second.runs).to.equal(2);
+    // Finished steps were not repeated.
+    expect(second.steps.find((s) => s.id === 'audit')?.attempts).to.equal(1);
+    expect(second.steps.find((s) => s.id === 'backup')?.attempts).to.equal(1);
+  });
+
+  it('a smoke test that cannot prove a client rolls that app back; with the client ready, the next run completes', async () => {
+    const env = { ...ctx.env };
+    delete env[secretEnvName('Partner_Portal_Sync')];
+    const first = await runRollout({ ...ctx, env }, { plan: FULL, planFile: 'plan.yaml' });
+    expect(first.status).to.equal('failed');
+    expect(first.stoppedAt).to.equal('pkce-verify');
+    const smoke = first.steps.find((s) => s.id === 'pkce-verify:Partner_Portal_Sync');
+    expect(smoke?.status).to.equal('failed');
+    expect(smoke?.detail).to.include('SF_OAUTH_CLIENT_SECRET_PARTNER_PORTAL_SYNC');
+    expect(first.steps.find((s) => s.id === 'pkce-enable:Partner_Portal_Sync')?.status).to.equal('rolled-back');
+    expect(orgFlags(emu()).get('Partner_Portal_Sync')?.pkce).to.equal(false);
+    expect(orgFlags(emu()).get('Billing_Integration')?.pkce).to.equal(true);
+    expectAgreement(emu(), (await readJournal(ctx.orgId)) as Journal, initial);
+
+    const second = await runRollout(ctx, { plan: FULL, planFile: 'plan.yaml' });
+    expectCompleted(second, emu());
+  });
+
+  it('a smoke test that fails with rollback off keeps the change, and says so', async () => {
+    const env = { ...ctx.env };
+    delete env[secretEnvName('Data_Loader_Legacy')];
+    const plan = parsePlan('apps: [Data_Loader_Legacy]\noptions: {rollbackOnSmokeFailure: false, requirePkce: false}');
+    const first = await runRollout({ ...ctx, env }, { plan, planFile: 'plan.yaml' });
+    expect(first.status).to.equal('failed');
+    expect(first.steps.find((s) => s.id === 'pkce-enable:Data_Loader_Legacy')?.status).to.equal('done');
+    expect(orgFlags(emu()).get('Data_Loader_Legacy')?.pkce).to.equal(true);
+    expectAgreement(emu(), (await readJournal(ctx.orgId)) as Journal, initial);
+  });
+
+  it('transient faults (token endpoint 503, REQUEST_LIMIT_EXCEEDED on deploy, HTTP 429 on REST) are retried within the run', async () => {
+    emu().faults.add({ match: { path: '/services/oauth2/token' }, action: { kind: 'http', status: 503 }, times: 2 });
+    emu().faults.add({ match: { soapOperation: 'deploy' }, action: { kind: 'soapFault', code: 'REQUEST_LIMIT_EXCEEDED', message: 'ConcurrentPerOrgLongTxn Limit exceeded.' }, times: 2 });
+    emu().faults.add({ match: { path: /\/services\/data\/v\d+\.\d+\/query/ }, action: { kind: 'http', status: 429, body: '[{"errorCode":"REQUEST_LIMIT_EXCEEDED","message":"TotalRequests Limit exceeded."}]', contentType: 'application/json' }, times: 1 });
+    const retries: string[] = [];
+    const result = await runRollout(ctx, { plan: FULL, planFile: 'plan.yaml', onEvent: (e) => e.type === 'retry' && retries.push(`${e.step}: ${e.reason}`) });
+    expectCompleted(result, emu());
+    expect(retries.join('\n')).to.match(/REQUEST_LIMIT_EXCEEDED/);
+  });
+
+  it('session expiry mid-run: the org session is refreshed and the run completes', async () => {
+    let expired = 0;
+    const result = await runRollout(ctx, {
+      plan: FULL,
+      planFile: 'plan.yaml',
+      onEvent: (e) => {
+        if (e.type === 'phase' && e.status === 'started' && ['pkce-enable', 'pkce-verify', 'require-pkce'].includes(e.phase)) {
+          emu().store.expireAllAccessTokens();
+          expired++;
+        }
+      },
+    });
+    expect(expired).to.equal(3);
+    expectCompleted(result, emu());
+  });
+
+  it('Ctrl-C between steps: the run stops, the journal and the org agree, and the next run resumes without repeating a step', async () => {
+    const controller = new AbortController();
+    let done = 0;
+    const first = await runRollout(
+      { ...ctx, signal: controller.signal },
+      {
+        plan: FULL,
+        planFile: 'plan.yaml',
+        onEvent: (e) => {
+          if (e.type === 'step' && e.step.phase === 'rtr-enable' && e.step.status === 'done' && ++done === 2) controller.abort();
+        },
+      }
+    );
+    expect(first.status).to.equal('interrupted');
+    expect(first.stoppedAt).to.equal('rtr-enable');
+    const journal = (await readJournal(ctx.orgId)) as Journal;
+    expect(journal.steps.filter((s) => s.status === 'running')).to.deep.equal([]);
+    expectAgreement(emu(), journal, initial);
+    const doneBefore = new Map(journal.steps.filter((s) => s.status === 'done').map((s) => [s.id, s.attempts]));
+
+    const second = await runRollout(ctx, { plan: FULL, planFile: 'plan.yaml' });
+    expectCompleted(second, emu());
+    for (const [id, attempts] of doneBefore) expect(second.steps.find((s) => s.id === id)?.attempts, id).to.equal(attempts);
+  });
+
+  it('a step left "running" by a crash is reconciled with the org on resume', async () => {
+    const plan = parsePlan('apps: [Partner_Portal_Sync]\noptions: {requirePkce: false, skipRtr: true}');
+    const controller = new AbortController();
+    await runRollout({ ...ctx, signal: controller.signal }, { plan, planFile: 'p.yaml', onEvent: (e) => e.type === 'phase' && e.phase === 'pkce-verify' && controller.abort() });
+    // Simulate a crash after the deploy but before "done" was written.
+    const file = journalFile(ctx.orgId);
+    const journal = JSON.parse(readFileSync(file, 'utf8')) as Journal;
+    const step = journal.steps.find((s) => s.id === 'pkce-enable:Partner_Portal_Sync') as Journal['steps'][number];
+    step.status = 'running';
+    delete step.data?.changed;
+    const { writeFileSync } = await import('node:fs');
+    writeFileSync(file, JSON.stringify(journal));
+    const result = await runRollout(ctx, { plan, planFile: 'p.yaml' });
+    expect(result.status).to.equal('completed');
+    const reconciled = result.steps.find((s) => s.id === 'pkce-enable:Partner_Portal_Sync');
+    expect(reconciled?.detail).to.equal('PKCE already on.');
+    expect(reconciled?.data?.changed, 'the change is still known as this rollout\'s (for rollback and undo)').to.equal(true);
+  });
+
+  it('a second rollout on the same org is refused while the first holds the lock; a dead holder does not block', async () => {
+    const release = await acquireRolloutLock(ctx.orgId, 'test');
+    try {
+      await runRollout(ctx, { plan: FULL, planFile: 'plan.yaml' });
+      expect.fail('must be refused');
+    } catch (e) {
+      expect(e).to.be.instanceOf(RolloutLockedError);
+      expect((e as Error).message).to.include(`process ${process.pid}`);
+    } finally {
+      await release();
+    }
+    // A lock whose owner process is gone is taken over.
+    const { writeFileSync, mkdirSync } = await import('node:fs');
+    const dir = path.dirname(journalFile(ctx.orgId));
+    mkdirSync(path.join(dir, 'rollout.lock'), { recursive: true });
+    writeFileSync(path.join(dir, 'lock-owner.json'), JSON.stringify({ pid: 2 ** 22 + 12345, host: (await import('node:os')).hostname(), startedAt: 'x', command: 'crashed' }));
+    const result = await runRollout(ctx, { plan: parsePlan('apps: [Partner_Portal_Sync]\noptions: {requirePkce: false}'), planFile: 'p.yaml' });
+    expect(result.status).to.equal('completed');
+  });
+
+  it('a changed plan is refused while a rollout is unfinished', async () => {
+    emu().faults.failDeploys({ outcome: 'fail', message: 'Injected', times: 1 });
+    await runRollout(ctx, { plan: FULL, planFile: 'plan.yaml' });
+    try {
+      await runRollout(ctx, { plan: parsePlan('apps: [needs-action]'), planFile: 'other.yaml' });
+      expect.fail('must be refused');
+    } catch (e) {
+      expect((e as RolloutError).code).to.equal('planChanged');
+    }
+  });
+
+  it('the gate blocks the last phase without waivers, naming package and vendor; nothing org-wide changes', async () => {
+    const result = await runRollout(ctx, { plan: parsePlan('apps: [all-in-scope]'), planFile: 'plan.yaml' });
+    expect(result.status).to.equal('failed');
+    expect(result.stoppedAt).to.equal('require-pkce');
+    expect(result.blockers.map((b) => b.app)).to.deep.equal(['mcconn__Marketing_Cloud_Connector', 'ptnrx__Partner_Analytics']);
+    expect(result.blockers[0].reason).to.include('"mcconn"').and.include('Northwind Software');
+    expect(orgRequiresPkce(emu())).to.equal(false);
+    expect(toMarkdown(result)).to.include('Apps that block Require PKCE');
+  });
+
+  it('rejects a plan that names a managed app or an unknown one, at audit, before any change', async () => {
+    const result = await runRollout(ctx, { plan: parsePlan('apps: [mcconn__Marketing_Cloud_Connector, No_Such_App]'), planFile: 'plan.yaml' });
+    expect(result.status).to.equal('failed');
+    expect(result.stoppedAt).to.equal('audit');
+    expect(result.steps[0].detail).to.include('only the vendor can change it').and.include('"No_Such_App"');
+    expect(orgFlags(emu())).to.deep.equal(initial);
+  });
+});
