@@ -90,5 +90,35 @@ node -e 'const r=JSON.parse(require("fs").readFileSync(process.argv[1],"utf8"));
 step "sf oauth emulator start stops on SIGINT"
 kill -INT "$pid"; wait "$pid"; pid=""
 grep -q 'Emulator stopped.' "$work/emulator.log"
+
+step "The whole rollout of the default org through sf: audit to org-wide Require PKCE, with one command"
+# The default org with test consumer secrets the script knows (a seed file), and the admin's one-time approvals.
+node --input-type=module -e '
+  const { DEFAULT_SEED } = await import(process.argv[1]);
+  const seed = structuredClone(DEFAULT_SEED);
+  for (const app of seed.apps) app.consumerSecret = `integration-test-secret-${app.name}`;
+  process.stdout.write(JSON.stringify(seed));
+' "$root/lib/emulator/seed/default.js" > "$work/seed.json"
+eval "$(node -e 'for (const a of JSON.parse(require("fs").readFileSync(process.argv[1],"utf8")).apps) console.log(`export SF_OAUTH_CLIENT_SECRET_${a.name.toUpperCase()}=${a.consumerSecret}`)' "$work/seed.json")"
+port=$(node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')
+"$sf" oauth emulator start --alias emu2 --port "$port" --seed "$work/seed.json" --pre-approve > "$work/emulator2.log" 2>&1 &
+pid=$!
+for _ in $(seq 1 120); do grep -q 'Press Ctrl-C' "$work/emulator2.log" && break; sleep 0.5; done
+cat > "$work/full-plan.yaml" <<YAML
+apps: [needs-action]
+waive:
+  - app: mcconn__Marketing_Cloud_Connector
+    reason: vendor confirmed PKCE support (rehearsal)
+  - app: ptnrx__Partner_Analytics
+    reason: vendor confirmed PKCE support (rehearsal)
+YAML
+"$sf" oauth rollout run --plan "$work/full-plan.yaml" -o emu2 --no-prompt --json > "$work/full-rollout.json"
+ok < "$work/full-rollout.json"
+"$sf" oauth app list -o emu2 --json > "$work/apps2.json"
+# PKCE and rotation are done everywhere in scope; what may remain is outside a PKCE/RTR rollout (refresh token lifetime).
+node -e 'const r=require(process.argv[1]).result; if(r.orgSettings.requirePkce!==true) process.exit(1); const bad=r.apps.filter(a=>a.verdict!=="vendor"&&(a.reasons||[]).some(x=>/PKCE off|without RTR/.test(x))); if(bad.length){console.error(bad.map(a=>a.name+": "+a.reasons.join("; ")).join("\n")); process.exit(1)} const left=r.apps.filter(a=>a.verdict==="breaks"); console.log(`Require PKCE is on; no in-scope app lacks PKCE or RTR; ${left.length} still flagged for other reasons: ${[...new Set(left.flatMap(a=>a.reasons))].join("; ")}`)' "$work/apps2.json"
+if grep -rq 'integration-test-secret' "$work/full-rollout.json" "$HOME/.sf/oauth"; then echo "a consumer secret was written" >&2; exit 1; fi
+"$sf" oauth rollout undo -o emu2 --no-prompt --json | ok
+kill -INT "$pid"; wait "$pid"; pid=""
 echo
 echo "sf CLI integration: all steps passed"

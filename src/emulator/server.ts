@@ -12,6 +12,7 @@ import { createContext, HttpError, sendJson, type RequestContext } from './http/
 import { applyFault } from './http/fault-response.js';
 import { Router } from './http/router.js';
 import type { EmulatorServices } from './services.js';
+import { oauthClients } from './clients.js';
 import { buildState, type SeedSecrets } from './seed/build.js';
 import { DEFAULT_SEED } from './seed/default.js';
 import type { OrgSeed } from './seed/types.js';
@@ -102,6 +103,22 @@ export class OrgEmulator {
   /** The consumer secret the seed generated or set for an app (tests and the demo only; never printed). */
   public consumerSecret(appName: string): string | undefined {
     return this.secrets.consumerSecrets[appName];
+  }
+
+  /**
+   * Records that a user (default: the admin) already approved every app on the consent page, as a person who clicked
+   * Allow once per app would have; pre-authorized apps need no approval. Returns how many approvals were added.
+   */
+  public preApprove(username?: string): number {
+    const user = username ? this.store.userByUsername(username) : this.store.adminUser();
+    if (!user) throw new Error(`No user ${username ?? ''} in the emulated org.`);
+    let added = 0;
+    for (const clientId of oauthClients(this.store).keys()) {
+      if (this.store.hasApproved(user.id, clientId)) continue;
+      this.store.approve(user.id, clientId);
+      added++;
+    }
+    return added;
   }
 
   /** The client id of the first-party sf CLI app (`PlatformCLI` in the default org). */

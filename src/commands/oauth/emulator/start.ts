@@ -36,6 +36,7 @@ export default class EmulatorStart extends SfCommand<EmulatorStartResult> {
     seed: Flags.file({ summary: messages.getMessage('flags.seed.summary'), exists: true }),
     latency: Flags.option({ summary: messages.getMessage('flags.latency.summary'), options: ['none', 'sandbox'] as const, default: 'none' })(),
     verbose: Flags.boolean({ summary: messages.getMessage('flags.verbose.summary'), default: false }),
+    'pre-approve': Flags.boolean({ summary: messages.getMessage('flags.pre-approve.summary'), default: false }),
     strict: Flags.boolean({ summary: messages.getMessage('flags.strict.summary'), default: false }),
     'session-seconds': Flags.integer({ summary: messages.getMessage('flags.session-seconds.summary'), min: 1 }),
     'inject-busy-every': Flags.integer({ summary: messages.getMessage('flags.inject-busy-every.summary'), min: 0 }),
@@ -47,6 +48,7 @@ export default class EmulatorStart extends SfCommand<EmulatorStartResult> {
     const emulator = await this.startEmulator(flags);
     const org = emulator.store.state.org;
     const admin = emulator.store.adminUser();
+    if (flags['pre-approve']) emulator.preApprove();
     const saved = flags.alias ? await saveCliAuthorization(emulator, flags.alias) : undefined;
     // Take the signals over before saying how to stop, so a Ctrl-C right after the message stops cleanly.
     const stopRequested = waitForSignal();
