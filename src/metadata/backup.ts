@@ -4,10 +4,10 @@
  * (folders 0700, files 0600), every file written atomically, and `manifest.json` written last, so a folder without a
  * manifest is an interrupted backup and is ignored. Consumer secrets never reach the disk.
  */
-import { randomBytes } from 'node:crypto';
-import { chmod, mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readdir, readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import path from 'node:path';
+import { privateDir, writePrivateFile } from '../util/private-file.js';
 import { childElements, rootElement, XmlScanError, type ElementRange } from './xml-scan.js';
 import type { RetrievedFile } from './retrieve.js';
 
@@ -100,24 +100,6 @@ function regexFallback(xml: string, name: string): ElementRange | undefined {
   const m = new RegExp(`<${name}(?:\\s[^>]*)?(?:/>|>[\\s\\S]*?</${name}\\s*>)`).exec(xml);
   if (!m) return undefined;
   return { name, start: m.index, end: m.index + m[0].length, contentStart: m.index, contentEnd: m.index, selfClosing: false };
-}
-
-/** Writes a file atomically (temporary file in the same folder, then rename), readable by the user only. */
-export async function writePrivateFile(file: string, content: string): Promise<void> {
-  const temp = path.join(path.dirname(file), `.${path.basename(file)}.${randomBytes(6).toString('hex')}.tmp`);
-  try {
-    await writeFile(temp, content, { mode: 0o600, flag: 'wx' });
-    await chmod(temp, 0o600);
-    await rename(temp, file);
-  } catch (e) {
-    await rm(temp, { force: true });
-    throw e;
-  }
-}
-
-async function privateDir(dir: string): Promise<void> {
-  await mkdir(dir, { recursive: true, mode: 0o700 });
-  await chmod(dir, 0o700);
 }
 
 /** A folder name that sorts by time: `2026-05-11T09-30-00-123Z`. */

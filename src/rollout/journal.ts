@@ -9,9 +9,10 @@
  * names, settings, ids, backup paths and verdicts: never a token or a secret.
  */
 import { randomBytes } from 'node:crypto';
-import { chmod, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { readFile, rename } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import path from 'node:path';
+import { writePrivateFile } from '../util/private-file.js';
 import type { RolloutPlan } from './plan.js';
 
 export const JOURNAL_FORMAT = 1;
@@ -108,24 +109,6 @@ export function journalFile(orgId: string, root = rolloutRoot()): string {
   return path.join(orgDir(orgId, root), 'journal.json');
 }
 
-async function privateDir(dir: string): Promise<void> {
-  await mkdir(dir, { recursive: true, mode: 0o700 });
-  await chmod(dir, 0o700);
-}
-
-async function atomicWrite(file: string, text: string): Promise<void> {
-  await privateDir(path.dirname(file));
-  const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${randomBytes(6).toString('hex')}.tmp`);
-  try {
-    await writeFile(tmp, text, { mode: 0o600, flag: 'wx' });
-    await chmod(tmp, 0o600);
-    await rename(tmp, file);
-  } catch (e) {
-    await rm(tmp, { force: true });
-    throw e;
-  }
-}
-
 export async function readJournal(orgId: string, root = rolloutRoot()): Promise<Journal | undefined> {
   const file = journalFile(orgId, root);
   let text: string;
@@ -193,7 +176,7 @@ export class JournalStore {
     change(this.journal);
     this.journal.updatedAt = new Date().toISOString();
     const text = JSON.stringify(this.journal, null, 2) + '\n';
-    const next = this.queue.then(() => atomicWrite(this.file, text));
+    const next = this.queue.then(() => writePrivateFile(this.file, text));
     this.queue = next.catch(() => undefined);
     await next;
   }

@@ -7,9 +7,10 @@
  * The reader API (readAppResults, latestRun, orgResults, isCurrent) is what the org-wide gate uses.
  */
 import { randomBytes } from 'node:crypto';
-import { chmod, mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import path from 'node:path';
+import { writePrivateFile } from '../util/private-file.js';
 import type { VerifyKind } from '../oauth/client-config.js';
 import type { AppRun } from './model.js';
 
@@ -71,26 +72,12 @@ export function isCurrent(run: StoredRun, settingsLastModified: string | null): 
   return run.settingsLastModified !== null && settingsLastModified !== null && Date.parse(run.settingsLastModified) === Date.parse(settingsLastModified);
 }
 
-async function atomicWrite(file: string, text: string): Promise<void> {
-  const dir = path.dirname(file);
-  await mkdir(dir, { recursive: true, mode: 0o700 });
-  const tmp = path.join(dir, `.${path.basename(file)}.${randomBytes(6).toString('hex')}.tmp`);
-  try {
-    await writeFile(tmp, text, { mode: 0o600, flag: 'wx' });
-    await chmod(tmp, 0o600);
-    await rename(tmp, file);
-  } catch (e) {
-    await rm(tmp, { force: true });
-    throw e;
-  }
-}
-
 /** Appends a run to the app's history; returns the file path. */
 export async function storeRun(orgId: string, run: AppRun, root = resultsRoot()): Promise<string> {
   const file = resultFile(orgId, run.app, root);
   const existing = (await readAppResults(orgId, run.app, root)) ?? { version: FORMAT_VERSION, orgId, app: run.app, runs: [] };
   const stored: StoredRun = { id: randomBytes(8).toString('hex'), time: run.timings.finishedAt, orgId, ...run };
   const runs = [...existing.runs, stored].slice(-MAX_RUNS);
-  await atomicWrite(file, JSON.stringify({ version: FORMAT_VERSION, orgId, app: run.app, runs } satisfies AppResultsFile, null, 2) + '\n');
+  await writePrivateFile(file, JSON.stringify({ version: FORMAT_VERSION, orgId, app: run.app, runs } satisfies AppResultsFile, null, 2) + '\n');
   return file;
 }

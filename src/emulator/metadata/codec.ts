@@ -6,6 +6,7 @@
 import { XMLParser } from 'fast-xml-parser';
 import type { MdObject, MdValue } from '../store/state.js';
 import type { FieldSpec, TypeSpec } from './schema.js';
+import { escapeXml } from './soap.js';
 
 export const MD_NAMESPACE = 'http://soap.sforce.com/2006/04/metadata';
 
@@ -105,8 +106,6 @@ export function withDefaults(value: MdObject, spec: TypeSpec, apiVersion = Numbe
   return out;
 }
 
-const escapeText = (s: string): string =>
-  s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&apos;');
 
 /** Writes a component as a retrieved file: declaration, namespaced root, alphabetical elements. */
 export function serializeComponent(root: string, value: MdObject, omit: readonly string[] = []): string {
@@ -130,7 +129,7 @@ function writeObject(value: MdObject, depth: number, lines: string[], omit: Set<
     const raw = value[name];
     for (const item of Array.isArray(raw) ? raw : [raw]) {
       if (typeof item === 'string') {
-        lines.push(`${pad}<${name}>${escapeText(item)}</${name}>`);
+        lines.push(`${pad}<${name}>${escapeXml(item)}</${name}>`);
       } else if (!Array.isArray(item)) {
         lines.push(`${pad}<${name}>`);
         writeObject(item, depth + 1, lines, new Set());
