@@ -24,6 +24,7 @@ import { applyRehearsal, type RehearsalOptions } from './conformance/rehearsal.j
 import { evaluate, type ConformanceReport } from './conformance/requirements.js';
 import { registerConformanceRoutes } from './conformance/route.js';
 import type { ConformanceOptions } from './conformance/types.js';
+import { resolveBehaviours, type Behaviours } from './behaviours.js';
 
 export const DEFAULT_PORT = 6545;
 export const HOST = '127.0.0.1';
@@ -42,6 +43,8 @@ export type EmulatorOptions = {
   conformance?: ConformanceOptions;
   /** The stricter rehearsal mode: short sessions, injected busy and transient refresh errors. */
   rehearsal?: RehearsalOptions;
+  /** Which of Salesforce's known behaviours to show where evidence is thin (defaults: the most likely; behaviours.ts). */
+  behaviours?: Partial<Behaviours>;
 };
 
 export type RequestEvent = { method: string; path: string; status: number; ms: number; kind: string };
@@ -69,6 +72,7 @@ export class OrgEmulator {
         this.stats.byKind[kind] = (this.stats.byKind[kind] ?? 0) + 1;
       },
       conformance: new ConformanceRecorder(store, options.conformance),
+      behaviours: resolveBehaviours(options.behaviours),
     };
     if (options.rehearsal) applyRehearsal(this, options.rehearsal);
     registerConformanceRoutes(this.router, this.services);

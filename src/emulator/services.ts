@@ -5,6 +5,7 @@ import type { OrgStore } from './store/store.js';
 import type { Faults, LatencyModel } from './faults.js';
 import type { UserRecord, AccessTokenRecord } from './store/state.js';
 import type { ConformanceRecorder } from './conformance/recorder.js';
+import type { Behaviours } from './behaviours.js';
 
 /** The newest API version the emulator serves; `/services/data` lists 20.0 up to it. */
 export const LATEST_API_VERSION = '66.0';
@@ -19,6 +20,8 @@ export type EmulatorServices = {
   count(kind: string): void;
   /** Records what each OAuth client does, for the conformance report. */
   conformance: ConformanceRecorder;
+  /** Which of Salesforce's known behaviours this run shows (see behaviours.ts). */
+  behaviours: Behaviours;
 };
 
 /** The user and token behind a raw access token, or undefined when it is unknown or expired. */

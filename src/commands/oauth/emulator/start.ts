@@ -10,6 +10,7 @@ import { SeedError } from '../../../emulator/seed/build.js';
 import { StateFileError } from '../../../emulator/store/persist.js';
 import { saveCliAuthorization } from '../../../emulator/sf-auth.js';
 import { rehearsalOptions, type RehearsalOptions } from '../../../emulator/conformance/rehearsal.js';
+import { BehaviourOptionError, parseBehaviourPairs } from '../../../emulator/behaviours.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('plugin-oauth', 'oauth.emulator.start');
@@ -41,6 +42,7 @@ export default class EmulatorStart extends SfCommand<EmulatorStartResult> {
     'session-seconds': Flags.integer({ summary: messages.getMessage('flags.session-seconds.summary'), min: 1 }),
     'inject-busy-every': Flags.integer({ summary: messages.getMessage('flags.inject-busy-every.summary'), min: 0 }),
     'inject-transient-every': Flags.integer({ summary: messages.getMessage('flags.inject-transient-every.summary'), min: 0 }),
+    behaviour: Flags.string({ summary: messages.getMessage('flags.behaviour.summary'), multiple: true, default: [] }),
   };
 
   public async run(): Promise<EmulatorStartResult> {
@@ -97,8 +99,16 @@ export default class EmulatorStart extends SfCommand<EmulatorStartResult> {
       seed?: string;
       latency: 'none' | 'sandbox';
       verbose: boolean;
+      behaviour: string[];
     } & RehearsalFlags
   ): Promise<OrgEmulator> {
+    let behaviours;
+    try {
+      behaviours = parseBehaviourPairs(flags.behaviour);
+    } catch (e) {
+      if (e instanceof BehaviourOptionError) throw messages.createError('error.badBehaviour', [e.message]);
+      throw e;
+    }
     try {
       const seed = flags.seed ? await loadSeedFile(flags.seed) : undefined;
       return await OrgEmulator.start({
@@ -108,6 +118,7 @@ export default class EmulatorStart extends SfCommand<EmulatorStartResult> {
         latency: flags.latency === 'sandbox' ? SANDBOX_LATENCY : NO_LATENCY,
         onRequest: flags.verbose ? (e): void => this.logToStderr(`${e.method} ${e.path} ${e.status} ${e.ms}ms`) : undefined,
         rehearsal: this.rehearsal(flags),
+        behaviours,
       });
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code === 'EADDRINUSE') throw messages.createError('error.portInUse', [flags.port]);
