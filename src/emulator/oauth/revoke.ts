@@ -1,6 +1,7 @@
 /*
  * /services/oauth2/revoke (POST form `token=` or GET `?token=`): a refresh token revokes its chain and the chain's
- * access tokens; an access token revokes itself. No client authentication, as on Salesforce.
+ * access tokens; an OauthToken DeleteToken revokes that approval the same way; an access token revokes itself. No
+ * client authentication, as on Salesforce.
  */
 import type { RequestContext } from '../http/context.js';
 import { ERRORS } from './errors.js';
@@ -17,7 +18,11 @@ export function revoke(rt: OAuthRuntime) {
       store.revokeGrant(found.grant);
       revoked = true;
     } else if (raw) {
-      revoked = store.revokeAccessToken(raw);
+      // An OauthToken row's DeleteToken removes that approval (object reference, OauthToken: "send a request to the
+      // revoke OAuth token endpoint with the DeleteToken as the parameter").
+      const approval = store.grantByDeleteToken(raw);
+      if (approval) store.revokeGrant(approval);
+      revoked = approval !== undefined || store.revokeAccessToken(raw);
     }
     if (!revoked) return sendOAuthError(ctx, ERRORS.tokenTypeUnsupported);
     ctx.res.writeHead(200, { 'content-length': '0', 'cache-control': 'no-cache,must-revalidate,max-age=0,no-store,private' });

@@ -72,6 +72,11 @@ export type Grant = {
   /** When the chain's first refresh token was issued, for fixed-lifetime policies. */
   chainIssuedDate: string;
   revoked: boolean;
+  /**
+   * OauthToken.DeleteToken: a value `/services/oauth2/revoke` accepts to remove this approval. It revokes only, it
+   * grants no access, so it is kept as is (absent in older state files and seed rows until first read).
+   */
+  deleteToken?: string;
 };
 
 export type AccessTokenRecord = {

@@ -188,8 +188,12 @@ export class OrgStore {
 
   // ---- grants (OauthToken rows) and refresh tokens -------------------------------------------------------------
 
-  /** Starts a refresh token chain; returns the raw refresh token. */
-  public createGrant(clientId: string, appName: string, userId: string, scopes: string[]): { grant: Grant; refreshToken: string } {
+  /**
+   * Starts a refresh token chain (a new approval); returns the raw refresh token. A user keeps at most
+   * {@link APPROVALS_PER_USER_AND_APP} approvals of one app: the new one revokes the oldest beyond that (returned as
+   * `evicted`), whose refresh token then fails with `invalid_grant` / `expired access/refresh token`.
+   */
+  public createGrant(clientId: string, appName: string, userId: string, scopes: string[]): { grant: Grant; refreshToken: string; evicted: Grant[] } {
     const refreshToken = newRefreshToken();
     const now = this.nowIso();
     const grant: Grant = {
@@ -205,10 +209,39 @@ export class OrgStore {
       retiredHashes: [],
       chainIssuedDate: now,
       revoked: false,
+      deleteToken: newDeleteToken(),
     };
     this.state.grants.push(grant);
+    const evicted = this.approvalsOf(userId, clientId, appName).slice(0, -APPROVALS_PER_USER_AND_APP);
+    for (const old of evicted) this.revokeGrant(old);
     this.changed();
-    return { grant, refreshToken };
+    return { grant, refreshToken, evicted };
+  }
+
+  /**
+   * A user's live approvals of one app, oldest first (by CreatedDate, then by creation order). Seed rows carry no
+   * client id and are matched by app label, as OauthToken.AppName shows them.
+   */
+  public approvalsOf(userId: string, clientId: string, appName: string): Grant[] {
+    return this.state.grants
+      .map((g, order) => ({ g, order }))
+      .filter(({ g }) => !g.revoked && g.userId === userId && (g.clientId ? g.clientId === clientId : g.appName === appName))
+      .sort((a, b) => a.g.createdDate.localeCompare(b.g.createdDate) || a.order - b.order)
+      .map(({ g }) => g);
+  }
+
+  /** The approval's OauthToken.DeleteToken, made on first read for rows that have none (seed rows, older state files). */
+  public deleteTokenOf(grant: Grant): string {
+    if (!grant.deleteToken) {
+      grant.deleteToken = newDeleteToken();
+      this.touched();
+    }
+    return grant.deleteToken;
+  }
+
+  /** The live approval a DeleteToken names, or undefined. */
+  public grantByDeleteToken(raw: string): Grant | undefined {
+    return raw ? this.state.grants.find((g) => !g.revoked && g.deleteToken === raw) : undefined;
   }
 
   /** Finds the chain a refresh token belongs to, and whether the token is its current one or a rotated-out one. */
@@ -259,6 +292,17 @@ export class OrgStore {
     this.state.approvals.push(`${userId}:${clientId}`);
     this.changed();
   }
+}
+
+/**
+ * Refresh-token approvals Salesforce keeps per user and app; a sixth revokes the oldest (Salesforce Help, "Manage
+ * OAuth Access for Your Connected Apps", as cited by Oracle's Salesforce adapter troubleshooting page).
+ */
+export const APPROVALS_PER_USER_AND_APP = 5;
+
+/** Real DeleteToken values are undocumented opaque strings; this one only has to be unguessable and distinct. */
+function newDeleteToken(): string {
+  return `DT${randomAlnum(62)}`;
 }
 
 function newRefreshToken(): string {

@@ -38,7 +38,9 @@ const TOTAL_APPS = EXTRA_APPS + 8;
 
 describe('REST query paging', () => {
   const seed = bigSeed();
-  const emu = useEmulator(() => ({ seed, clock: fixedClock }));
+  // Ids and aggregates on OauthToken make the caps countable here; the defaults (null Ids, aggregates refused) are
+  // pinned in 'REST query: OauthToken as Salesforce documents it'.
+  const emu = useEmulator(() => ({ seed, clock: fixedClock, behaviours: { oauthTokenId: 'id', oauthTokenAggregates: 'supported' } }));
   let conn: Connection;
   beforeEach(async () => {
     conn = await coreConnection(emu());

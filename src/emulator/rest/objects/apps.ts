@@ -158,6 +158,11 @@ function seesAllTokens(ctx: DataContext): boolean {
   return ctx.caller.profileName === 'System Administrator';
 }
 
+/**
+ * One row per live approval (refresh-token grant). `Id` is "Reserved for future use. Currently, the value is always
+ * null" (object reference) unless behaviour oauthTokenId=id; aggregates other than `COUNT()` are refused unless
+ * oauthTokenAggregates=supported (the object reference documents only `COUNT()` for totals).
+ */
 export const OauthToken: ObjectDef = {
   name: 'OauthToken',
   label: 'Oauth Token',
@@ -165,6 +170,7 @@ export const OauthToken: ObjectDef = {
   keyPrefix: '0CR',
   apis: ['rest'],
   queryCaps: { batch: 500, total: 2500 },
+  aggregates: (ctx) => ctx.services.behaviours.oauthTokenAggregates === 'supported',
   fields: [
     idField('Oauth Token ID'),
     field('AccessToken', 'string'),
@@ -181,17 +187,20 @@ export const OauthToken: ObjectDef = {
     const menuByLabel = new Map<string, string>();
     for (const item of ctx.rowsOf('AppMenuItem')) menuByLabel.set(String(item.Label), String(item.Id));
     const all = seesAllTokens(ctx);
-    return ctx.services.store
+    const store = ctx.services.store;
+    const withIds = ctx.services.behaviours.oauthTokenId === 'id';
+    return store
       .liveGrants()
       .filter((g) => all || g.userId === ctx.caller.id)
       .map((g) => ({
-        Id: g.id,
+        Id: withIds ? g.id : null,
         // The store keeps only hashes of the tokens; these fields never carry a usable token, so they read as null.
         AccessToken: null,
         AppMenuItemId: menuByLabel.get(g.appName) ?? null,
         AppName: g.appName,
         CreatedDate: g.createdDate,
-        DeleteToken: null,
+        // Revokes this approval at /services/oauth2/revoke; it grants no access.
+        DeleteToken: store.deleteTokenOf(g),
         LastUsedDate: g.lastUsedDate,
         RequestToken: null,
         UseCount: g.useCount,

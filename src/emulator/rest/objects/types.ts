@@ -56,6 +56,8 @@ export type ObjectDef = {
   rows(ctx: DataContext): Row[];
   /** Per-response and total row caps of `query()` + `queryMore()` (OauthToken: 500 and 2,500). */
   queryCaps?: { batch: number; total: number };
+  /** Whether aggregate functions (other than `COUNT()`) and GROUP BY run on this object; absent: they do. */
+  aggregates?: (ctx: DataContext) => boolean;
 };
 
 /** `LastUsedDate` -> `Last Used Date`. */

@@ -159,7 +159,20 @@ class QueryRun {
       return { object, totalSize: count, records: [] };
     }
     const aggregate = Boolean(query.groupBy) || items.some((i) => i.kind === 'agg');
+    if (aggregate && object.aggregates && !object.aggregates(env.ctx)) throw this.aggregateRefused(items);
     return aggregate ? this.aggregate(rows, items) : this.plain(rows, items);
+  }
+
+  /**
+   * What an org answers an aggregate on an object that supports only `COUNT()`: the wording Salesforce gives for
+   * `COUNT(Id)` on FeedItem (forcedotcom/SFDX-Data-Move-Utility#46); for a GROUP BY without an aggregate function,
+   * the wording the Tooling API guide gives for objects whose storage refuses GROUP BY. Both as MALFORMED_QUERY
+   * (the code of the first; inference for the second).
+   */
+  private aggregateRefused(items: SelectItem[]): RestError {
+    const first = items.find((i): i is Extract<SelectItem, { kind: 'agg' }> => i.kind === 'agg');
+    if (first) return malformed(`field ${first.agg.path?.field.name ?? 'Id'} does not support aggregate operator ${first.agg.fn}`);
+    return malformed('The requested operation is not yet supported by this SObject storage type, contact salesforce.com support for more information.');
   }
 
   private selectItems(): SelectItem[] {
@@ -258,8 +271,9 @@ class QueryRun {
     return { object: this.object, totalSize: selected.length, records: selected.map((row) => this.project(row, paths)), caps };
   }
 
-  private attributes(object: ObjectDef, row: Row): { type: string; url: string } {
-    return { type: object.name, url: `${this.base}/sobjects/${object.name}/${String(row.Id)}` };
+  /** A record without an Id (OauthToken) has no record URL: `attributes` then carries the type only (inference). */
+  private attributes(object: ObjectDef, row: Row): { type: string; url?: string } {
+    return row.Id === null || row.Id === undefined ? { type: object.name } : { type: object.name, url: `${this.base}/sobjects/${object.name}/${String(row.Id)}` };
   }
 
   private project(row: Row, paths: Path[]): OutRecord {
