@@ -59,6 +59,26 @@ export const BEHAVIOURS: readonly BehaviourRow[] = [
   // ---- fields a deploy must not carry; apps that live in another org; settings Salesforce will not turn off ------
   // ---- approvals per user and app ---------------------------------------------------------------------------------
   // ---- concurrency; where PKCE and scope are judged --------------------------------------------------------------
+  {
+    id: 'refresh.in-flight-duplicate',
+    behaviour:
+      'A refresh of a token that already has a refresh being processed gets HTTP 400 invalid_grant / "token request is already being processed", at any speed and with or without rotation; the one being processed wins.',
+    evidence: 'doc',
+    source:
+      'Release note rn_security_refresh_token_requests (release 250); error text from a load test in segmentio/action-destinations PR 2300; also SalesforceMobileSDK-iOS#3731, PostHog PR 66872',
+    pinnedBy: [
+      'test/emulator/oauth/refresh.test.ts: RTR on: of two refreshes of one token sent at once, exactly one wins, every time',
+      'test/emulator/oauth/refresh.test.ts: RTR off: of two refreshes of one token sent at once, exactly one wins, every time',
+      'test/emulator/oauth/refresh.test.ts: never calls a refresh sent after the previous answer a duplicate, and still revokes a chain on reuse',
+    ],
+  },
+  {
+    id: 'refresh.in-flight-duplicate-keeps-chain',
+    behaviour: 'Under rotation, the refused duplicate neither revokes the chain nor the winner\'s new refresh token.',
+    evidence: 'inference',
+    source: 'No source says a duplicate counts as a reuse; the release note describes it as refused, not as a replay. Clients that retry after the error (segmentio PR 2300) keep working.',
+    pinnedBy: ['test/emulator/oauth/refresh.test.ts: RTR on: of two refreshes of one token sent at once, exactly one wins, every time'],
+  },
   // ---- what official sf CLI commands send and expect -------------------------------------------------------------
   // ---- what Salesforce enforces (conformance report, break rules) ------------------------------------------------
 ];

@@ -62,6 +62,3 @@ export type ErrorName = keyof typeof ERRORS;
 
 /** UNVERIFIED: whether Salesforce accepts `code_challenge_method=plain`. We refuse it with `challengeMethodInvalid`. */
 export const PLAIN_CHALLENGE_ACCEPTED = false;
-
-/** UNVERIFIED: whether the duplicate of an in-flight refresh revokes the chain under RTR. We say no. */
-export const IN_FLIGHT_DUPLICATE_REVOKES_CHAIN = false;

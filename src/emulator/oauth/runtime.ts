@@ -5,6 +5,7 @@
 import type { EmulatorServices } from '../services.js';
 import { CODE_PREFIX, type AuthorizationCode } from './codes.js';
 import { Ephemeral } from './ephemeral.js';
+import { RefreshesInFlight } from './in-flight.js';
 import type { AuthorizationRequest } from './request.js';
 
 /** A signed-in browser: the value behind the `sid` cookie. */
@@ -20,8 +21,8 @@ export type OAuthRuntime = {
   consents: Ephemeral<PendingConsent>;
   /** One-time frontdoor values from `/services/oauth2/singleaccess`. */
   otps: Ephemeral<{ userId: string }>;
-  /** SHA-256 of refresh tokens with a token request in progress. */
-  inflight: Set<string>;
+  /** Refresh tokens (by SHA-256) with a token request in progress or just finished. */
+  inflight: RefreshesInFlight;
 };
 
 export function createRuntime(services: EmulatorServices): OAuthRuntime {
@@ -32,6 +33,6 @@ export function createRuntime(services: EmulatorServices): OAuthRuntime {
     sessions: new Ephemeral<BrowserSession>(clock, '', 48),
     consents: new Ephemeral<PendingConsent>(clock, '', 32),
     otps: new Ephemeral<{ userId: string }>(clock, '', 48),
-    inflight: new Set<string>(),
+    inflight: new RefreshesInFlight(),
   };
 }

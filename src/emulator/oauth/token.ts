@@ -5,6 +5,7 @@ import type { RequestContext } from '../http/context.js';
 import { ERRORS } from './errors.js';
 import { applyFault } from '../http/fault-response.js';
 import { presentedClient } from './client-auth.js';
+import { arrivalTime } from './in-flight.js';
 import { authorizationCode } from './grants/authorization-code.js';
 import { clientCredentials } from './grants/client-credentials.js';
 import { JWT_BEARER, jwtBearer } from './grants/jwt-bearer.js';
@@ -24,6 +25,8 @@ const GRANTS: Record<string, GrantHandler> = {
 
 export function token(rt: OAuthRuntime) {
   return async (ctx: RequestContext): Promise<void> => {
+    // Taken before the body is read: a duplicate refresh is judged by when it arrived (in-flight.ts).
+    const meta = { arrivedAt: arrivalTime() };
     const form = await ctx.form();
     const grantType = form.get('grant_type') ?? '';
     const conformance = rt.services.conformance;
@@ -33,6 +36,6 @@ export function token(rt: OAuthRuntime) {
     if (fault && (await applyFault(ctx, fault))) return conformance.faultAnswered(clientId, grantType, form.get('refresh_token'), fault);
     const handler = Object.hasOwn(GRANTS, grantType) ? GRANTS[grantType] : undefined;
     if (!handler) return sendOAuthError(ctx, ERRORS.grantTypeUnsupported);
-    await handler(rt, ctx, form);
+    await handler(rt, ctx, form, meta);
   };
 }

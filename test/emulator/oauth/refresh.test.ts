@@ -1,4 +1,6 @@
 import { expect } from 'chai';
+import { NO_LATENCY, SANDBOX_LATENCY } from '../../../src/emulator/faults.js';
+import type { OrgEmulator } from '../../../src/emulator/server.js';
 import { useEmulator } from '../../helpers/emulator.js';
 import { app, editConnectedApp, expectError, pkce, token, tokensFor, userinfoStatus } from './helpers.js';
 
@@ -84,28 +86,59 @@ describe('oauth token endpoint: refresh_token', () => {
   });
 });
 
-describe('oauth token endpoint: concurrent refresh', () => {
-  const emu = useEmulator({ latency: { tokenMs: 200 } });
-
-  it('processes one request per refresh token at a time (RTR on); the winner\'s token stays valid', async () => {
-    const a = app(emu(), 'Field_Service_App');
-    const rt = (await tokensFor(emu(), 'Field_Service_App')).refresh_token;
-    const results = await Promise.all([token(emu(), refresh(a.clientId, rt)), token(emu(), refresh(a.clientId, rt))]);
+/** Fires two refreshes of one token at once, `rounds` times, and asserts exactly one winner each time. */
+async function oneWinnerEachTime(emu: OrgEmulator, name: string, rotation: boolean, rounds: number): Promise<void> {
+  const a = app(emu, name);
+  let rt = (await tokensFor(emu, name)).refresh_token;
+  for (let round = 0; round < rounds; round++) {
+    const results = await Promise.all([token(emu, refresh(a.clientId, rt)), token(emu, refresh(a.clientId, rt))]);
     const ok = results.filter((r) => r.status === 200);
-    const busy = results.filter((r) => r.status === 400);
-    expect(ok).to.have.length(1);
-    expect(busy).to.have.length(1);
+    const busy = results.filter((r) => r.status !== 200);
+    expect(ok, `round ${round}`).to.have.length(1);
+    expect(busy, `round ${round}`).to.have.length(1);
     expectError(busy[0], 'invalid_grant', 'token request is already being processed');
-    // UNVERIFIED choice: the duplicate does not revoke the chain.
-    expect((await token(emu(), refresh(a.clientId, ok[0].body.refresh_token))).status).to.equal(200);
-  });
+    expect(Boolean(ok[0].body.refresh_token), `round ${round}: rotation`).to.equal(rotation);
+    // The duplicate revokes nothing: the winner's refresh token (the same one without rotation) still works.
+    if (rotation) rt = ok[0].body.refresh_token;
+    expect(await userinfoStatus(emu, ok[0].body.access_token), `round ${round}`).to.equal(200);
+  }
+  expect((await token(emu, refresh(a.clientId, rt))).status).to.equal(200);
+}
 
-  it('lets a retry succeed after the first request finished (RTR off)', async () => {
-    const a = app(emu(), 'Acme_Mobile');
-    const rt = (await tokensFor(emu(), 'Acme_Mobile')).refresh_token;
-    const results = await Promise.all([token(emu(), refresh(a.clientId, rt)), token(emu(), refresh(a.clientId, rt))]);
-    expect(results.map((r) => r.status).sort()).to.deep.equal([200, 400]);
-    expect((await token(emu(), refresh(a.clientId, rt))).status).to.equal(200);
+describe('oauth token endpoint: concurrent refresh', () => {
+  for (const [label, latency, rounds] of [
+    ['no latency', NO_LATENCY, 12],
+    ['sandbox latency', SANDBOX_LATENCY, 3],
+  ] as const) {
+    describe(label, () => {
+      const emu = useEmulator({ latency });
+
+      it('RTR on: of two refreshes of one token sent at once, exactly one wins, every time', async () => {
+        await oneWinnerEachTime(emu(), 'Field_Service_App', true, rounds);
+      });
+
+      it('RTR off: of two refreshes of one token sent at once, exactly one wins, every time', async () => {
+        await oneWinnerEachTime(emu(), 'Acme_Mobile', false, rounds);
+      });
+    });
+  }
+
+  describe('one after the other', () => {
+    const emu = useEmulator({ latency: NO_LATENCY });
+
+    it('never calls a refresh sent after the previous answer a duplicate, and still revokes a chain on reuse', async () => {
+      const a = app(emu(), 'Field_Service_App');
+      const first = (await tokensFor(emu(), 'Field_Service_App')).refresh_token;
+      const second = await token(emu(), refresh(a.clientId, first));
+      expect(second.status).to.equal(200);
+      // At once after the answer: a reuse of a rotated-out token, not a request in flight.
+      expectError(await token(emu(), refresh(a.clientId, first)), 'invalid_grant', 'expired access/refresh token');
+      expectError(await token(emu(), refresh(a.clientId, second.body.refresh_token)), 'invalid_grant', 'expired access/refresh token');
+
+      const b = app(emu(), 'Acme_Mobile');
+      const rt = (await tokensFor(emu(), 'Acme_Mobile')).refresh_token;
+      for (let i = 0; i < 5; i++) expect((await token(emu(), refresh(b.clientId, rt))).status).to.equal(200);
+    });
   });
 });
 

@@ -1,6 +1,6 @@
 /*
  * grant_type=refresh_token with Salesforce's Refresh Token Rotation semantics: a rotated-out token revokes its chain,
- * one request per refresh token at a time, and the refresh token policy (zero, lifetime, inactivity).
+ * one request per refresh token at a time (in-flight.ts), and the refresh token policy (zero, lifetime, inactivity).
  */
 import type { OAuthClient, RefreshPolicy } from '../../clients.js';
 import { sendJson } from '../../http/context.js';
@@ -8,9 +8,10 @@ import { sha256 } from '../../store/hash.js';
 import type { Grant } from '../../store/state.js';
 import type { OrgStore } from '../../store/store.js';
 import { findClient, presentedClient, secretAccepted } from '../client-auth.js';
-import { ERRORS, IN_FLIGHT_DUPLICATE_REVOKES_CHAIN } from '../errors.js';
+import { ERRORS } from '../errors.js';
+import { processingWindow } from '../in-flight.js';
 import { sendOAuthError } from '../respond.js';
-import { tokenResponse, working } from '../tokens.js';
+import { tokenResponse } from '../tokens.js';
 import type { GrantHandler } from './types.js';
 
 /** Whether the policy has expired the chain; evaluated only when the refresh token is used, as Salesforce does. */
@@ -38,7 +39,7 @@ function liveGrant(store: OrgStore, client: OAuthClient, raw: string): Grant | u
   return found.grant;
 }
 
-export const refreshToken: GrantHandler = async (rt, ctx, form) => {
+export const refreshToken: GrantHandler = async (rt, ctx, form, meta) => {
   const store = rt.services.store;
   const presented = presentedClient(ctx, form);
   const client = findClient(store, presented);
@@ -53,20 +54,20 @@ export const refreshToken: GrantHandler = async (rt, ctx, form) => {
 
   const raw = form.get('refresh_token') ?? '';
   const key = sha256(raw);
-  if (raw) conformance.refreshPresented(client, raw, rt.inflight.has(key));
+  const duplicate = raw !== '' && rt.inflight.overlaps(key, meta.arrivedAt);
+  if (raw) conformance.refreshPresented(client, raw, duplicate);
+  // Judged before the token is looked up: the request being processed may already have rotated it out, and a
+  // duplicate is not a reuse (it does not revoke the chain: behaviours row refresh.in-flight-duplicate).
+  if (duplicate) return sendOAuthError(ctx, ERRORS.refreshInFlight);
   const rejected = (): void => {
     if (raw) conformance.refreshRejected(client, raw);
     sendOAuthError(ctx, ERRORS.refreshExpired);
   };
   const grant = raw ? liveGrant(store, client, raw) : undefined;
   if (!grant) return rejected();
-  if (rt.inflight.has(key)) {
-    if (IN_FLIGHT_DUPLICATE_REVOKES_CHAIN && client.rotationEnabled) store.revokeGrant(grant);
-    return sendOAuthError(ctx, ERRORS.refreshInFlight);
-  }
-  rt.inflight.add(key);
+  const done = rt.inflight.begin(key);
   try {
-    await working(rt);
+    await processingWindow(rt.services.latency.tokenMs);
     // The chain may have been revoked while this request was working.
     const current = liveGrant(store, client, raw);
     const user = current ? store.user(current.userId) : undefined;
@@ -76,6 +77,6 @@ export const refreshToken: GrantHandler = async (rt, ctx, form) => {
     const accessToken = store.issueAccessToken(user.id, client.clientId, current.scopes, current.id);
     sendJson(ctx, 200, tokenResponse(rt.services, client.clientId, user.id, current.scopes, { accessToken, refreshToken: next }));
   } finally {
-    rt.inflight.delete(key);
+    done();
   }
 };
