@@ -15,7 +15,7 @@ export type FaultMatch = {
 };
 
 export type FaultAction =
-  | { kind: 'http'; status: number; body?: string; contentType?: string }
+  | { kind: 'http'; status: number; body?: string; contentType?: string; headers?: Record<string, string> }
   | { kind: 'soapFault'; code: string; message: string }
   | { kind: 'oauthError'; status?: number; error: string; description: string }
   | { kind: 'delay'; ms: number }
@@ -112,6 +112,31 @@ function matches(m: FaultMatch, req: { method: string; path: string; soapOperati
   if (m.soapOperation && m.soapOperation !== req.soapOperation) return false;
   if (m.grantType && m.grantType !== req.grantType) return false;
   return true;
+}
+
+/**
+ * An outage page as Salesforce serves one during maintenance or an incident (HTML, HTTP 503 by default;
+ * forcedotcom/EMP-Connector#84 shows the "down for maintenance" page coming back to an API login).
+ */
+export function outagePage(status = 503, retryAfterSeconds?: number): FaultAction {
+  const body =
+    '<!DOCTYPE HTML PUBLIC "-//W3C//DTD HTML 4.01 Transitional//EN"><html><head><title>Service Unavailable</title></head>' +
+    '<body><center><b>We are down for maintenance.</b><br>Sorry for the inconvenience. We\'ll be back shortly.</center></body></html>';
+  return { kind: 'http', status, body, contentType: 'text/html;charset=UTF-8', headers: retryAfterSeconds === undefined ? undefined : { 'retry-after': String(retryAfterSeconds) } };
+}
+
+/**
+ * A rate limit answered HTTP 429 with a JSON body that looks like an OAuth error (our guess at its shape): a client
+ * must retry it, never judge it.
+ */
+export function rateLimited(retryAfterSeconds?: number): FaultAction {
+  return {
+    kind: 'http',
+    status: 429,
+    body: JSON.stringify({ error: 'rate_limit_exceeded', error_description: 'too many requests, retry later' }),
+    contentType: 'application/json;charset=UTF-8',
+    headers: retryAfterSeconds === undefined ? undefined : { 'retry-after': String(retryAfterSeconds) },
+  };
 }
 
 export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));

@@ -4,7 +4,8 @@
  * is read from the redirect's Location header. Stops at a page a person would have to act on (login, consent).
  */
 import { CookieJar } from 'tough-cookie';
-import { httpRequest, type HttpOptions } from './http.js';
+import { parseQuery, send, type Received } from './answer.js';
+import type { HttpOptions } from './http.js';
 
 export type AuthorizeRequest = {
   clientId: string;
@@ -46,13 +47,13 @@ export function isCallback(url: URL, redirectUri: string): boolean {
 export function readCallback(url: URL, redirectUri: string, status?: number): AuthorizeOutcome | undefined {
   const atCallback = isCallback(url, redirectUri);
   // The implicit and hybrid flows answer in the fragment; the code flow in the query. Read both.
-  const params = new URLSearchParams(url.search);
-  if (url.hash.length > 1) for (const [k, v] of new URLSearchParams(url.hash.slice(1))) if (!params.has(k)) params.set(k, v);
-  const error = params.get('error');
-  const state = params.get('state') ?? undefined;
-  if (error) return { kind: 'error', error, errorDescription: params.get('error_description') ?? '', atCallback, state, status };
+  // A redirect to RemoteAccessErrorPage.apexp carries the error in its query just as the callback does.
+  const params = parseQuery(url).fields as Record<string, string>;
+  const error = params.error;
+  const state = params.state;
+  if (error) return { kind: 'error', error, errorDescription: params.error_description ?? '', atCallback, state, status };
   if (!atCallback) return undefined;
-  const code = params.get('code');
+  const code = params.code;
   if (code) return { kind: 'code', code, state, status };
   return undefined;
 }
@@ -64,29 +65,34 @@ export function classifyPage(body: string): 'login' | 'consent' | 'other' {
 export class CookieBrowser {
   public constructor(public readonly jar: CookieJar = new CookieJar(), private readonly http: HttpOptions = {}) {}
 
-  public async get(url: string, headers: Record<string, string> = {}): Promise<Response> {
+  /**
+   * One GET, its answer read and classified (answer.ts). Transient trouble (429, 5xx, an outage page, a dropped
+   * connection) is retried; when it persists a TransientAnswer is thrown, never a page to judge.
+   */
+  public async get(url: string, headers: Record<string, string> = {}): Promise<Received> {
     const cookie = await this.jar.getCookieString(url);
-    const res = await httpRequest(url, { redirect: 'manual', headers: cookie ? { ...headers, cookie } : headers }, this.http);
-    for (const setCookie of res.headers.getSetCookie()) await this.jar.setCookie(setCookie, url, { ignoreError: true });
-    return res;
+    const got = await send(url, { redirect: 'manual', headers: cookie ? { ...headers, cookie } : headers }, this.http, { idempotent: true });
+    for (const setCookie of got.headers.getSetCookie()) await this.jar.setCookie(setCookie, url, { ignoreError: true });
+    return got;
   }
 
   /** Follows redirects from `url` until the callback (or an error) is reached. */
   public async follow(url: string, redirectUri: string): Promise<AuthorizeOutcome> {
     let current = url;
     for (let hop = 0; hop < MAX_REDIRECTS; hop++) {
-      const res = await this.get(current);
-      const location = res.headers.get('location');
-      if (res.status < 300 || res.status >= 400 || !location) {
-        const body = await res.text().catch(() => '');
-        // A page that carries an OAuth error (an error page of the server) still counts as the server's answer.
-        const here = readCallback(new URL(current), redirectUri, res.status);
+      const got = await this.get(current);
+      const location = got.headers.get('location');
+      if (got.status < 300 || got.status >= 400 || !location) {
+        // A page that carries an OAuth error still counts as the server's answer: the error page's query, or the body
+        // (HTTP 400 `error=invalid_client_id&…` for a client_id or redirect_uri it cannot trust, or an error page).
+        const here = readCallback(new URL(current), redirectUri, got.status);
         if (here?.kind === 'error') return here;
-        return { kind: 'interaction', page: classifyPage(body), status: res.status };
+        const { answer } = got;
+        if (answer.kind === 'oauth-error') return { kind: 'error', error: answer.error, errorDescription: answer.errorDescription, atCallback: false, status: got.status };
+        return { kind: 'interaction', page: classifyPage(got.text), status: got.status };
       }
-      await res.arrayBuffer().catch(() => undefined);
       const next = new URL(location, current);
-      const outcome = readCallback(next, redirectUri, res.status);
+      const outcome = readCallback(next, redirectUri, got.status);
       if (outcome) return outcome;
       current = next.toString();
     }

@@ -13,7 +13,8 @@ import { randomBytes } from 'node:crypto';
 import { CookieBrowser, authorizeUrl, isCallback, readCallback, type AuthorizeOutcome, type AuthorizeRequest } from './browser.js';
 import { CallbackServer, isLoopbackCallback } from './callback-server.js';
 import { FrontdoorSession } from './frontdoor.js';
-import { httpRequest, type HttpOptions } from './http.js';
+import { send } from './answer.js';
+import { TransportError, type HttpOptions } from './http.js';
 import type { Secret } from './secret.js';
 
 export type CodeSourceName = 'frontdoor' | 'redirect' | 'browser' | 'code-credentials';
@@ -51,7 +52,9 @@ export function frontdoorSource(instanceUrl: string, accessToken: () => Promise<
       try {
         return await (await session).authorize(request);
       } catch (e) {
-        if (e instanceof CodeSourceError) session = undefined;
+        // A session that could not be opened (refused, or an outage that outlasted the retries) is opened afresh next
+        // time: a transient failure must not stick to the rest of the run.
+        if (e instanceof CodeSourceError || e instanceof TransportError) session = undefined;
         throw e;
       }
     },
@@ -154,7 +157,8 @@ export function codeCredentialsSource(siteUrl: string, credentials: SiteCredenti
       const endpoint = `${base}/services/oauth2/authorize`;
       const params = new URL(authorizeUrl(base, request, 'code_credentials')).searchParams;
       const basic = Buffer.from(`${credentials.username}:${credentials.password.reveal()}`, 'utf8').toString('base64');
-      const res = await httpRequest(
+      // Issues a code: sent again only when the server says it did not process it (answer.ts).
+      const res = await send(
         endpoint,
         {
           method: 'POST',
@@ -162,25 +166,22 @@ export function codeCredentialsSource(siteUrl: string, credentials: SiteCredenti
           headers: { 'content-type': 'application/x-www-form-urlencoded', 'auth-request-type': 'Named-User', authorization: `Basic ${basic}` },
           body: params,
         },
-        http
+        http,
+        { idempotent: false }
       );
       const location = res.headers.get('location');
-      const body = await res.text().catch(() => '');
       if (location) {
         const next = new URL(location, endpoint);
         const outcome = readCallback(next, request.redirectUri, res.status);
         if (outcome) return outcome;
         if (isCallback(next, request.redirectUri)) return { kind: 'interaction', page: 'other', status: res.status };
       }
-      // The echo callback may answer with the parameters as JSON.
-      try {
-        const json = JSON.parse(body) as Record<string, unknown>;
-        if (typeof json.code === 'string') return { kind: 'code', code: json.code, state: typeof json.state === 'string' ? json.state : undefined, status: res.status };
-        if (typeof json.error === 'string') {
-          return { kind: 'error', error: json.error, errorDescription: String(json.error_description ?? ''), atCallback: false, status: res.status };
-        }
-      } catch {
-        // not JSON
+      // The echo callback may answer with the parameters as JSON; errors come in any encoding.
+      const { answer } = res;
+      if (answer.kind === 'oauth-error') return { kind: 'error', error: answer.error, errorDescription: answer.errorDescription, atCallback: false, status: res.status };
+      if (answer.kind === 'success' && typeof answer.fields.code === 'string') {
+        const state = answer.fields.state;
+        return { kind: 'code', code: answer.fields.code, state: typeof state === 'string' ? state : undefined, status: res.status };
       }
       return { kind: 'interaction', page: 'login', status: res.status };
     },

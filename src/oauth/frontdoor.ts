@@ -7,7 +7,8 @@
  */
 import { CookieJar } from 'tough-cookie';
 import { CookieBrowser, type AuthorizeOutcome, type AuthorizeRequest } from './browser.js';
-import { httpRequest, readText, type HttpOptions } from './http.js';
+import { send } from './answer.js';
+import type { HttpOptions } from './http.js';
 
 export type { AuthorizeOutcome, AuthorizeRequest } from './browser.js';
 
@@ -53,10 +54,10 @@ export class FrontdoorSession {
 async function singleAccessUrl(baseUrl: string, accessToken: string, options: HttpOptions): Promise<string | undefined> {
   const endpoint = `${baseUrl}/services/oauth2/singleaccess`;
   try {
-    const res = await httpRequest(endpoint, { method: 'POST', headers: { authorization: `Bearer ${accessToken}`, accept: 'application/json' } }, options);
-    const text = await readText(res, endpoint);
-    if (!res.ok) return undefined;
-    const uri = (JSON.parse(text) as { frontdoor_uri?: unknown }).frontdoor_uri;
+    // Asking twice only mints another one-time URL: safe to retry.
+    const { answer } = await send(endpoint, { method: 'POST', headers: { authorization: `Bearer ${accessToken}`, accept: 'application/json' } }, options, { idempotent: true });
+    if (answer.kind !== 'success') return undefined;
+    const uri = answer.fields.frontdoor_uri;
     if (typeof uri !== 'string') return undefined;
     // Cookies must land on the origin the authorize requests go to.
     return new URL(uri).origin === new URL(baseUrl).origin ? uri : undefined;
@@ -65,10 +66,12 @@ async function singleAccessUrl(baseUrl: string, accessToken: string, options: Ht
   }
 }
 
-/** Visits a frontdoor URL; true when it started a session (a redirect that does not lead to the login page). */
+/**
+ * Visits a frontdoor URL; true when it started a session (a redirect that does not lead to the login page). A 503 page
+ * is retried by the browser and, when it persists, thrown as a TransientAnswer: an outage is not a dead session.
+ */
 async function land(browser: CookieBrowser, url: string): Promise<boolean> {
   const res = await browser.get(url);
-  await res.arrayBuffer().catch(() => undefined);
   const location = res.headers.get('location') ?? '';
   if (res.status < 300 || res.status >= 400) return res.status === 200 && res.headers.getSetCookie().length > 0;
   return !/[?&](ec=30[12]|startURL=)/i.test(location) && !/\/login/i.test(location);

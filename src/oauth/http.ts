@@ -2,6 +2,7 @@
  * The one place where the OAuth client code talks HTTP: fetch with a timeout and an optional abort signal, and errors
  * that say which endpoint could not be reached and why, without the query string (which may carry a code or a token).
  */
+import { httpObserved, notifyHttp } from '../util/http-observer.js';
 
 export class TransportError extends Error {
   public constructor(message: string, public readonly endpoint: string, options?: { cause?: unknown }) {
@@ -10,11 +11,23 @@ export class TransportError extends Error {
   }
 }
 
+/** How transient trouble is retried (answer.ts `send`). */
+export type RetryPolicy = {
+  /** How many times a request is sent in all (default 4). */
+  attempts?: number;
+  /** First backoff delay in ms, doubled each time (default 1 s). */
+  baseDelayMs?: number;
+  /** Longest single wait in ms (default 30 s); a Retry-After longer than this is not waited for: the request gives up. */
+  maxDelayMs?: number;
+};
+
 export type HttpOptions = {
   /** Per-request timeout in milliseconds (default 60 s). */
   timeoutMs?: number;
   /** Aborts the request (Ctrl-C). */
   signal?: AbortSignal;
+  /** Retries of transient answers (429, 5xx, outage pages, dropped connections); see answer.ts. */
+  retry?: RetryPolicy;
 };
 
 export const DEFAULT_TIMEOUT_MS = 60_000;
@@ -58,8 +71,12 @@ export async function httpRequest(url: string, init: RequestInit, options: HttpO
   const timeout = AbortSignal.timeout(options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
   const signal = options.signal ? AbortSignal.any([timeout, options.signal]) : timeout;
   try {
-    return await fetch(url, { ...init, signal });
+    const res = await fetch(url, { ...init, signal });
+    // `--trace-file` records the shape of each answer (src/check/trace.ts); nothing is cloned when nobody watches.
+    if (httpObserved()) notifyHttp({ method: init.method ?? 'GET', url, response: res });
+    return res;
   } catch (error) {
+    if (httpObserved()) notifyHttp({ method: init.method ?? 'GET', url, failure: (error as { cause?: { code?: string } }).cause?.code ?? (error as Error).name });
     const endpoint = endpointOf(url);
     throw new TransportError(`${endpoint}: ${reason(error)}`, endpoint, { cause: error });
   }

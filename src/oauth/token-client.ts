@@ -1,9 +1,11 @@
 /*
  * A small OAuth token client for Salesforce's /services/oauth2 endpoints (and any server that uses the same paths). It
  * returns the server's answer as data (error code and description, or tokens) and never logs: callers decide what to
- * show, and tokens never reach output. A network failure throws a TransportError (see http.ts).
+ * show, and tokens never reach output. A network failure throws a TransportError (see http.ts); transient trouble that
+ * persists through the retries throws a TransientAnswer (see answer.ts).
  */
-import { httpRequest, readText, type HttpOptions } from './http.js';
+import { send } from './answer.js';
+import type { HttpOptions } from './http.js';
 
 export type TokenSuccess = {
   ok: true;
@@ -26,26 +28,29 @@ export const INVALID_RESPONSE = 'invalid_response';
 
 const trimSlash = (url: string): string => url.replace(/\/+$/, '');
 
-async function postForm(url: string, form: Record<string, string | undefined>, options?: HttpOptions): Promise<TokenResult> {
+/**
+ * POSTs a form to the token endpoint. Error answers come back as data in any encoding (answer.ts); transient trouble
+ * (429, 5xx, outage pages, unknown_error) is retried, and when it persists a TransientAnswer is thrown: it says nothing
+ * about the client. Not idempotent: a code exchange or a refresh is re-sent only when the server did not process it.
+ */
+async function postForm(url: string, form: Record<string, string | undefined>, options: HttpOptions = {}): Promise<TokenResult> {
   const body = new URLSearchParams();
   for (const [k, v] of Object.entries(form)) if (v !== undefined) body.set(k, v);
-  const res = await httpRequest(url, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' }, body }, options);
-  const text = await readText(res, url);
-  let json: Record<string, unknown> = {};
-  try {
-    json = JSON.parse(text) as Record<string, unknown>;
-  } catch {
-    return { ok: false, status: res.status, error: INVALID_RESPONSE, errorDescription: `HTTP ${res.status} with a body that is not JSON` };
-  }
-  if (!res.ok || typeof json.access_token !== 'string') {
-    if (typeof json.error !== 'string') {
-      return { ok: false, status: res.status, error: INVALID_RESPONSE, errorDescription: `HTTP ${res.status} without an OAuth error code` };
-    }
-    return { ok: false, status: res.status, error: json.error, errorDescription: typeof json.error_description === 'string' ? json.error_description : '' };
+  const { answer, status } = await send(
+    url,
+    { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' }, body },
+    options,
+    { idempotent: false }
+  );
+  if (answer.kind === 'oauth-error') return { ok: false, status, error: answer.error, errorDescription: answer.errorDescription };
+  if (answer.kind !== 'success') return { ok: false, status, error: INVALID_RESPONSE, errorDescription: `${'reason' in answer ? answer.reason : `HTTP ${status}`}` };
+  const json = answer.fields;
+  if (answer.encoding !== 'json' || typeof json.access_token !== 'string') {
+    return { ok: false, status, error: INVALID_RESPONSE, errorDescription: `HTTP ${status} without an access token or an OAuth error code` };
   }
   return {
     ok: true,
-    status: res.status,
+    status,
     accessToken: json.access_token,
     refreshToken: typeof json.refresh_token === 'string' ? json.refresh_token : undefined,
     scope: typeof json.scope === 'string' ? json.scope : undefined,
@@ -90,9 +95,14 @@ export type RevokeOutcome =
   /** Anything else: the token may still be live. */
   | { outcome: 'failed'; status: number; error: string };
 
+/** The error codes Salesforce gives a token it no longer knows (RFC 7009 §2.2 says 200; Salesforce answers 400). */
+const NOT_ACTIVE = new Set(['unsupported_token_type', 'invalid_token', 'invalid_request']);
+
 /**
  * Revokes a token (RFC 7009 form `token=`). Salesforce needs no client authentication at /revoke; RFC 7009 servers
- * do, so the client id (and the secret of a confidential client, when known) is sent too.
+ * do, so the client id (and the secret of a confidential client, when known) is sent too. Salesforce answers errors
+ * form-encoded (`error=unsupported_token_type&error_description=…`, omniphx/forrest#213), other servers JSON: both
+ * are read. Revoking is idempotent, so transient trouble is retried; when it persists a TransientAnswer is thrown.
  */
 export async function revokeToken(
   loginUrl: string,
@@ -105,21 +115,10 @@ export async function revokeToken(
   if (client?.tokenTypeHint) body.set('token_type_hint', client.tokenTypeHint);
   if (client?.clientId) body.set('client_id', client.clientId);
   if (client?.clientSecret) body.set('client_secret', client.clientSecret);
-  const res = await httpRequest(url, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body }, options);
-  const text = await readText(res, url);
-  if (res.ok) return { outcome: 'revoked', status: res.status };
-  let error = `HTTP ${res.status}`;
-  try {
-    const json = JSON.parse(text) as { error?: unknown };
-    if (typeof json.error === 'string') error = json.error;
-  } catch {
-    // not JSON: keep the status
-  }
-  // Salesforce answers 400 unsupported_token_type / invalid_token for a token it no longer knows (RFC 7009 §2.2 says 200).
-  if (res.status === 400 && ['unsupported_token_type', 'invalid_token', 'invalid_request'].includes(error)) {
-    return { outcome: 'not-active', status: res.status, error };
-  }
-  return { outcome: 'failed', status: res.status, error };
+  const { answer, status } = await send(url, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body }, options ?? {}, { idempotent: true });
+  if (answer.kind === 'success') return { outcome: 'revoked', status };
+  if (answer.kind === 'oauth-error' && status === 400 && NOT_ACTIVE.has(answer.error)) return { outcome: 'not-active', status, error: answer.error };
+  return { outcome: 'failed', status, error: answer.kind === 'oauth-error' ? answer.error : `HTTP ${status}` };
 }
 
 /** Revokes a token; true when the server confirmed it. */

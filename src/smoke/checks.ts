@@ -1,9 +1,10 @@
 /*
  * Running a list of checks for one app: in order, timed, sharing a state object. When a check throws (the server
- * answered HTTP 5xx, the connection dropped, the app cannot be authorized), that check and every later one become
- * `error` with the reason, and the app's run stops there; cleanup is the runner's job.
+ * answered HTTP 5xx, the connection dropped, the app cannot be authorized, transient trouble outlasted the retries),
+ * that check and every later one become `error` (could not run, never `fail`) with the reason, and the app's run stops there; cleanup is the runner's job.
  */
 import { CodeSourceError } from '../oauth/code-source.js';
+import { TransientAnswer } from '../oauth/answer.js';
 import { TransportError } from '../oauth/http.js';
 import type { CheckResult, Evidence, Verdict } from './model.js';
 import { AuthorizeBlocked, ServerProblem } from './probe.js';
@@ -19,6 +20,14 @@ const NONE: Evidence = { at: 'none' };
 export function describeFailure(e: unknown): { message: string; evidence: Evidence; action?: string } {
   if (e instanceof AuthorizeBlocked) return { message: e.message, evidence: e.evidence, action: e.action };
   if (e instanceof ServerProblem) return { message: e.message, evidence: e.evidence, action: 'Run again when the server answers normally; every token this run created was revoked.' };
+  if (e instanceof TransientAnswer) {
+    // Rate limits and outages say nothing about the app: the check could not run (error), it did not fail.
+    return {
+      message: `Could not run: the server had transient trouble that outlasted ${e.attempts} tries: ${e.message}`,
+      evidence: { at: e.endpoint.endsWith('/token') || e.endpoint.endsWith('/revoke') ? 'token' : 'authorize', status: e.status, error: 'transient', error_description: e.message },
+      action: 'Run again later (the server was rate limiting or unavailable); nothing was judged, and every token this run created was revoked.',
+    };
+  }
   if (e instanceof TransportError) {
     return {
       message: `The connection failed: ${e.message}`,

@@ -52,7 +52,9 @@ export class TokenLedger {
 
   /**
    * Revokes every live token (of one app, or all): refresh tokens first, since revoking one takes its chain's access
-   * tokens along; a token the server no longer knows counts as not active. One retry on a network error or HTTP 5xx.
+   * tokens along; a token the server no longer knows counts as not active, in whatever encoding the server says so
+   * (Salesforce: form-encoded `error=unsupported_token_type`). Transient trouble is retried with backoff (answer.ts);
+   * a token still unrevoked after that counts as failed.
    */
   public async revokeAll(app?: string): Promise<CleanupSummary> {
     const pending = this.#entries.filter((e) => e.state === 'live' && (!app || e.app === app));
@@ -81,21 +83,14 @@ export class TokenLedger {
     const token = this.#tokens.get(entry) ?? '';
     const secret = this.#secrets.get(entry);
     const client: ClientCredentials & { tokenTypeHint: Entry['type'] } = { clientId: entry.clientId, clientSecret: secret?.reveal(), tokenTypeHint: entry.type };
-    for (let attempt = 0; attempt < 2; attempt++) {
-      try {
-        // A fresh timeout, never the run's abort signal: cleanup must happen after Ctrl-C too.
-         
-        const outcome = await revokeToken(entry.loginUrl, token, client, { timeoutMs: this.http.timeoutMs });
-        if (outcome.outcome === 'revoked') return 'revoked';
-        if (outcome.outcome === 'not-active') return 'not-active';
-        if (outcome.status < 500) return 'failed';
-      } catch {
-        // network error: retry once
-      }
-       
-      await new Promise((r) => setTimeout(r, 200));
+    try {
+      // A fresh timeout, never the run's abort signal: cleanup must happen after Ctrl-C too.
+      const outcome = await revokeToken(entry.loginUrl, token, client, { timeoutMs: this.http.timeoutMs, retry: this.http.retry });
+      return outcome.outcome;
+    } catch {
+      // transient trouble that outlasted the retries, or no connection: the token may still be live
+      return 'failed';
     }
-    return 'failed';
   }
 }
 

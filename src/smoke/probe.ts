@@ -1,8 +1,9 @@
 /*
  * What the checks do on the wire, for one app: authorize (through the run's code source, with a fresh state that must
  * come back), exchange a code, refresh. Tokens go to the ledger the moment they exist; what the checks see is evidence.
- * An answer that is not an OAuth answer (HTTP 5xx, a body that is not an OAuth error) throws ServerProblem: it says
- * nothing about PKCE or rotation, so the check becomes an error rather than a pass or a fail.
+ * An answer that is not an OAuth answer (a body that is not an OAuth error) throws ServerProblem, and transient trouble
+ * (429, 5xx, outage pages) that outlasts the retries throws a TransientAnswer (oauth/answer.ts): neither says anything
+ * about PKCE or rotation, so the check becomes an error (could not run) rather than a pass or a fail.
  */
 import type { AuthorizeOutcome, AuthorizeRequest } from '../oauth/browser.js';
 import type { ClientConfig } from '../oauth/client-config.js';
@@ -103,10 +104,26 @@ export function blockedAction(outcome: AuthorizeOutcome, ctx: ProbeContext): Aut
         : 'Use --browser to sign in as a person, or a server that signs in without a page.'
     );
   }
+  const error = outcome.kind === 'error' ? outcome.error : '';
+  // Salesforce answers these two in the body (HTTP 400) or on RemoteAccessErrorPage.apexp, never at the callback.
+  if (error === 'invalid_client_id') {
+    return new AuthorizeBlocked(
+      `The authorization request for ${ctx.config.app} was refused: the org does not know its consumer key: ${describe(evidence)}.`,
+      evidence,
+      'Check the consumer key (--client-id) is the app\'s, and that the app exists and is enabled in this org; a new app can take a few minutes to be usable.'
+    );
+  }
+  if (error === 'redirect_uri_mismatch') {
+    return new AuthorizeBlocked(
+      `The authorization request for ${ctx.config.app} was refused: its callback URL ${ctx.config.redirectUri} is not registered: ${describe(evidence)}.`,
+      evidence,
+      'Pass one of the app\'s registered callback URLs (--callback-url), or add this one to the app.'
+    );
+  }
   return new AuthorizeBlocked(
     `The authorization request for ${ctx.config.app} was refused: ${describe(evidence)}.`,
     evidence,
-    outcome.kind === 'error' && outcome.error === 'invalid_app_access'
+    error === 'invalid_app_access'
       ? 'Pre-authorize the app for your profile or a permission set, or approve it once, then run again.'
       : 'Check the app is enabled and its consumer key and callback URL match (--client-id, --callback-url).'
   );

@@ -132,15 +132,15 @@ describe('verify checks against the emulator', function () {
     expect(run.checks[0].evidence.error).to.equal('consent_page');
   });
 
-  it('token endpoint HTTP 503 mid-run: a clear error for that app, and every token created so far is revoked', async () => {
+  it('token endpoint HTTP 503 mid-run that persists: a clear error for that app, and every token created so far is revoked', async () => {
     const emu = emulator();
     const conn = await coreConnection(emu);
     const before = liveState(emu);
-    emu.faults.add({ match: { grantType: 'refresh_token' }, action: { kind: 'http', status: 503 }, after: 1, times: 1 });
-    const h = await verifyApps(conn, 'rtr', ['Field_Service_App']);
+    emu.faults.add({ match: { grantType: 'refresh_token' }, action: { kind: 'http', status: 503 }, after: 1 });
+    const h = await verifyApps(conn, 'rtr', ['Field_Service_App'], { retry: { baseDelayMs: 5 } });
     const run = h.byApp('Field_Service_App');
     expect(run.verdict).to.equal('error');
-    expect(run.error).to.include('HTTP 503');
+    expect(run.error).to.include('HTTP 503').and.include('tries');
     expect(run.checks.map((c) => c.verdict)).to.deep.equal(['pass', 'error', 'error', 'error', 'error']);
     expect(run.checks[1].evidence).to.deep.include({ at: 'token', status: 503 });
     expect(liveState(emu)).to.deep.equal(before);

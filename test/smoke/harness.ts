@@ -4,6 +4,7 @@
 import type { Connection } from '@salesforce/core';
 import { resolveClients, type Overrides, type VerifyKind } from '../../src/oauth/client-config.js';
 import { frontdoorSource, type CodeSource } from '../../src/oauth/code-source.js';
+import type { RetryPolicy } from '../../src/oauth/http.js';
 import type { Secret } from '../../src/oauth/secret.js';
 import { TokenLedger } from '../../src/smoke/ledger.js';
 import type { AppRun } from '../../src/smoke/model.js';
@@ -15,18 +16,19 @@ export async function verifyApps(
   conn: Connection,
   kind: VerifyKind,
   apps: string[],
-  options: { secrets?: Record<string, Secret>; source?: CodeSource; overrides?: Overrides; concurrency?: number; timeoutMs?: number } = {}
+  options: { secrets?: Record<string, Secret>; source?: CodeSource; overrides?: Overrides; concurrency?: number; timeoutMs?: number; retry?: RetryPolicy } = {}
 ): Promise<Harness> {
   const configs = await resolveClients(conn, { apps, kind }, options.overrides);
-  const ledger = new TokenLedger({ timeoutMs: options.timeoutMs ?? 10_000 });
-  const source = options.source ?? frontdoorSource(conn.instanceUrl, () => conn.accessToken ?? '');
+  const http = { timeoutMs: options.timeoutMs ?? 10_000, retry: options.retry };
+  const ledger = new TokenLedger(http);
+  const source = options.source ?? frontdoorSource(conn.instanceUrl, () => conn.accessToken ?? '', http);
   const runs = await runVerify({
     kind,
     apps: configs.map((config) => ({ config, secret: options.secrets?.[config.app] })),
     source,
     ledger,
     concurrency: options.concurrency ?? 4,
-    http: { timeoutMs: options.timeoutMs ?? 10_000 },
+    http,
   });
   await ledger.revokeAll();
   await source.close();

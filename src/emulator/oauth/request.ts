@@ -8,7 +8,7 @@ import type { EmulatorServices } from '../services.js';
 import { ERRORS, type OAuthError } from './errors.js';
 import { challengeMethod, type ChallengeMethod } from './pkce.js';
 import { methodSent, type MethodSent } from '../conformance/classify.js';
-import { redirectError, redirectErrorPage } from './respond.js';
+import { redirectError, redirectErrorPage, untrustedAuthorizeError } from './respond.js';
 import { grantedScopes } from './scopes.js';
 
 export type AuthorizationRequest = {
@@ -33,9 +33,9 @@ export function validateAuthorization(
   responseTypeSupported: boolean
 ): Validated | undefined {
   const client = oauthClient(services.store, params.get('client_id') ?? '');
-  if (!client) return void redirectErrorPage(ctx, services.instanceUrl(), ERRORS.clientIdInvalid);
+  if (!client) return void untrustedAuthorizeError(ctx, services, ERRORS.clientIdInvalid);
   const redirectUri = params.get('redirect_uri') ?? '';
-  if (!client.callbackUrls.includes(redirectUri)) return void redirectErrorPage(ctx, services.instanceUrl(), ERRORS.redirectMismatch);
+  if (!client.callbackUrls.includes(redirectUri)) return void untrustedAuthorizeError(ctx, services, ERRORS.redirectMismatch);
   if (!client.enabled) return void redirectErrorPage(ctx, services.instanceUrl(), ERRORS.appBlocked);
   const state = params.get('state') ?? undefined;
   const fail = (err: OAuthError): undefined => void redirectError(ctx, redirectUri, err, state);

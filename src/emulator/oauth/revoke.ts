@@ -5,7 +5,7 @@
  */
 import type { RequestContext } from '../http/context.js';
 import { ERRORS } from './errors.js';
-import { sendOAuthError } from './respond.js';
+import { sendRevokeError } from './respond.js';
 import type { OAuthRuntime } from './runtime.js';
 
 export function revoke(rt: OAuthRuntime) {
@@ -24,7 +24,7 @@ export function revoke(rt: OAuthRuntime) {
       if (approval) store.revokeGrant(approval);
       revoked = approval !== undefined || store.revokeAccessToken(raw);
     }
-    if (!revoked) return sendOAuthError(ctx, ERRORS.tokenTypeUnsupported);
+    if (!revoked) return sendRevokeError(ctx, rt.services, ERRORS.tokenTypeUnsupported);
     ctx.res.writeHead(200, { 'content-length': '0', 'cache-control': 'no-cache,must-revalidate,max-age=0,no-store,private' });
     ctx.res.end();
   };

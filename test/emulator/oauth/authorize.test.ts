@@ -20,27 +20,7 @@ import {
 describe('oauth authorize endpoint', () => {
   const emu = useEmulator();
 
-  it('sends an unknown client_id to the remote access error page, never to a callback', async () => {
-    const res = await get(emu(), authorizePath({ app: { clientId: 'nope', redirectUri: 'https://evil.example.com/cb' } }));
-    expect(res.status).to.equal(302);
-    const url = location(res);
-    expect(url.pathname).to.equal('/setup/secur/RemoteAccessErrorPage.apexp');
-    expect(url.searchParams.get('error')).to.equal('invalid_client_id');
-    expect(url.searchParams.get('error_description')).to.equal('client identifier invalid');
-    const page = await get(emu(), `${url.pathname}${url.search}`);
-    expect(page.status).to.equal(200);
-    expect(page.headers.get('content-type')).to.match(/text\/html/);
-    expect(await page.text()).to.include('client identifier invalid');
-  });
-
-  it('sends a redirect_uri that is not registered to the error page', async () => {
-    const a = app(emu(), 'Data_Loader_Legacy');
-    const res = await get(emu(), authorizePath({ app: a, redirectUri: 'https://evil.example.com/cb' }));
-    const url = location(res);
-    expect(url.pathname).to.equal('/setup/secur/RemoteAccessErrorPage.apexp');
-    expect(url.searchParams.get('error')).to.equal('redirect_uri_mismatch');
-    expect(url.searchParams.get('error_description')).to.equal('redirect_uri must match configuration');
-  });
+  // Unknown client_id and unregistered redirect_uri: test/emulator/oauth/answer-encodings.test.ts, under each behaviour.
 
   it('escapes what the error page shows', async () => {
     const res = await get(emu(), '/setup/secur/RemoteAccessErrorPage.apexp?error=x&error_description=%3Cscript%3E');
