@@ -111,7 +111,10 @@ export abstract class ToggleCommand extends SfCommand<ToggleResult> {
     }
     for (const w of outcome.warnings) this.warn(w);
     if (outcome.notApplied.length) {
-      this.warn(messages.getMessage('warning.notApplied', [outcome.notApplied.join(', ')]));
+      const keptOn = result.apps.filter((a) => a.status === 'kept-on-by-salesforce').map((a) => a.app);
+      const other = outcome.notApplied.filter((a) => !keptOn.includes(a));
+      if (keptOn.length) this.warn(messages.getMessage('warning.keptOn', [keptOn.join(', ')]));
+      if (other.length) this.warn(messages.getMessage('warning.notApplied', [other.join(', ')]));
       process.exitCode = 1;
     }
     return result;

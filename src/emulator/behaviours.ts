@@ -29,10 +29,14 @@ export const BEHAVIOUR_OPTIONS = {
   oauthTokenAggregates: { values: ['refused', 'supported'], default: 'refused' },
   /** Whether an ECA's `certificate` comes back on retrieve. */
   ecaCertificateReadBack: { values: ['omitted', 'returned'], default: 'omitted' },
+  /** Whether the `ExtlClntAppOauthSettings` sObject answers `ClientAssertionCertificate` (the ECA's certificate, or null). */
+  ecaCertificateField: { values: ['queryable', 'absent'], default: 'queryable' },
   /** Whether the org keeps ECA `isPkceRequired` on whatever a deploy says. */
   ecaPkceLock: { values: ['off', 'on'], default: 'off' },
   /** How the org-wide Require PKCE refusal of an authorization without `code_challenge` is delivered. */
   orgPkceRefusal: { values: ['approval-error-generic', 'invalid-request'], default: 'approval-error-generic' },
+  /** Where a `code_challenge` Salesforce cannot use (`code_challenge_method=plain`, not an S256 hash) is judged. */
+  pkceChallengeCheck: { values: ['at-exchange', 'at-authorize'], default: 'at-exchange' },
 } as const;
 
 export type BehaviourName = keyof typeof BEHAVIOUR_OPTIONS;

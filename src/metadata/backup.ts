@@ -10,6 +10,7 @@ import path from 'node:path';
 import { privateDir, writePrivateFile } from '../util/private-file.js';
 import { childElements, rootElement, XmlScanError, type ElementRange } from './xml-scan.js';
 import type { RetrievedFile } from './retrieve.js';
+import { unreadFields } from './deploy-fields.js';
 
 export const BACKUP_FORMAT = 1;
 
@@ -24,6 +25,11 @@ export type BackupComponent = {
   value: string | null;
   /** Relative to the backup folder. */
   file: string;
+  /**
+   * Elements the org may hold but did not return (an ECA's `certificate`): the file does not hold them, and a restore
+   * that deploys it would clear them unless the app is proven to have none (deploy-fields.ts).
+   */
+  unread?: string[];
 };
 
 export type BackupManifest = {
@@ -40,7 +46,7 @@ export type BackupManifest = {
 
 export type Backup = { id: string; path: string; manifest: BackupManifest };
 
-export type BackupEntry = Omit<BackupComponent, 'file'> & { xml: string };
+export type BackupEntry = Omit<BackupComponent, 'file' | 'unread'> & { xml: string };
 
 export class BackupError extends Error {
   public constructor(message: string) {
@@ -138,7 +144,8 @@ export async function writeBackup(
     const file = path.join(safeName(entry.type), `${safeName(entry.fullName)}.xml`);
     await writePrivateFile(path.join(dir, file), withoutConsumerSecret(entry.xml));
     const { xml: _xml, ...rest } = entry;
-    components.push({ ...rest, file });
+    const unread = unreadFields(entry);
+    components.push({ ...rest, file, ...(unread.length ? { unread } : {}) });
   }
   const manifest: BackupManifest = {
     format: BACKUP_FORMAT,

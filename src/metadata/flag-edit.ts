@@ -80,3 +80,26 @@ function indentBefore(xml: string, offset: number): string {
 function escapeText(value: string): string {
   return value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
+
+/**
+ * Removes a leaf element with its line (indentation and line break), every other byte as it was; the file is returned
+ * unchanged when the element is absent.
+ */
+export function removeLeaf(xml: string, path: string[], element: string): string {
+  let parent = rootElement(xml);
+  for (const name of path) {
+    const next = childElements(xml, parent.contentStart, parent.contentEnd).find((c) => c.name === name);
+    if (!next) return xml;
+    parent = next;
+  }
+  const leaf = childElements(xml, parent.contentStart, parent.contentEnd).find((c) => c.name === element);
+  if (!leaf) return xml;
+  let start = leaf.start;
+  while (start > 0 && (xml[start - 1] === ' ' || xml[start - 1] === '\t')) start--;
+  let end = leaf.end;
+  if (xml[end] === '\r') end++;
+  if (xml[end] === '\n') end++;
+  // Keep the line when the element shared it with something else.
+  if (start > 0 && xml[start - 1] !== '\n') return xml.slice(0, leaf.start) + xml.slice(leaf.end);
+  return xml.slice(0, start) + xml.slice(end);
+}

@@ -9,8 +9,15 @@ import { deployFiles, type DeployOutcome, type DeployProgress } from './deploy.j
 import { readLeaf } from './flag-edit.js';
 import { readBackupFiles, withoutConsumerSecret, writeBackup, type Backup, type BackupComponent } from './backup.js';
 import type { RetrievedFile } from './retrieve.js';
+import { changedFields, deployable, unreadFields, type CertificateProof } from './deploy-fields.js';
+import { loadCertificateProof } from './certificate-proof.js';
 
-export type RestoreStatus = 'changed' | 'unchanged' | 'failed';
+/**
+ * `refused`: not deployed, because the backup lacks a field the org may hold (an ECA's certificate) and a deploy would
+ * clear it. `kept-on-by-salesforce`: deployed, but the org kept PKCE on (a value the restore did not set): never
+ * "restored".
+ */
+export type RestoreStatus = 'changed' | 'unchanged' | 'failed' | 'refused' | 'kept-on-by-salesforce';
 
 export type RestoreComponentResult = {
   app: string;
@@ -49,7 +56,14 @@ export class RestoreError extends Error {
   }
 }
 
-type Item = { component: BackupComponent; saved: RetrievedFile; current?: RetrievedFile; row: RestoreComponentResult };
+type Item = {
+  component: BackupComponent;
+  saved: RetrievedFile;
+  /** The file as it is deployed (deploy-fields.ts), absent when it may not be. */
+  deploy?: RetrievedFile;
+  current?: RetrievedFile;
+  row: RestoreComponentResult;
+};
 
 export type RestorePlan = { backup: Backup; items: Item[] };
 
@@ -65,7 +79,11 @@ function leaf(xml: string | undefined, c: BackupComponent): string | null {
 }
 
 /** Compares the backup with the org: components already as backed up need no deploy. */
-export async function planRestore(conn: Connection, backup: Backup, options: { orgId: string; apps?: string[] }): Promise<RestorePlan> {
+export async function planRestore(
+  conn: Connection,
+  backup: Backup,
+  options: { orgId: string; apps?: string[]; certificateProof?: CertificateProof }
+): Promise<RestorePlan> {
   if (backup.manifest.orgId !== options.orgId) {
     throw new RestoreError('orgMismatch', `The backup ${backup.id} was taken in org ${backup.manifest.orgId}, not in the target org ${options.orgId}.`, [
       backup.manifest.orgId,
@@ -80,7 +98,11 @@ export async function planRestore(conn: Connection, backup: Backup, options: { o
     files = files.filter((f) => wanted.has(f.app.toLowerCase()));
   }
   if (!files.length) throw new RestoreError('emptySelection', `The backup ${backup.id} holds no components.`);
-  const current = await retrieveMembers(conn, files.map((f) => ({ type: f.type, fullName: f.fullName })));
+  const needsProof = files.some((f) => unreadFields(f).length > 0);
+  const [current, proof] = await Promise.all([
+    retrieveMembers(conn, files.map((f) => ({ type: f.type, fullName: f.fullName }))),
+    needsProof && !options.certificateProof ? loadCertificateProof(conn) : Promise.resolve(options.certificateProof),
+  ]);
   const items: Item[] = files.map((f) => {
     const { xml, ...component } = f;
     const saved: RetrievedFile = { type: f.type, fullName: f.fullName, xml };
@@ -88,9 +110,12 @@ export async function planRestore(conn: Connection, backup: Backup, options: { o
     const nowXml = now ? withoutConsumerSecret(now.xml) : undefined;
     const before = leaf(nowXml, component);
     const same = nowXml !== undefined && nowXml === xml;
+    const prepared = deployable(saved, f.app, proof);
+    const refused = !same && 'refusal' in prepared;
     return {
       component,
       saved,
+      ...('xml' in prepared ? { deploy: { ...saved, xml: prepared.xml } } : {}),
       current: now ? { ...now, xml: nowXml ?? now.xml } : undefined,
       row: {
         app: f.app,
@@ -98,16 +123,28 @@ export async function planRestore(conn: Connection, backup: Backup, options: { o
         component: `${f.type}:${f.fullName}`,
         element: f.element,
         before,
-        after: same ? before : leaf(xml, component),
-        status: same ? 'unchanged' : 'changed',
-        ...(now ? {} : { reason: 'Not in the org any more: the restore creates it again.' }),
+        after: same || refused ? before : leaf(xml, component),
+        status: same ? 'unchanged' : refused ? 'refused' : 'changed',
+        ...(refused && 'refusal' in prepared
+          ? { reason: `Not restored: ${prepared.refusal}` }
+          : now
+            ? {}
+            : { reason: 'Not in the org any more: the restore creates it again.' }),
       },
     };
   });
   return { backup, items };
 }
 
-export type RestoreOutcome = { result: RestoreResult; deploy?: DeployOutcome; preRestoreBackup?: Backup; failed: boolean; warnings: string[] };
+export type RestoreOutcome = {
+  result: RestoreResult;
+  deploy?: DeployOutcome;
+  preRestoreBackup?: Backup;
+  failed: boolean;
+  warnings: string[];
+  /** Components the restore could not (fully) put back: refused, kept on by Salesforce, or read back otherwise. */
+  notRestored: RestoreComponentResult[];
+};
 
 export async function applyRestore(
   conn: Connection,
@@ -129,8 +166,8 @@ export async function applyRestore(
     dryRun,
     components: plan.items.map((i) => i.row),
   };
-  const outcome: RestoreOutcome = { result, failed: false, warnings: [] };
-  const changing = plan.items.filter((i) => i.row.status === 'changed');
+  const outcome: RestoreOutcome = { result, failed: false, warnings: [], notRestored: plan.items.filter((i) => i.row.status === 'refused').map((i) => i.row) };
+  const changing = plan.items.filter((i) => i.row.status === 'changed' && i.deploy);
   if (!changing.length) return outcome;
 
   if (!dryRun) {
@@ -145,7 +182,7 @@ export async function applyRestore(
     }
   }
 
-  const deploy = await deployFiles(conn, changing.map((i) => i.saved), { checkOnly: dryRun, onProgress: options.onProgress, pollMs: options.pollMs });
+  const deploy = await deployFiles(conn, changing.map((i) => i.deploy ?? i.saved), { checkOnly: dryRun, onProgress: options.onProgress, pollMs: options.pollMs });
   outcome.deploy = deploy;
   result.deployId = deploy.id;
   if (!deploy.success) {
@@ -166,9 +203,19 @@ export async function applyRestore(
       const value = leaf(file?.xml, i.component);
       const expected = leaf(i.saved.xml, i.component);
       i.row.after = value;
-      if (value !== expected) {
+      const changed = file ? changedFields(i.component.type, i.current?.xml ?? i.saved.xml, file.xml) : [];
+      if (value !== expected && i.component.element === 'isPkceRequired' && value === 'true') {
+        i.row.status = 'kept-on-by-salesforce';
+        i.row.reason = `Kept on by Salesforce: the deploy succeeded, but the org kept isPkceRequired = true, not ${expected ?? '(not set)'} as backed up.`;
+        outcome.notRestored.push(i.row);
+      } else if (value !== expected) {
         i.row.status = 'failed';
         i.row.reason = `The deploy succeeded, but Salesforce kept ${i.component.element} = ${String(value)}.`;
+        outcome.notRestored.push(i.row);
+      } else if (changed.length) {
+        i.row.status = 'failed';
+        i.row.reason = `The deploy succeeded, but ${changed.join('; ')}.`;
+        outcome.notRestored.push(i.row);
       }
     }
   } catch (e) {

@@ -11,6 +11,9 @@ import { deployFiles, type ComponentFailure, type DeployOutcome, type DeployProg
 import { readLeaf, setLeaf } from './flag-edit.js';
 import { childElements, decodeText, rootElement } from './xml-scan.js';
 import { withoutConsumerSecret, writeBackup, type Backup } from './backup.js';
+import { changedFields, deployable, unreadFields, type CertificateProof } from './deploy-fields.js';
+import { loadCertificateProof } from './certificate-proof.js';
+import { describeOwner, loadPackages, metadataOwner, type InstalledPackage } from '../apps/owners.js';
 
 export type ToggleSetting = 'pkce' | 'rtr';
 
@@ -21,7 +24,11 @@ export const FLAG_ELEMENTS: Record<ToggleSetting, FlagElement> = {
   rtr: 'isRefreshTokenRotationEnabled',
 };
 
-export type AppStatus = 'changed' | 'unchanged' | 'failed' | 'skipped';
+/**
+ * `kept-on-by-salesforce`: the deploy succeeded but the org kept PKCE on (some orgs keep ECA `isPkceRequired` on);
+ * neither a change nor a failure of ours, and never reported as done.
+ */
+export type AppStatus = 'changed' | 'unchanged' | 'failed' | 'skipped' | 'kept-on-by-salesforce';
 
 export type ToggleAppResult = {
   /** Developer name of the app. */
@@ -87,6 +94,10 @@ export type ToggleSelection = {
   all?: boolean;
   /** The org's own namespace, if it has one: its components are not managed-package components. */
   orgNamespace?: string | null;
+  /** Whether ECAs whose certificate the retrieve did not return have one (certificate-proof.ts). */
+  certificateProof?: CertificateProof;
+  /** Installed packages by namespace (lower case), to name the publisher of a packaged app. */
+  packages?: Map<string, InstalledPackage>;
 };
 
 const ECA_GLOBAL = 'ExtlClntAppGlobalOauthSettings';
@@ -100,7 +111,17 @@ export async function planToggle(conn: Connection, selection: ToggleSelection): 
     if (e instanceof RetrieveError && e.messages.some(isPermissionMessage)) throw permissionError();
     throw e;
   }
-  return planFromCatalog(catalog, selection);
+  const permissionDenied = catalog.messages.some(isPermissionMessage);
+  const needsProof = catalog.apps.some((a) => {
+    const location = flagLocation(a);
+    return location !== undefined && unreadFields(location.file).length > 0;
+  });
+  const packaged = !permissionDenied && catalog.apps.some((a) => !flagLocation(a) && managedNamespace(a, selection.orgNamespace));
+  const [certificateProof, packages] = await Promise.all([
+    needsProof && !selection.certificateProof ? loadCertificateProof(conn) : Promise.resolve(selection.certificateProof),
+    packaged && !selection.packages ? loadPackages(conn).catch(() => undefined) : Promise.resolve(selection.packages),
+  ]);
+  return planFromCatalog(catalog, { ...selection, certificateProof, packages });
 }
 
 /** The plan for a catalog already loaded (exported for tests and for callers that loaded it). */
@@ -120,9 +141,15 @@ export function planFromCatalog(catalog: Catalog, selection: ToggleSelection): T
     rows.push(row);
     const location = flagLocation(app);
     if (!location) {
+      const namespace = managedNamespace(app, selection.orgNamespace);
       if (app.kind === 'ExternalClientApplication' && permissionDenied) {
         needsPermission = true;
         row.reason = 'Global OAuth settings could not be read (missing permission).';
+      } else if (app.kind === 'ExternalClientApplication' && namespace) {
+        // Installed from a managed package: its global OAuth settings live in the publisher's org, not in this one.
+        const owner = describeOwner(metadataOwner(namespace, selection.packages, selection.orgNamespace ?? null));
+        row.reason = `Its OAuth settings are set in the publisher's org (${owner}): ask the publisher to set ${element} to ${wanted}.`;
+        if (!selection.all) refused.push(`${app.name}: PKCE and rotation are set in the publisher's org (managed package ${owner}); ask the publisher to change it`);
       } else {
         row.reason = app.kind === 'ConnectedApp' ? 'The Connected App has no OAuth settings.' : 'The External Client App has no global OAuth settings (OAuth plugin not configured).';
         if (!selection.all) refused.push(`${app.name}: ${row.reason}`);
@@ -151,13 +178,19 @@ export function planFromCatalog(catalog: Catalog, selection: ToggleSelection): T
       }
     }
     const edit = setLeaf(location.file.xml, { path: location.path, element, value: wanted });
+    const prepared = deployable({ type: location.file.type, xml: edit.xml }, app.name, selection.certificateProof);
+    if ('refusal' in prepared) {
+      row.reason = `Not changed: ${prepared.refusal}`;
+      if (!selection.all) refused.push(`${app.name}: ${prepared.refusal}`);
+      continue;
+    }
     row.status = 'changed';
     row.after = selection.value;
     changes.push({
       row,
       app,
       file: location.file,
-      edited: { type: location.file.type, fullName: location.file.fullName, xml: withoutConsumerSecret(edit.xml) },
+      edited: { type: location.file.type, fullName: location.file.fullName, xml: withoutConsumerSecret(prepared.xml) },
     });
   }
   if (needsPermission) throw permissionError();
@@ -334,9 +367,18 @@ export async function applyToggle(conn: Connection, plan: TogglePlan, options: A
       const path = c.app.kind === 'ConnectedApp' ? ['oauthConfig'] : [];
       const value = toBool(readLeaf(file.xml, path, plan.element));
       c.row.after = value;
-      if (value !== plan.value) {
+      const changed = changedFields(c.file.type, c.file.xml, file.xml);
+      if (value !== plan.value && plan.element === 'isPkceRequired' && value === true) {
+        c.row.status = 'kept-on-by-salesforce';
+        c.row.reason = `Kept on by Salesforce: the deploy succeeded, but the org kept isPkceRequired = true (some orgs do not let PKCE be turned off${c.app.kind === 'ExternalClientApplication' ? ' for External Client Apps' : ''}).`;
+        outcome.notApplied.push(c.app.name);
+      } else if (value !== plan.value) {
         c.row.status = 'failed';
-        c.row.reason = `The deploy succeeded, but Salesforce kept ${plan.element} = ${String(value)}.${plan.setting === 'pkce' && !plan.value ? ' Salesforce may refuse to turn PKCE off once it is on, in particular for partner apps.' : ''}`;
+        c.row.reason = `The deploy succeeded, but Salesforce kept ${plan.element} = ${String(value)}.`;
+        outcome.notApplied.push(c.app.name);
+      } else if (changed.length) {
+        c.row.status = 'failed';
+        c.row.reason = `The deploy succeeded, but ${changed.join('; ')}.`;
         outcome.notApplied.push(c.app.name);
       }
     }

@@ -90,40 +90,16 @@ describe('toggle: plan and apply PKCE / rotation changes against the emulator', 
     expect(outcome.result.backupPath?.startsWith(path.join(home, emu().store.state.org.id))).to.equal(true);
   });
 
-  it('changes only the flag on apps with every element filled (retrieve, toggle, retrieve again)', async () => {
+  it('refuses an ECA whose certificate the org does not return, naming the manual path, and deploys nothing', async () => {
     const conn = await coreConnection(emu());
-    const before = await richFiles(conn);
-    expect(before.size).to.equal(6);
-    for (const [setting, element] of [
-      ['pkce', 'isPkceRequired'],
-      ['rtr', 'isRefreshTokenRotationEnabled'],
-    ] as const) {
-      const start = await richFiles(conn);
-      const outcome = await toggle(conn, emu(), { setting, value: true, apps: [RICH_CA, RICH_ECA] });
-      expect(outcome.result.apps.map((a) => a.status)).to.deep.equal(['changed', 'changed']);
-      const after = await richFiles(conn);
-      expect([...after.keys()].sort()).to.deep.equal([...start.keys()].sort());
-      for (const [key, xml] of start) {
-        const now = after.get(key) ?? '';
-        const holdsFlag = key.startsWith('ConnectedApp:') || key.startsWith('ExtlClntAppGlobalOauthSettings:');
-        if (!holdsFlag) {
-          expect(now, key).to.equal(xml);
-          continue;
-        }
-        expect(withoutElement(now, element), key).to.deep.equal(withoutElement(xml, element));
-        expect(now, key).to.include(`<${element}>true</${element}>`);
-        expect(xml, key).to.include(`<${element}>false</${element}>`);
-        // Textually, too: the only difference is the one element's value.
-        expect(now.replace(`<${element}>true</${element}>`, `<${element}>false</${element}>`), key).to.equal(xml);
-      }
-    }
-    // The planted secrets are still the apps' secrets (an omitted secret stays as it is).
-    for (const [app, secret] of [
-      [RICH_CA, PLANTED_SECRET_CA],
-      [RICH_ECA, PLANTED_SECRET_ECA],
-    ]) {
-      expect(emu().store.checkConsumerSecret(consumerKeyFor(emu().store.state.org.name, app), secret), app).to.equal(true);
-    }
+    const before = deploys(emu());
+    const error = await toggle(conn, emu(), { setting: 'pkce', value: true, apps: [RICH_CA, RICH_ECA] }).catch((e: unknown) => e);
+    expect(error).to.be.instanceOf(ToggleError);
+    expect((error as ToggleError).code).to.equal('refusedApps');
+    expect((error as ToggleError).items).to.have.length(1);
+    expect((error as ToggleError).items[0]).to.match(/^Rich_Eca: .*certificate.*Setup > External Client Apps > External Client App Manager > Rich_Eca/);
+    expect(deploys(emu())).to.equal(before);
+    expect(emu().store.component('ExtlClntAppGlobalOauthSettings', 'Rich_Eca_glbloauth')?.value.certificate).to.equal('MIIBRICHECACERTIFICATE==');
   });
 
   it('reports apps already in the wanted state as unchanged and deploys nothing', async () => {
@@ -283,9 +259,57 @@ describe('toggle: plan and apply PKCE / rotation changes against the emulator', 
     expect(outcome.failed).to.equal(false);
     expect(outcome.notApplied).to.deep.equal(['Acme_Mobile']);
     const acme = outcome.result.apps.find((a) => a.app === 'Acme_Mobile');
-    expect(acme).to.include({ status: 'failed', before: true, after: true });
-    expect(acme?.reason).to.match(/kept isPkceRequired = true.*refuse to turn PKCE off/);
+    expect(acme).to.include({ status: 'kept-on-by-salesforce', before: true, after: true });
+    expect(acme?.reason).to.match(/^Kept on by Salesforce: .*isPkceRequired = true/);
     expect(outcome.result.apps.find((a) => a.app === 'Reporting_Portal')).to.include({ status: 'changed', after: false });
+  });
+});
+
+describe('toggle: an org that returns ECA certificates (ecaCertificateReadBack=returned)', function () {
+  this.timeout(60_000);
+  const emu = useEmulator(() => ({ seed: richSeed(), behaviours: { ecaCertificateReadBack: 'returned' } }));
+
+  beforeEach(() => {
+    process.env.SF_OAUTH_BACKUP_DIR = mkdtempSync(path.join(tmpdir(), 'sf-oauth-toggle-backups-'));
+  });
+  afterEach(() => {
+    delete process.env.SF_OAUTH_BACKUP_DIR;
+  });
+
+  it('changes only the flag on apps with every element filled (retrieve, toggle, retrieve again)', async () => {
+    const conn = await coreConnection(emu());
+    const before = await richFiles(conn);
+    expect(before.size).to.equal(6);
+    for (const [setting, element] of [
+      ['pkce', 'isPkceRequired'],
+      ['rtr', 'isRefreshTokenRotationEnabled'],
+    ] as const) {
+      const start = await richFiles(conn);
+      const outcome = await toggle(conn, emu(), { setting, value: true, apps: [RICH_CA, RICH_ECA] });
+      expect(outcome.result.apps.map((a) => a.status)).to.deep.equal(['changed', 'changed']);
+      const after = await richFiles(conn);
+      expect([...after.keys()].sort()).to.deep.equal([...start.keys()].sort());
+      for (const [key, xml] of start) {
+        const now = after.get(key) ?? '';
+        const holdsFlag = key.startsWith('ConnectedApp:') || key.startsWith('ExtlClntAppGlobalOauthSettings:');
+        if (!holdsFlag) {
+          expect(now, key).to.equal(xml);
+          continue;
+        }
+        expect(withoutElement(now, element), key).to.deep.equal(withoutElement(xml, element));
+        expect(now, key).to.include(`<${element}>true</${element}>`);
+        expect(xml, key).to.include(`<${element}>false</${element}>`);
+        // Textually, too: the only difference is the one element's value.
+        expect(now.replace(`<${element}>true</${element}>`, `<${element}>false</${element}>`), key).to.equal(xml);
+      }
+    }
+    // The planted secrets are still the apps' secrets (an omitted secret stays as it is).
+    for (const [app, secret] of [
+      [RICH_CA, PLANTED_SECRET_CA],
+      [RICH_ECA, PLANTED_SECRET_ECA],
+    ]) {
+      expect(emu().store.checkConsumerSecret(consumerKeyFor(emu().store.state.org.name, app), secret), app).to.equal(true);
+    }
   });
 
   it('never deploys, backs up or returns a consumer secret', async () => {

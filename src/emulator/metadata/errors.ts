@@ -47,6 +47,12 @@ export const wrongRoot = (root: string, type: string): string => `Expected root 
 /** [real] (salesforce-metadata.md §8.8, forcedotcom/devops-center-feedback#256). */
 export const CONSUMER_KEY_TAKEN = 'The consumer key is already taken';
 
+/**
+ * [real] A Connected App deploy that provides `consumerKey` for an app the org already has (SFDO-Tooling/CumulusCI#2943,
+ * trailheadapps/ready-to-fly#29; forcedotcom/cli#336 names the workaround: remove the element).
+ */
+export const CONSUMER_KEY_PROVIDED = 'You cannot provide a Consumer Key';
+
 /** UNVERIFIED: the consumer key is settable only on create (doc); the error text is chosen here. */
 export const CONSUMER_KEY_IMMUTABLE = 'The consumer key cannot be changed once the app exists';
 

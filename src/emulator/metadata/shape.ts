@@ -4,6 +4,7 @@
  */
 import type { MdObject, MdValue } from '../store/state.js';
 import type { FieldSpec, TypeSpec } from './schema.js';
+import type { Behaviours } from '../behaviours.js';
 
 const SECRET = 'consumerSecret';
 
@@ -61,4 +62,12 @@ function mapItems(raw: MdValue, fn: (item: MdObject) => MdObject): MdValue {
   if (Array.isArray(raw)) return raw.map((item) => mapItems(item, fn));
   if (typeof raw === 'object') return fn(raw);
   return raw;
+}
+
+/**
+ * Elements the org stores but never returns (behaviour `ecaCertificateReadBack=omitted`: an ECA's `certificate`), so
+ * retrieve and readMetadata leave them out while a deploy without them still clears them.
+ */
+export function unreturned(behaviours: Behaviours, type: string): string[] {
+  return type === 'ExtlClntAppGlobalOauthSettings' && behaviours.ecaCertificateReadBack === 'omitted' ? ['certificate'] : [];
 }

@@ -149,13 +149,21 @@ function addApp(
   const local = app.name.replace(/^[A-Za-z0-9]+__/, '');
   const ns = namespaceOf(app.name);
   const named = (suffix: string): string => (ns ? `${ns}__${local}${suffix}` : `${local}${suffix}`);
-  const key = (app.globalOauth.consumerKey as string | undefined) ?? consumerKeyFor(orgName, app.name);
-  const globalOauth: MdObject = { ...app.globalOauth, consumerKey: key };
-  delete globalOauth.consumerSecret;
   put('ExternalClientApplication', app.name, app.header);
-  put('ExtlClntAppGlobalOauthSettings', named('_glbloauth'), globalOauth);
+  if (app.globalOauth) {
+    const key = (app.globalOauth.consumerKey as string | undefined) ?? consumerKeyFor(orgName, app.name);
+    const globalOauth: MdObject = { ...app.globalOauth, consumerKey: key };
+    delete globalOauth.consumerSecret;
+    put('ExtlClntAppGlobalOauthSettings', named('_glbloauth'), globalOauth);
+    state.consumerSecrets[key] = sha256(secret);
+  } else {
+    // Installed from a managed package: the consumer key, secret and flags live in the publisher's org.
+    if (!ns || !state.packages.some((p) => p.namespace === ns)) {
+      throw new SeedError(`Seed ExternalClientApplication ${app.name}: without globalOauth it must come from an installed package (ns__ name, ns in packages).`);
+    }
+    delete secrets.consumerSecrets[app.name];
+  }
   if (app.oauthSettings) put('ExtlClntAppOauthSettings', named('_oauth'), app.oauthSettings);
   if (app.oauthPolicies) put('ExtlClntAppOauthConfigurablePolicies', named('_oauthPlcy'), app.oauthPolicies);
   if (app.policies) put('ExtlClntAppConfigurablePolicies', named('_plcy'), app.policies);
-  state.consumerSecrets[key] = sha256(secret);
 }

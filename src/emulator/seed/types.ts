@@ -26,7 +26,12 @@ export type SeedConnectedApp = SeedAppBase & { kind: 'ConnectedApp'; metadata: M
 export type SeedExternalClientApp = SeedAppBase & {
   kind: 'ExternalClientApplication';
   header: MdObject;
-  globalOauth: MdObject;
+  /**
+   * The global OAuth settings (consumer key, callback, PKCE, rotation). Omit it for an ECA installed from a managed
+   * package (`ns__` name, `ns` in `packages`): its global settings live in the publisher's org, not in this one, so
+   * only the subscriber's own policies (`oauthPolicies`, `policies`) are here.
+   */
+  globalOauth?: MdObject;
   oauthSettings?: MdObject;
   oauthPolicies?: MdObject;
   policies?: MdObject;

@@ -51,8 +51,10 @@ export default class BackupRestore extends SfCommand<BackupRestoreResult> {
     const changing = plan.items.filter((i) => i.row.status === 'changed');
     if (!changing.length) {
       this.show(plan.items.map((i) => i.row));
-      this.log(messages.getMessage('info.nothingToRestore'));
-      return applyRestore(conn, plan, { dryRun }).then((o) => o.result);
+      const outcome = await applyRestore(conn, plan, { dryRun });
+      if (!outcome.notRestored.length) this.log(messages.getMessage('info.nothingToRestore'));
+      this.reportNotRestored(outcome.result.components);
+      return outcome.result;
     }
     if (!dryRun) {
       const facts = await orgFacts(conn);
@@ -99,7 +101,17 @@ export default class BackupRestore extends SfCommand<BackupRestoreResult> {
       this.warn(messages.getMessage('warning.notApplied', [stuck.map((c) => c.app).join(', ')]));
       process.exitCode = 1;
     }
+    this.reportNotRestored(result.components);
     return result;
+  }
+
+  /** Components refused or kept on by Salesforce: each its own warning, and a non-zero exit. */
+  private reportNotRestored(rows: RestoreComponentResult[]): void {
+    const keptOn = rows.filter((c) => c.status === 'kept-on-by-salesforce');
+    const refused = rows.filter((c) => c.status === 'refused');
+    if (keptOn.length) this.warn(messages.getMessage('warning.keptOn', [keptOn.map((c) => c.app).join(', ')]));
+    if (refused.length) this.warn(messages.getMessage('warning.refused', [refused.map((c) => c.app).join(', ')]));
+    if (keptOn.length || refused.length) process.exitCode = 1;
   }
 
   private show(rows: RestoreComponentResult[]): void {

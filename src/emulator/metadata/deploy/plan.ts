@@ -221,6 +221,8 @@ function withConsumerKey(
   if (type === 'ConnectedApp') {
     const config = value.oauthConfig;
     if (!config || typeof config !== 'object' || Array.isArray(config)) return { value };
+    // Salesforce refuses any consumer key on an existing Connected App, even its own unchanged one.
+    if (previous && text(config.consumerKey)) return errors.CONSUMER_KEY_PROVIDED;
     const resolved = resolveKey(ctx, text(config.consumerKey), text(child(previous?.oauthConfig).consumerKey), owner, fullName);
     if ('problem' in resolved) return resolved.problem;
     return { value: { ...value, oauthConfig: { ...config, consumerKey: resolved.key } }, key: resolved.key };
@@ -228,7 +230,16 @@ function withConsumerKey(
   if (type !== 'ExtlClntAppGlobalOauthSettings') return { value };
   const resolved = resolveKey(ctx, text(value.consumerKey), text(previous?.consumerKey), owner, app);
   if ('problem' in resolved) return resolved.problem;
-  return { value: { ...value, consumerKey: resolved.key }, key: resolved.key };
+  return { value: { ...value, consumerKey: resolved.key, ...pkceLock(ctx, value, previous) }, key: resolved.key };
+}
+
+/**
+ * Behaviour `ecaPkceLock=on`: some orgs keep an ECA's `isPkceRequired` on once it is on, whatever a deploy says; the
+ * deploy still succeeds and a read-back shows true.
+ */
+function pkceLock(ctx: Context, value: MdObject, previous: MdObject | undefined): MdObject {
+  if (ctx.services.behaviours.ecaPkceLock !== 'on' || text(previous?.isPkceRequired) !== 'true') return {};
+  return text(value.isPkceRequired) === 'true' ? {} : { isPkceRequired: 'true' };
 }
 
 function resolveKey(ctx: Context, sent: string, before: string, owner: string, appName: string): { key: string } | { problem: string } {

@@ -8,7 +8,7 @@ import { LATEST_API_VERSION } from '../../services.js';
 import { SETTINGS, typeSpecFor } from '../schema.js';
 import { str, strs } from '../args.js';
 import { escapeXml, toXml } from '../soap.js';
-import { presented } from '../shape.js';
+import { presented, unreturned } from '../shape.js';
 import { SECRET_TYPES } from '../deploy/plan.js';
 
 export function readMetadataXml(services: EmulatorServices, args: Record<string, unknown>, apiVersion = Number(LATEST_API_VERSION)): string {
@@ -21,7 +21,7 @@ export function readMetadataXml(services: EmulatorServices, args: Record<string,
     if (!spec || blocked || (!component && type !== SETTINGS)) return '<records xsi:nil="true"/>';
     const value = presented(component?.value ?? {}, spec, apiVersion);
     const xsiType = type === SETTINGS ? spec.name : type;
-    for (const name of spec.writeOnly ?? []) delete value[name];
+    for (const name of [...(spec.writeOnly ?? []), ...unreturned(services.behaviours, type)]) delete value[name];
     const body = toXml({ fullName, ...sorted(value) });
     return `<records xsi:type="${escapeXml(xsiType)}">${body}</records>`;
   });

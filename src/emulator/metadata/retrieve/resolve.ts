@@ -11,7 +11,7 @@ import type { EmulatorServices } from '../../services.js';
 import { serializeComponent } from '../codec.js';
 import { COMPONENT_TYPES, SETTINGS, SETTINGS_TYPES, type TypeSpec } from '../schema.js';
 import { writeManifest, type Manifest } from '../manifest.js';
-import { presented } from '../shape.js';
+import { presented, unreturned } from '../shape.js';
 import { fileProperties, type FileProps } from '../fileProperties.js';
 import { SECRET_TYPES } from '../deploy/plan.js';
 import * as errors from '../errors.js';
@@ -62,6 +62,7 @@ function addPackage(services: EmulatorServices, out: Retrieved, prefix: string, 
   for (const m of members) {
     const path = `${prefix}${m.spec.directory}/${m.fullName}.${m.spec.suffix}`;
     const value = presented(m.component?.value ?? {}, m.spec, apiVersion);
+    for (const name of unreturned(services.behaviours, m.type)) delete value[name];
     out.files.push({
       path,
       content: serializeComponent(m.spec.name, value, m.spec.writeOnly),

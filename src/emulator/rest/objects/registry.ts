@@ -2,6 +2,7 @@
  * Every sObject the emulator serves, and lookups by API (REST data or Tooling) and case-insensitive name.
  */
 import { AppMenuItem, ConnectedApplication, ExternalClientApplication, OauthToken } from './apps.js';
+import { ExtlClntAppOauthSettings } from './eca-oauth.js';
 import { Organization, PermissionSet, PermissionSetAssignment, Profile, User } from './org.js';
 import { InstalledSubscriberPackage, SubscriberPackage, SubscriberPackageVersion } from './packages.js';
 import type { Api, ObjectDef } from './types.js';
@@ -15,6 +16,7 @@ export const OBJECTS: readonly ObjectDef[] = [
   OauthToken,
   ConnectedApplication,
   ExternalClientApplication,
+  ExtlClntAppOauthSettings,
   AppMenuItem,
   InstalledSubscriberPackage,
   SubscriberPackage,
