@@ -13,10 +13,14 @@ export type Flaw =
   | 'no-challenge'
   /** code_challenge_method=plain, the verifier itself as the challenge. */
   | 'plain-method'
-  /** No code_challenge_method (jsforce does this; RFC 7636 then means plain). */
+  /** No code_challenge_method (jsforce and the sf CLI do this; RFC 7636 then means plain, Salesforce S256). */
   | 'omit-method'
   /** A 20-character verifier. */
   | 'short-verifier'
+  /** A 171-character verifier, as jsforce and the sf CLI send (longer than RFC 7636's 128; Salesforce accepts it). */
+  | 'long-verifier'
+  /** A verifier with '~': RFC 7636 allows it, Salesforce rejects it. */
+  | 'tilde-verifier'
   /** The challenge (the hash) sent as code_verifier. */
   | 'hash-as-verifier'
   /** A public client that sends the consumer secret anyway. */
@@ -52,7 +56,13 @@ export class BadlyBehavedClient {
   }
 
   public async login(browser: Browser): Promise<void> {
-    this.verifier = this.flaws.has('short-verifier') ? randomBytes(15).toString('base64url') : randomBytes(32).toString('base64url');
+    this.verifier = this.flaws.has('short-verifier')
+      ? randomBytes(15).toString('base64url')
+      : this.flaws.has('long-verifier')
+        ? randomBytes(128).toString('base64url')
+        : this.flaws.has('tilde-verifier')
+          ? `${randomBytes(32).toString('base64url')}~`
+          : randomBytes(32).toString('base64url');
     const challenge = createHash('sha256').update(this.verifier).digest('base64url');
     const query = new URLSearchParams({ response_type: 'code', client_id: this.config.clientId, redirect_uri: this.config.redirectUri, scope: 'api refresh_token' });
     if (this.flaws.has('plain-method')) {

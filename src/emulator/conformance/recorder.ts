@@ -20,6 +20,7 @@ import {
   type ConformanceLog,
   type ConformanceOptions,
   type EventName,
+  type RotatedOutUse,
 } from './types.js';
 
 /** The busy answer of the token endpoint, injected or real. */
@@ -29,16 +30,20 @@ const MEMORY_LIMIT = 10_000;
 const ROTATED_OUT_SAMPLES = 50;
 const CHALLENGES_PER_CLIENT = 1000;
 
-/** A Map that forgets its oldest entries beyond a limit. */
+/** A Map that forgets its oldest entries beyond a limit, telling `onForget` which. */
 class BoundedMap<K, V> extends Map<K, V> {
-  public constructor(private readonly limit: number) {
+  public constructor(private readonly limit: number, private readonly onForget?: (value: V) => void) {
     super();
   }
 
   public override set(key: K, value: V): this {
     if (this.has(key)) this.delete(key);
     super.set(key, value);
-    while (this.size > this.limit) this.delete(this.keys().next().value as K);
+    while (this.size > this.limit) {
+      const oldest = this.keys().next().value as K;
+      this.onForget?.(this.get(oldest) as V);
+      this.delete(oldest);
+    }
     return this;
   }
 }
@@ -54,7 +59,14 @@ export class ConformanceRecorder {
   public readonly raceWindowMs: number;
   public readonly minBackoffMs: number;
   /** Refresh token hash -> when it was rotated out. */
-  private readonly rotatedAt = new BoundedMap<string, number>(MEMORY_LIMIT);
+  private readonly rotatedAt = new BoundedMap<string, number>(MEMORY_LIMIT, (at) => {
+    this.unknownRotationsBefore = Math.max(this.unknownRotationsBefore, at);
+  });
+  /**
+   * Every rotation this recorder cannot time happened by this instant: before it started (a restart with a state file
+   * keeps the chains but not the in-memory hashes) or before the last rotation the bounded memory forgot.
+   */
+  private unknownRotationsBefore: number;
   /** Refresh token hash -> when it was answered with a terminal invalid_grant. */
   private readonly rejected = new BoundedMap<string, number>(MEMORY_LIMIT);
   /** Refresh token hash -> the injected error that the client should retry after a backoff. */
@@ -69,6 +81,7 @@ export class ConformanceRecorder {
   public constructor(private readonly store: OrgStore, options: ConformanceOptions = {}) {
     this.raceWindowMs = options.raceWindowMs ?? DEFAULT_RACE_WINDOW_MS;
     this.minBackoffMs = options.minBackoffMs ?? DEFAULT_MIN_BACKOFF_MS;
+    this.unknownRotationsBefore = store.clock();
     store.onAccessTokenIssued = (record): void => {
       this.issued.set(record.hash, { clientId: record.clientId, expiresAt: record.expiresAt });
     };
@@ -83,6 +96,7 @@ export class ConformanceRecorder {
   public reset(): void {
     this.store.state.conformance = emptyLog(this.store.nowIso());
     this.rotatedAt.clear();
+    this.unknownRotationsBefore = this.store.clock();
     this.rejected.clear();
     this.pending.clear();
     this.expired.clear();
@@ -143,14 +157,18 @@ export class ConformanceRecorder {
   /** How the client authenticated at the token endpoint (a secret sent or not), for the code exchange and refresh. */
   public clientAuthentication(client: OAuthClient, secret: string | undefined, grant: 'authorization_code' | 'refresh_token'): void {
     const log = this.client(client);
+    // A secret that is sent is validated even where it is optional, so a wrong one is refused ([official] §8 of the reference).
+    const invalid = secret !== undefined && !this.store.checkConsumerSecret(client.clientId, secret);
     if (isPublicClient(client)) {
       this.count(log, 'secret.publicRequests');
       if (secret !== undefined) this.count(log, 'secret.publicSent');
+      if (invalid) this.count(log, 'secret.publicInvalid');
     } else if (grant === 'authorization_code' || client.secretRequiredForRefresh) {
       this.count(log, 'secret.confidentialRequests');
       this.count(log, secret === undefined ? 'secret.confidentialMissing' : 'secret.confidentialSent');
+      if (invalid) this.count(log, 'secret.confidentialInvalid');
     }
-    if (secret !== undefined && !this.store.checkConsumerSecret(client.clientId, secret)) this.count(log, 'secret.invalid');
+    if (invalid) this.count(log, 'secret.invalid');
     this.store.touched();
   }
 
@@ -243,10 +261,14 @@ export class ConformanceRecorder {
       this.count(log, 'refresh.unknownToken');
     } else if (!found.current) {
       const rotatedAt = this.rotatedAt.get(key);
-      const msAfterRotation = rotatedAt === undefined ? undefined : now - rotatedAt;
-      const race = msAfterRotation !== undefined && msAfterRotation <= this.raceWindowMs;
-      this.count(log, race ? 'refresh.parallelLostRace' : 'refresh.staleRotatedOut');
-      log.rotatedOutUses.push({ at: this.store.nowIso(), msAfterRotation, race });
+      // A rotation this process did not see happened before `unknownRotationsBefore`: only a lower bound is known, and
+      // a presentation that late is no lost race. (One within the race window of a restart is counted as dropped too.)
+      const use: RotatedOutUse =
+        rotatedAt === undefined
+          ? { at: this.store.nowIso(), rotatedBefore: new Date(this.unknownRotationsBefore).toISOString(), minMsAfterRotation: now - this.unknownRotationsBefore, race: false }
+          : { at: this.store.nowIso(), msAfterRotation: now - rotatedAt, race: now - rotatedAt <= this.raceWindowMs };
+      this.count(log, use.race ? 'refresh.parallelLostRace' : 'refresh.staleRotatedOut');
+      log.rotatedOutUses.push(use);
       if (log.rotatedOutUses.length > ROTATED_OUT_SAMPLES) log.rotatedOutUses.splice(0, log.rotatedOutUses.length - ROTATED_OUT_SAMPLES);
     } else {
       this.count(log, 'refresh.current');

@@ -1,12 +1,19 @@
 /*
  * The client-side requirements of Salesforce's PKCE and Refresh Token Rotation enforcement (the partner requirements,
- * /work/shared/seeds/001) and two resilience rules of the rehearsal mode, each a verdict over the recorder's counts:
- * fail when any failing event was seen, pass when the requirement was exercised without one, else not exercised.
+ * /work/shared/seeds/001) and two resilience rules of the rehearsal mode, each a verdict over the recorder's counts.
+ *
+ * Each requirement's observations are split by what Salesforce does with them (the rows of "what Salesforce enforces"
+ * in src/emulator/behaviours.ts give the evidence):
+ * - a *failure* is something Salesforce refuses, or that breaks the client under rotation;
+ * - *advice* is a deviation from the RFCs or the partner guide that Salesforce tolerates (the official sf CLI omits
+ *   `code_challenge_method` and sends a 171-character verifier, and logs in to every org).
+ * Verdict: fail when any failure was seen, else advice when any advice was, else pass when exercised, else not
+ * exercised. Only failures make a report unsuccessful.
  */
 import type { ClientKind } from '../clients.js';
 import type { ClientLog, ConformanceLog, EventName, RotatedOutUse } from './types.js';
 
-export type Verdict = 'pass' | 'fail' | 'not exercised';
+export type Verdict = 'pass' | 'fail' | 'advice' | 'not exercised';
 
 export const REQUIREMENT_IDS = [
   'pkce.challenge',
@@ -34,17 +41,23 @@ export type RequirementResult = {
   verdict: Verdict;
   /** How many requests exercised the requirement. */
   exercised: number;
-  /** How many of them broke it. */
+  /** How many of them Salesforce refuses, or break under rotation. */
   failures: number;
-  /** First and last time the requirement was exercised or broken (ISO 8601). */
+  /** How many of them deviate from the RFCs or the partner guide in a way Salesforce tolerates. */
+  advisories: number;
+  /** First and last time the requirement was exercised, broken or advised on (ISO 8601). */
   first?: string;
   last?: string;
   firstFailure?: string;
   lastFailure?: string;
+  firstAdvice?: string;
+  lastAdvice?: string;
   /** The underlying counts, by what was observed. */
   counts: Record<string, number>;
   /** One line: what to change, when the requirement fails. */
   fix?: string;
+  /** One line: what to change, and why it still works on Salesforce, when there is advice. */
+  advice?: string;
 };
 
 export type RedirectUriReport = { uri: string; count: number; first: string; last: string; registered: boolean };
@@ -60,12 +73,14 @@ export type ClientReport = {
   lastSeen: string;
   passed: number;
   failed: number;
+  /** Requirements whose verdict is advice (none failing among their observations). */
+  advised: number;
   notExercised: number;
   requirements: RequirementResult[];
   redirectUris: RedirectUriReport[];
   /** Shortest and longest code_verifier seen. */
   verifierLength?: { min: number; max: number };
-  /** Presentations of rotated-out refresh tokens: when, and how long after the rotation. */
+  /** Presentations of rotated-out refresh tokens: when, and how long after the rotation (or a bound, after a restart). */
   rotatedOutUses: RotatedOutUse[];
 };
 
@@ -75,9 +90,17 @@ export type ConformanceReport = {
   /** When recording started. */
   since: string;
   generatedAt: string;
-  /** Whether no requirement of any reported client fails. */
+  /** Whether no requirement of any reported client fails (advice does not count). */
   success: boolean;
-  summary: { clients: number; failingClients: number; failedRequirements: number; passedRequirements: number };
+  summary: {
+    clients: number;
+    failingClients: number;
+    failedRequirements: number;
+    passedRequirements: number;
+    /** Requirements with advice only, and the clients that have any (and no failure). */
+    advisedRequirements: number;
+    advisedClients: number;
+  };
   clients: ClientReport[];
 };
 
@@ -87,11 +110,15 @@ type Rule = {
   title: string;
   /** Events that exercise the requirement. */
   exercise: EventName[];
-  /** Events that break it. */
+  /** Events Salesforce refuses, or that break the client under rotation. */
   failures: EventName[];
+  /** Deviations Salesforce tolerates (see the file header). */
+  advice: EventName[];
   /** Counts shown with the verdict, by label. */
   counts: Record<string, EventName>;
   fix: string;
+  /** The line shown for advice; every rule with advice events has one. */
+  adviceFix?: string;
 };
 
 export const RULES: readonly Rule[] = [
@@ -101,6 +128,7 @@ export const RULES: readonly Rule[] = [
     title: 'Send a code_challenge with every authorization request',
     exercise: ['authorize.total'],
     failures: ['authorize.noChallenge'],
+    advice: [],
     counts: {
       authorizations: 'authorize.total',
       withChallenge: 'authorize.challenge',
@@ -114,7 +142,8 @@ export const RULES: readonly Rule[] = [
     area: 'PKCE',
     title: 'Send code_challenge_method=S256 with a BASE64URL(SHA-256) challenge',
     exercise: ['authorize.challenge'],
-    failures: ['authorize.methodAbsent', 'authorize.methodPlain', 'authorize.methodOther', 'authorize.challengeMalformed'],
+    failures: ['authorize.methodPlain', 'authorize.methodOther', 'authorize.challengeMalformed'],
+    advice: ['authorize.methodAbsent'],
     counts: {
       withChallenge: 'authorize.challenge',
       S256: 'authorize.methodS256',
@@ -123,14 +152,17 @@ export const RULES: readonly Rule[] = [
       otherMethod: 'authorize.methodOther',
       malformedChallenge: 'authorize.challengeMalformed',
     },
-    fix: 'Always send code_challenge_method=S256 (never plain, never omitted: RFC 7636 reads a missing method as plain) with the 43-character unpadded base64url SHA-256 of the verifier.',
+    fix: 'Send code_challenge_method=S256 (never plain or another method) with the 43-character unpadded base64url SHA-256 of the verifier: Salesforce compares the SHA-256 of the verifier with the challenge, so nothing else can match.',
+    adviceFix:
+      'Send code_challenge_method=S256 explicitly: Salesforce reads an absent method as S256 (the sf CLI and jsforce omit it and work), but RFC 7636 reads it as plain, so other servers and proxies may not.',
   },
   {
     id: 'pkce.verifier-format',
     area: 'PKCE',
     title: 'Use a fresh high-entropy code_verifier of 43-128 characters from A-Z a-z 0-9 - . _',
     exercise: ['exchange.verifierChecked'],
-    failures: ['exchange.verifierShort', 'exchange.verifierLong', 'exchange.verifierCharset', 'authorize.challengeReused'],
+    failures: ['exchange.verifierCharset'],
+    advice: ['exchange.verifierShort', 'exchange.verifierLong', 'authorize.challengeReused'],
     counts: {
       verifiers: 'exchange.verifierChecked',
       tooShort: 'exchange.verifierShort',
@@ -138,7 +170,9 @@ export const RULES: readonly Rule[] = [
       badCharacters: 'exchange.verifierCharset',
       reusedChallenge: 'authorize.challengeReused',
     },
-    fix: "Generate the verifier as base64url of 32 random bytes (43 characters), a new one for every authorization; avoid '~', which Salesforce rejects.",
+    fix: "Build the verifier from base64url characters only (A-Z a-z 0-9 - _): Salesforce rejects a '~' (and anything outside A-Z a-z 0-9 - . _) with invalid code verifier although RFC 7636 allows '~'.",
+    adviceFix:
+      'Generate the verifier as base64url of 32 random bytes (43 characters), a new one for every authorization: RFC 7636 asks for 43-128 characters and a fresh verifier; Salesforce accepts longer ones (the sf CLI sends 171) and cannot tell a reused one.',
   },
   {
     id: 'pkce.verifier-not-hash',
@@ -146,6 +180,7 @@ export const RULES: readonly Rule[] = [
     title: 'Send the original code_verifier at the token endpoint, not its hash',
     exercise: ['exchange.verifierChecked', 'exchange.verifierHashed'],
     failures: ['exchange.verifierHashed'],
+    advice: [],
     counts: { exchanges: 'exchange.withChallenge', hashSentAsVerifier: 'exchange.verifierHashed' },
     fix: 'Keep the verifier from the authorize step and send it as code_verifier; only the challenge (its hash) goes into the authorize URL.',
   },
@@ -155,6 +190,7 @@ export const RULES: readonly Rule[] = [
     title: "Send the login's own code_verifier with its code exchange, and never on refresh",
     exercise: ['exchange.withChallenge', 'refresh.verifierSent'],
     failures: ['exchange.verifierMissing', 'exchange.verifierMismatch', 'refresh.verifierSent'],
+    advice: [],
     counts: {
       exchanges: 'exchange.withChallenge',
       matched: 'exchange.verifierMatched',
@@ -169,21 +205,25 @@ export const RULES: readonly Rule[] = [
     area: 'Client secret',
     title: 'Public clients send no client_secret',
     exercise: ['secret.publicRequests'],
-    failures: ['secret.publicSent'],
-    counts: { requests: 'secret.publicRequests', secretSent: 'secret.publicSent', invalidSecret: 'secret.invalid' },
-    fix: 'Remove the consumer secret from the public (mobile, desktop, browser or CLI) client: the code_verifier authenticates it, and a shipped secret is no secret.',
+    failures: ['secret.publicInvalid'],
+    advice: ['secret.publicSent'],
+    counts: { requests: 'secret.publicRequests', secretSent: 'secret.publicSent', invalidSecret: 'secret.publicInvalid' },
+    fix: 'Send no client_secret from the public client, or the right one: Salesforce validates a secret that is sent even where it is optional, and refuses a wrong one.',
+    adviceFix:
+      'Remove the consumer secret from the public (mobile, desktop, browser or CLI) client, as the partner requirements ask: Salesforce accepts the right secret, but the code_verifier authenticates the client and a shipped secret is no secret.',
   },
   {
     id: 'secret.confidential',
     area: 'Client secret',
     title: 'Confidential clients send the client_secret with the code exchange (and on refresh where the app requires it)',
     exercise: ['secret.confidentialRequests'],
-    failures: ['secret.confidentialMissing'],
+    failures: ['secret.confidentialMissing', 'secret.confidentialInvalid'],
+    advice: [],
     counts: {
       requests: 'secret.confidentialRequests',
       secretSent: 'secret.confidentialSent',
       secretMissing: 'secret.confidentialMissing',
-      invalidSecret: 'secret.invalid',
+      invalidSecret: 'secret.confidentialInvalid',
     },
     fix: 'Send client_secret (form field or HTTP Basic) together with code_verifier in the code exchange, and on refresh when the app requires it.',
   },
@@ -193,6 +233,7 @@ export const RULES: readonly Rule[] = [
     title: 'Store the refresh token returned by every refresh and use only the newest',
     exercise: ['refresh.rotated', 'refresh.staleRotatedOut'],
     failures: ['refresh.staleRotatedOut'],
+    advice: [],
     counts: { rotations: 'refresh.rotated', rotatedOutTokenUsed: 'refresh.staleRotatedOut' },
     fix: 'After each refresh, persist response.refresh_token (when present) before using the new access token; a rotated-out token revokes the whole chain.',
   },
@@ -202,6 +243,7 @@ export const RULES: readonly Rule[] = [
     title: 'Refresh one token at a time, across threads and processes',
     exercise: ['refresh.total'],
     failures: ['refresh.parallelInFlight', 'refresh.parallelLostRace'],
+    advice: [],
     counts: {
       refreshes: 'refresh.total',
       withCurrentToken: 'refresh.current',
@@ -216,6 +258,7 @@ export const RULES: readonly Rule[] = [
     title: 'Treat a rejected refresh token as terminal: re-authenticate, do not retry it',
     exercise: ['refresh.rejected'],
     failures: ['refresh.retryAfterInvalidGrant'],
+    advice: [],
     counts: { rejected: 'refresh.rejected', retriedAfterInvalidGrant: 'refresh.retryAfterInvalidGrant', unknownToken: 'refresh.unknownToken' },
     fix: "On invalid_grant (other than 'token request is already being processed'), re-read the stored token once; if it is unchanged, stop and have the user log in again.",
   },
@@ -224,14 +267,18 @@ export const RULES: readonly Rule[] = [
     area: 'Resilience',
     title: "Retry 'token request is already being processed' and transient errors after a backoff, keeping the token",
     exercise: ['injected.busy', 'injected.transient'],
-    failures: ['retry.tooSoon'],
+    // Giving up a token after a busy or 5xx answer ends the user's session (counted as `abandoned` below); retrying
+    // too soon only meets the same answer again.
+    failures: [],
+    advice: ['retry.tooSoon'],
     counts: {
       busy: 'injected.busy',
       transient: 'injected.transient',
       retriedAfterBackoff: 'retry.afterBackoff',
       retriedTooSoon: 'retry.tooSoon',
     },
-    fix: 'Retry busy and 5xx answers a few times with exponential backoff (from about 200 ms) after re-reading the stored token; never discard the refresh token for them.',
+    fix: 'Retry busy and 5xx answers a few times with exponential backoff (from about 200 ms) after re-reading the stored token; never discard the refresh token for them: it is still valid, and a new login is the only way back.',
+    adviceFix: 'Wait before retrying a busy or 5xx answer (exponential backoff from about 200 ms): an immediate retry meets the same answer while the first request is still being processed.',
   },
   {
     id: 'session.expiry',
@@ -239,6 +286,7 @@ export const RULES: readonly Rule[] = [
     title: 'Refresh when the session expires (401 INVALID_SESSION_ID) instead of resending the expired access token',
     exercise: ['session.expired'],
     failures: ['session.expiredReused'],
+    advice: [],
     counts: { expiredSessions: 'session.expired', expiredTokenResent: 'session.expiredReused' },
     fix: 'On 401 INVALID_SESSION_ID refresh once, then repeat the call with the new access token; never resend the expired one.',
   },
@@ -261,10 +309,12 @@ function evaluateRule(rule: Rule, log: ClientLog): RequirementResult {
     counts.abandoned = log.pendingRetries;
     failures += log.pendingRetries;
   }
+  const advisories = sum(rule.advice);
   const exercised = sum(rule.exercise);
-  const verdict: Verdict = failures > 0 ? 'fail' : exercised > 0 ? 'pass' : 'not exercised';
-  const all = span([...rule.exercise, ...rule.failures]);
+  const verdict: Verdict = failures > 0 ? 'fail' : advisories > 0 ? 'advice' : exercised > 0 ? 'pass' : 'not exercised';
+  const all = span([...rule.exercise, ...rule.failures, ...rule.advice]);
   const failed = span(rule.failures);
+  const advised = span(rule.advice);
   return {
     id: rule.id,
     area: rule.area,
@@ -272,29 +322,35 @@ function evaluateRule(rule: Rule, log: ClientLog): RequirementResult {
     verdict,
     exercised,
     failures,
+    advisories,
     ...all,
     ...(failed.first ? { firstFailure: failed.first, lastFailure: failed.last } : {}),
+    ...(advised.first ? { firstAdvice: advised.first, lastAdvice: advised.last } : {}),
     counts,
-    ...(verdict === 'fail' ? { fix: rule.fix } : {}),
+    ...(failures > 0 ? { fix: rule.fix } : {}),
+    ...(advisories > 0 ? { advice: rule.adviceFix ?? rule.fix } : {}),
   };
 }
 
 export function evaluateClient(log: ClientLog): ClientReport {
   const requirements = RULES.map((rule) => evaluateRule(rule, log));
-  const failed = requirements.filter((r) => r.verdict === 'fail').length;
-  const passed = requirements.filter((r) => r.verdict === 'pass').length;
+  const count = (verdict: Verdict): number => requirements.filter((r) => r.verdict === verdict).length;
+  const failed = count('fail');
+  const advised = count('advice');
+  const passed = count('pass');
   return {
     clientId: log.clientId,
     appName: log.appName,
     kind: log.kind,
     clientType: log.clientType,
     rotationEnabled: log.rotationEnabled,
-    verdict: failed ? 'fail' : passed ? 'pass' : 'not exercised',
+    verdict: failed ? 'fail' : advised ? 'advice' : passed ? 'pass' : 'not exercised',
     firstSeen: log.firstSeen,
     lastSeen: log.lastSeen,
     passed,
     failed,
-    notExercised: requirements.length - passed - failed,
+    advised,
+    notExercised: requirements.length - passed - failed - advised,
     requirements,
     redirectUris: Object.entries(log.redirectUris).map(([uri, r]) => ({ uri, count: r.count, first: r.first, last: r.last, registered: r.registered })),
     ...(log.verifierLength ? { verifierLength: { ...log.verifierLength } } : {}),
@@ -314,6 +370,8 @@ function summarize(base: Pick<ConformanceReport, 'since' | 'generatedAt'>, clien
       failingClients: clients.filter((c) => c.verdict === 'fail').length,
       failedRequirements,
       passedRequirements: clients.reduce((n, c) => n + c.passed, 0),
+      advisedRequirements: clients.reduce((n, c) => n + c.advised, 0),
+      advisedClients: clients.filter((c) => c.verdict === 'advice').length,
     },
     clients,
   };

@@ -39,6 +39,8 @@ export const EVENT_NAMES = [
   'secret.confidentialSent',
   'secret.confidentialMissing',
   'secret.invalid',
+  'secret.publicInvalid',
+  'secret.confidentialInvalid',
   // refresh token grant
   'refresh.total',
   'refresh.current',
@@ -64,8 +66,22 @@ export type EventName = (typeof EVENT_NAMES)[number];
 
 export type RedirectUriLog = Tally & { registered: boolean };
 
-/** One presentation of a rotated-out refresh token: when, and how long after its rotation (when known). */
-export type RotatedOutUse = { at: string; msAfterRotation?: number; race: boolean };
+/**
+ * One presentation of a rotated-out refresh token: when, and how long after its rotation. The rotation time is known
+ * only for tokens rotated while this emulator process ran (the recorder keeps token hashes in memory only); for a token
+ * rotated before a restart (or forgotten by the bounded memory) `rotatedBefore` says by when it was rotated and
+ * `minMsAfterRotation` how long before the presentation that was, at least.
+ */
+export type RotatedOutUse = {
+  at: string;
+  /** Exact time since the rotation, when the rotation was seen by this process. */
+  msAfterRotation?: number;
+  /** When only a bound is known: the rotation happened before this time (ISO 8601), such as the emulator's start. */
+  rotatedBefore?: string;
+  /** When only a bound is known: the presentation came at least this many ms after the rotation. */
+  minMsAfterRotation?: number;
+  race: boolean;
+};
 
 export type ClientLog = {
   clientId: string;

@@ -47,8 +47,12 @@ describe('sf oauth emulator report', function () {
       await good.login(browser);
       for (let i = 0; i < 6; i++) await good.refresh();
       await good.query('SELECT Id FROM Organization');
+      // Omits code_challenge_method as the sf CLI does: Salesforce accepts it, so it is advice.
       const bad = new BadlyBehavedClient({ loginUrl: url, ...app('Field_Service_App'), confidential: false, store: store(dir, 'bad.json'), flaws: ['omit-method'] });
       await bad.login(browser);
+      // Forgets its secret: Salesforce refuses the code exchange, so it fails.
+      const noSecret = new BadlyBehavedClient({ loginUrl: url, ...app('Reporting_Portal'), confidential: true, store: store(dir, 'no-secret.json'), flaws: ['no-secret'] });
+      await noSecret.login(browser).catch(() => undefined);
 
       const json = await runCli(['oauth', 'emulator', 'report', '--url', url, '--json'], env);
       expect(json.code, json.stderr).to.equal(1);
@@ -56,15 +60,26 @@ describe('sf oauth emulator report', function () {
       expect(parsed.status).to.equal(1);
       expect(parsed.result.source).to.equal(url);
       expect(parsed.result.success).to.equal(false);
-      expect(failingOf(parsed, 'Field_Service_App')).to.deep.equal(['pkce.s256']);
+      expect(parsed.result.summary).to.include({ failedRequirements: 1, failingClients: 1, advisedRequirements: 1, advisedClients: 1 });
+      expect(failingOf(parsed, 'Reporting_Portal')).to.deep.equal(['secret.confidential']);
+      expect(failingOf(parsed, 'Field_Service_App')).to.deep.equal([]);
+      const s256 = parsed.result.clients.find((c) => c.appName === 'Field_Service_App')?.requirements.find((r) => r.id === 'pkce.s256');
+      expect(s256).to.include({ verdict: 'advice', failures: 0, advisories: 1 });
       expect(failingOf(parsed, 'Ops_Dashboard_Local')).to.deep.equal([]);
       const retry = parsed.result.clients.find((c) => c.appName === 'Ops_Dashboard_Local')?.requirements.find((r) => r.id === 'retry.transient');
       expect(retry?.verdict).to.equal('pass');
 
       const human = await runCli(['oauth', 'emulator', 'report', '--url', url], env);
       expect(human.code).to.equal(1);
-      expect(human.stdout).to.match(/Field_Service_App \(3MVG9EMU\w+\), External Client App, public client, rotation on: FAIL \(1 failing\)/);
-      expect(human.stdout).to.include('- pkce.s256 (Send code_challenge_method=S256');
+      expect(human.stdout).to.match(/Field_Service_App \(3MVG9EMU\w+\), External Client App, public client, rotation on: PASS with advice \(1\)/);
+      expect(human.stdout).to.include('- pkce.s256: Send code_challenge_method=S256 explicitly');
+      expect(human.stdout).to.match(/Reporting_Portal \(3MVG9EMU\w+\), Connected App, confidential client: FAIL \(1 failing\)/);
+      expect(human.stdout).to.include('- secret.confidential (');
+
+      // Advice alone does not fail the gate.
+      const onlyAdvice = await runCli(['oauth', 'emulator', 'report', '--url', url, '--client-id', 'Field_Service_App', '--json'], env);
+      expect(onlyAdvice.code, onlyAdvice.stderr).to.equal(0);
+      expect((JSON.parse(onlyAdvice.stdout) as Json).result).to.include({ success: true });
 
       const onlyGood = await runCli(['oauth', 'emulator', 'report', '--url', url, '--client-id', 'Ops_Dashboard_Local', '--json'], env);
       expect(onlyGood.code).to.equal(0);
@@ -76,8 +91,10 @@ describe('sf oauth emulator report', function () {
       expect(junit.stdout).to.include(`Wrote the conformance report to ${xmlFile}.`);
       const xml = readFileSync(xmlFile, 'utf8');
       expect(XMLValidator.validate(xml)).to.equal(true);
-      expect(xml).to.include('failures="1"');
-      expect(xml).to.include('<failure type="pkce.s256"');
+      expect(xml).to.include('<testsuites name="OAuth client conformance" tests="36" failures="1"');
+      expect(xml).to.include('<failure type="secret.confidential"');
+      expect(xml).to.include('<system-out>advice: Send code_challenge_method=S256 explicitly');
+      expect(junit.stdout).to.include('1 requirement(s) pass with advice');
 
       const junitOut = await runCli(['oauth', 'emulator', 'report', '--url', url, '--result-format', 'junit', '--client-id', 'Ops_Dashboard_Local'], env);
       expect(junitOut.code).to.equal(0);

@@ -78,3 +78,8 @@ export const passing = (report: ConformanceReport, appName: string): string[] =>
   Object.entries(verdicts(report, appName))
     .filter(([, v]) => v === 'pass')
     .map(([id]) => id);
+
+export const advised = (report: ConformanceReport, appName: string): string[] =>
+  Object.entries(verdicts(report, appName))
+    .filter(([, v]) => v === 'advice')
+    .map(([id]) => id);

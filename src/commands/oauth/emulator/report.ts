@@ -1,6 +1,7 @@
 /*
  * sf oauth emulator report: what each OAuth client did against the emulator, requirement by requirement, as text,
- * JSON or JUnit XML; exits 1 when a requirement fails, so that CI can gate on it.
+ * JSON or JUnit XML; exits 1 when a requirement fails (something Salesforce refuses), never for advice alone, so that
+ * CI can gate on it.
  */
 import { writeFile } from 'node:fs/promises';
 import { Messages } from '@salesforce/core';
@@ -61,6 +62,7 @@ export default class EmulatorReport extends SfCommand<EmulatorReportResult> {
       await writeFile(flags['output-file'], text);
       this.log(messages.getMessage('info.written', [flags['output-file']]));
       this.log(messages.getMessage(report.success ? 'info.success' : 'info.failure', [report.summary.failedRequirements, report.summary.failingClients]));
+      if (report.summary.advisedRequirements) this.log(messages.getMessage('info.advice', [report.summary.advisedRequirements]));
     } else if (flags['result-format'] === 'junit' && !this.jsonEnabled()) {
       process.stdout.write(text);
     } else {
