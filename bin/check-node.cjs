@@ -2,12 +2,12 @@
 /*
  * The Node.js version guard: one line on standard error and exit 1 when Node.js is older than package.json's
  * engines.node asks, so an old Node fails at once instead of with a stack trace from a dependency (undici, for one,
- * needs Node 22's zlib). Run by `npm install` (preinstall: in this clone, and when `sf plugins install` installs the
- * packed plugin), by `npm run demo`, and required by bin/run.js and bin/dev.js.
+ * needs Node 22's zlib). Run by `npm ci` / `npm install` in a clone (the prepare script: npm runs it for the project
+ * itself, never for an installed package, so `sf plugins install` shows no install-script warning; the sf CLI checks
+ * its own Node), by `npm run demo`, and required by bin/run.js and bin/dev.js.
  *
  * Plain CommonJS with no dependencies and no modern syntax, so that it runs, and says so, on any Node.
- * When npm runs it, npm's own Node (npm_node_execpath, the one `sf` runs on when it installs a plugin) is checked
- * too, since `node` on the PATH may be another.
+ * When npm runs it, npm's own Node (npm_node_execpath) is checked too, since `node` on the PATH may be another.
  */
 'use strict';
 

@@ -1,6 +1,6 @@
 /*
  * The Node.js version guard (bin/check-node.cjs): an older Node stops at once with one line that says what is needed,
- * what was found and how to get it, at install (npm's preinstall), at `npm run demo` and at every run (bin/run.js).
+ * what was found and how to get it, at install (npm ci's prepare script), at `npm run demo` and at every run (bin/run.js).
  * The old Node is a real one: the machine's /usr/bin/node when it is older than 22 (Debian's; the tests that need it
  * are skipped where there is none), or a stand-in executable for the Node that npm itself runs on.
  */
@@ -64,9 +64,9 @@ describe('Node.js version guard', function () {
     expect(run.stdout + run.stderr).not.to.match(/undici|TypeError/);
   });
 
-  it('npm install on an older Node fails in preinstall with the one line, and nothing of the project runs', function () {
+  it('npm install on an older Node fails in prepare with the one line', function () {
     if (!oldNodeVersion) this.skip();
-    // The project's own package.json (its engines and preinstall) and guard, without dependencies to fetch.
+    // The project's own package.json (its engines and prepare script) and guard, without dependencies to fetch.
     const dir = mkdtempSync(path.join(tmpdir(), 'sf-oauth-preinstall-'));
     const pjson = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as Record<string, unknown>;
     writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ ...pjson, dependencies: {}, devDependencies: {} }, null, 2));
@@ -81,7 +81,7 @@ describe('Node.js version guard', function () {
     expect(existsSync(path.join(dir, 'lib'))).to.equal(false);
   });
 
-  it('checks the Node that npm runs on too (the one sf installs plugins with), not only the node on the PATH', () => {
+  it('checks the Node that npm runs on too, not only the node on the PATH', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'sf-oauth-npm-node-'));
     const fakeNode = path.join(dir, 'node');
     writeFileSync(fakeNode, '#!/bin/sh\necho 18.20.4\n');
