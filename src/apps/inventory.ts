@@ -1,6 +1,7 @@
 /*
- * The OAuth app inventory behind `sf oauth app list`: the app catalog (one retrieve, read in memory), token usage (three aggregate
- * queries), installed packages (one Tooling query) and the org record (one query), read in parallel, then one typed
+ * The OAuth app inventory behind `sf oauth app list`: the app catalog (one retrieve, read in memory), token usage
+ * (OauthToken rows counted here: one query while the org holds at most 2,500 of them, see usage.ts), installed packages
+ * (one Tooling query) and the org record (one query), read in parallel, then one typed
  * row per app. The number of API calls does not depend on the number of apps. Never prints.
  */
 import type { Connection } from '@salesforce/core';
@@ -23,6 +24,8 @@ export type InventoryOptions = {
 export type InventoryWarning =
   | { code: 'consumerSecretPermission'; apps: string[] }
   | { code: 'usageUnavailable'; detail: string }
+  /** The OauthToken page budget ran out: apps after `detail` (the last AppName read, in AppName order) show no usage. */
+  | { code: 'usagePartial'; detail: string }
   | { code: 'packagesUnavailable'; detail: string }
   | { code: 'retrieveMessages'; detail: string };
 
@@ -141,7 +144,8 @@ export async function buildInventory(conn: Connection, options: InventoryOptions
   ]);
 
   const orgSettings = readOrgSettings(catalog.oauthSettings);
-  const usageByLabel = usage ?? new Map<string, TokenUsage>();
+  if (usage && !usage.complete) warnings.push({ code: 'usagePartial', detail: usage.readUpTo ?? '' });
+  const usageByLabel = usage?.byApp ?? new Map<string, TokenUsage>();
   const folded = new Map([...usageByLabel.keys()].map((k) => [k.toLowerCase(), k]));
   const claimed = new Set<string>();
   const ctx = { packages, orgNamespace: org?.NamespacePrefix ?? null, org: orgSettings, days: options.days };

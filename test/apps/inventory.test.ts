@@ -7,6 +7,11 @@ import { manifestTypes, retrieveZip } from '../../src/metadata/zip-retrieve.js';
 import { coreConnection } from '../helpers/core.js';
 import { useEmulator } from '../helpers/emulator.js';
 import { bigSeed } from './big-seed.js';
+import type { Behaviours } from '../../src/emulator/behaviours.js';
+import { DEFAULT_SEED } from '../../src/emulator/seed/default.js';
+import type { OrgSeed, SeedToken } from '../../src/emulator/seed/types.js';
+import type { TokenUsage } from '../../src/apps/model.js';
+import { addRows, loadUsage, usageWindow } from '../../src/apps/usage.js';
 
 function row(inventory: Inventory, name: string): AppRow {
   const found = inventory.result.apps.find((r) => r.name === name);
@@ -224,6 +229,73 @@ describe('app inventory without the permission to read ECA OAuth settings', () =
   });
 });
 
+// OauthToken.Id null or not, aggregates refused or not: the four ways an org may answer; the figures must not change.
+const TOKEN_ANSWERS: Array<Partial<Behaviours>> = [
+  {},
+  { oauthTokenId: 'id' },
+  { oauthTokenAggregates: 'supported' },
+  { oauthTokenId: 'id', oauthTokenAggregates: 'supported' },
+];
+
+for (const behaviours of TOKEN_ANSWERS) {
+  const label = Object.entries(behaviours).map(([k, v]) => `${k}=${v}`).join(', ') || 'defaults (Id null, aggregates refused)';
+  describe(`app usage from OauthToken rows, ${label}`, () => {
+    const emulator = useEmulator(() => ({ behaviours }));
+
+    it('counts holders, active and stale tokens and the last use per app, without aggregates', async () => {
+      const inventory = await buildInventory(await coreConnection(emulator()), { days: 90 });
+      expect(inventory.warnings).to.deep.equal([]);
+      expect(row(inventory, 'Partner_Portal_Sync').usage).to.include({ holders: 2, activeHolders: 2, staleHolders: 1 });
+      expect(row(inventory, 'Support_Console').usage).to.include({ holders: 1, activeHolders: 1, staleHolders: 1 });
+      expect(row(inventory, 'Data_Loader_Legacy').usage).to.include({ holders: 1, activeHolders: 0, staleHolders: 1 });
+      expect(row(inventory, 'Field_Service_App').usage).to.deep.equal({ holders: 0, activeHolders: 0, staleHolders: 0, lastUsed: null });
+      const zapier = row(inventory, 'Zapier');
+      expect(zapier).to.include({ kind: 'untracked', activity: 'active' });
+      const zapierRow = emulator().store.liveGrants().find((g) => g.appName === 'Zapier');
+      expect(zapier.usage.lastUsed).to.equal(zapierRow?.lastUsedDate);
+    });
+  });
+}
+
+describe('app usage past the 2,500-row OauthToken cap', function () {
+  this.timeout(120_000);
+  const USERS = ['admin@acme.example.com.uat', 'ops@acme.example.com.uat', 'integration@acme.example.com.uat'];
+  // 3,100 rows of one app (past the cap alone) and 2,400 rows over 60 others, around the default org's 11.
+  const tokens: SeedToken[] = [];
+  for (let i = 0; i < 3100; i++) tokens.push({ app: 'Bulk Heavy', username: USERS[i % 3], createdDaysAgo: 40 + (i % 30), lastUsedDaysAgo: i % 60, useCount: i });
+  for (let i = 0; i < 2400; i++) {
+    const app = `Bulk ${String(i % 60).padStart(2, '0')}`;
+    tokens.push({ app, username: USERS[i % 3], createdDaysAgo: 10 + (i % 200), lastUsedDaysAgo: i % 150, useCount: i });
+  }
+  const seed: OrgSeed = { ...DEFAULT_SEED, oauthTokens: [...(DEFAULT_SEED.oauthTokens ?? []), ...tokens] };
+  const emulator = useEmulator(() => ({ seed }));
+
+  it('reads every row in pages by app name, and counts an app past the cap with COUNT()', async () => {
+    const conn = await coreConnection(emulator());
+    const now = Date.now();
+    const before = emulator().stats.byKind['rest:query'] ?? 0;
+    const report = await loadUsage(conn, 90, now);
+    expect(report.complete).to.equal(true);
+    // The expected figures, counted from the emulator's own rows with the same window.
+    const window = usageWindow(90, now);
+    const expected = new Map<string, TokenUsage>();
+    const grants = emulator().store.liveGrants();
+    addRows(
+      expected,
+      grants.map((g) => ({ AppName: g.appName, UserId: g.userId, LastUsedDate: g.lastUsedDate, CreatedDate: g.createdDate })),
+      window
+    );
+    expect(grants.length).to.be.greaterThan(5500);
+    expect(report.byApp.size).to.equal(expected.size);
+    for (const [app, usage] of expected) expect(report.byApp.get(app), app).to.deep.equal(usage);
+    expect(report.byApp.get('Bulk Heavy')?.holders).to.equal(3100);
+    // A handful of pages and COUNT() queries, not one query per app.
+    const calls = (emulator().stats.byKind['rest:query'] ?? 0) - before;
+    expect(report.queries).to.be.at.most(12);
+    expect(calls).to.equal(report.queries);
+  });
+});
+
 describe('app inventory at scale', function () {
   this.timeout(120_000);
   let big: ReturnType<typeof bigSeed> | undefined;
@@ -245,7 +317,8 @@ describe('app inventory at scale', function () {
     expect(small.byKind['soap:listMetadata']).to.equal(2);
     // One retrieve per metadata type (six app types and the OauthOidc settings), run side by side.
     expect(small.byKind['soap:retrieve']).to.equal(7);
-    expect(small.byKind['rest:query']).to.equal(4);
+    // The Organization record and one page of OauthToken rows (the org holds fewer than 2,500).
+    expect(small.byKind['rest:query']).to.equal(2);
     expect(small.byKind['rest:tooling:query']).to.equal(1);
     expect(small.total).to.be.at.most(24);
     big = bigSeed(300, 200);

@@ -44,6 +44,7 @@ describe('sf oauth app list', function () {
     const byName = new Map(json.result.apps.map((r) => [r.name, r]));
     expect(byName.get('Partner_Portal_Sync')).to.include({ verdict: 'breaks', breaksAtEnforcement: true });
     expect(byName.get('Field_Service_App')?.verdict).to.equal('ready');
+    expect(byName.get('Partner_Portal_Sync')?.usage).to.include({ holders: 2, activeHolders: 2, staleHolders: 1 });
     expect(byName.get('Zapier')?.kind).to.equal('untracked');
     // The emulator start saved an approval for the sf CLI's own client: a Salesforce first-party app.
     expect(byName.get('Salesforce CLI')?.owner.type).to.equal('salesforce');
@@ -107,3 +108,30 @@ describe('sf oauth app list without the permission to read ECA OAuth settings', 
     expect(json.result.apps.find((r) => r.name === 'Partner_Portal_Sync')?.verdict).to.equal('breaks');
   });
 });
+
+// The first describe runs the default answers (OauthToken.Id null, aggregates refused); the other three ways an org
+// may answer must give the same usage.
+for (const behaviours of [['oauthTokenId=id'], ['oauthTokenAggregates=supported'], ['oauthTokenId=id', 'oauthTokenAggregates=supported']]) {
+  describe(`sf oauth app list against an org with ${behaviours.join(', ')}`, function () {
+    this.timeout(120_000);
+    const env = isolatedEnv();
+    let emulator: Awaited<ReturnType<typeof startEmulator>> | undefined;
+
+    before(async () => {
+      emulator = await startEmulator(env, behaviours.flatMap((b) => ['--behaviour', b]));
+    });
+    after(async () => stop(emulator));
+
+    it('shows the same token usage and verdicts', async () => {
+      const run = await runCli(['oauth', 'app', 'list', '-o', 'emu', '--json'], env);
+      expect(run.code, run.stderr).to.equal(0);
+      const json = JSON.parse(run.stdout) as Envelope<AppListResult>;
+      const byName = new Map(json.result.apps.map((r) => [r.name, r]));
+      expect(byName.get('Partner_Portal_Sync')?.usage).to.include({ holders: 2, activeHolders: 2, staleHolders: 1 });
+      expect(byName.get('Partner_Portal_Sync')?.verdict).to.equal('breaks');
+      expect(byName.get('Support_Console')?.usage).to.include({ holders: 1, staleHolders: 1 });
+      expect(byName.get('Zapier')).to.include({ kind: 'untracked', activity: 'active' });
+      expect(json.warnings).to.deep.equal([]);
+    });
+  });
+}

@@ -136,6 +136,8 @@ function warningText(w: InventoryWarning): string {
       return messages.getMessage('warning.consumerSecretPermission', [w.apps.length, w.apps.slice(0, 10).join(', ') + (w.apps.length > 10 ? ', ...' : '')]);
     case 'usageUnavailable':
       return messages.getMessage('warning.usageUnavailable', [w.detail]);
+    case 'usagePartial':
+      return messages.getMessage('warning.usagePartial', [w.detail]);
     case 'packagesUnavailable':
       return messages.getMessage('warning.packagesUnavailable', [w.detail]);
     default:
