@@ -59,6 +59,76 @@ export type BehaviourRow = {
 /** Every behaviour, grouped by area. Keep one row per behaviour; the generated doc keeps this order. */
 export const BEHAVIOURS: readonly BehaviourRow[] = [
   // ---- answers in more than one encoding; transient trouble ------------------------------------------------------
+  {
+    id: 'revoke.error-encoding',
+    behaviour:
+      '/services/oauth2/revoke answers an unknown, revoked or rotated-out token with HTTP 400 unsupported_token_type, form-encoded (error=unsupported_token_type&error_description=this%20token%20type%20is%20not%20supported), not JSON; a client reads it as "not active", never as a cleanup failure.',
+    evidence: 'reported',
+    source: 'omniphx/forrest#213 (the body as received); jsforce src/oauth2.ts revokeToken parses revoke errors with querystring.parse while /token errors use JSON.parse',
+    option: 'revokeErrorEncoding',
+    pinnedBy: [
+      'test/emulator/oauth/answer-encodings.test.ts: answers an unknown token with HTTP 400 and a form-encoded unsupported_token_type',
+      'test/emulator/oauth/answer-encodings.test.ts: answers an unknown token with HTTP 400 and a JSON unsupported_token_type',
+      'test/oauth/answer-clients.test.ts: revokeToken: revoked, then not-active for the dead refresh token and its access token; the ledger counts no failure',
+      'test/oauth/answer.test.ts: parses an OAuth error in JSON, form-urlencoded, an HTML error page and a redirect query alike',
+    ],
+  },
+  {
+    id: 'authorize.untrusted-error-delivery',
+    behaviour:
+      'An authorization request whose client_id is unknown (invalid_client_id / client identifier invalid) or whose redirect_uri is not registered (redirect_uri_mismatch / redirect_uri must match configuration) is never sent to the callback: Salesforce answers it in the body, form-encoded, with HTTP 400; some orgs send the browser to RemoteAccessErrorPage.apexp with the error in the query instead. A client names the error, not "a page".',
+    evidence: 'reported',
+    source:
+      'wadewegner/Force.com-Toolkit-for-NET#244 (HTTP 400, no redirect, body error=invalid_client_id&error_description=client%20identifier%20invalid); forcedotcom/postman-salesforce-apis#42, pozil/salesforce-react-integration#15, jsforce/jsforce#762 (the same text in the browser); that redirect_uri_mismatch comes the same way is inference',
+    option: 'untrustedAuthorizeError',
+    pinnedBy: [
+      'test/emulator/oauth/answer-encodings.test.ts: answers an unknown client_id in the body with HTTP 400, never a redirect',
+      'test/emulator/oauth/answer-encodings.test.ts: answers a redirect_uri that is not registered in the body with HTTP 400, never a redirect',
+      'test/emulator/oauth/answer-encodings.test.ts: sends an unknown client_id to the remote access error page, never to a callback',
+      'test/oauth/answer-clients.test.ts: the frontdoor, redirect and code-credentials sources name an unknown client_id and an unregistered callback',
+    ],
+  },
+  {
+    id: 'authorize.remote-access-error-page',
+    behaviour:
+      '/setup/secur/RemoteAccessErrorPage.apexp is an HTML page (HTTP 200) that shows error=… and error_description=… as text; the query of the redirect to it carries the same fields.',
+    evidence: 'inference',
+    source:
+      'The page and its path are named by the fidelity audit (row 3, citing StevenMMortimer/salesforcer#107, not re-read here); that it shows the two fields as text is our model, so the client also reads them from the redirect query',
+    pinnedBy: [
+      'test/emulator/oauth/answer-encodings.test.ts: sends an unknown client_id to the remote access error page, never to a callback',
+      'test/oauth/answer.test.ts: parses an OAuth error in JSON, form-urlencoded, an HTML error page and a redirect query alike',
+    ],
+  },
+  {
+    id: 'transient.rate-limit-and-outage',
+    behaviour:
+      'Salesforce has transient trouble that says nothing about an app: HTTP 503 (also as an HTML "down for maintenance" page) from /services/oauth2/token, authorize and frontdoor.jsp, unknown_error / "retry your request" at /token, and rate limits (HTTP 429; the JSON body of a 429 at /token is our guess). Clients retry it with bounded backoff honouring Retry-After; when it persists a smoke check could not run (error), never fail, and a rollout never rolls an app back for it.',
+    evidence: 'reported',
+    source:
+      'BookingBug/restforcephp#22 (503 at /token); forcedotcom/EMP-Connector#84 (maintenance HTML page at login); amazon-connect/amazon-connect-salesforce-lambda#43, salto-io/salto#2834, wadewegner/Force.com-Toolkit-for-NET#203 (unknown_error: retry your request at /token); 429 at /token and its body: inference',
+    pinnedBy: [
+      'test/oauth/answer.test.ts: classifies 429 and 5xx as transient whatever the body says, with Retry-After',
+      'test/oauth/answer.test.ts: classifies an outage page served with 200 and unknown_error "retry your request" as transient',
+      'test/emulator/oauth/answer-encodings.test.ts: serves an outage page from authorize and frontdoor.jsp, and a 429 JSON with Retry-After at token, then recovers',
+      'test/oauth/answer-clients.test.ts: authorize and frontdoor.jsp outage pages are retried to a code; an outage that persists throws TransientAnswer, not a page',
+      'test/commands/verify/transient.test.ts: pkce verify passes when authorize and frontdoor.jsp answer 503 outage pages and the token endpoint 429s that clear',
+      'test/commands/verify/transient.test.ts: pkce verify under an authorize outage that persists: every check could not run (error), none fails, no token left',
+      'test/rollout/run.test.ts: a smoke test that meets a persistent 503 outage page at authorize is never rolled back; the resume completes',
+      'test/rollout/run.test.ts: a 429 JSON at the token endpoint that persists through a smoke test is never judged a failure or rolled back',
+    ],
+  },
+  {
+    id: 'transient.not-processed',
+    behaviour:
+      'A refresh (or code exchange) the server may have processed must not be sent again: under rotation a second send of a token the server already rotated out is a reuse and revokes the chain. Only 429, 503 and a refused connection say the request was not processed.',
+    evidence: 'inference',
+    source: 'RFC 6585 §4 (429: not processed), RFC 9110 §15.6.4 (503); reuse revokes the chain per salesforce-oauth.md (meta_connectedapp.htm, help 005316711); jsforce never retries POST (sf-plugin-conventions.md §14)',
+    pinnedBy: [
+      'test/oauth/answer-clients.test.ts: a refresh that meets HTTP 500 or a dropped connection is not sent again (the server may have rotated the token)',
+      'test/oauth/answer-clients.test.ts: a code exchange and a refresh that meet 429 JSON answers are retried to tokens; when 429 persists, a TransientAnswer, never an OAuth failure',
+    ],
+  },
   // ---- fields the API leaves empty or will not return ------------------------------------------------------------
   // ---- fields a deploy must not carry; apps that live in another org; settings Salesforce will not turn off ------
   // ---- approvals per user and app ---------------------------------------------------------------------------------

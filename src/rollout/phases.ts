@@ -13,6 +13,7 @@ import { applyRestore, planRestore } from '../metadata/restore.js';
 import { readLeaf } from '../metadata/flag-edit.js';
 import { applyToggle, planToggle, type ToggleSetting } from '../metadata/toggle.js';
 import { resolveClients, type ClientConfig, type VerifyKind } from '../oauth/client-config.js';
+import { TransientAnswer } from '../oauth/answer.js';
 import { frontdoorSource } from '../oauth/code-source.js';
 import { Secret, secretFromEnv } from '../oauth/secret.js';
 import { TokenLedger } from '../smoke/ledger.js';
@@ -49,6 +50,8 @@ const TRANSIENT = /REQUEST_LIMIT_EXCEEDED|rate limit|too many requests|ECONNRESE
 export const errorText = (e: unknown): string => (e instanceof Error ? e.message : String(e)).split('\n')[0];
 
 export function isTransient(e: unknown): boolean {
+  // Our own OAuth requests are classified once, in oauth/answer.ts; the regex covers what jsforce and the core throw.
+  if (e instanceof TransientAnswer) return true;
   return TRANSIENT.test(e instanceof Error ? `${e.name} ${e.message} ${String((e as { cause?: unknown }).cause ?? '')}` : String(e));
 }
 
@@ -192,7 +195,9 @@ function secretFor(config: ClientConfig, plan: RolloutPlan, appsInRun: number, e
 export async function smokeTest(ctx: RolloutContext, plan: RolloutPlan, requests: SmokeRequest[], onApp: (o: SmokeOutcome) => Promise<void>): Promise<SmokeOutcome[]> {
   if (!requests.length) return [];
   const env = ctx.env ?? process.env;
-  const http = { timeoutMs: ctx.timeoutMs ?? 60_000, signal: ctx.signal };
+  // Transient answers of the smoke tests' own requests are retried with the run's backoff (oauth/answer.ts); what
+  // persists makes the app's run an error (not proven, never rolled back), which a resume tries again.
+  const http = { timeoutMs: ctx.timeoutMs ?? 60_000, signal: ctx.signal, retry: { baseDelayMs: ctx.retryDelayMs ?? 2000 } };
   const configs = new Map<string, Map<VerifyKind, ClientConfig>>();
   const configErrors = new Map<string, string>();
   for (const kind of ['pkce', 'rtr'] as const) {

@@ -6,6 +6,7 @@ import { readFileSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { expect } from 'chai';
 import { useEmulator } from '../helpers/emulator.js';
+import { outagePage, rateLimited } from '../../src/emulator/faults.js';
 import { journalFile, readJournal, type Journal } from '../../src/rollout/journal.js';
 import { acquireRolloutLock, RolloutLockedError } from '../../src/rollout/lock.js';
 import { parsePlan } from '../../src/rollout/plan.js';
@@ -161,6 +162,38 @@ describe('rollout run (core, against the emulator)', function () {
     const result = await runRollout(ctx, { plan: FULL, planFile: 'plan.yaml', onEvent: (e) => e.type === 'retry' && retries.push(`${e.step}: ${e.reason}`) });
     expectCompleted(result, emu());
     expect(retries.join('\n')).to.match(/REQUEST_LIMIT_EXCEEDED/);
+  });
+
+  it('a smoke test that meets a persistent 503 outage page at authorize is never rolled back; the resume completes', async () => {
+    const plan = parsePlan('apps: [Partner_Portal_Sync]\noptions: {requirePkce: false}');
+    emu().faults.add({ match: { path: '/services/oauth2/authorize' }, action: outagePage() });
+    const first = await runRollout(ctx, { plan, planFile: 'plan.yaml' });
+    expect(first.status).to.equal('failed');
+    expect(first.stoppedAt).to.equal('pkce-verify');
+    const smoke = first.steps.find((s) => s.id === 'pkce-verify:Partner_Portal_Sync');
+    expect(smoke?.status).to.equal('failed');
+    expect(smoke?.detail).to.include('HTTP 503').and.include('Run again later');
+    expect(smoke?.data?.verdict).to.equal('pkce:error');
+    expect(first.steps.find((s) => s.id === 'pkce-enable:Partner_Portal_Sync')?.status).to.equal('done');
+    expect(orgFlags(emu()).get('Partner_Portal_Sync')?.pkce).to.equal(true);
+
+    emu().faults.clear();
+    const second = await runRollout(ctx, { plan, planFile: 'plan.yaml' });
+    expect(second.status, toMarkdown(second)).to.equal('completed');
+    expect(second.steps.find((s) => s.id === 'pkce-enable:Partner_Portal_Sync')?.attempts).to.equal(1);
+    expect(orgFlags(emu()).get('Partner_Portal_Sync')).to.deep.equal({ pkce: true, rtr: true });
+  });
+
+  it('a 429 JSON at the token endpoint that persists through a smoke test is never judged a failure or rolled back', async () => {
+    const plan = parsePlan('apps: [Partner_Portal_Sync]\noptions: {requirePkce: false}');
+    emu().faults.add({ match: { grantType: 'authorization_code' }, action: rateLimited() });
+    const first = await runRollout(ctx, { plan, planFile: 'plan.yaml' });
+    const smoke = first.steps.find((s) => s.id === 'pkce-verify:Partner_Portal_Sync');
+    expect(smoke?.status).to.equal('failed');
+    expect(smoke?.detail).to.include('HTTP 429');
+    expect(smoke?.data?.verdict).to.equal('pkce:error');
+    expect(first.steps.find((s) => s.id === 'pkce-enable:Partner_Portal_Sync')?.status).to.equal('done');
+    expect(orgFlags(emu()).get('Partner_Portal_Sync')?.pkce).to.equal(true);
   });
 
   it('session expiry mid-run: the org session is refreshed and the run completes', async () => {
