@@ -20,7 +20,11 @@ export const JOURNAL_FORMAT = 1;
 export const PHASES = ['audit', 'backup', 'pkce-enable', 'pkce-verify', 'rtr-enable', 'rtr-verify', 'require-pkce'] as const;
 export type PhaseName = (typeof PHASES)[number];
 
-export type StepStatus = 'pending' | 'running' | 'done' | 'failed' | 'rolled-back';
+/**
+ * `kept-on-by-salesforce`: a change step whose rollback deployed the backed-up value, but the org kept PKCE on (a value
+ * the rollback did not set). Never "rolled-back"; a resumed run treats it like one.
+ */
+export type StepStatus = 'pending' | 'running' | 'done' | 'failed' | 'rolled-back' | 'kept-on-by-salesforce';
 
 export type StepData = {
   /** Setting changes: the value before and after, the deploy, the backup taken just before. */
@@ -55,7 +59,8 @@ export type JournalStep = {
 
 export type RolloutStatus = 'running' | 'interrupted' | 'failed' | 'completed' | 'undone';
 
-export type JournalUndo = { at: string; status: 'done' | 'failed'; restored: string[]; requirePkceTurnedOff: boolean; detail?: string };
+/** `kept-on-by-salesforce`: every restore deployed, but the org kept PKCE on for some apps (never "undone"). */
+export type JournalUndo = { at: string; status: 'done' | 'failed' | 'kept-on-by-salesforce'; restored: string[]; requirePkceTurnedOff: boolean; detail?: string; keptOn?: string[] };
 
 export type Journal = {
   format: number;

@@ -153,8 +153,11 @@ export async function settingIsOn(ctx: RolloutContext, setting: ToggleSetting, a
   }
 }
 
-/** Restores one app's components from a backup (one deploy); returns the deploy id. */
-export async function restoreApp(ctx: RolloutContext, backupPath: string, app: string, rolloutId: string): Promise<string | undefined> {
+/**
+ * Restores one app's components from a backup (one deploy); returns the deploy id and whether the org kept PKCE on (a
+ * value the restore did not set). Throws when the deploy failed or the restore was refused or read back otherwise.
+ */
+export async function restoreApp(ctx: RolloutContext, backupPath: string, app: string, rolloutId: string): Promise<{ deployId?: string; keptOn: boolean }> {
   const backup = await findBackup(backupPath, ctx.orgId);
   const plan = await planRestore(ctx.conn, backup, { orgId: ctx.orgId, apps: [app] });
   const outcome = await applyRestore(ctx.conn, plan, {
@@ -162,7 +165,9 @@ export async function restoreApp(ctx: RolloutContext, backupPath: string, app: s
     pollMs: ctx.pollMs,
   });
   if (outcome.failed) throw new Error(`The rollback deploy ${outcome.result.deployId ?? ''} of ${app} failed.`);
-  return outcome.result.deployId;
+  const other = outcome.notRestored.filter((c) => c.status !== 'kept-on-by-salesforce');
+  if (other.length) throw new Error(other.map((c) => c.reason ?? `${c.component} not restored`).join(' '));
+  return { deployId: outcome.result.deployId, keptOn: outcome.notRestored.length > 0 };
 }
 
 export type SmokeRequest = { app: string; kinds: VerifyKind[] };

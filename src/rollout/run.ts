@@ -413,8 +413,17 @@ async function rollback(ctx: RolloutContext, store: JournalStore, changePhase: P
   if (!change || change.status !== 'done' || !change.data?.changed || !change.data.backupPath) return;
   const backupPath = change.data.backupPath;
   try {
-    const deployId = await withRetries(ctx, store.journal.plan.options.retries, () => restoreApp(ctx, backupPath, app, store.journal.id));
-    await store.finish(change, 'rolled-back', `Rolled back after the smoke test failed (deploy ${deployId ?? 'not needed'}).`, { rollback: { backupPath, deployId } });
+    const { deployId, keptOn } = await withRetries(ctx, store.journal.plan.options.retries, () => restoreApp(ctx, backupPath, app, store.journal.id));
+    if (keptOn) {
+      await store.finish(
+        change,
+        'kept-on-by-salesforce',
+        `Kept on by Salesforce: the smoke test failed and the rollback deployed the backup (deploy ${deployId ?? '?'}), but the org kept PKCE on.`,
+        { rollback: { backupPath, deployId }, after: true }
+      );
+    } else {
+      await store.finish(change, 'rolled-back', `Rolled back after the smoke test failed (deploy ${deployId ?? 'not needed'}).`, { rollback: { backupPath, deployId } });
+    }
   } catch (e) {
     await store.update(() => {
       change.detail = `${change.detail ?? ''} Rollback failed: ${errorText(e)}`.trim();
@@ -428,7 +437,10 @@ export type UndoResult = {
   orgId: string;
   requirePkceTurnedOff: boolean;
   restored: Array<{ backupPath: string; deployId?: string; components: Array<{ app: string; component: string; status: string }> }>;
-  status: 'done' | 'failed';
+  /** `kept-on-by-salesforce`: everything deployed, but the org kept PKCE on for `keptOn` (not undone). */
+  status: 'done' | 'failed' | 'kept-on-by-salesforce';
+  /** Apps whose PKCE the org kept on although the backup had it off. */
+  keptOn: string[];
   problems: string[];
 };
 
@@ -441,7 +453,7 @@ export async function undoRollout(ctx: RolloutContext, onProgress?: (message: st
     if (!journal) throw new RolloutError('noJournal', `No rollout journal for org ${ctx.orgId} in ${root}.`);
     if (journal.status === 'undone') throw new RolloutError('alreadyUndone', `The rollout ${journal.id} was already undone on ${journal.undo?.at ?? '?'}.`);
     const store = new JournalStore(journal, root);
-    const result: UndoResult = { rolloutId: journal.id, orgId: ctx.orgId, requirePkceTurnedOff: false, restored: [], status: 'done', problems: [] };
+    const result: UndoResult = { rolloutId: journal.id, orgId: ctx.orgId, requirePkceTurnedOff: false, restored: [], status: 'done', keptOn: [], problems: [] };
     if (journal.requirePkceTurnedOn) {
       onProgress?.('Turning Require PKCE off');
       try {
@@ -476,15 +488,30 @@ export async function undoRollout(ctx: RolloutContext, onProgress?: (message: st
             result.problems.push(`${backupPath}: the restore deploy ${outcome.result.deployId ?? ''} failed`);
             break;
           }
+          for (const c of outcome.notRestored) {
+            if (c.status === 'kept-on-by-salesforce') result.keptOn.push(c.app);
+            else result.problems.push(`${backupPath}: ${c.app}: ${c.reason ?? 'not restored'}`);
+          }
         } catch (e) {
           result.problems.push(`${backupPath}: ${errorText(e)}`);
           break;
         }
       }
     }
-    result.status = result.problems.length ? 'failed' : 'done';
+    // A newer backup's restore may be followed by an older one of the same app that sets it again: judge the end state.
+    const lastStatus = new Map<string, string>();
+    for (const r of [...result.restored].reverse()) for (const c of r.components) if (!lastStatus.has(c.app)) lastStatus.set(c.app, c.status);
+    result.keptOn = [...new Set(result.keptOn)].filter((app) => lastStatus.get(app) === 'kept-on-by-salesforce' || !lastStatus.has(app));
+    result.status = result.problems.length ? 'failed' : result.keptOn.length ? 'kept-on-by-salesforce' : 'done';
     await store.update((j) => {
-      j.undo = { at: new Date().toISOString(), status: result.status, restored: result.restored.map((r) => r.backupPath), requirePkceTurnedOff: result.requirePkceTurnedOff, ...(result.problems.length ? { detail: result.problems.join('; ') } : {}) };
+      j.undo = {
+        at: new Date().toISOString(),
+        status: result.status,
+        restored: result.restored.map((r) => r.backupPath),
+        requirePkceTurnedOff: result.requirePkceTurnedOff,
+        ...(result.problems.length ? { detail: result.problems.join('; ') } : {}),
+        ...(result.keptOn.length ? { keptOn: result.keptOn } : {}),
+      };
       if (result.status === 'done') j.status = 'undone';
     });
     return result;

@@ -18,7 +18,7 @@ const PHASE_TITLES: Record<string, string> = {
 
 export const phaseTitle = (phase: string): string => PHASE_TITLES[phase] ?? phase;
 
-const ICON: Record<string, string> = { done: '✅', failed: '❌', pending: '⏸️', skipped: '➖', interrupted: '⏸️', running: '⏳', 'rolled-back': '↩️' };
+const ICON: Record<string, string> = { done: '✅', failed: '❌', pending: '⏸️', skipped: '➖', interrupted: '⏸️', running: '⏳', 'rolled-back': '↩️', 'kept-on-by-salesforce': '🔒' };
 
 const cell = (text: string): string => text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
 
@@ -43,7 +43,7 @@ export function toMarkdown(result: RolloutResult): string {
   lines.push(`Org \`${result.orgId}\` (${result.username}), rollout \`${result.rolloutId}\`, plan \`${result.planFile}\`, run ${result.runs}${result.resumed ? ' (resumed)' : ''}.`, '');
   lines.push('| Phase | Status | Steps | Done | Failed | Rolled back |', '|---|---|---|---|---|---|');
   for (const p of result.phases) lines.push(`| ${phaseTitle(p.phase)} | ${ICON[p.status] ?? ''} ${p.status} | ${p.steps} | ${p.done} | ${p.failed} | ${p.rolledBack} |`);
-  const notable = result.steps.filter((s) => s.status === 'failed' || s.status === 'rolled-back');
+  const notable = result.steps.filter((s) => s.status === 'failed' || s.status === 'rolled-back' || s.status === 'kept-on-by-salesforce');
   if (notable.length) {
     lines.push('', '### Needs attention', '', '| Step | Status | Detail |', '|---|---|---|');
     for (const s of notable) lines.push(`| \`${s.id}\` | ${ICON[s.status]} ${s.status} | ${cell(s.detail ?? '')} |`);
@@ -76,6 +76,9 @@ function testcase(step: JournalStep): string {
       return `${open}>\n      <failure message="${detail}" type="failed">${detail}</failure>\n    </testcase>`;
     case 'rolled-back':
       return `${open}>\n      <skipped message="${xmlEscape(`rolled back: ${step.detail ?? ''}`)}"/>\n    </testcase>`;
+    case 'kept-on-by-salesforce':
+      // The rollback could not take the change back: a failure to look at, not a skip.
+      return `${open}>\n      <failure message="${detail}" type="kept-on-by-salesforce">${detail}</failure>\n    </testcase>`;
     default:
       return `${open}>\n      <skipped message="${xmlEscape(step.status === 'running' ? 'interrupted while running' : 'not run')}"/>\n    </testcase>`;
   }
@@ -84,13 +87,13 @@ function testcase(step: JournalStep): string {
 export function toRolloutJunit(result: RolloutResult): string {
   const suites = result.phases.map((p) => {
     const steps = result.steps.filter((s) => s.phase === p.phase);
-    const failures = steps.filter((s) => s.status === 'failed').length;
-    const skipped = steps.filter((s) => s.status !== 'done' && s.status !== 'failed').length;
+    const failures = steps.filter((s) => s.status === 'failed' || s.status === 'kept-on-by-salesforce').length;
+    const skipped = steps.filter((s) => s.status !== 'done' && s.status !== 'failed' && s.status !== 'kept-on-by-salesforce').length;
     const body = steps.map(testcase).join('\n');
     return `  <testsuite name="${xmlEscape(`rollout ${p.phase}`)}" tests="${steps.length}" failures="${failures}" errors="0" skipped="${skipped}">${body ? `\n${body}\n  ` : ''}</testsuite>`;
   });
   const tests = result.steps.length;
-  const failures = result.steps.filter((s) => s.status === 'failed').length;
-  const skipped = result.steps.filter((s) => s.status !== 'done' && s.status !== 'failed').length;
+  const failures = result.steps.filter((s) => s.status === 'failed' || s.status === 'kept-on-by-salesforce').length;
+  const skipped = result.steps.filter((s) => s.status !== 'done' && s.status !== 'failed' && s.status !== 'kept-on-by-salesforce').length;
   return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="sf oauth rollout run" tests="${tests}" failures="${failures}" errors="0" skipped="${skipped}">\n${suites.join('\n')}\n</testsuites>\n`;
 }

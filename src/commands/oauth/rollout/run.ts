@@ -126,7 +126,7 @@ export default class RolloutRun extends SfCommand<RolloutRunResult> {
   }
 
   private report(result: RolloutResult): void {
-    const attention = result.steps.filter((s) => s.status === 'failed' || s.status === 'rolled-back');
+    const attention = result.steps.filter((s) => s.status === 'failed' || s.status === 'rolled-back' || s.status === 'kept-on-by-salesforce');
     if (attention.length) {
       this.table({
         data: attention.map((s) => ({ step: s.id, status: s.status, detail: s.detail ?? '' })),

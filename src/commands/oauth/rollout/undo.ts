@@ -67,6 +67,11 @@ export default class RolloutUndo extends SfCommand<RolloutUndoResult> {
       error.setData(result);
       throw error;
     }
+    if (result.status === 'kept-on-by-salesforce') {
+      const error = messages.createError('error.keptOn', [result.keptOn.join(', ')]);
+      error.setData(result);
+      throw error;
+    }
     this.logSuccess(messages.getMessage('info.done', [result.rolloutId, result.restored.length, result.requirePkceTurnedOff ? '; Require PKCE is off again' : '']));
     return result;
   }
