@@ -94,6 +94,27 @@ export type BrowserSourceOptions = {
   signal?: AbortSignal;
 };
 
+/**
+ * One GET of the authorize URL without a session. Salesforce refuses an unknown client_id or an unregistered
+ * redirect_uri before any login, in the body (HTTP 400, form-encoded) or on RemoteAccessErrorPage.apexp, and never at
+ * the callback: the local server would wait in vain while the person reads the error. Undefined when the request
+ * would go on to the login page (or the check itself could not be made: the browser then shows what is wrong).
+ */
+export async function untrustedAuthorizeError(url: string, redirectUri: string, http: HttpOptions): Promise<AuthorizeOutcome | undefined> {
+  try {
+    const got = await new CookieBrowser(undefined, http).get(url);
+    const location = got.headers.get('location');
+    if (location) {
+      const outcome = readCallback(new URL(location, url), redirectUri, got.status);
+      return outcome?.kind === 'error' && !outcome.atCallback ? outcome : undefined;
+    }
+    const { answer } = got;
+    return answer.kind === 'oauth-error' ? { kind: 'error', error: answer.error, errorDescription: answer.errorDescription, atCallback: false, status: got.status } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** browser: the system browser and a local callback server per loopback port. */
 export function browserSource(options: BrowserSourceOptions): CodeSource {
   const servers = new Map<number, Promise<CallbackServer>>();
@@ -107,6 +128,8 @@ export function browserSource(options: BrowserSourceOptions): CodeSource {
           'callback'
         );
       }
+      const refused = await untrustedAuthorizeError(authorizeUrl(options.loginUrl, request), request.redirectUri, { timeoutMs: options.timeoutMs, signal: options.signal });
+      if (refused) return refused;
       const url = new URL(request.redirectUri);
       const port = Number(url.port);
       let server = servers.get(port);

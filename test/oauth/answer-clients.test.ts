@@ -7,7 +7,7 @@ import { behaviourVariants } from '../../src/emulator/behaviours.js';
 import { outagePage, rateLimited } from '../../src/emulator/faults.js';
 import { TransientAnswer } from '../../src/oauth/answer.js';
 import { CookieBrowser, type AuthorizeOutcome, type AuthorizeRequest } from '../../src/oauth/browser.js';
-import { codeCredentialsSource, frontdoorSource, redirectSource } from '../../src/oauth/code-source.js';
+import { browserSource, codeCredentialsSource, frontdoorSource, redirectSource } from '../../src/oauth/code-source.js';
 import { Secret } from '../../src/oauth/secret.js';
 import { exchangeCode, refresh, revokeToken } from '../../src/oauth/token-client.js';
 import { TokenLedger } from '../../src/smoke/ledger.js';
@@ -59,6 +59,20 @@ for (const variant of behaviourVariants(['revokeErrorEncoding', 'untrustedAuthor
         expect(blocked.message).to.include('does not know its consumer key').and.not.include('page');
         expect(blocked.action).to.include('--client-id');
         expect(blockedAction(b, probeFor(source, EVIL)).message).to.include(`callback URL ${EVIL} is not registered`);
+      }
+    });
+
+    it('the browser source names an unknown client_id and an unregistered callback without waiting for a person', async () => {
+      const opened: string[] = [];
+      const source = browserSource({ loginUrl: emu().url, timeoutMs: 20_000, opener: (url) => Promise.resolve(void opened.push(url)) });
+      try {
+        const loopback = 'http://localhost:1/never-listened';
+        expect(await source.authorize({ clientId: 'nope', redirectUri: loopback })).to.deep.include({ kind: 'error', error: 'invalid_client_id', atCallback: false });
+        const known = app(emu(), 'Data_Loader_Legacy');
+        expect(await source.authorize({ clientId: known.clientId, redirectUri: loopback })).to.deep.include({ kind: 'error', error: 'redirect_uri_mismatch', atCallback: false });
+        expect(opened).to.deep.equal([]);
+      } finally {
+        await source.close();
       }
     });
   });
