@@ -9,6 +9,14 @@ import { auditFields, field, idField, ref, type DataContext, type ObjectDef, typ
 /** Profiles every org has, so queries by name find them even when no seeded user holds them. */
 const STANDARD_PROFILES = ['System Administrator', 'Standard User', 'Minimum Access - Salesforce', 'Read Only'];
 
+/**
+ * The user permissions `sf oauth org check` reads (Profile and PermissionSet `Permissions*` fields, as in the API): the
+ * System Administrator profile holds them all, every other profile and permission set none of them.
+ */
+const PERMISSION_FIELDS = ['PermissionsApiEnabled', 'PermissionsViewSetup', 'PermissionsCustomizeApplication', 'PermissionsModifyMetadata', 'PermissionsModifyAllData'];
+const permissionFields = () => PERMISSION_FIELDS.map((name) => field(name, 'boolean', { nillable: false }));
+const permissionValues = (granted: boolean): Row => Object.fromEntries(PERMISSION_FIELDS.map((name) => [name, granted]));
+
 function adminId(ctx: DataContext): string {
   return ctx.services.store.adminUser().id;
 }
@@ -122,7 +130,7 @@ export const Profile: ObjectDef = {
   labelPlural: 'Profiles',
   keyPrefix: '00e',
   apis: ['rest', 'tooling'],
-  fields: [idField('Profile ID'), field('Name', 'string', { nillable: false }), field('Description', 'string'), field('UserType', 'picklist', { label: 'User Type' }), ...auditFields()],
+  fields: [idField('Profile ID'), field('Name', 'string', { nillable: false }), field('Description', 'string'), field('UserType', 'picklist', { label: 'User Type' }), ...permissionFields(), ...auditFields()],
   rows(ctx) {
     const { org, users } = ctx.services.store.state;
     return profileNames(ctx).map((name, i) => ({
@@ -130,6 +138,7 @@ export const Profile: ObjectDef = {
       Name: name,
       Description: null,
       UserType: users.find((u) => u.profileName === name)?.userType ?? 'Standard',
+      ...permissionValues(name === 'System Administrator'),
       CreatedDate: org.createdDate,
       CreatedById: adminId(ctx),
       LastModifiedDate: org.createdDate,
@@ -152,6 +161,7 @@ export const PermissionSet: ObjectDef = {
     field('IsOwnedByProfile', 'boolean'),
     field('IsCustom', 'boolean'),
     ref('ProfileId', 'Profile'),
+    ...permissionFields(),
     ...auditFields(),
   ],
   rows(ctx) {
@@ -164,6 +174,7 @@ export const PermissionSet: ObjectDef = {
       IsOwnedByProfile: false,
       IsCustom: true,
       ProfileId: null,
+      ...permissionValues(false),
       CreatedDate: org.createdDate,
       CreatedById: adminId(ctx),
       LastModifiedDate: org.createdDate,
