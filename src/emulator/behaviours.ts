@@ -86,6 +86,7 @@ export const BEHAVIOURS: readonly BehaviourRow[] = [
       'test/emulator/oauth/answer-encodings.test.ts: answers a redirect_uri that is not registered in the body with HTTP 400, never a redirect',
       'test/emulator/oauth/answer-encodings.test.ts: sends an unknown client_id to the remote access error page, never to a callback',
       'test/oauth/answer-clients.test.ts: the frontdoor, redirect and code-credentials sources name an unknown client_id and an unregistered callback',
+      'test/oauth/answer-clients.test.ts: the browser source names an unknown client_id and an unregistered callback without waiting for a person',
     ],
   },
   {
