@@ -154,6 +154,58 @@ export const BEHAVIOURS: readonly BehaviourRow[] = [
     source: 'No source says a duplicate counts as a reuse; the release note describes it as refused, not as a replay. Clients that retry after the error (segmentio PR 2300) keep working.',
     pinnedBy: ['test/emulator/oauth/refresh.test.ts: RTR on: of two refreshes of one token sent at once, exactly one wins, every time'],
   },
+  {
+    id: 'pkce.challenge-judged-at-exchange',
+    behaviour:
+      'code_challenge_method is ignored and code_challenge taken as the S256 hash of the verifier: a plain or malformed challenge still gets a code, and the exchange fails with invalid_grant / "invalid code verifier".',
+    evidence: 'inference',
+    source:
+      'Web server flow doc lists no code_challenge_method and defines code_challenge as "the SHA256 hash value of the code_verifier", compared at token time; jsforce never sends the method. No report shows plain refused at authorize.',
+    option: 'pkceChallengeCheck',
+    pinnedBy: [
+      'test/emulator/oauth/pkce-scope-judgement.test.ts: gives a code for a plain challenge, and the exchange fails with invalid code verifier',
+      'test/emulator/oauth/pkce-scope-judgement.test.ts: gives a code for a malformed challenge or an unknown method, and the exchange fails with invalid code verifier',
+      'test/emulator/oauth/pkce-scope-judgement.test.ts: refuses a plain or malformed challenge at authorize with invalid_request on the callback',
+      'test/smoke/pkce-judgement-checks.test.ts: PKCE checks under every way Salesforce delivers its PKCE verdicts',
+    ],
+  },
+  {
+    id: 'pkce.per-app-refusal',
+    behaviour: 'An app that requires PKCE itself refuses an authorization without code_challenge on the callback: invalid_request / "missing required code challenge", state echoed.',
+    evidence: 'reported',
+    source: 'pgonzaleznetwork/HappySoup.io#252, activepieces/activepieces#15615',
+    pinnedBy: ['test/emulator/oauth/pkce-scope-judgement.test.ts: still answers an app that requires PKCE itself with missing required code challenge on the callback'],
+  },
+  {
+    id: 'pkce.org-wide-refusal',
+    behaviour:
+      'The org-wide Require PKCE setting alone refuses an authorization without code_challenge with the generic OAUTH_APPROVAL_ERROR_GENERIC on RemoteAccessErrorPage.apexp (not the callback); the client counts that as PKCE required when the same request with a challenge gets a code.',
+    evidence: 'reported',
+    source:
+      'airbytehq/airbyte PR 85057 (org-wide setting, "fails the authorize request with OAUTH_APPROVAL_ERROR_GENERIC"; a single report); forcedotcom/mcp-hosted#47 (that error is a RemoteAccessErrorPage.apexp page)',
+    option: 'orgPkceRefusal',
+    pinnedBy: [
+      'test/emulator/oauth/pkce-scope-judgement.test.ts: refuses an authorization without code_challenge with OAUTH_APPROVAL_ERROR_GENERIC on the error page',
+      'test/emulator/oauth/pkce-scope-judgement.test.ts: refuses an authorization without code_challenge like the per-app flag, on the callback',
+      'test/smoke/pkce-judgement-checks.test.ts: PKCE checks under every way Salesforce delivers its PKCE verdicts',
+    ],
+  },
+  {
+    id: 'scope.not-allowed',
+    behaviour:
+      'A requested scope the app does not allow fails the whole authorization with invalid_scope / "the requested scope is not allowed" on RemoteAccessErrorPage.apexp; it is not dropped. No scope parameter grants all the app\'s scopes.',
+    evidence: 'real',
+    source:
+      'forcedotcom/mcp-hosted#47 (error page query error=invalid_scope&error_description=the+requested+scope+is+not+allowed); Mobile SDK doc "Scope Parameter Values": client requests must be a subset of the app\'s scopes, none requested grants all configured scopes',
+    pinnedBy: ['test/emulator/oauth/pkce-scope-judgement.test.ts: fails the whole authorization with invalid_scope on the error page when one requested scope is not allowed'],
+  },
+  {
+    id: 'scope.full-no-refresh',
+    behaviour: 'The full scope does not by itself give a refresh token: only refresh_token (or offline_access) does, with or without full.',
+    evidence: 'doc',
+    source: 'Salesforce help "OAuth Tokens and Scopes" (remoteaccess_oauth_tokens_scopes.htm): full "doesn\'t return a refresh token. You must explicitly request the refresh_token scope"',
+    pinnedBy: ['test/emulator/oauth/pkce-scope-judgement.test.ts: gives no refresh token for full without refresh_token, and one when refresh_token is asked for too'],
+  },
   // ---- what official sf CLI commands send and expect -------------------------------------------------------------
   // ---- what Salesforce enforces (conformance report, break rules) ------------------------------------------------
 ];

@@ -120,6 +120,14 @@ export function blockedAction(outcome: AuthorizeOutcome, ctx: ProbeContext): Aut
       'Pass one of the app\'s registered callback URLs (--callback-url), or add this one to the app.'
     );
   }
+  if (error === 'invalid_scope') {
+    // Salesforce fails the whole authorization for one scope the app does not allow (forcedotcom/mcp-hosted#47).
+    return new AuthorizeBlocked(
+      `The authorization request for ${ctx.config.app} was refused: the app does not allow a scope the run asked for: ${describe(evidence)}.`,
+      evidence,
+      'Add the scopes the check needs (API; Refresh Token for rtr verify) to the app\'s OAuth scopes, then run again.'
+    );
+  }
   return new AuthorizeBlocked(
     `The authorization request for ${ctx.config.app} was refused: ${describe(evidence)}.`,
     evidence,

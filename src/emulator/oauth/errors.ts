@@ -14,14 +14,20 @@ export const ERRORS = {
   redirectMismatch: e('redirect_uri_mismatch', 'redirect_uri must match configuration', '[official KB] 001122778'),
   accessDenied: e('access_denied', 'end-user denied authorization', '[official] flow-errors page (code); description as in the brief'),
   notAdminApproved: e('invalid_app_access', 'user is not admin approved to access this app', '[observed] jetstream#656'),
-  /** UNVERIFIED: Salesforce's answer to `code_challenge_method=plain` is unknown; we refuse it (see PLAIN_CHALLENGE_ACCEPTED). */
+  /** UNVERIFIED: only under `pkceChallengeCheck=at-authorize`; by default the method is ignored (pkce.ts). */
   challengeMethodInvalid: e('invalid_request', 'invalid code challenge method', 'UNVERIFIED'),
-  /** UNVERIFIED wording; the web server flow doc says an invalid challenge fails with `invalid_request`. */
+  /** UNVERIFIED wording, only under `pkceChallengeCheck=at-authorize`; the web server flow doc says an invalid challenge fails with `invalid_request`. */
   challengeInvalid: e('invalid_request', 'invalid code challenge', 'UNVERIFIED (code: [official] web server flow doc)'),
   /** UNVERIFIED: commonly reported by users, not in the reference. */
   responseTypeUnsupported: e('unsupported_response_type', 'response type not supported', 'UNVERIFIED'),
-  /** UNVERIFIED: what a scope outside the app's scopes yields (we drop such scopes; this fires when none is left). */
-  scopeNotAllowed: e('invalid_scope', 'the requested scope is not allowed', 'UNVERIFIED'),
+  /** A requested scope the app does not allow fails the whole authorization, on the error page. */
+  scopeNotAllowed: e('invalid_scope', 'the requested scope is not allowed', '[observed] forcedotcom/mcp-hosted#47 (query of RemoteAccessErrorPage.apexp)'),
+  /** The org-wide Require PKCE refusal (option orgPkceRefusal=approval-error-generic); page text as seen on real orgs. */
+  approvalErrorGeneric: e(
+    'OAUTH_APPROVAL_ERROR_GENERIC',
+    'An unexpected error has occurred during authentication. Please try again.',
+    '[observed] airbytehq/airbyte PR 85057 (org-wide PKCE), forcedotcom/mcp-hosted#47 (page text)'
+  ),
   /** UNVERIFIED: a disabled External Client App (or blocked app). */
   appBlocked: e('OAUTH_APP_BLOCKED', 'this app is blocked by admin', 'UNVERIFIED'),
   /** UNVERIFIED: code_credentials when the org or the app has not enabled the flow. */
@@ -57,8 +63,3 @@ export const ERRORS = {
 } as const satisfies Record<string, OAuthError>;
 
 export type ErrorName = keyof typeof ERRORS;
-
-// ---- UNVERIFIED behaviours, each decided once ------------------------------------------------------------------
-
-/** UNVERIFIED: whether Salesforce accepts `code_challenge_method=plain`. We refuse it with `challengeMethodInvalid`. */
-export const PLAIN_CHALLENGE_ACCEPTED = false;

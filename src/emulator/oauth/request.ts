@@ -46,15 +46,23 @@ export function validateAuthorization(
     services.conformance.authorizationRefused(client, params, redirectUri);
     return fail(err);
   };
-  if (!challenge && (client.pkceRequired || orgOauthSettings(services.store).pkceRequired)) return refusePkce(ERRORS.missingChallenge);
+  if (!challenge && client.pkceRequired) return refusePkce(ERRORS.missingChallenge);
+  if (!challenge && orgOauthSettings(services.store).pkceRequired) {
+    // The org-wide switch alone: reported as the generic approval error page, not the callback (behaviours row
+    // pkce.org-wide-refusal, option orgPkceRefusal).
+    if (services.behaviours.orgPkceRefusal === 'invalid-request') return refusePkce(ERRORS.missingChallenge);
+    services.conformance.authorizationRefused(client, params, redirectUri);
+    return void redirectErrorPage(ctx, services.instanceUrl(), ERRORS.approvalErrorGeneric);
+  }
   let method: ChallengeMethod | undefined;
   if (challenge) {
-    const checked = challengeMethod(params.get('code_challenge_method'), challenge);
+    const checked = challengeMethod(params.get('code_challenge_method'), challenge, services.behaviours.pkceChallengeCheck);
     if (typeof checked !== 'string') return refusePkce(checked);
     method = checked;
   }
   const scopes = grantedScopes(client, params.get('scope'));
-  if (scopes.length === 0) return fail(ERRORS.scopeNotAllowed);
+  // The whole authorization fails, on the error page (behaviours row scope.not-allowed).
+  if (!scopes) return void redirectErrorPage(ctx, services.instanceUrl(), ERRORS.scopeNotAllowed);
   const request: AuthorizationRequest = {
     clientId: client.clientId,
     redirectUri,

@@ -13,7 +13,6 @@ import {
   location,
   pkce,
   postForm,
-  seedWith,
   signIn,
 } from './helpers.js';
 
@@ -68,16 +67,10 @@ describe('oauth authorize endpoint', () => {
     expect(url.searchParams.get('state')).to.equal('s1');
   });
 
-  it('accepts code_challenge_method=S256 and refuses plain (UNVERIFIED choice)', async () => {
+  it('accepts code_challenge_method=S256 (plain and malformed challenges: pkce-scope-judgement.test.ts)', async () => {
     const a = app(emu(), 'Acme_Mobile');
     const { challenge } = pkce();
     expect((await authorizeAs(emu(), { app: a, challenge, method: 'S256' })).searchParams.get('code')).to.be.a('string');
-    const cookie = await signIn(emu());
-    const url = location(await get(emu(), authorizePath({ app: a, challenge, method: 'plain' }), cookie));
-    expect(url.searchParams.get('error')).to.equal('invalid_request');
-    expect(url.searchParams.get('code')).to.equal(null);
-    const malformed = location(await get(emu(), authorizePath({ app: a, challenge: 'too-short' }), cookie));
-    expect(malformed.searchParams.get('error')).to.equal('invalid_request');
   });
 
   it('answers an unsupported response_type on the callback', async () => {
@@ -189,16 +182,5 @@ describe('oauth authorize endpoint', () => {
     const cookie = await signIn(emu());
     const res = await postForm(`${emu().url}/services/oauth2/authorize`, { response_type: 'code', client_id: a.clientId, redirect_uri: a.redirectUri, state: 'p' }, { cookie });
     expect(location(res).searchParams.get('code')).to.be.a('string');
-  });
-});
-
-describe('oauth authorize with org-wide PKCE', () => {
-  const emu = useEmulator({ seed: seedWith({ oauthSettings: { isPkceRequired: 'true' } }) });
-
-  it('requires a code challenge from apps that do not require it themselves', async () => {
-    const res = await get(emu(), authorizePath({ app: app(emu(), 'Data_Loader_Legacy') }));
-    const url = location(res);
-    expect(url.searchParams.get('error')).to.equal('invalid_request');
-    expect(url.searchParams.get('error_description')).to.equal('missing required code challenge');
   });
 });

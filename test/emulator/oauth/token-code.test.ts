@@ -41,14 +41,6 @@ describe('oauth token endpoint: authorization_code', () => {
     expect(res.body).to.not.have.property('refresh_token');
   });
 
-  it('drops requested scopes the app does not have', async () => {
-    const a = app(emu(), 'Field_Service_App');
-    const { verifier, challenge } = pkce();
-    const code = await codeFor(emu(), { app: a, challenge, scope: 'api web' });
-    const res = await token(emu(), { grant_type: 'authorization_code', code, client_id: a.clientId, redirect_uri: a.redirectUri, code_verifier: verifier });
-    expect(res.body.scope).to.equal('api');
-  });
-
   it('rejects a wrong verifier, a missing verifier and a verifier with ~', async () => {
     const a = app(emu(), 'Field_Service_App');
     const base = { grant_type: 'authorization_code', client_id: a.clientId, redirect_uri: a.redirectUri };

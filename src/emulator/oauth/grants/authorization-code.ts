@@ -26,7 +26,7 @@ export const authorizationCode: GrantHandler = async (rt, ctx, form) => {
 
   if (!raw || !code || code.clientId !== client.clientId) return sendOAuthError(ctx, ERRORS.codeExpired);
   if ((form.get('redirect_uri') ?? '') !== code.redirectUri) return sendOAuthError(ctx, ERRORS.redirectMismatch);
-  const pkce = verifierError(code.challenge, code.challengeMethod, form.get('code_verifier'));
+  const pkce = verifierError(code.challenge, form.get('code_verifier'));
   if (pkce) return sendOAuthError(ctx, pkce);
   const user = store.user(code.userId);
   if (!user?.isActive) return sendOAuthError(ctx, ERRORS.codeExpired);
