@@ -62,11 +62,29 @@ function header(conn: Connection, org: OrgRecord | undefined): OrgHeader {
   };
 }
 
-function metadataRow(s: AppSettings, usage: TokenUsage, ctx: { packages?: Map<string, InstalledPackage>; orgNamespace: string | null; org: AppListResult['orgSettings']; days: number }): AppRow {
+type RowContext = {
+  packages?: Map<string, InstalledPackage>;
+  orgNamespace: string | null;
+  org: AppListResult['orgSettings'];
+  days: number;
+  /** The org refused to show ECA global OAuth settings (missing permission). */
+  permissionDenied: boolean;
+};
+
+/**
+ * An ECA installed from a managed package has no global OAuth settings in a subscriber org: they stay in the
+ * publisher's org. Told apart from a missing permission by the retrieve's messages (none about the permission).
+ */
+export function settingsInPublisherOrg(s: AppSettings, owner: AppRow['owner'], permissionDenied: boolean): boolean {
+  return s.kind === 'ExternalClientApplication' && !s.globalSettingsReadable && owner.type === 'package' && !permissionDenied;
+}
+
+function metadataRow(s: AppSettings, usage: TokenUsage, ctx: RowContext): AppRow {
   const flows = flowsInUse(s, usage);
   const activity = activityOf(usage, flows);
   const owner = metadataOwner(s.namespacePrefix, ctx.packages, ctx.orgNamespace);
-  const assessment = assess({ settings: s, flows, usage, activity, owner, org: ctx.org, days: ctx.days });
+  const publisherOrg = settingsInPublisherOrg(s, owner, ctx.permissionDenied);
+  const assessment = assess({ settings: s, flows, usage, activity, owner, org: ctx.org, days: ctx.days, publisherOrg });
   return {
     name: s.name,
     label: s.label,
@@ -88,6 +106,7 @@ function metadataRow(s: AppSettings, usage: TokenUsage, ctx: { packages?: Map<st
     consumerKey: s.consumerKey,
     usage,
     activity,
+    ...(publisherOrg ? { settingsIn: 'publisher-org' as const } : {}),
     ...assessment,
   };
 }
@@ -148,23 +167,25 @@ export async function buildInventory(conn: Connection, options: InventoryOptions
   const usageByLabel = usage?.byApp ?? new Map<string, TokenUsage>();
   const folded = new Map([...usageByLabel.keys()].map((k) => [k.toLowerCase(), k]));
   const claimed = new Set<string>();
-  const ctx = { packages, orgNamespace: org?.NamespacePrefix ?? null, org: orgSettings, days: options.days };
+  const permissionText = /Consumer Secrets via Metadata API|cannot access ExtlClntApp/i;
+  const permissionDenied = catalog.messages.some((m) => permissionText.test(m));
+  const ctx: RowContext = { packages, orgNamespace: org?.NamespacePrefix ?? null, org: orgSettings, days: options.days, permissionDenied };
 
   const rows: AppRow[] = [];
   const unreadable: string[] = [];
   for (const app of catalog.apps) {
     const settings = readAppSettings(app);
-    if (settings.kind === 'ExternalClientApplication' && (!settings.globalSettingsReadable || !settings.scopesReadable)) unreadable.push(settings.name);
     const found = usageFor(settings.label, usageByLabel, folded);
     if (found.key) claimed.add(found.key);
-    rows.push(metadataRow(settings, found.usage, ctx));
+    const row = metadataRow(settings, found.usage, ctx);
+    if (settings.kind === 'ExternalClientApplication' && !row.settingsIn && (!settings.globalSettingsReadable || !settings.scopesReadable)) unreadable.push(settings.name);
+    rows.push(row);
   }
   for (const [appName, u] of usageByLabel) {
     if (!claimed.has(appName)) rows.push(untrackedRow(appName, u, orgSettings, options.days));
   }
 
   if (unreadable.length > 0) warnings.push({ code: 'consumerSecretPermission', apps: unreadable });
-  const permissionText = /Consumer Secrets via Metadata API|cannot access ExtlClntApp/i;
   const other = catalog.messages.filter((m) => !permissionText.test(m));
   if (other.length > 0) warnings.push({ code: 'retrieveMessages', detail: other.join('; ') });
 

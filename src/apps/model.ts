@@ -80,6 +80,12 @@ export type AppRow = {
   verdict: Verdict;
   /** Active and failing a break condition: breaks when Salesforce enforces PKCE and RTR. */
   breaksAtEnforcement: boolean;
+  /**
+   * `publisher-org`: an ECA installed from a managed package whose global OAuth settings (PKCE, rotation, consumer
+   * key) live in the publisher's org, not in this one; absent when they are in this org's metadata. The admin's own
+   * OAuth policies (refresh token policy, IP relaxation, permitted users) are still this org's and shown as read.
+   */
+  settingsIn?: 'publisher-org';
   /** Why the verdict: failing break conditions, scope and ownership notes. */
   reasons: string[];
   /** Posture findings that do not break at enforcement. */

@@ -16,6 +16,8 @@ export type Facts = {
   owner: AppOwner;
   org: OrgOAuthSettings;
   days: number;
+  /** The app's global OAuth settings are in the publisher's org (a packaged ECA): PKCE and rotation are not here. */
+  publisherOrg?: boolean;
 };
 
 export type Rule = {
@@ -120,6 +122,8 @@ export const NOTES = {
   unreadable:
     'OAuth settings unreadable: needs the org permission "Allow Access to OAuth Consumer Secrets via Metadata API" and the user permission "View External Client Apps Consumer Secrets in Metadata"',
   untracked: "not in this org's metadata: authorized through another org's app; ask its owner",
+  publisherOrg: (owner: AppOwner): string =>
+    `PKCE and rotation are set in the publisher's org (namespace ${owner.namespace ?? '?'}${owner.publisher ? `, publisher ${owner.publisher}` : ''}${owner.packageName ? `, package ${owner.packageName}` : ''}), not in this one: ask the publisher; your OAuth policies for it are still yours`,
   firstParty: 'Salesforce first-party app: Salesforce maintains its settings',
 } as const;
 
@@ -147,6 +151,10 @@ export function assess(f: Facts): Assessment {
   if (!s.enabled) return { verdict: 'out-of-scope', breaksAtEnforcement: false, reasons: [NOTES.disabled], findings };
 
   const failures = RULES.filter((r) => r.kind === 'break' && r.fails(f)).map((r) => r.text(f));
+  if (f.publisherOrg) {
+    // Nothing to read or change here, and no missing permission: the publisher owns PKCE and rotation.
+    return { verdict: 'vendor', breaksAtEnforcement: false, reasons: [...failures, NOTES.publisherOrg(f.owner)], findings };
+  }
   const unreadable = !s.globalSettingsReadable || !s.scopesReadable;
   const reasons = [...failures];
   if (unreadable) reasons.push(NOTES.unreadable);

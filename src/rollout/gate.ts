@@ -86,13 +86,17 @@ export function judge(row: AppRow, run: StoredRun | undefined, lastModified: str
   if (row.kind === 'untracked') {
     return { ...base, status: 'unverifiable', reason: row.reasons[0] ?? "not in this org's metadata: cannot be checked here" };
   }
-  if (row.verdict === 'out-of-scope' || !scopeOf(row).pkce) return { ...base, status: 'out-of-scope', reason: outOfScopeReason(row) };
   const smoke = run ? { verdict: run.verdict, at: run.time, current: isCurrent(run, lastModified) } : undefined;
   const block = (reason: string): GateRow => {
     const managed = row.owner.type === 'package' ? { package: pkgOf(row) } : {};
     if (waiver) return { ...base, ...managed, ...(smoke ? { smoke } : {}), status: 'waived', reason: `waived: ${waiver.reason} (would block: ${reason})` };
     return { ...base, ...managed, ...(smoke ? { smoke } : {}), status: 'blocked', reason };
   };
+  // Its flows and PKCE are unknown here (set in the publisher's org), so it is never "out of scope" by default.
+  if (row.settingsIn === 'publisher-org') {
+    return block(`managed package ${packageText(row)}: PKCE is set in the publisher's org, not in this one, so it cannot be checked here; ask the publisher, or waive it in the plan`);
+  }
+  if (row.verdict === 'out-of-scope' || !scopeOf(row).pkce) return { ...base, status: 'out-of-scope', reason: outOfScopeReason(row) };
   if (row.owner.type === 'package' && row.pkceRequired !== true) {
     return block(`managed package ${packageText(row)} has PKCE off: only the vendor can turn it on`);
   }
