@@ -1,0 +1,101 @@
+/*
+ * sf oauth org check: whether this plugin can do its job in this org, and what could hurt a live integration. A thin
+ * command over src/check (checks, Markdown report, answer-shape trace); read-only.
+ */
+import { Messages } from '@salesforce/core';
+import { Flags, SfCommand } from '@salesforce/sf-plugins-core';
+import { UnknownAppsError } from '../../../apps/inventory.js';
+import type { CheckItem, CheckStatus, OrgCheckResult } from '../../../check/model.js';
+import { renderReport } from '../../../check/report.js';
+import { checkOrg, SessionInvalidError } from '../../../check/run.js';
+import { secretValuesFromEnv, TraceRecorder } from '../../../check/trace.js';
+import { writePrivateFile } from '../../../util/private-file.js';
+
+Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
+const messages = Messages.loadMessages('plugin-oauth', 'oauth.org.check');
+
+export type OrgCheckCommandResult = OrgCheckResult & {
+  /** Where the Markdown report was written (--report-file). */
+  reportFile?: string;
+  /** Where the answer-shape trace was written (--trace-file). */
+  traceFile?: string;
+};
+
+const COLOURS: Record<CheckStatus, string> = { pass: 'green', warn: 'yellow', fail: 'red' };
+
+export default class OrgCheck extends SfCommand<OrgCheckCommandResult> {
+  public static readonly summary = messages.getMessage('summary');
+  public static readonly description = messages.getMessage('description');
+  public static readonly examples = messages.getMessages('examples');
+
+  public static readonly flags = {
+    'target-org': Flags.requiredOrg(),
+    'api-version': Flags.orgApiVersion(),
+    app: Flags.string({ summary: messages.getMessage('flags.app.summary'), multiple: true }),
+    days: Flags.integer({ summary: messages.getMessage('flags.days.summary'), default: 90, min: 1, max: 3650 }),
+    'report-file': Flags.file({ summary: messages.getMessage('flags.report-file.summary') }),
+    'trace-file': Flags.file({ summary: messages.getMessage('flags.trace-file.summary') }),
+  };
+
+  public async run(): Promise<OrgCheckCommandResult> {
+    const { flags } = await this.parse(OrgCheck);
+    const org = flags['target-org'];
+    const conn = org.getConnection(flags['api-version']);
+    const username = org.getUsername() ?? conn.getUsername() ?? '';
+    const sensitive = () => [conn.accessToken, username, ...secretValuesFromEnv()];
+    const trace = flags['trace-file'] ? new TraceRecorder(sensitive()).watchConnection(conn).watchOAuthHttp() : undefined;
+
+    let result: OrgCheckResult;
+    this.spinner.start(messages.getMessage('info.checking'));
+    try {
+      result = await checkOrg(conn, { days: flags.days, apps: flags.app, accessToken: () => Promise.resolve(conn.accessToken ?? '') });
+      this.spinner.stop(result.passed ? 'done' : 'failed');
+    } catch (e) {
+      this.spinner.stop('failed');
+      if (e instanceof SessionInvalidError) throw messages.createError('error.sessionInvalid', [e.message], [username]);
+      if (e instanceof UnknownAppsError) throw messages.createError('error.unknownApp', [e.names.join(', '), e.suggestions.length ? e.suggestions.join(', ') : 'none']);
+      throw e;
+    } finally {
+      trace?.detach();
+      if (trace && flags['trace-file']) {
+        await trace.write(flags['trace-file'], 'oauth org check');
+      }
+    }
+
+    const out: OrgCheckCommandResult = { ...result, ...(flags['report-file'] ? { reportFile: flags['report-file'] } : {}), ...(flags['trace-file'] ? { traceFile: flags['trace-file'] } : {}) };
+    if (flags['report-file']) await writePrivateFile(flags['report-file'], renderReport(result, { sensitive: sensitive() }));
+    this.show(result);
+    if (flags['report-file']) this.log(messages.getMessage('info.reportWritten', [flags['report-file']]));
+    if (flags['trace-file']) this.log(messages.getMessage('info.traceWritten', [flags['trace-file']]));
+    if (!result.passed) {
+      const failed = result.checks.filter((c) => c.status === 'fail');
+      const error = messages.createError('error.checksFailed', [failed.length, failed.map((c) => `  - ${c.app ? `${c.app}: ` : ''}${c.title}: ${c.detail}`).join('\n')]);
+      error.setData(out);
+      throw error;
+    }
+    return out;
+  }
+
+  private show(result: OrgCheckResult): void {
+    const row = (c: CheckItem): Record<string, string> => ({
+      app: c.app ?? '',
+      check: c.title,
+      result: this.jsonEnabled() ? c.status : colour(c.status),
+      detail: c.detail,
+      action: c.action ?? '',
+    });
+    const org = result.checks.filter((c) => c.group !== 'app');
+    const apps = result.checks.filter((c) => c.group === 'app');
+    this.table({ data: org.map(row), columns: [{ key: 'check', name: 'Check' }, { key: 'result', name: 'Result' }, { key: 'detail', name: 'Detail' }, { key: 'action', name: 'Action' }], overflow: 'wrap' });
+    if (apps.length) {
+      this.table({ data: apps.map(row), columns: [{ key: 'app', name: 'App' }, { key: 'check', name: 'Check' }, { key: 'result', name: 'Result' }, { key: 'detail', name: 'Detail' }, { key: 'action', name: 'Action' }], overflow: 'wrap' });
+    }
+    const s = result.summary;
+    this.log(messages.getMessage('info.summary', [s.pass, s.warn, s.fail]));
+  }
+}
+
+function colour(status: CheckStatus): string {
+  // Plain words without a terminal (CI logs); colour only where it helps.
+  return process.stdout.isTTY ? `\u001b[${COLOURS[status] === 'green' ? 32 : COLOURS[status] === 'yellow' ? 33 : 31}m${status}\u001b[39m` : status;
+}
