@@ -216,7 +216,8 @@ export async function send(url: string, init: RequestInit, options: HttpOptions,
       last = { status: res.status, reason: answer.reason };
       if (how.idempotent || NOT_PROCESSED.has(res.status)) wait = retryDelay(attempt, options.retry, answer.retryAfterMs);
     } catch (e) {
-      if (!(e instanceof TransportError) || options.signal?.aborted) throw e;
+      // A timeout already waited as long as the caller allows: it is not tried again.
+      if (!(e instanceof TransportError) || options.signal?.aborted || (e.cause as Error | undefined)?.name === 'TimeoutError') throw e;
       last = { reason: e.message.replace(`${endpoint}: `, ''), cause: e };
       if (how.idempotent || connectFailed(e)) wait = retryDelay(attempt, options.retry);
       else throw e;

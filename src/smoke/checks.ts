@@ -25,7 +25,10 @@ export function describeFailure(e: unknown): { message: string; evidence: Eviden
     return {
       message: `Could not run: the server had transient trouble that outlasted ${e.attempts} tries: ${e.message}`,
       evidence: { at: e.endpoint.endsWith('/token') || e.endpoint.endsWith('/revoke') ? 'token' : 'authorize', status: e.status, error: 'transient', error_description: e.message },
-      action: 'Run again later (the server was rate limiting or unavailable); nothing was judged, and every token this run created was revoked.',
+      action:
+        e.status === undefined
+          ? 'Check the server is reachable (--login-url), then run again; nothing was judged.'
+          : 'Run again later (the server was rate limiting or unavailable); nothing was judged, and every token this run created was revoked.',
     };
   }
   if (e instanceof TransportError) {

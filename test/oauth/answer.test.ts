@@ -2,7 +2,10 @@
  * The one classifier of OAuth/HTTP answers (src/oauth/answer.ts), over every encoding Salesforce uses.
  */
 import { expect } from 'chai';
-import { classifyAnswer, parseBody, parseQuery, retryAfterMs, retryDelay } from '../../src/oauth/answer.js';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { classifyAnswer, parseBody, parseQuery, retryAfterMs, retryDelay, send, TransientAnswer } from '../../src/oauth/answer.js';
+import { TransportError } from '../../src/oauth/http.js';
 
 const headers = (h: Record<string, string>): Headers => new Headers(h);
 
@@ -66,5 +69,32 @@ describe('answer classifier', () => {
     expect(retryDelay(4, policy), 'no fifth attempt').to.equal(undefined);
     expect(retryDelay(1, policy, 700), 'Retry-After wins over backoff').to.equal(700);
     expect(retryDelay(1, policy, 5000), 'a Retry-After beyond the longest wait gives up').to.equal(undefined);
+  });
+
+  it('retries a refused connection even for a request that must not be sent twice, but never one that timed out', async () => {
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const port = (closed.address() as AddressInfo).port;
+    await new Promise<void>((resolve) => closed.close(() => resolve()));
+    const refused = await send(`http://127.0.0.1:${port}/services/oauth2/token`, { method: 'POST' }, { retry: { baseDelayMs: 1 } }, { idempotent: false }).catch((e: unknown) => e);
+    expect(refused).to.be.instanceOf(TransientAnswer);
+    expect(refused).to.deep.include({ status: undefined, attempts: 4 });
+    expect((refused as Error).message).to.include('connection was refused');
+
+    let seen = 0;
+    const silent: Server = createServer(() => {
+      seen++;
+    });
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    try {
+      const url = `http://127.0.0.1:${(silent.address() as AddressInfo).port}/secur/frontdoor.jsp`;
+      const timedOut = await send(url, {}, { timeoutMs: 100, retry: { baseDelayMs: 1 } }, { idempotent: true }).catch((e: unknown) => e);
+      expect(timedOut).to.be.instanceOf(TransportError).and.not.be.instanceOf(TransientAnswer);
+      expect((timedOut as Error).message).to.include('no answer before the timeout');
+      expect(seen).to.equal(1);
+    } finally {
+      silent.closeAllConnections();
+      await new Promise<void>((resolve) => silent.close(() => resolve()));
+    }
   });
 });
