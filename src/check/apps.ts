@@ -9,15 +9,10 @@ import { describeOwner } from '../apps/owners.js';
 import { flagLocation, type CatalogApp } from '../apps/catalog.js';
 import { deployable, type CertificateProof } from '../metadata/deploy-fields.js';
 import { secretEnvName, secretFromEnv } from '../oauth/secret.js';
+import { APPROVAL_LIMIT, peakApprovals } from '../smoke/headroom.js';
 import { changeable, scopeOf } from '../rollout/plan.js';
 import type { TokenRow } from './answers.js';
 import type { CheckItem } from './model.js';
-
-/**
- * Salesforce keeps at most five refresh-token approvals per user and app; a sixth revokes the oldest (Salesforce Help,
- * "Manage OAuth-Enabled Connected Apps Access to Your Data": the remote access approval limit).
- */
-export const APPROVALS_PER_USER_AND_APP = 5;
 
 export type AppCheckContext = {
   /** The smoke user's record id (null: unknown, headroom and consent are then warnings). */
@@ -73,13 +68,22 @@ export function appChecks(row: AppRow, ctx: AppCheckContext): CheckItem[] {
     if (!ctx.tokens || !ctx.userId) {
       out.push(item('headroom', 'Approval headroom', { status: 'warn', detail: 'Unknown: OauthToken or the user could not be read.', action: 'Check Setup > Connected Apps OAuth Usage for this user before smoke tests.' }));
     } else {
+      // The limit and what a smoke run holds at once are the smoke runner's (src/smoke/headroom.ts): the run is refused
+      // when they do not fit, and the last free approval is a warning.
       const live = mine.length;
-      const left = APPROVALS_PER_USER_AND_APP - live;
+      const needed = Math.max(scope.pkce ? peakApprovals('pkce') : 0, scope.rtr ? peakApprovals('rtr') : 0);
+      const free = APPROVAL_LIMIT - live;
       out.push(
         item('headroom', 'Approval headroom', {
-          status: left <= 0 ? 'fail' : left === 1 ? 'warn' : 'pass',
-          detail: `The smoke user holds ${live} of ${APPROVALS_PER_USER_AND_APP} approvals for this app${left <= 0 ? ': a smoke test would need a sixth, which revokes the oldest (maybe a live integration\'s token)' : left === 1 ? ': smoke tests must run one approval at a time' : ''}.`,
-          ...(left <= 1 ? { action: 'Revoke stale approvals of this user for the app (Setup > Connected Apps OAuth Usage, or the user\'s Connected Apps settings), or run the smoke tests as another user (--target-org).' } : {}),
+          status: free < needed ? 'fail' : free === needed ? 'warn' : 'pass',
+          detail:
+            `The smoke user holds ${live} of ${APPROVAL_LIMIT} approvals for this app` +
+            (free < needed
+              ? `; a smoke test needs ${needed} more at once, and an approval beyond ${APPROVAL_LIMIT} revokes the oldest (maybe a live integration's token), so it would be refused.`
+              : free === needed
+                ? `; a smoke test takes the last free one${needed > 1 ? 's' : ''}.`
+                : '.'),
+          ...(free <= needed ? { action: "Revoke stale approvals of this user for the app (Setup > Connected Apps OAuth Usage, or the user's Connected Apps settings), or run the smoke tests as another user (--target-org)." } : {}),
         })
       );
     }

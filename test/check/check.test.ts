@@ -74,7 +74,7 @@ describe('org check: what fails and what warns', function () {
     expect(byId(result, 'app.headroom', 'Field_Service_App')?.detail).to.include('holds 5 of 5');
     expect(byId(result, 'app.headroom', 'Field_Service_App')?.action).to.include('Revoke stale approvals');
     expect(byId(result, 'app.headroom', 'Ops_Dashboard_Local')).to.include({ status: 'warn' });
-    expect(byId(result, 'app.headroom', 'Ops_Dashboard_Local')?.detail).to.include('holds 4 of 5').and.include('one approval at a time');
+    expect(byId(result, 'app.headroom', 'Ops_Dashboard_Local')?.detail).to.include('holds 4 of 5').and.include('takes the last free one');
     expect(result.passed).to.equal(false);
     expect(blockingChecks(result, ['Field_Service_App']).map((c) => c.id)).to.deep.equal(['app.headroom']);
     expect(blockingChecks(result, ['Partner_Portal_Sync'])).to.deep.equal([]);
