@@ -132,6 +132,78 @@ export const BEHAVIOURS: readonly BehaviourRow[] = [
   },
   // ---- fields the API leaves empty or will not return ------------------------------------------------------------
   // ---- fields a deploy must not carry; apps that live in another org; settings Salesforce will not turn off ------
+  {
+    id: 'deploy.connected-app-consumer-key',
+    behaviour:
+      'A Connected App deploy that provides `consumerKey` for an app the org already has is refused with "You cannot provide a Consumer Key", even when it is the app\'s own key; toggles and restores leave it out and read it back unchanged.',
+    evidence: 'reported',
+    source:
+      'SFDO-Tooling/CumulusCI#2943 and trailheadapps/ready-to-fly#29 (redeploy to the same org fails with that message); forcedotcom/cli#336 (workaround: remove consumerKey from the file)',
+    pinnedBy: [
+      'test/emulator/metadata/deploy-fields.test.ts: refuses a deploy that provides the consumer key of an existing Connected App, even its own unchanged key',
+      'test/metadata/toggle.test.ts: changes only the flag on apps with every element filled (retrieve, toggle, retrieve again)',
+      'test/metadata/deploy-fields.test.ts: strips the consumer key of every public Connected App fixture and nothing else',
+      'test/metadata/deploy-fields.test.ts: a consumer key that reads back changed fails the app',
+    ],
+  },
+  {
+    id: 'deploy.eca-certificate-unreturned',
+    behaviour:
+      "An ECA's `certificate` (JWT bearer) is not returned by retrieve or readMetadata, while a deploy of its global OAuth settings without it clears it; the client never deploys such a file unless the app is proven to have no certificate, else refuses the app with the Setup path.",
+    evidence: 'reported',
+    source:
+      'A third-party deploy tool\'s comments (find_string id 58181229918: "not readable back through any API", a deploy omitting it cleared the signature). Against it: N-P-N-P/SFDX-SFDX Devops_JWT_glbloauth.ecaGlblOauth-meta.xml holds a certificate next to a real consumer key (some org returned it), hence the option.',
+    option: 'ecaCertificateReadBack',
+    pinnedBy: [
+      'test/emulator/metadata/deploy-fields.test.ts: retrieve and readMetadata leave the certificate out, and a deploy of the retrieved file clears it',
+      'test/emulator/metadata/deploy-fields.test.ts: returns the certificate, so redeploying the retrieved file keeps it',
+      'test/metadata/unsettable.test.ts: never clears a certificate: an ECA with one changes only when the org returns it; one without changes only when that is proven',
+      'test/metadata/toggle.test.ts: refuses an ECA whose certificate the org does not return, naming the manual path, and deploys nothing',
+    ],
+  },
+  {
+    id: 'data.eca-client-assertion-certificate',
+    behaviour:
+      "`ExtlClntAppOauthSettings.ClientAssertionCertificate` (data API) holds the ECA's certificate and is null without one; the client reads it to prove an ECA has no certificate. `absent`: the org has no such field, so nothing is proven and such ECAs are refused.",
+    evidence: 'inference',
+    source:
+      "The field is in an org's describe (kunalsingh74644/VersionCtrlNov .sfdx/typings/lwc/sobjects/ExtlClntAppOauthSettings.d.ts); that it is the JWT bearer certificate (the JWT is the client's assertion) is our reading. Verify on an org before relying on it.",
+    option: 'ecaCertificateField',
+    pinnedBy: [
+      'test/emulator/metadata/deploy-fields.test.ts: ExtlClntAppOauthSettings.ClientAssertionCertificate says which ECAs have a certificate',
+      'test/emulator/metadata/deploy-fields.test.ts: answers a query of the field with INVALID_FIELD',
+      'test/metadata/unsettable.test.ts: never clears a certificate: an ECA with one changes only when the org returns it; one without changes only when that is proven',
+    ],
+  },
+  {
+    id: 'deploy.eca-pkce-lock',
+    behaviour:
+      "Some orgs keep an ECA's `isPkceRequired` on once it is on: a deploy that turns it off succeeds and a read-back shows true. Toggles, restores, rollbacks and undo report it as kept-on-by-salesforce (never changed, restored, rolled back or undone) and exit non-zero.",
+    evidence: 'inference',
+    source:
+      'Issue 9 (orgs seen keeping ECA PKCE on); ExtlClntAppGlobalOauthSettings doc gives isPkceRequired a default of true for ECAs. No public report shows the refusal itself.',
+    option: 'ecaPkceLock',
+    pinnedBy: [
+      'test/emulator/metadata/deploy-fields.test.ts: a deploy turning PKCE off succeeds and the org keeps it on',
+      'test/metadata/unsettable.test.ts: toggle disable reports kept-on-by-salesforce when the org keeps PKCE on, and a restore of the backup likewise',
+      'test/rollout/locked-pkce.test.ts: a rollback or undo the org does not honour is kept-on-by-salesforce, never rolled-back or undone',
+      'test/commands/toggles/kept-on.test.ts: pkce disable and backup restore report kept-on-by-salesforce and exit 1',
+      'test/commands/toggles/kept-on.test.ts: rollout undo says "not undone: kept on by Salesforce", with actions, and exits 1',
+    ],
+  },
+  {
+    id: 'packaging.eca-settings-in-publisher-org',
+    behaviour:
+      "An ECA installed from a managed package has no ExtlClntAppGlobalOauthSettings in the subscriber org: its consumer key, PKCE and rotation are set in the publisher's org, and the subscriber's admin sets only its OAuth policies.",
+    evidence: 'doc',
+    source:
+      "https://developer.salesforce.com/docs/atlas.en-us.api_meta.meta/api_meta/meta_extlclntappglobaloauthsettings.htm (global settings hold consumer information that \"can't be packaged\"); publisher names from InstalledSubscriberPackage (forcedotcom/packaging packageInstalledList.ts)",
+    pinnedBy: [
+      "test/apps/packaged-eca.test.ts: app list: set in the publisher's org (namespace, publisher), not a missing permission; the admin's policies still shown",
+      'test/apps/packaged-eca.test.ts: toggles refuse it by name, naming namespace and publisher; --all skips it with the reason',
+      'test/apps/packaged-eca.test.ts: the Require PKCE gate blocks on it (not out of scope), and lets it through only with a plan waiver',
+    ],
+  },
   // ---- approvals per user and app ---------------------------------------------------------------------------------
   // ---- concurrency; where PKCE and scope are judged --------------------------------------------------------------
   {
