@@ -11,6 +11,8 @@ import { coreConnection } from '../../helpers/core.js';
 import { parseMetadataXml, text, validateComponent } from '../../../src/emulator/metadata/codec.js';
 import { SETTINGS_TYPES, typeBySuffix, type FieldSpec, type TypeSpec } from '../../../src/emulator/metadata/schema.js';
 import type { MdObject, MdValue } from '../../../src/emulator/store/state.js';
+import { unreturned } from '../../../src/emulator/metadata/shape.js';
+import { resolveBehaviours } from '../../../src/emulator/behaviours.js';
 import { API_VERSION, deploySource, project, retrieveSource, SUFFIX, xml } from './sdr.js';
 
 const ROOT = path.resolve('test/fixtures/public');
@@ -37,10 +39,17 @@ function describeFixture(file: string): Fixture {
   return { file, folder, name, type: spec.name, spec };
 }
 
-/** Checks `retrieved` holds every deployed element unchanged; extra elements must be defaults (or a generated key). */
-function expectRoundTrip(deployed: MdObject, retrieved: MdObject, fields: Record<string, FieldSpec>, where: string): void {
+/**
+ * Checks `retrieved` holds every deployed element unchanged; extra elements must be defaults (or a generated key).
+ * `hidden`: elements the org keeps but does not return (an ECA's certificate, behaviour ecaCertificateReadBack).
+ */
+function expectRoundTrip(deployed: MdObject, retrieved: MdObject, fields: Record<string, FieldSpec>, where: string, hidden: string[] = []): void {
   for (const [name, value] of Object.entries(deployed)) {
     if (name === 'consumerSecret') continue;
+    if (hidden.includes(name)) {
+      expect(retrieved[name], `${where}.${name} is stored but never returned`).to.equal(undefined);
+      continue;
+    }
     const spec = fields[name];
     const back = retrieved[name];
     expect(back, `${where}.${name}`).to.not.equal(undefined);
@@ -95,7 +104,11 @@ describe('real metadata fixtures round-trip through deploy and retrieve', () => 
         const got = normalized(back as string, fixture.spec);
         for (const [k, v] of Object.entries(deployed)) expect(got[k], k).to.deep.equal(v as MdValue);
       } else {
-        expectRoundTrip(deployed, normalized(back as string, fixture.spec), fixture.spec.fields, fixture.name);
+        const hidden = unreturned(resolveBehaviours(), fixture.type);
+        expectRoundTrip(deployed, normalized(back as string, fixture.spec), fixture.spec.fields, fixture.name, hidden);
+        for (const name of hidden) {
+          if (deployed[name] !== undefined) expect(emu().store.component(fixture.type, fixture.name)?.value[name], `${name} stored`).to.deep.equal(deployed[name]);
+        }
       }
       expect(API_VERSION).to.equal('66.0');
     });
