@@ -1,7 +1,9 @@
 /*
  * Readiness for Salesforce's PKCE and refresh token rotation enforcement: every rule, and every sentence the inventory
  * shows about an app, is in the RULES and NOTES tables below. A failing break condition means the app does not meet
- * the requirement; if the app is also active it will break when enforcement comes.
+ * what Salesforce enforces (PKCE on authorization code flows unless the org already requires it, RTR on apps that
+ * issue refresh tokens); if the app is also active it will break when enforcement comes. Everything else is a posture
+ * finding (README, `sf oauth app list`).
  */
 import type { Activity, AppOwner, AppRow, Flow, OrgOAuthSettings, TokenUsage, Verdict } from './model.js';
 import type { AppSettings } from './settings.js';
@@ -42,29 +44,42 @@ const lifetimeDays = (f: Facts): number | undefined => {
 };
 
 export const RULES: readonly Rule[] = [
+  // Breaks: what Salesforce refuses once PKCE and RTR are enforced (rows enforce.* of src/emulator/behaviours.ts).
   {
     id: 'pkce-off',
     kind: 'break',
-    fails: (f) => uses(f, CODE_FLOWS) && f.settings?.pkceRequired === false,
-    text: (f) => (f.org.requirePkce ? 'PKCE off (org-wide Require PKCE covers it for now)' : 'PKCE off'),
+    // Under org-wide Require PKCE Salesforce already refuses every authorization without a challenge, so the app's
+    // working clients already send one and the app's own flag changes nothing for them: a posture finding (below).
+    fails: (f) => uses(f, CODE_FLOWS) && f.settings?.pkceRequired === false && f.org.requirePkce !== true,
+    text: () => 'PKCE off',
   },
   {
     id: 'rtr-off',
     kind: 'break',
-    fails: (f) => f.settings?.refreshScope === true && f.settings.rtrEnabled === false,
+    // A "zero" refresh token policy expires refresh tokens at once: there is nothing to rotate.
+    fails: (f) => f.settings?.refreshScope === true && f.settings.rtrEnabled === false && f.settings.refreshTokenPolicy?.type !== 'zero',
     text: () => 'issues refresh tokens without RTR',
+  },
+  // Posture: worth fixing, but Salesforce's enforcement does not refuse it.
+  {
+    id: 'pkce-off-org-wide',
+    kind: 'posture',
+    fails: (f) => uses(f, CODE_FLOWS) && f.settings?.pkceRequired === false && f.org.requirePkce === true,
+    text: () => 'PKCE off on the app (org-wide Require PKCE already enforces it)',
   },
   {
     id: 'refresh-forever',
-    kind: 'break',
+    kind: 'posture',
+    // RTR works with any policy: a rotated token stays valid until used or revoked. Not a break, a long exposure.
     fails: (f) => f.settings?.refreshScope === true && f.settings.refreshTokenPolicy?.type === 'infinite',
-    text: () => 'refresh token valid forever',
+    text: () => 'refresh tokens valid until revoked',
   },
   {
     id: 'client-credentials-no-user',
-    kind: 'break',
+    kind: 'posture',
+    // The flow cannot issue a token without a run-as user today; PKCE and RTR enforcement do not change that.
     fails: (f) => (f.flows ?? []).includes('client-credentials') && !f.settings?.clientCredentialsUser,
-    text: () => 'client credentials without a run-as user',
+    text: () => 'client credentials flow on without a run-as user (it cannot issue tokens)',
   },
   {
     id: 'self-authorized',

@@ -49,7 +49,9 @@ describe('app inventory against the default emulator org', () => {
     expect(r).to.include({ kind: 'ConnectedApp', label: 'Partner Portal Sync', verdict: 'breaks', breaksAtEnforcement: true, activity: 'active', clientType: 'confidential', pkceRequired: false, rtrEnabled: false, refreshScope: true, permittedUsers: 'admin-approved' });
     expect(r.owner).to.deep.equal({ type: 'org' });
     expect(r.flows).to.deep.equal(['authorization-code']);
-    expect(r.reasons).to.include.members(['PKCE off', 'issues refresh tokens without RTR', 'refresh token valid forever']);
+    expect(r.reasons).to.include.members(['PKCE off', 'issues refresh tokens without RTR']);
+    // Valid until revoked is a long exposure, not something enforcement refuses.
+    expect(r.findings).to.include('refresh tokens valid until revoked');
     expect(r.usage).to.include({ holders: 2, activeHolders: 2, staleHolders: 1 });
     expect(r.findings.join(' ')).to.match(/1 token unused for over 30 days/);
     expect(r.findings.join(' ')).not.to.include('self-authorization');
@@ -96,7 +98,8 @@ describe('app inventory against the default emulator org', () => {
     expect(r.usage).to.include({ holders: 1, staleHolders: 1 });
     expect(r.findings).to.include('1 token unused for over 30 days: the idle timeout will expire it');
     expect(r).to.include({ verdict: 'breaks', pkceRequired: true, rtrEnabled: false });
-    expect(r.reasons).to.deep.equal(['issues refresh tokens without RTR', 'refresh token valid forever']);
+    expect(r.reasons).to.deep.equal(['issues refresh tokens without RTR']);
+    expect(r.findings).to.include('refresh tokens valid until revoked');
   });
 
   it('Data_Loader_Legacy is dormant with --days 90 and active with --days 150', async () => {

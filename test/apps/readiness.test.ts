@@ -89,14 +89,31 @@ describe('readiness rules', () => {
     expect(new Set(RULES.map((r) => r.id)).size).to.equal(RULES.length);
   });
 
-  it('break conditions: PKCE off, RTR off with refresh scope, refresh token forever, client credentials without run-as user', () => {
+  it('break conditions: PKCE off on a code flow, RTR off with refresh scope; nothing else breaks', () => {
     const f = facts(readAppSettings(connectedApp('<scopes>RefreshToken</scopes>')));
-    expect(ids(f, 'break')).to.deep.equal(['pkce-off', 'rtr-off', 'refresh-forever']);
+    expect(ids(f, 'break')).to.deep.equal(['pkce-off', 'rtr-off']);
+    expect(assess(f)).to.deep.include({ verdict: 'breaks', breaksAtEnforcement: true, reasons: ['PKCE off', 'issues refresh tokens without RTR'] });
+    // A "zero" policy expires refresh tokens at once: nothing to rotate.
+    const zero = facts(readAppSettings(connectedApp('<isPkceRequired>true</isPkceRequired><scopes>RefreshToken</scopes>', '<refreshTokenPolicy>zero</refreshTokenPolicy>')));
+    expect(ids(zero, 'break')).to.deep.equal([]);
+  });
+
+  it('a refresh token valid until revoked is a posture finding, not a break', () => {
+    const s = readAppSettings(
+      connectedApp('<isPkceRequired>true</isPkceRequired><isRefreshTokenRotationEnabled>true</isRefreshTokenRotationEnabled><scopes>RefreshToken</scopes>', '<refreshTokenPolicy>infinite</refreshTokenPolicy>')
+    );
+    const a = assess(facts(s));
+    expect(a).to.deep.include({ verdict: 'ready', breaksAtEnforcement: false, reasons: [] });
+    expect(a.findings).to.include('refresh tokens valid until revoked');
+  });
+
+  it('client credentials without a run-as user is a posture finding: the flow cannot work, enforcement changes nothing', () => {
     const cc = facts(readAppSettings(connectedApp('<isClientCredentialEnabled>true</isClientCredentialEnabled><scopes>Api</scopes>')), EMPTY_USAGE);
-    expect(ids(cc, 'break')).to.deep.equal(['client-credentials-no-user']);
+    expect(ids(cc, 'break')).to.deep.equal([]);
+    expect(ids(cc, 'posture')).to.include('client-credentials-no-user');
     const a = assess(cc);
-    expect(a.verdict).to.equal('needs-action');
-    expect(a.reasons).to.deep.equal(['client credentials without a run-as user']);
+    expect(a.breaksAtEnforcement).to.equal(false);
+    expect(a.findings).to.include('client credentials flow on without a run-as user (it cannot issue tokens)');
   });
 
   it('a compliant app is ready; a 90-day idle lifetime is a posture finding', () => {
@@ -116,9 +133,14 @@ describe('readiness rules', () => {
     expect(ids(facts(s), 'posture')).to.deep.equal(['self-authorized', 'ip-relax-refresh']);
   });
 
-  it('org-wide Require PKCE is mentioned in the PKCE reason', () => {
-    const f = { ...facts(readAppSettings(connectedApp('<scopes>Api</scopes>'))), org: { ...ORG, requirePkce: true } };
-    expect(assess(f).reasons).to.deep.equal(['PKCE off (org-wide Require PKCE covers it for now)']);
+  it('PKCE off on an app is a posture finding when the org already requires PKCE, a break when not or unknown', () => {
+    const settings = readAppSettings(connectedApp('<isAdminApproved>true</isAdminApproved><scopes>Api</scopes>'));
+    const covered = assess({ ...facts(settings), org: { ...ORG, requirePkce: true } });
+    expect(covered).to.deep.include({ verdict: 'ready', breaksAtEnforcement: false, reasons: [] });
+    expect(covered.findings).to.deep.equal(['PKCE off on the app (org-wide Require PKCE already enforces it)']);
+    for (const requirePkce of [false, null]) {
+      expect(assess({ ...facts(settings), org: { ...ORG, requirePkce } })).to.deep.include({ verdict: 'breaks', reasons: ['PKCE off'] });
+    }
   });
 
   it('needs-action keeps failing and unknown apps and active untracked apps not owned by Salesforce', () => {
