@@ -7,6 +7,7 @@ import { Messages, SfError } from '@salesforce/core';
 import { Flags, SfCommand } from '@salesforce/sf-plugins-core';
 import { applyToggle, planToggle, ToggleDeployError, ToggleError, type ToggleAppResult, type ToggleResult, type ToggleSetting } from '../metadata/toggle.js';
 import { confirmProductionChange, orgFacts } from './production-guard.js';
+import { Progress } from './progress.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('plugin-oauth', 'oauth.toggle');
@@ -36,19 +37,20 @@ export abstract class ToggleCommand extends SfCommand<ToggleResult> {
     const orgId = org.getOrgId();
     const dryRun = flags['dry-run'];
     const operation = `oauth ${this.setting} ${this.value ? 'enable' : 'disable'}`;
+    const progress = new Progress(this.spinner, (line) => this.logToStderr(line));
 
     if (!this.value && this.setting === 'pkce') this.warn(messages.getMessage('warning.pkceDisable'));
 
-    this.spinner.start(messages.getMessage('info.reading', [username]));
+    progress.start(messages.getMessage('info.reading', [username]));
     const facts = await orgFacts(conn);
     let plan;
     try {
       plan = await planToggle(conn, { setting: this.setting, value: this.value, apps: flags.app, all: flags.all, orgNamespace: facts.namespace });
     } catch (e) {
-      this.spinner.stop('failed');
+      progress.stop('failed');
       throw toSfError(e, username);
     }
-    this.spinner.stop();
+    progress.stop();
 
     if (!plan.changes.length) {
       this.showRows(plan.rows);
@@ -69,27 +71,27 @@ export abstract class ToggleCommand extends SfCommand<ToggleResult> {
     }
 
     const total = plan.changes.length;
-    this.spinner.start(messages.getMessage(dryRun ? 'info.validating' : 'info.deploying', [total]), 'Queued');
+    progress.start(messages.getMessage(dryRun ? 'info.validating' : 'info.deploying', [total]), 'Queued');
     let outcome;
     try {
       outcome = await applyToggle(conn, plan, {
         dryRun,
         backup: { orgId, username, instanceUrl: conn.instanceUrl, operation },
         onProgress: (p) => {
-          this.spinner.status = `${p.status}: ${p.deployed}/${p.total || total} components${p.errors ? `, ${p.errors} error(s)` : ''}`;
+          progress.status(`${p.status}: ${p.deployed}/${p.total || total} components${p.errors ? `, ${p.errors} error(s)` : ''}`);
         },
         onDeployed: (d) => {
-          this.spinner.status = `${d.status}: ${d.componentsDeployed}/${total} components; reading the apps back`;
+          progress.status(`${d.status}: ${d.componentsDeployed}/${total} components; reading the apps back`);
         },
       });
     } catch (e) {
-      this.spinner.stop('failed');
+      progress.stop('failed');
       if (e instanceof ToggleDeployError) {
         throw messages.createError('error.deployNotRun', [e.message], [], e.cause instanceof Error ? e.cause : undefined);
       }
       throw e;
     }
-    this.spinner.stop(outcome.failed ? 'failed' : 'done');
+    progress.stop(outcome.failed ? 'failed' : 'done');
     const { result } = outcome;
 
     this.showRows(result.apps);

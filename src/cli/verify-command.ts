@@ -8,10 +8,11 @@ import { createInterface } from 'node:readline/promises';
 import type { Messages } from '@salesforce/core';
 import { Duration } from '@salesforce/kit';
 import { Flags, SfCommand } from '@salesforce/sf-plugins-core';
-import { confirmProductionChange, orgFacts } from './production-guard.js';
+import { canPrompt, confirmProductionChange, orgFacts } from './production-guard.js';
+import { appStatusWord, Progress } from './progress.js';
 import { ClientConfigError, resolveClients, type ClientConfig, type VerifyKind } from '../oauth/client-config.js';
 import { browserSource, codeCredentialsSource, frontdoorSource, redirectSource, type CodeSource } from '../oauth/code-source.js';
-import { Secret, secretFromEnv } from '../oauth/secret.js';
+import { Secret, secretEnvName, secretFromEnv } from '../oauth/secret.js';
 import { evidenceText, toJunit } from '../smoke/junit.js';
 import { scrub, TokenLedger } from '../smoke/ledger.js';
 import { summarize, type AppRun, type CleanupSummary, type VerifyResult } from '../smoke/model.js';
@@ -79,10 +80,13 @@ export abstract class VerifyCommand extends SfCommand<VerifyResult> {
     const orgId = org.getOrgId();
     const loginUrl = checkUrl(messages, flags['login-url']);
     const siteUrl = checkUrl(messages, flags['site-url']);
-    const prompts = !flags['no-prompt'] && !this.jsonEnabled();
+    // No terminal on standard input: act as --no-prompt for secrets and site credentials (they come from the
+    // environment); a production org is then refused unless --no-prompt is given (confirmProductionChange).
+    const prompts = !flags['no-prompt'] && !this.jsonEnabled() && canPrompt();
+    const progress = new Progress(this.spinner, (line) => this.logToStderr(line));
     const timeoutMs = flags.timeout.milliseconds;
 
-    this.spinner.start(messages.getMessage('info.reading', [username]));
+    progress.start(messages.getMessage('info.reading', [username]));
     let configs: ClientConfig[];
     let isProduction: boolean;
     try {
@@ -94,13 +98,13 @@ export abstract class VerifyCommand extends SfCommand<VerifyResult> {
         { clientId: flags['client-id'], callbackUrl: flags['callback-url'], loginUrl: loginUrl ?? siteUrl }
       );
     } catch (e) {
-      this.spinner.stop('failed');
+      progress.stop('failed');
       if (e instanceof ClientConfigError) {
         throw messages.createError(`error.${e.code}`, e.code === 'unknownApps' ? [e.names.join(', ')] : [e.message]);
       }
       throw e;
     }
-    this.spinner.stop();
+    progress.stop();
 
     await confirmProductionChange({
       isProduction,
@@ -111,6 +115,10 @@ export abstract class VerifyCommand extends SfCommand<VerifyResult> {
       confirm: (message) => this.confirm({ message }),
     });
 
+    if (!prompts && !flags['no-prompt'] && !this.jsonEnabled()) {
+      const unknown = configs.filter((c) => c.clientType === 'confidential' && !secretFromEnv(c.app, configs.length)).map((c) => secretEnvName(c.app));
+      if (unknown.length) this.warn(messages.getMessage('warning.noTerminal', [unknown.join(', ')]));
+    }
     const plans: AppPlan[] = [];
     for (const config of configs) {
        
@@ -144,7 +152,7 @@ export abstract class VerifyCommand extends SfCommand<VerifyResult> {
     const files: string[] = [];
     let apps: AppRun[] = [];
     let cleanup: CleanupSummary;
-    this.spinner.start(messages.getMessage('info.testing', [configs.length, Math.min(concurrency, configs.length)]));
+    progress.start(messages.getMessage('info.testing', [configs.length, Math.min(concurrency, configs.length)]));
     try {
       apps = await runVerify({
         kind: this.kind,
@@ -155,7 +163,7 @@ export abstract class VerifyCommand extends SfCommand<VerifyResult> {
         http,
         signal: controller.signal,
         onApp: async (run) => {
-          this.spinner.status = `${run.app}: ${run.verdict}`;
+          progress.status(`${run.app}: ${appStatusWord(run)}`);
           if (interrupted) return;
           try {
             files.push(await storeRun(orgId, run));
@@ -171,7 +179,7 @@ export abstract class VerifyCommand extends SfCommand<VerifyResult> {
         process.off(signal, onSignal);
         for (const listener of listeners) process.on(signal, listener);
       }
-      this.spinner.stop();
+      progress.stop();
     }
     if (interrupted) {
       this.logToStderr(messages.getMessage('info.cleanup', [cleanup.revoked, cleanup.notActive, cleanup.failed]));

@@ -7,6 +7,7 @@
  */
 import type { Connection } from '@salesforce/core';
 import { buildInventory } from '../apps/inventory.js';
+import { blockingChecks, checkOrg } from '../check/run.js';
 import { flagLocation, loadCatalog } from '../apps/catalog.js';
 import { findBackup, writeBackup } from '../metadata/backup.js';
 import { applyRestore, planRestore } from '../metadata/restore.js';
@@ -86,7 +87,7 @@ export type Audit = {
   problems: string[];
 };
 
-/** Inventory of the org and the plan's selection. */
+/** Inventory of the org, the plan's selection, and the org checks (src/check) that must pass before any change. */
 export async function audit(ctx: RolloutContext, plan: RolloutPlan): Promise<Audit> {
   const inventory = await buildInventory(ctx.conn, { days: plan.options.days });
   const selection = selectApps(plan, inventory.result.apps);
@@ -98,12 +99,18 @@ export async function audit(ctx: RolloutContext, plan: RolloutPlan): Promise<Aud
   const verifyOnly = plan.options.requirePkce
     ? inventory.result.apps.filter((r) => changeable(r) && scopeOf(r).pkce && r.pkceRequired === true && !chosen.has(r.name) && !excluded.has(r.name.toLowerCase())).map((r) => r.name)
     : [];
+  // The checks of `sf oauth org check` (read-only): a failing org-wide check, or a failing check of an app this rollout
+  // touches, stops the rollout here, before any change.
+  const checked = await checkOrg(ctx.conn, { accessToken: ctx.accessToken, days: plan.options.days, env: ctx.env ?? process.env, inventory, http: { timeoutMs: ctx.timeoutMs ?? 60_000, signal: ctx.signal } });
+  const blocking = blockingChecks(checked, [...selection.apps.map((r) => r.name), ...verifyOnly]).map(
+    (c) => `org check failed: ${c.app ? `${c.app}: ` : ''}${c.title}: ${c.detail}${c.action ? ` ${c.action}` : ''}`
+  );
   return {
     apps: selection.apps.map((r) => ({ name: r.name, ...scopeOf(r) })),
     verifyOnly,
     staleTokens: inventory.result.apps.filter((r) => r.usage.staleHolders > 0).map((r) => ({ app: r.name, tokens: r.usage.staleHolders })),
     warnings,
-    problems: selection.problems,
+    problems: [...selection.problems, ...blocking],
   };
 }
 

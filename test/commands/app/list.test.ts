@@ -58,7 +58,8 @@ describe('sf oauth app list', function () {
     expect(run.stdout).to.include('Acme Corporation (UAT sandbox)');
     expect(run.stdout).to.include('Require PKCE off');
     for (const name of ['Partner_Portal_Sync', 'mcconn__Marketing_Cloud_Connector', 'Field_Service_App', 'Zapier', 'CI_JWT_Deployer']) expect(run.stdout).to.include(name);
-    expect(run.stdout).to.match(/Partner_Portal_Sync.*breaks.*PKCE off/);
+    expect(run.stdout).to.match(/Partner_Portal_Sync .*breaks/);
+    expect(run.stdout).to.match(/^ {2}Partner_Portal_Sync: PKCE off/m);
     expect(run.stdout).to.match(/break at enforcement/);
     expect(run.stdout).not.to.match(/3MVG/);
   });

@@ -10,6 +10,8 @@ import type { AppListResult, AppRow, Verdict } from '../../../apps/model.js';
 import { toCsv } from '../../../apps/csv.js';
 import { day, describeKind, describeTokens, shortFlows, shortOwner, shortPolicy, yesNo } from '../../../apps/format.js';
 import { VERDICT_ORDER } from '../../../apps/readiness.js';
+import { reasonLines, tableLayout, wrapText, type TableCells } from '../../../apps/table-layout.js';
+import { terminalWidth } from '../../../cli/terminal.js';
 import { RetrieveError } from '../../../metadata/retrieve.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
@@ -71,14 +73,21 @@ export default class AppList extends SfCommand<AppListCommandResult> {
 
   private printHuman(result: AppListResult, needsActionOnly: boolean): void {
     const { org, orgSettings: s } = result;
-    this.log(messages.getMessage('info.org', [org.name ?? 'unknown org', org.id ?? 'unknown id', org.environment ?? 'unknown environment', org.username ?? 'unknown user']));
-    this.log(
+    // Fit the terminal (or 120 columns in a pipe or CI log): the deciding columns always, others while they fit,
+    // and the reasons under the table instead of a column as wide as the longest one.
+    const width = terminalWidth();
+    const say = (text: string, indent = ''): void => {
+      for (const line of wrapText(text, width, '', indent)) this.log(line);
+    };
+    say(messages.getMessage('info.org', [org.name ?? 'unknown org', org.id ?? 'unknown id', org.environment ?? 'unknown environment', org.username ?? 'unknown user']));
+    say(
       messages.getMessage('info.orgSettings', [
         yesNo(s.requirePkce, 'on', 'off'),
         yesNo(s.usernamePasswordFlowBlocked, 'blocked', 'allowed'),
         yesNo(s.userAgentFlowBlocked, 'blocked', 'allowed'),
         yesNo(s.codeCredentialFlowAllowed, 'allowed', 'not allowed'),
-      ])
+      ]),
+      '  '
     );
     this.log(messages.getMessage('info.window', [result.days]));
     this.log('');
@@ -86,31 +95,24 @@ export default class AppList extends SfCommand<AppListCommandResult> {
       this.log(messages.getMessage(needsActionOnly ? 'info.noAppsNeedAction' : 'info.noApps'));
       return;
     }
-    this.table({
-      data: result.apps.map((row) => tableRow(row)),
-      columns: [
-        { key: 'name', name: 'Name' },
-        { key: 'kind', name: 'Kind' },
-        { key: 'owner', name: 'Owner' },
-        { key: 'client', name: 'Client' },
-        { key: 'flows', name: 'Flows' },
-        { key: 'pkce', name: 'PKCE' },
-        { key: 'rtr', name: 'RTR' },
-        { key: 'refresh', name: 'Refresh Token' },
-        { key: 'tokens', name: 'Tokens' },
-        { key: 'lastUsed', name: 'Last Used' },
-        { key: 'activity', name: 'Activity' },
-        { key: 'verdict', name: 'Verdict' },
-        { key: 'why', name: 'Reasons and Findings' },
-      ],
-      overflow: 'wrap',
-    });
+    const data = result.apps.map((row) => tableRow(row));
+    const layout = tableLayout(data, width);
+    this.table({ data, columns: layout.columns, overflow: 'wrap', maxWidth: width });
+    const reasons = reasonLines(result.apps, width);
+    if (reasons.length) {
+      this.log(messages.getMessage('info.reasons'));
+      for (const line of reasons) this.log(line);
+    }
+    if (layout.omitted.length) {
+      this.log('');
+      say(messages.getMessage('info.omittedColumns', [width, layout.omitted.join(', ')]));
+    }
     const counts = VERDICT_ORDER.filter((v) => result.summary.verdicts[v] > 0).map((v) => `${result.summary.verdicts[v]} ${v}`);
-    this.log(messages.getMessage('info.summary', [result.summary.apps, result.summary.breaksAtEnforcement, counts.join(', ')]));
+    say(messages.getMessage('info.summary', [result.summary.apps, result.summary.breaksAtEnforcement, counts.join(', ')]));
   }
 }
 
-function tableRow(row: AppRow): Record<string, string> {
+function tableRow(row: AppRow): TableCells {
   const onOff = (v: boolean | null): string => (row.kind === 'untracked' ? '' : yesNo(v, 'on', 'off'));
   const refresh = row.kind === 'untracked' ? '' : row.refreshScope === false ? 'no scope' : shortPolicy(row.refreshTokenPolicy);
   return {
@@ -126,7 +128,6 @@ function tableRow(row: AppRow): Record<string, string> {
     lastUsed: day(row.usage.lastUsed),
     activity: row.activity,
     verdict: ux.colorize(VERDICT_COLOURS[row.verdict], row.verdict),
-    why: [...row.reasons, ...row.findings.map((f) => `note: ${f}`)].join('; '),
   };
 }
 

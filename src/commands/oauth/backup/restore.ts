@@ -7,6 +7,7 @@ import { Flags, SfCommand } from '@salesforce/sf-plugins-core';
 import { BackupError, findBackup } from '../../../metadata/backup.js';
 import { applyRestore, planRestore, RestoreError, type RestoreComponentResult, type RestoreResult } from '../../../metadata/restore.js';
 import { confirmProductionChange, orgFacts } from '../../../cli/production-guard.js';
+import { Progress } from '../../../cli/progress.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('plugin-oauth', 'oauth.backup.restore');
@@ -34,15 +35,16 @@ export default class BackupRestore extends SfCommand<BackupRestoreResult> {
     const orgId = org.getOrgId();
     const username = org.getUsername() ?? conn.getUsername() ?? '';
     const dryRun = flags['dry-run'];
+    const progress = new Progress(this.spinner, (line) => this.logToStderr(line));
 
     let plan;
     try {
       const backup = await findBackup(flags.backup, orgId);
-      this.spinner.start(messages.getMessage('info.comparing', [backup.path, username]));
+      progress.start(messages.getMessage('info.comparing', [backup.path, username]));
       plan = await planRestore(conn, backup, { orgId, apps: flags.app });
-      this.spinner.stop();
+      progress.stop();
     } catch (e) {
-      this.spinner.stop('failed');
+      progress.stop('failed');
       if (e instanceof BackupError) throw messages.createError('error.backup', [e.message]);
       if (e instanceof RestoreError && e.code === 'orgMismatch') throw messages.createError('error.orgMismatch', [e.message], [e.items[0]]);
       if (e instanceof RestoreError) throw messages.createError('error.selection', [e.message]);
@@ -67,21 +69,21 @@ export default class BackupRestore extends SfCommand<BackupRestoreResult> {
         confirm: (message) => this.confirm({ message }),
       });
     }
-    this.spinner.start(messages.getMessage(dryRun ? 'info.validating' : 'info.deploying', [changing.length]), 'Queued');
+    progress.start(messages.getMessage(dryRun ? 'info.validating' : 'info.deploying', [changing.length]), 'Queued');
     let outcome;
     try {
       outcome = await applyRestore(conn, plan, {
         dryRun,
         backup: { orgId, username, instanceUrl: conn.instanceUrl, operation: 'oauth backup restore' },
         onProgress: (p) => {
-          this.spinner.status = `${p.status}: ${p.deployed}/${p.total || changing.length} components${p.errors ? `, ${p.errors} error(s)` : ''}`;
+          progress.status(`${p.status}: ${p.deployed}/${p.total || changing.length} components${p.errors ? `, ${p.errors} error(s)` : ''}`);
         },
       });
     } catch (e) {
-      this.spinner.stop('failed');
+      progress.stop('failed');
       throw messages.createError('error.deployNotRun', [(e as Error).message], [], e instanceof Error ? e : undefined);
     }
-    this.spinner.stop(outcome.failed ? 'failed' : 'done');
+    progress.stop(outcome.failed ? 'failed' : 'done');
     const { result } = outcome;
     this.show(result.components);
     if (outcome.failed) {

@@ -4,9 +4,9 @@
  */
 import { writeFile } from 'node:fs/promises';
 import { Messages } from '@salesforce/core';
-import { MultiStageOutput } from '@oclif/multi-stage-output';
 import { Flags, SfCommand } from '@salesforce/sf-plugins-core';
 import { confirmProductionChange, orgFacts } from '../../../cli/production-guard.js';
+import { multiStageOutput } from '../../../cli/stage-output.js';
 import { contextFor, rolloutError } from '../../../cli/rollout-command.js';
 import { PHASES } from '../../../rollout/journal.js';
 import { readPlan } from '../../../rollout/plan.js';
@@ -58,7 +58,7 @@ export default class RolloutRun extends SfCommand<RolloutRunResult> {
     });
 
     const stages = PHASES.map(phaseTitle);
-    const mso = new MultiStageOutput<Display>({
+    const mso = await multiStageOutput<Display>({
       stages,
       title: `Rollout on ${ctx.username}`,
       jsonEnabled: this.jsonEnabled(),

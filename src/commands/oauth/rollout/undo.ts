@@ -5,6 +5,7 @@
 import { Messages } from '@salesforce/core';
 import { Flags, SfCommand } from '@salesforce/sf-plugins-core';
 import { confirmProductionChange, orgFacts } from '../../../cli/production-guard.js';
+import { Progress } from '../../../cli/progress.js';
 import { contextFor, rolloutError } from '../../../cli/rollout-command.js';
 import { readJournal } from '../../../rollout/journal.js';
 import { RolloutError, undoRollout, type UndoResult } from '../../../rollout/run.js';
@@ -43,13 +44,14 @@ export default class RolloutUndo extends SfCommand<RolloutUndoResult> {
       what: messages.getMessage('prompt.what', [journal.id]),
       confirm: (message) => this.confirm({ message }),
     });
-    this.spinner.start(messages.getMessage('info.undoing', [journal.id]));
+    const progress = new Progress(this.spinner, (line) => this.logToStderr(line));
+    progress.start(messages.getMessage('info.undoing', [journal.id]));
     let result: UndoResult;
     try {
-      result = await undoRollout(ctx, (m) => (this.spinner.status = m));
-      this.spinner.stop(result.status);
+      result = await undoRollout(ctx, (m) => progress.status(m));
+      progress.stop(result.status);
     } catch (e) {
-      this.spinner.stop('failed');
+      progress.stop('failed');
       if (e instanceof RolloutError) throw messages.createError('error.noJournal', [e.message]);
       throw rolloutError(e, runMessages);
     }
