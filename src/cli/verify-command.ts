@@ -14,6 +14,7 @@ import { ClientConfigError, resolveClients, type ClientConfig, type VerifyKind }
 import { browserSource, codeCredentialsSource, frontdoorSource, redirectSource, type CodeSource } from '../oauth/code-source.js';
 import { Secret, secretEnvName, secretFromEnv } from '../oauth/secret.js';
 import { evidenceText, toJunit } from '../smoke/junit.js';
+import { ApprovalGuard } from '../smoke/headroom.js';
 import { scrub, TokenLedger } from '../smoke/ledger.js';
 import { summarize, type AppRun, type CleanupSummary, type VerifyResult } from '../smoke/model.js';
 import { storeRun } from '../smoke/results-store.js';
@@ -71,6 +72,8 @@ function checkUrl(messages: Messages<string>, value: string | undefined): string
 export abstract class VerifyCommand extends SfCommand<VerifyResult> {
   protected abstract readonly kind: VerifyKind;
   protected abstract readonly messages: Messages<string>;
+  /** The user --site-url signs in as (the code source's user, whose approvals are counted); else the org's user. */
+  private siteUsername?: string;
 
   protected async verify(flags: Parsed): Promise<VerifyResult> {
     const messages = this.messages;
@@ -129,6 +132,15 @@ export abstract class VerifyCommand extends SfCommand<VerifyResult> {
     const http = { timeoutMs, signal: controller.signal };
     const ledger = new TokenLedger({ timeoutMs });
     const source = await this.codeSource(flags, conn, { loginUrl, siteUrl, timeoutMs, prompts, signal: controller.signal });
+    // Five approvals per user and app: count the smoke user's before each app, refuse apps without headroom.
+    const smokeUsername = this.siteUsername ?? username;
+    let approvals: ApprovalGuard;
+    try {
+      approvals = await ApprovalGuard.forUsername(conn, smokeUsername, messages.getMessage('info.otherUser'));
+    } catch (e) {
+      await source.close();
+      throw messages.createError('error.smokeUserUnknown', [smokeUsername, e instanceof Error ? e.message : String(e)]);
+    }
     const concurrency = flags.browser ? 1 : flags.concurrency;
     if (flags.browser && flags.concurrency > 1 && configs.length > 1) this.warn(messages.getMessage('warning.browserConcurrency'));
 
@@ -162,6 +174,7 @@ export abstract class VerifyCommand extends SfCommand<VerifyResult> {
         concurrency,
         http,
         signal: controller.signal,
+        approvals,
         onApp: async (run) => {
           progress.status(`${run.app}: ${appStatusWord(run)}`);
           if (interrupted) return;
@@ -268,6 +281,7 @@ export abstract class VerifyCommand extends SfCommand<VerifyResult> {
         password ??= await this.secretPrompt({ message: this.messages.getMessage('prompt.password', [username]) });
       }
       if (!username || !password) throw this.messages.createError('error.siteCredentials');
+      this.siteUsername = username;
       return codeCredentialsSource(o.siteUrl, { username, password: new Secret(password) }, http);
     }
     const base = o.loginUrl ?? conn.instanceUrl.replace(/\/+$/, '');

@@ -14,6 +14,8 @@ export type VerifyKind = 'pkce' | 'rtr';
 
 export type ClientConfig = {
   app: string;
+  /** The app's label: what OauthToken.AppName shows (absent when only overrides describe the app). */
+  appLabel?: string | null;
   /** `unknown` when the app is not in the org's metadata and only overrides describe it. */
   appKind: CatalogApp['kind'] | 'unknown';
   clientId: string;
@@ -132,6 +134,7 @@ export async function resolveClients(conn: Connection, selection: Selection, ove
     const component = settingsComponent(app);
     return {
       app: app.name,
+      appLabel: s.label,
       appKind: app.kind,
       clientId,
       redirectUri,

@@ -17,6 +17,7 @@ import { resolveClients, type ClientConfig, type VerifyKind } from '../oauth/cli
 import { TransientAnswer } from '../oauth/answer.js';
 import { frontdoorSource } from '../oauth/code-source.js';
 import { Secret, secretFromEnv } from '../oauth/secret.js';
+import { ApprovalGuard } from '../smoke/headroom.js';
 import { TokenLedger } from '../smoke/ledger.js';
 import type { AppRun } from '../smoke/model.js';
 import { storeRun } from '../smoke/results-store.js';
@@ -186,8 +187,11 @@ export type SmokeRequest = { app: string; kinds: VerifyKind[] };
  */
 export type SmokeOutcome = { app: string; status: 'passed' | 'failed' | 'blocked' | 'error'; runs: AppRun[]; detail: string; failedChecks: string[]; resultFiles: string[] };
 
-/** How smoke/probe.ts words an app that cannot be authorized without a person. */
-const BLOCKED = /asks the user for consent|stopped at a \w+ page|authorization request for .* was refused/i;
+/**
+ * How smoke/probe.ts words an app that cannot be authorized without a person, and smoke/headroom.ts an app the user
+ * holds too many approvals of to be tested without revoking one (approval limit).
+ */
+const BLOCKED = /asks the user for consent|stopped at a \w+ page|authorization request for .* was refused|\(approval limit\)/i;
 
 function secretFor(config: ClientConfig, plan: RolloutPlan, appsInRun: number, env: NodeJS.ProcessEnv): Secret | undefined {
   if (config.clientType === 'public') return undefined;
@@ -235,11 +239,23 @@ export async function smokeTest(ctx: RolloutContext, plan: RolloutPlan, requests
     }
   }
   const source = frontdoorSource(ctx.instanceUrl, ctx.accessToken, http);
+  // Five approvals per user and app: the smoke tests sign in as the rollout's user; count theirs before each app.
+  let approvals: ApprovalGuard | undefined;
+  let approvalsError: string | undefined;
+  try {
+    approvals = await ApprovalGuard.forUsername(ctx.conn, ctx.username, 'run the rollout with --target-org set to an org authorized as another user');
+  } catch (e) {
+    approvalsError = errorText(e);
+  }
   const outcomes: SmokeOutcome[] = [];
   try {
     const runOne = async (request: SmokeRequest): Promise<SmokeOutcome> => {
       const error = configErrors.get(request.app);
       if (error) return { app: request.app, status: 'failed', runs: [], detail: `No client to test: ${error}`, failedChecks: [], resultFiles: [] };
+      if (approvalsError) {
+        const detail = `No smoke test: the approvals ${ctx.username} holds cannot be counted (${approvalsError}), and a new one could revoke a live integration's token (approval limit).`;
+        return { app: request.app, status: 'blocked', runs: [], detail, failedChecks: [], resultFiles: [] };
+      }
       const runs: AppRun[] = [];
       const files: string[] = [];
       for (const kind of request.kinds) {
@@ -249,7 +265,7 @@ export async function smokeTest(ctx: RolloutContext, plan: RolloutPlan, requests
         const appPlan: AppPlan = { config, secret: secretFor(config, plan, requests.length, env) };
         let run: AppRun | undefined;
         try {
-          [run] = await runVerify({ kind, apps: [appPlan], source, ledger, concurrency: 1, http, signal: ctx.signal });
+          [run] = await runVerify({ kind, apps: [appPlan], source, ledger, concurrency: 1, http, signal: ctx.signal, approvals });
         } finally {
           await ledger.revokeAll();
         }

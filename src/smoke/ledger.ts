@@ -14,6 +14,8 @@ type Entry = {
   loginUrl: string;
   clientId: string;
   state: 'live' | 'revoked' | 'not-active' | 'failed';
+  /** A refresh token from a code exchange: a new approval (an OauthToken row) until it is revoked. */
+  approval?: boolean;
 };
 
 export class TokenLedger {
@@ -24,11 +26,11 @@ export class TokenLedger {
 
   public constructor(private readonly http: HttpOptions = {}) {}
 
-  /** Records the tokens of a successful token response. */
-  public record(app: string, loginUrl: string, client: { clientId: string; secret?: Secret }, tokens: TokenSuccess): void {
+  /** Records the tokens of a successful token response; `approval`: it answered a code exchange (a new approval). */
+  public record(app: string, loginUrl: string, client: { clientId: string; secret?: Secret }, tokens: TokenSuccess, approval = false): void {
     const add = (type: Entry['type'], token: string | undefined): void => {
       if (!token) return;
-      const entry: Entry = { app, type, loginUrl, clientId: client.clientId, state: 'live' };
+      const entry: Entry = { app, type, loginUrl, clientId: client.clientId, state: 'live', ...(approval && type === 'refresh_token' ? { approval } : {}) };
       this.#entries.push(entry);
       this.#tokens.set(entry, token);
       this.#secrets.set(entry, client.secret);
@@ -48,6 +50,11 @@ export class TokenLedger {
 
   public live(app?: string): number {
     return this.#entries.filter((e) => e.state === 'live' && (!app || e.app === app)).length;
+  }
+
+  /** Approvals of `app` this run created and has not revoked (a failed revoke counts: the approval may be live). */
+  public approvalsHeld(app: string): number {
+    return this.#entries.filter((e) => e.approval && e.app === app && (e.state === 'live' || e.state === 'failed')).length;
   }
 
   /**

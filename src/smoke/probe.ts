@@ -144,7 +144,7 @@ export async function exchange(ctx: ProbeContext, code: string, options: { verif
     await exchangeCode(ctx.config.loginUrl, { clientId: ctx.config.clientId, clientSecret: secret?.reveal() }, { code, redirectUri: ctx.config.redirectUri, codeVerifier: options.verifier }, ctx.http),
     options.what
   );
-  if (result.ok) ctx.ledger.record(ctx.config.app, ctx.config.loginUrl, { clientId: ctx.config.clientId, secret: ctx.secret }, result);
+  if (result.ok) ctx.ledger.record(ctx.config.app, ctx.config.loginUrl, { clientId: ctx.config.clientId, secret: ctx.secret }, result, true);
   return result;
 }
 

@@ -1,13 +1,18 @@
 /*
  * Runs the PKCE or RTR checks for many apps with a bounded pool, times each app, revokes each app's tokens as soon as
- * its checks end (whatever happened), and sweeps the whole ledger at the end. Abort (Ctrl-C) stops new work; the
- * caller then calls `ledger.revokeAll()`.
+ * the checks that need them are judged (whatever happened), and sweeps the whole ledger at the end. Abort (Ctrl-C)
+ * stops new work; the caller then calls `ledger.revokeAll()`.
+ *
+ * With an approval guard (headroom.ts), an app is tested only when the smoke user has headroom under Salesforce's five
+ * approvals per user and app: otherwise its run is refused with the reason, and no check runs. Runs of the same
+ * client never overlap, so one app's approvals are counted by one run at a time.
  */
 import type { ClientConfig, VerifyKind } from '../oauth/client-config.js';
 import type { CodeSource } from '../oauth/code-source.js';
 import type { HttpOptions } from '../oauth/http.js';
 import type { Secret } from '../oauth/secret.js';
-import { runChecks, type ChecksRun } from './checks.js';
+import { runChecks, type CheckSpec, type ChecksRun } from './checks.js';
+import { checkApprovals, type ApprovalGuard, type Headroom } from './headroom.js';
 import { scrub, type TokenLedger } from './ledger.js';
 import { appVerdict, type AppRun } from './model.js';
 import { PKCE_CHECKS, pkceState } from './pkce-checks.js';
@@ -26,6 +31,8 @@ export type RunOptions = {
   signal?: AbortSignal;
   /** Called as each app finishes (after its cleanup), e.g. to store its result. */
   onApp?: (run: AppRun) => Promise<void> | void;
+  /** Counts the smoke user's approvals before each app and refuses apps without headroom. */
+  approvals?: ApprovalGuard;
 };
 
 /** Maps with at most `limit` calls in flight; results keep the input order. */
@@ -43,12 +50,69 @@ export async function mapPool<T, R>(items: T[], limit: number, fn: (item: T, ind
   return results.filter((r) => r !== undefined);
 }
 
+/**
+ * The checks with their approvals released as soon as they are judged: after each check whose tokens no later check
+ * needs, the app's tokens are revoked; before a check that may create an approval, the guard makes sure it fits.
+ */
+export function sequenced<S>(specs: Array<CheckSpec<S>>, kind: RunOptions['kind'], config: ClientConfig, ledger: TokenLedger, guard?: { approvals: ApprovalGuard; headroom: Headroom }): Array<CheckSpec<S>> {
+  const app = config.app;
+  const table = new Map(checkApprovals(kind, config).map((c) => [c.id, c]));
+  return specs.map((spec) => ({
+    ...spec,
+    async run(state: S) {
+      // An unknown check is taken as creating an approval and keeping nothing: the safe side of the limit.
+      const approvals = table.get(spec.id) ?? { creates: 1, keep: false };
+      guard?.approvals.beforeCheck(guard.headroom, ledger.approvalsHeld(app), approvals.creates);
+      try {
+        return await spec.run(state);
+      } finally {
+        if (!approvals.keep) await ledger.revokeAll(app);
+      }
+    },
+  }));
+}
+
+function checksRun<S>(specs: Array<CheckSpec<S>>, state: S, options: RunOptions, plan: AppPlan, guard?: { approvals: ApprovalGuard; headroom: Headroom }): Promise<ChecksRun> {
+  return runChecks(sequenced(specs, options.kind, plan.config, options.ledger, guard), state);
+}
+
+/** A run refused before any check: every check is an error with the reason (never a fail). */
+function refused<S>(specs: Array<CheckSpec<S>>, message: string, action: string): ChecksRun {
+  return {
+    checks: specs.map((s) => ({ id: s.id, title: s.title, verdict: 'error', evidence: { at: 'none' }, note: `Not run: ${message}`, ms: 0 })),
+    error: message,
+    action,
+  };
+}
+
+async function checkApp(plan: AppPlan, options: RunOptions, ctx: ProbeContext): Promise<ChecksRun> {
+  const specs: Array<CheckSpec<never>> = (options.kind === 'pkce' ? PKCE_CHECKS : RTR_CHECKS) as Array<CheckSpec<never>>;
+  let guard: { approvals: ApprovalGuard; headroom: Headroom } | undefined;
+  if (options.approvals) {
+    try {
+      const headroom = await options.approvals.headroom(plan.config, options.kind);
+      if (!headroom.ok) {
+        const refusal = options.approvals.refusal(headroom);
+        return refused(specs, refusal.message, refusal.action);
+      }
+      guard = { approvals: options.approvals, headroom };
+    } catch (e) {
+      return refused(
+        specs,
+        `the approvals ${options.approvals.user.username} holds for ${plan.config.app} could not be counted (${e instanceof Error ? e.message : String(e)}), so a new one might revoke a live integration's token (approval limit).`,
+        'Run as a user with "Customize Application" or "Manage Users", who can read OauthToken, then run again.'
+      );
+    }
+  }
+  return options.kind === 'pkce' ? checksRun(PKCE_CHECKS, pkceState(ctx), options, plan, guard) : checksRun(RTR_CHECKS, rtrState(ctx), options, plan, guard);
+}
+
 export async function runApp(plan: AppPlan, options: RunOptions): Promise<AppRun> {
   const started = new Date();
   const ctx: ProbeContext = { config: plan.config, secret: plan.secret, source: options.source, ledger: options.ledger, http: options.http };
   let run: ChecksRun;
   try {
-    run = options.kind === 'pkce' ? await runChecks(PKCE_CHECKS, pkceState(ctx)) : await runChecks(RTR_CHECKS, rtrState(ctx));
+    run = await checkApp(plan, options, ctx);
   } finally {
     await options.ledger.revokeAll(plan.config.app);
   }
@@ -76,13 +140,21 @@ export async function runApp(plan: AppPlan, options: RunOptions): Promise<AppRun
 }
 
 export async function runVerify(options: RunOptions): Promise<AppRun[]> {
+  // One run per client at a time: two runs of one app would each count the same approvals as headroom.
+  const lanes = new Map<string, Promise<unknown>>();
   return mapPool(
     options.apps,
     options.concurrency,
     async (plan) => {
-      const run = await runApp(plan, options);
-      await options.onApp?.(run);
-      return run;
+      const key = plan.config.clientId || plan.config.app;
+      const before = lanes.get(key) ?? Promise.resolve();
+      const mine = before.then(async () => {
+        const run = await runApp(plan, options);
+        await options.onApp?.(run);
+        return run;
+      });
+      lanes.set(key, mine.catch(() => undefined));
+      return mine;
     },
     options.signal
   );

@@ -15,6 +15,7 @@ import { toMarkdown, toRolloutJunit } from '../../src/rollout/summary.js';
 import { approveForAdmin, CONFIDENTIAL, orgFlags, orgRequiresPkce, privateDirs, rolloutContext, secretsEnv, WAIVE_VENDORS } from './helpers.js';
 import type { OrgEmulator } from '../../src/emulator/server.js';
 import { secretEnvName } from '../../src/oauth/secret.js';
+import { app, token, tokensFor } from '../emulator/oauth/helpers.js';
 
 const FULL = parsePlan(`apps: [all-in-scope]\n${WAIVE_VENDORS}`);
 
@@ -194,6 +195,25 @@ describe('rollout run (core, against the emulator)', function () {
     expect(smoke?.data?.verdict).to.equal('pkce:error');
     expect(first.steps.find((s) => s.id === 'pkce-enable:Partner_Portal_Sync')?.status).to.equal('done');
     expect(orgFlags(emu()).get('Partner_Portal_Sync')?.pkce).to.equal(true);
+  });
+
+  it('an app whose smoke user already holds five approvals is refused before its smoke test and not rolled back; the oldest approval still works', async () => {
+    const emulator = emu();
+    const plan = parsePlan('apps: [Support_Console]\noptions: {requirePkce: false}');
+    const support = app(emulator, 'Support_Console');
+    // The seed row plus four approvals through the real flow: five, the first of them standing for an integration.
+    const [integration] = [await tokensFor(emulator, 'Support_Console'), ...(await Promise.all([1, 2, 3].map(() => tokensFor(emulator, 'Support_Console'))))];
+    const admin = emulator.store.adminUser().id;
+    expect(emulator.store.approvalsOf(admin, support.clientId, 'Support Console')).to.have.length(5);
+    const result = await runRollout(ctx, { plan, planFile: 'plan.yaml' });
+    expect(result.status).to.equal('failed');
+    const smoke = result.steps.find((s) => s.id === 'rtr-verify:Support_Console');
+    expect(smoke?.status).to.equal('failed');
+    expect(smoke?.detail).to.include('already holds 5 of the 5 approvals').and.include('(approval limit)');
+    expect(result.steps.find((s) => s.id === 'rtr-enable:Support_Console')?.status, 'a refusal is not a failure to roll back').to.equal('done');
+    expect(emulator.store.approvalsOf(admin, support.clientId, 'Support Console')).to.have.length(5);
+    const refreshed = await token(emulator, { grant_type: 'refresh_token', client_id: support.clientId, client_secret: support.secret, refresh_token: integration.refresh_token });
+    expect(refreshed.status, JSON.stringify(refreshed.body)).to.equal(200);
   });
 
   it('session expiry mid-run: the org session is refreshed and the run completes', async () => {

@@ -6,6 +6,7 @@ import { resolveClients, type Overrides, type VerifyKind } from '../../src/oauth
 import { frontdoorSource, type CodeSource } from '../../src/oauth/code-source.js';
 import type { RetryPolicy } from '../../src/oauth/http.js';
 import type { Secret } from '../../src/oauth/secret.js';
+import type { ApprovalGuard } from '../../src/smoke/headroom.js';
 import { TokenLedger } from '../../src/smoke/ledger.js';
 import type { AppRun } from '../../src/smoke/model.js';
 import { runVerify } from '../../src/smoke/runner.js';
@@ -16,7 +17,15 @@ export async function verifyApps(
   conn: Connection,
   kind: VerifyKind,
   apps: string[],
-  options: { secrets?: Record<string, Secret>; source?: CodeSource; overrides?: Overrides; concurrency?: number; timeoutMs?: number; retry?: RetryPolicy } = {}
+  options: {
+    secrets?: Record<string, Secret>;
+    source?: CodeSource;
+    overrides?: Overrides;
+    concurrency?: number;
+    timeoutMs?: number;
+    retry?: RetryPolicy;
+    approvals?: ApprovalGuard;
+  } = {}
 ): Promise<Harness> {
   const configs = await resolveClients(conn, { apps, kind }, options.overrides);
   const http = { timeoutMs: options.timeoutMs ?? 10_000, retry: options.retry };
@@ -29,6 +38,7 @@ export async function verifyApps(
     ledger,
     concurrency: options.concurrency ?? 4,
     http,
+    approvals: options.approvals,
   });
   await ledger.revokeAll();
   await source.close();
