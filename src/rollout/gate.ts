@@ -4,7 +4,9 @@
  * recorded under its current settings (the stored run's settings last-modified time equals the org's). A smoke test
  * passes when no check failed or errored and the correct S256 flow itself succeeded (so a confidential app tested
  * without its secret is not proven). Apps out of scope are listed with the reason; a managed-package app with PKCE off
- * blocks, naming its package and vendor, unless the plan waives it with a reason. Apps authorized from another org
+ * blocks, naming its package and vendor, unless the plan waives it with a reason; so does an ECA installed from a
+ * package whose PKCE is set in the publisher's org (it cannot be checked here, and is never "out of scope" by default,
+ * since its flows are unknown here). Apps authorized from another org
  * (untracked) cannot be checked here and are listed as such. Nothing here prints.
  */
 import type { Connection } from '@salesforce/core';
