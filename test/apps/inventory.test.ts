@@ -260,6 +260,27 @@ for (const behaviours of TOKEN_ANSWERS) {
   });
 }
 
+describe('app usage from OauthToken rows with empty fields', () => {
+  it('counts a row without LastUsedDate as stale by its CreatedDate, and leaves out a row that names no app', () => {
+    const now = Date.UTC(2026, 5, 17, 12);
+    const day = 86_400_000;
+    const byApp = new Map<string, TokenUsage>();
+    addRows(
+      byApp,
+      [
+        { AppName: 'Never Used', UserId: null, LastUsedDate: null, CreatedDate: new Date(now - 40 * day).toISOString() },
+        { AppName: 'Never Used', LastUsedDate: null, CreatedDate: new Date(now - 5 * day).toISOString() },
+        { AppName: 'Never Used' },
+        { AppName: null, LastUsedDate: new Date(now).toISOString() },
+        { UserId: '005000000000001AAA' },
+      ],
+      usageWindow(90, now)
+    );
+    expect([...byApp.keys()]).to.deep.equal(['Never Used']);
+    expect(byApp.get('Never Used')).to.deep.equal({ holders: 3, activeHolders: 0, staleHolders: 1, lastUsed: null });
+  });
+});
+
 describe('app usage past the 2,500-row OauthToken cap', function () {
   this.timeout(120_000);
   const USERS = ['admin@acme.example.com.uat', 'ops@acme.example.com.uat', 'integration@acme.example.com.uat'];
