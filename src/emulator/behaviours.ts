@@ -131,6 +131,64 @@ export const BEHAVIOURS: readonly BehaviourRow[] = [
     ],
   },
   // ---- fields the API leaves empty or will not return ------------------------------------------------------------
+  {
+    id: 'oauth-token.id-null',
+    behaviour:
+      'OauthToken.Id reads null on every row (so COUNT(Id) would count nothing, and a record has no record URL); usage is counted from AppName, UserId, LastUsedDate and CreatedDate instead.',
+    evidence: 'doc',
+    source:
+      'Object reference, OauthToken, field Id: "Reserved for future use. Currently, the value is always null." (https://developer.salesforce.com/docs/atlas.en-us.api.meta/api/sforce_api_objects_oauthtoken.htm); no record URL for a null Id is inference',
+    option: 'oauthTokenId',
+    pinnedBy: [
+      'test/emulator/rest/oauth-token.test.ts: answers OauthToken.Id as null, with no record URL',
+      'test/emulator/rest/oauth-token.test.ts: answers ids and runs COUNT(Id) with GROUP BY',
+      'test/apps/inventory.test.ts: counts holders, active and stale tokens and the last use per app, without aggregates',
+      'test/commands/app/list.test.ts: shows the same token usage and verdicts',
+    ],
+  },
+  {
+    id: 'oauth-token.aggregates-refused',
+    behaviour:
+      'OauthToken answers COUNT() but refuses other aggregates and GROUP BY with MALFORMED_QUERY ("field Id does not support aggregate operator COUNT"; for GROUP BY alone "The requested operation is not yet supported by this SObject storage type..."); the client reads rows and counts them itself.',
+    evidence: 'inference',
+    source:
+      'The object reference documents only COUNT() for totals on OauthToken and no aggregate; the wording is what an org answers COUNT(Id) on FeedItem, an object without aggregates (forcedotcom/SFDX-Data-Move-Utility#46), and the Tooling API guide\'s GROUP BY refusal (reference_objects_soql_limits.htm); the MALFORMED_QUERY code for the latter is inference',
+    option: 'oauthTokenAggregates',
+    pinnedBy: [
+      'test/emulator/rest/oauth-token.test.ts: refuses COUNT(Id), MAX() and GROUP BY on OauthToken with MALFORMED_QUERY, and still counts with COUNT()',
+      'test/emulator/rest/oauth-token.test.ts: counts no row with COUNT(Id), every row with COUNT(UserId)',
+      'test/apps/inventory.test.ts: counts holders, active and stale tokens and the last use per app, without aggregates',
+      'test/commands/app/list.test.ts: shows the same token usage and verdicts',
+    ],
+  },
+  {
+    id: 'oauth-token.row-cap',
+    behaviour:
+      'A record query on OauthToken returns 500 rows per call and 2,500 in all with queryMore; COUNT() sees every row. The client reads in keyset pages by AppName and counts an app with more than 2,500 rows with COUNT() filtered by AppName.',
+    evidence: 'doc',
+    source:
+      'Object reference, OauthToken (API 34.0+): "A query() call returns up to 500 rows... up to 2500 total... issue a COUNT() query... divide your query by filtering on fields, like UserId"; sfdx-hardis "hard limit of 2500"',
+    pinnedBy: [
+      'test/emulator/rest/paging.test.ts: caps OauthToken at 500 rows per query() and 2,500 in total with queryMore',
+      'test/apps/inventory.test.ts: reads every row in pages by app name, and counts an app past the cap with COUNT()',
+    ],
+  },
+  {
+    id: 'oauth-token.nillable-fields',
+    behaviour:
+      'AppName, UserId, LastUsedDate and the token columns are nillable: a row without LastUsedDate is judged idle from its CreatedDate, and a row without AppName names no app and is left out.',
+    evidence: 'doc',
+    source: 'Object reference, OauthToken: AppName, AppMenuItemId, LastUsedDate, UserId are "Nillable"',
+    pinnedBy: ['test/apps/inventory.test.ts: counts a row without LastUsedDate as stale by its CreatedDate, and leaves out a row that names no app'],
+  },
+  {
+    id: 'oauth-token.delete-token',
+    behaviour: 'OauthToken.DeleteToken, sent to /services/oauth2/revoke, removes that approval (and its tokens); it grants no access itself.',
+    evidence: 'doc',
+    source:
+      'Object reference, OauthToken: "To delete an AccessToken, send a request to the revoke OAuth token endpoint with the DeleteToken as the parameter"; the value\'s format is undocumented (the emulator\'s is opaque)',
+    pinnedBy: ['test/emulator/rest/oauth-token.test.ts: revokes an approval through its DeleteToken, and only that one'],
+  },
   // ---- fields a deploy must not carry; apps that live in another org; settings Salesforce will not turn off ------
   {
     id: 'deploy.connected-app-consumer-key',
@@ -205,6 +263,38 @@ export const BEHAVIOURS: readonly BehaviourRow[] = [
     ],
   },
   // ---- approvals per user and app ---------------------------------------------------------------------------------
+  {
+    id: 'approvals.five-per-user-and-app',
+    behaviour:
+      'A user keeps at most five refresh-token approvals (OauthToken rows) per app; a sixth revokes the oldest, whose refresh token then fails with invalid_grant / "expired access/refresh token". Smoke tests count the user\'s approvals first, hold at most one of theirs at a time, and refuse an app without headroom.',
+    evidence: 'doc',
+    source:
+      'Salesforce Help "Manage OAuth Access for Your Connected Apps", as cited by Oracle\'s Salesforce adapter troubleshooting page ("Every connected application permits five distinctive approvals per user. Once a sixth approval is created, the oldest approval is revoked.")',
+    pinnedBy: [
+      'test/emulator/oauth/approvals.test.ts: a sixth approval of one app by one user revokes the oldest, whose refresh token then fails with invalid_grant',
+      'test/emulator/oauth/approvals.test.ts: counts seed approvals (OauthToken rows the emulator holds no token for) and evicts them first when oldest',
+      'test/smoke/headroom.test.ts: rtr: with four approvals held, the run never holds more than five and the oldest approval still works',
+      'test/smoke/headroom.test.ts: with five approvals held, refuses the app with the reason and the action, makes no approval and fails nothing',
+      'test/commands/verify/headroom.test.ts: rtr verify refuses the app with the reason and the action, exit code 1, and the five approvals stay',
+      'test/rollout/run.test.ts: an app whose smoke user already holds five approvals is refused before its smoke test and not rolled back; the oldest approval still works',
+    ],
+  },
+  {
+    id: 'approvals.need-a-refresh-scope',
+    behaviour:
+      'Only an exchange that returns a refresh token (refresh_token or offline_access asked for, or no scope, which grants every scope of the app) makes an approval; PKCE checks asking for `api` alone make none, so they run whatever the user holds.',
+    evidence: 'inference',
+    source:
+      'OauthToken "represents an OAuth access token" whose AccessToken column is "the refresh token"; a refresh token is issued only with the refresh_token / offline_access scope (Connected App OAuth scopes help); that no row exists without one is inference',
+    pinnedBy: ['test/smoke/headroom.test.ts: pkce: asking for `api` only makes no approval, so it runs even when the user holds five'],
+  },
+  {
+    id: 'approvals.revoke-frees',
+    behaviour: 'Revoking an approval\'s refresh token at /services/oauth2/revoke removes its OauthToken row, so the slot is free for the next approval.',
+    evidence: 'inference',
+    source: 'The revoke endpoint invalidates the refresh token and its access tokens (mobile_sdk oauth_revoking_tokens.htm); that the row and the slot go with it is inference',
+    pinnedBy: ['test/smoke/headroom.test.ts: rtr: with four approvals held, the run never holds more than five and the oldest approval still works'],
+  },
   // ---- concurrency; where PKCE and scope are judged --------------------------------------------------------------
   {
     id: 'refresh.in-flight-duplicate',
