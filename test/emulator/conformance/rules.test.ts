@@ -3,6 +3,7 @@ import path from 'node:path';
 import { expect } from 'chai';
 import type { Flaw } from '../../../examples/badly-behaved-client.js';
 import { runWorkedExample } from '../../../examples/worked-example.js';
+import { behaviourVariants } from '../../../src/emulator/behaviours.js';
 import { ROOT } from '../../helpers/cli.js';
 import { useEmulator } from '../../helpers/emulator.js';
 import { editConnectedApp } from '../oauth/helpers.js';
@@ -79,8 +80,9 @@ describe('conformance report: clients that break one rule each', () => {
   const emu = useEmulator({ conformance: { raceWindowMs: RACE_WINDOW_MS } });
 
   /** `fail`: Salesforce refuses it or it breaks under rotation; `advice`: an RFC deviation Salesforce accepts. */
-  const cases: Array<{ flaw: Flaw; app: string; rule: string; verdict: 'fail' | 'advice'; setup?: () => void }> = [
+  const cases: Array<{ title: string; flaw: Flaw; app: string; rule: string; verdict: 'fail' | 'advice'; setup?: () => void }> = [
     {
+      title: 'no-challenge: fails pkce.challenge and nothing else',
       flaw: 'no-challenge',
       app: PUBLIC_APP,
       rule: 'pkce.challenge',
@@ -91,19 +93,19 @@ describe('conformance report: clients that break one rule each', () => {
           (v.oauthConfig as Record<string, unknown>).isPkceRequired = 'false';
         }),
     },
-    { flaw: 'plain-method', app: PUBLIC_APP, rule: 'pkce.s256', verdict: 'fail' },
-    { flaw: 'omit-method', app: PUBLIC_APP, rule: 'pkce.s256', verdict: 'advice' },
-    { flaw: 'short-verifier', app: PUBLIC_APP, rule: 'pkce.verifier-format', verdict: 'advice' },
-    { flaw: 'long-verifier', app: PUBLIC_APP, rule: 'pkce.verifier-format', verdict: 'advice' },
-    { flaw: 'tilde-verifier', app: PUBLIC_APP, rule: 'pkce.verifier-format', verdict: 'fail' },
-    { flaw: 'hash-as-verifier', app: PUBLIC_APP, rule: 'pkce.verifier-not-hash', verdict: 'fail' },
-    { flaw: 'secret-from-public', app: PUBLIC_APP, rule: 'secret.public', verdict: 'advice' },
-    { flaw: 'no-secret', app: CONFIDENTIAL_APP, rule: 'secret.confidential', verdict: 'fail' },
-    { flaw: 'drop-rotated-token', app: PUBLIC_APP, rule: 'rtr.store-rotated', verdict: 'fail' },
+    { title: 'plain-method: fails pkce.s256 and nothing else', flaw: 'plain-method', app: PUBLIC_APP, rule: 'pkce.s256', verdict: 'fail' },
+    { title: 'omit-method: gets advice on pkce.s256 and nothing else', flaw: 'omit-method', app: PUBLIC_APP, rule: 'pkce.s256', verdict: 'advice' },
+    { title: 'short-verifier: gets advice on pkce.verifier-format and nothing else', flaw: 'short-verifier', app: PUBLIC_APP, rule: 'pkce.verifier-format', verdict: 'advice' },
+    { title: 'long-verifier: gets advice on pkce.verifier-format and nothing else', flaw: 'long-verifier', app: PUBLIC_APP, rule: 'pkce.verifier-format', verdict: 'advice' },
+    { title: 'tilde-verifier: fails pkce.verifier-format and nothing else', flaw: 'tilde-verifier', app: PUBLIC_APP, rule: 'pkce.verifier-format', verdict: 'fail' },
+    { title: 'hash-as-verifier: fails pkce.verifier-not-hash and nothing else', flaw: 'hash-as-verifier', app: PUBLIC_APP, rule: 'pkce.verifier-not-hash', verdict: 'fail' },
+    { title: 'secret-from-public: gets advice on secret.public and nothing else', flaw: 'secret-from-public', app: PUBLIC_APP, rule: 'secret.public', verdict: 'advice' },
+    { title: 'no-secret: fails secret.confidential and nothing else', flaw: 'no-secret', app: CONFIDENTIAL_APP, rule: 'secret.confidential', verdict: 'fail' },
+    { title: 'drop-rotated-token: fails rtr.store-rotated and nothing else', flaw: 'drop-rotated-token', app: PUBLIC_APP, rule: 'rtr.store-rotated', verdict: 'fail' },
   ];
 
   for (const c of cases) {
-    it(`${c.flaw}: ${c.verdict === 'fail' ? 'fails' : 'gets advice on'} ${c.rule} and nothing else`, async () => {
+    it(c.title, async () => {
       c.setup?.();
       const error = await ordinaryDay(badClient(emu(), c.app, [c.flaw]));
       const report = emu().conformanceReport();
@@ -128,6 +130,23 @@ describe('conformance report: clients that break one rule each', () => {
       }
     });
   }
+
+  it('one verifier used for two logins gets advice on pkce.verifier-format: Salesforce cannot tell', async () => {
+    const { createHash, randomBytes } = await import('node:crypto');
+    const a = appInfo(emu(), PUBLIC_APP);
+    const verifier = randomBytes(32).toString('base64url');
+    const challenge = createHash('sha256').update(verifier).digest('base64url');
+    for (let login = 0; login < 2; login++) {
+      const query = new URLSearchParams({ response_type: 'code', client_id: a.clientId, redirect_uri: a.redirectUri, code_challenge: challenge, code_challenge_method: 'S256' });
+      const callback = new URL(await browser(`${emu().url}/services/oauth2/authorize?${query.toString()}`));
+      const body = new URLSearchParams({ grant_type: 'authorization_code', code: callback.searchParams.get('code') ?? '', client_id: a.clientId, redirect_uri: a.redirectUri, code_verifier: verifier });
+      expect((await fetch(`${emu().url}/services/oauth2/token`, { method: 'POST', body })).status).to.equal(200);
+    }
+    const report = emu().conformanceReport();
+    expect(failing(report, PUBLIC_APP)).to.deep.equal([]);
+    expect(advised(report, PUBLIC_APP)).to.deep.equal(['pkce.verifier-format']);
+    expect(report.clients[0].requirements.find((r) => r.id === 'pkce.verifier-format')?.counts.reusedChallenge).to.equal(1);
+  });
 
   it('a wrong secret from a public client is refused: secret.public fails', async () => {
     const a = appInfo(emu(), PUBLIC_APP);
@@ -190,6 +209,30 @@ describe('conformance report: clients that break one rule each', () => {
     expect(failing(report, PUBLIC_APP)).to.deep.equal(['rtr.stop-on-invalid-grant']);
     expect(report.clients[0].requirements.find((r) => r.id === 'rtr.stop-on-invalid-grant')?.counts).to.include({ rejected: 6, retriedAfterInvalidGrant: 5 });
   });
+});
+
+describe('conformance report: PKCE verdicts under every way Salesforce may judge a challenge', () => {
+  // Fail means refused under at least one behaviour the emulator models as plausible; advice means accepted under all.
+  const cases: Array<{ flaw: Flaw; failing: string[]; advised: string[] }> = [
+    { flaw: 'plain-method', failing: ['pkce.s256'], advised: [] },
+    { flaw: 'omit-method', failing: [], advised: ['pkce.s256'] },
+    { flaw: 'long-verifier', failing: [], advised: ['pkce.verifier-format'] },
+    { flaw: 'tilde-verifier', failing: ['pkce.verifier-format'], advised: [] },
+    { flaw: 'hash-as-verifier', failing: ['pkce.verifier-not-hash'], advised: [] },
+  ];
+  for (const variant of behaviourVariants(['pkceChallengeCheck'])) {
+    describe(variant.label, () => {
+      const emu = useEmulator({ behaviours: variant.behaviours, conformance: { raceWindowMs: RACE_WINDOW_MS } });
+      it('gives each PKCE mistake the same verdict', async () => {
+        for (const c of cases) {
+          await fetch(`${emu().url}/_emulator/conformance`, { method: 'DELETE' });
+          await ordinaryDay(badClient(emu(), PUBLIC_APP, [c.flaw]));
+          const report = emu().conformanceReport();
+          expect({ flaw: c.flaw, failing: failing(report, PUBLIC_APP), advised: advised(report, PUBLIC_APP) }).to.deep.equal(c);
+        }
+      });
+    });
+  }
 });
 
 describe('conformance report: two processes refreshing one token at once', function () {
