@@ -370,6 +370,122 @@ export const BEHAVIOURS: readonly BehaviourRow[] = [
   },
   // ---- what official sf CLI commands send and expect -------------------------------------------------------------
   // ---- what Salesforce enforces (conformance report, break rules) ------------------------------------------------
+  // The conformance report fails what Salesforce refuses (under any behaviour modelled as plausible) or what breaks under
+  // rotation, and gives advice for what it accepts; readiness calls an app breaking only for what enforcement refuses.
+  {
+    id: 'enforce.pkce-challenge-required',
+    behaviour:
+      'Once the app or the org requires PKCE (as enforcement does), an authorization request without code_challenge is refused: the conformance report fails it, and an active code-flow app with PKCE off breaks unless the org already requires PKCE.',
+    evidence: 'doc',
+    source:
+      'Partner requirements "Secure Your Connected Apps and External Client Apps": after PKCE is enabled the apps "won\'t work unless the client changes listed below are implemented"; refusal observed in HappySoup.io#252, activepieces#15615',
+    pinnedBy: [
+      'test/emulator/conformance/rules.test.ts: no-challenge: fails pkce.challenge and nothing else',
+      'test/apps/readiness.test.ts: break conditions: PKCE off on a code flow, RTR off with refresh scope; nothing else breaks',
+      'test/apps/readiness.test.ts: PKCE off on an app is a posture finding when the org already requires PKCE, a break when not or unknown',
+    ],
+  },
+  {
+    id: 'enforce.pkce-method-absent',
+    behaviour: 'An authorization without code_challenge_method is accepted and its challenge taken as S256: advice (RFC 7636 reads it as plain), not a failure.',
+    evidence: 'real',
+    source:
+      'jsforce src/oauth2.ts getAuthorizationUrl sends code_challenge only, and sf org login web (sfdx-core WebOAuthServer on jsforce) logs in to every org with it; Salesforce\'s web server flow doc lists no code_challenge_method',
+    pinnedBy: [
+      'test/commands/emulator/sf-login-web.test.ts: logs in through a scripted browser, refreshes, and gets no conformance failure; a badly-behaved client still fails',
+      'test/emulator/conformance/rules.test.ts: omit-method: gets advice on pkce.s256 and nothing else',
+      'test/emulator/conformance/rules.test.ts: gives each PKCE mistake the same verdict',
+    ],
+  },
+  {
+    id: 'enforce.pkce-method-plain',
+    behaviour: 'code_challenge_method=plain, another method or a challenge that is no 43-character base64url SHA-256 cannot log in (refused at authorize or at the exchange): a failure.',
+    evidence: 'inference',
+    source:
+      'Web server flow doc: code_challenge "Specifies the SHA256 hash value of the code_verifier", compared at token time; which endpoint refuses is open (behaviours row pkce.challenge-judged-at-exchange, option pkceChallengeCheck); an unknown method with an S256 challenge works only if the method is ignored, so it fails too',
+    pinnedBy: ['test/emulator/conformance/rules.test.ts: plain-method: fails pkce.s256 and nothing else', 'test/emulator/conformance/rules.test.ts: gives each PKCE mistake the same verdict'],
+  },
+  {
+    id: 'enforce.pkce-verifier-long',
+    behaviour: 'A code_verifier longer than 128 characters is accepted: advice, not a failure.',
+    evidence: 'real',
+    source: 'jsforce OAuth2 useVerifier: base64url of 128 random bytes (171 characters), used by sf org login web on every org',
+    pinnedBy: [
+      'test/commands/emulator/sf-login-web.test.ts: logs in through a scripted browser, refreshes, and gets no conformance failure; a badly-behaved client still fails',
+      'test/emulator/conformance/rules.test.ts: long-verifier: gets advice on pkce.verifier-format and nothing else',
+    ],
+  },
+  {
+    id: 'enforce.pkce-verifier-short-or-reused',
+    behaviour: 'A code_verifier shorter than 43 characters, or one reused for another login, is accepted: advice (weak, against RFC 7636 and the partner guide), not a failure.',
+    evidence: 'inference',
+    source:
+      'No report shows Salesforce refusing a short verifier (the one length fact known, 171 accepted, shows no RFC bounds check) or tracking used challenges; the partner guide asks for 43-128 characters',
+    pinnedBy: [
+      'test/emulator/conformance/rules.test.ts: short-verifier: gets advice on pkce.verifier-format and nothing else',
+      'test/emulator/conformance/rules.test.ts: one verifier used for two logins gets advice on pkce.verifier-format: Salesforce cannot tell',
+    ],
+  },
+  {
+    id: 'enforce.pkce-verifier-tilde',
+    behaviour: "A code_verifier containing '~' (allowed by RFC 7636) is refused with invalid_grant / invalid code verifier: a failure.",
+    evidence: 'reported',
+    source: 'cognizant-ai-lab/nsflow#249 and PR #250',
+    pinnedBy: ['test/emulator/conformance/rules.test.ts: tilde-verifier: fails pkce.verifier-format and nothing else'],
+  },
+  {
+    id: 'enforce.pkce-verifier-hash',
+    behaviour: 'The challenge sent as code_verifier (in any encoding), another login\'s verifier or none is refused with invalid_grant: a failure.',
+    evidence: 'real',
+    source: 'invalid code verifier in forcedotcom/mcp-hosted#14, nsflow#249, n8n#32421; missing verifier: web server flow doc',
+    pinnedBy: ['test/emulator/conformance/rules.test.ts: hash-as-verifier: fails pkce.verifier-not-hash and nothing else', 'test/emulator/conformance/rules.test.ts: the hashed verifier is recognized in hex and padded base64 too'],
+  },
+  {
+    id: 'enforce.public-client-secret',
+    behaviour: 'A public client (secret optional, not required for refresh) that sends the right consumer secret is accepted (advice: ship no secret); a wrong one is refused (a failure).',
+    evidence: 'doc',
+    source: 'Metadata API ConnectedApp isSecretRequiredForRefreshToken: "If false and a secret is sent, it is still validated"; partner requirements: public clients must not send client_secret',
+    pinnedBy: ['test/emulator/conformance/rules.test.ts: secret-from-public: gets advice on secret.public and nothing else', 'test/emulator/conformance/rules.test.ts: a wrong secret from a public client is refused: secret.public fails'],
+  },
+  {
+    id: 'enforce.confidential-client-secret',
+    behaviour: 'A confidential client that sends no client_secret with the code exchange (or on refresh where the app requires it) is refused: a failure.',
+    evidence: 'doc',
+    source: 'Partner requirements: confidential clients must send both code_verifier and client_secret; Metadata API ConnectedApp isConsumerSecretOptional / isSecretRequiredForRefreshToken',
+    pinnedBy: ['test/emulator/conformance/rules.test.ts: no-secret: fails secret.confidential and nothing else'],
+  },
+  {
+    id: 'enforce.rtr-required',
+    behaviour:
+      'With rotation on, a client that keeps using a rotated-out refresh token loses the whole chain (a failure); an app that issues refresh tokens without RTR breaks at enforcement (a "zero" policy issues none worth rotating).',
+    evidence: 'doc',
+    source: 'Partner requirements (RTR on every app; clients must store the new refresh token); Salesforce RTR guide: "any attempted reuse of an invalidated refresh token results in the immediate revocation"',
+    pinnedBy: ['test/emulator/conformance/rules.test.ts: drop-rotated-token: fails rtr.store-rotated and nothing else', 'test/apps/readiness.test.ts: break conditions: PKCE off on a code flow, RTR off with refresh scope; nothing else breaks'],
+  },
+  {
+    id: 'enforce.refresh-policy-infinite',
+    behaviour: 'A refresh token policy of "valid until revoked" is allowed with RTR and not refused by enforcement: a posture finding, not a break.',
+    evidence: 'doc',
+    source: 'Metadata API ExtlClntAppOauthConfigurablePolicies refreshTokenPolicyType Infinite and ConnectedApp refreshTokenPolicy infinite exist beside RTR; the partner requirements ask for PKCE and RTR only',
+    pinnedBy: ['test/apps/readiness.test.ts: a refresh token valid until revoked is a posture finding, not a break'],
+  },
+  {
+    id: 'enforce.client-credentials-run-as',
+    behaviour: 'The client credentials flow issues no token without a run-as user, before and after enforcement: a posture finding, not a break at enforcement.',
+    evidence: 'reported',
+    source: 'bagofwords1/bagofwords PR 949 ("Client Credentials needs a Run As user configured in Salesforce first"); Metadata API clientCredentialsFlowUser',
+    pinnedBy: ['test/apps/readiness.test.ts: client credentials without a run-as user is a posture finding: the flow cannot work, enforcement changes nothing'],
+  },
+  {
+    id: 'enforce.busy-retry-too-soon',
+    behaviour: 'A refresh retried at once after "token request is already being processed" or a 5xx meets the same answer until the first request is done; it works once it is: advice, while giving up the token ends the session (a failure).',
+    evidence: 'inference',
+    source: 'Release note rn_security_refresh_token_requests (release 250) describes the duplicate as refused, not as a replay; segmentio/action-destinations PR 2300 retries it',
+    pinnedBy: [
+      'test/emulator/conformance/rehearsal.test.ts: a client that retries at once gets advice on retry.transient and fails nothing',
+      'test/emulator/conformance/rehearsal.test.ts: a client that gives up a refresh token on a busy answer fails retry.transient (abandoned) and nothing else',
+    ],
+  },
   // ---- what an org lets the plugin do (sf oauth org check, issue 11) ---------------------------------------------
   {
     id: 'permissions.metadata-deploy',
