@@ -1,6 +1,7 @@
 /*
  * A rollout's rollback and undo against an org that may keep ECA PKCE on (ecaPkceLock): under every value the journal,
  * the undo result and the org agree, and a value the rollout did not set is never called "rolled-back" or "undone".
+ * And a rollout step never deploys an ECA whose certificate it could not read or prove absent (ecaCertificateField).
  */
 import { expect } from 'chai';
 import { useEmulator } from '../helpers/emulator.js';
@@ -55,3 +56,23 @@ for (const variant of behaviourVariants(['ecaPkceLock'])) {
     });
   });
 }
+
+describe('rollout of an ECA whose certificate cannot be proven absent (ecaCertificateField=absent)', function () {
+  this.timeout(120_000);
+  const emu = useEmulator(() => ({ behaviours: { ecaCertificateField: 'absent' } }));
+
+  it('the rollout stops before any change with the Setup path, and deploys nothing', async () => {
+    privateDirs();
+    approveForAdmin(emu());
+    const ctx = await rolloutContext(emu(), secretsEnv(emu()));
+    const deploysBefore = emu().stats.byKind['soap:deploy'] ?? 0;
+    const run = await runRollout(ctx, { plan: parsePlan('apps: [Billing_Integration]\noptions: {requirePkce: false}'), planFile: 'plan.yaml' });
+    expect(run.status).to.equal('failed');
+    // Refused before any change: by the audit's org checks, or at the latest by the change step itself.
+    expect(run.stoppedAt).to.be.oneOf(['audit', 'pkce-enable']);
+    const step = run.steps.find((s) => s.status === 'failed');
+    expect(step?.detail).to.match(/cannot prove it has none.*External Client App Manager > Billing_Integration/s);
+    expect(emu().stats.byKind['soap:deploy'] ?? 0).to.equal(deploysBefore);
+    expect(orgFlags(emu()).get('Billing_Integration')?.pkce).to.equal(false);
+  });
+});
