@@ -369,6 +369,42 @@ export const BEHAVIOURS: readonly BehaviourRow[] = [
     pinnedBy: ['test/emulator/oauth/pkce-scope-judgement.test.ts: gives no refresh token for full without refresh_token, and one when refresh_token is asked for too'],
   },
   // ---- what official sf CLI commands send and expect -------------------------------------------------------------
+  {
+    id: 'sf-cli.query-columns',
+    behaviour:
+      'sf data query asks GET .../query?q=<soql>&columns=true after every query that returns rows (REST or Tooling) and needs {columnMetadata: [{columnName, displayName, aggregate, joinColumns}], entityName, groupBy, idSelected, keyPrefix}: relationship fields nest as joinColumns, aggregates carry their alias or exprN.',
+    evidence: 'real',
+    source: '@salesforce/plugin-data lib/commands/data/query.js retrieveColumns (as installed with @salesforce/cli)',
+    pinnedBy: [
+      'test/emulator/rest/columns.test.ts: answers columnMetadata with relationship fields nested as joinColumns, instead of records',
+      'test/emulator/rest/columns.test.ts: gives sf data query (plugin-data retrieveColumns) its columns for every object of the rollout, REST and Tooling',
+    ],
+  },
+  {
+    id: 'sf-cli.singleaccess-get',
+    behaviour:
+      'sf org open calls /services/oauth2/singleaccess with GET and an optional relative redirect_uri (the Mobile SDK POSTs); the answer is {frontdoor_uri}, a one-time frontdoor.jsp URL that lands on redirect_uri.',
+    evidence: 'real',
+    source: 'forcedotcom/sfdx-core src/org/org.ts getFrontDoorUrl (connection.requestGet); Mobile SDK getRequestForSingleAccess: "a relative path that points to where the user is redirected"; help xcloud.frontdoor_singleaccess.htm',
+    pinnedBy: [
+      'test/emulator/oauth/frontdoor.test.ts: answers single access with GET and a redirect_uri, as sf org open asks, and lands there once',
+      'test/emulator/oauth/frontdoor.test.ts: gives sf org open (sfdx-core Org.getFrontDoorUrl) a one-time URL that lands on the page it asked for',
+    ],
+  },
+  {
+    id: 'sf-cli.singleaccess-expired',
+    behaviour: 'singleaccess answers an expired (or unknown) access token with HTTP 403, not the 401 that makes jsforce refresh; the body (INVALID_SESSION_ID array) is our choice.',
+    evidence: 'real',
+    source: 'forcedotcom/sfdx-core src/org/org.ts: "the singleaccess endpoint returns 403 when using an expired token", so getFrontDoorUrl refreshes first; body: inference',
+    pinnedBy: ['test/emulator/oauth/frontdoor.test.ts: answers 403 to single access with an expired or unknown token, GET or POST'],
+  },
+  {
+    id: 'sf-cli.access-token-format',
+    behaviour: 'Access tokens are the 15-character org id, "!", then an opaque part: sf org login access-token (SF_ACCESS_TOKEN) refuses anything else.',
+    evidence: 'real',
+    source: '@salesforce/core util/sfdc.ts matchesAccessToken (used by plugin-auth org login access-token)',
+    pinnedBy: ['test/emulator/oauth/token-code.test.ts: exchanges a code with an S256 verifier (public client, no secret) and returns the Salesforce fields'],
+  },
   // ---- what Salesforce enforces (conformance report, break rules) ------------------------------------------------
   // The conformance report fails what Salesforce refuses (under any behaviour modelled as plausible) or what breaks under
   // rotation, and gives advice for what it accepts; readiness calls an app breaking only for what enforcement refuses.

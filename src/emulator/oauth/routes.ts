@@ -21,7 +21,7 @@ export function registerOAuthRoutes(router: Router, services: EmulatorServices):
   router.on('POST', '/services/oauth2/token', token(rt));
   router.on(['GET', 'POST'], '/services/oauth2/revoke', revoke(rt));
   router.on('POST', '/services/oauth2/introspect', introspect(rt));
-  router.on('POST', '/services/oauth2/singleaccess', singleAccess(rt));
+  router.on(['GET', 'POST'], '/services/oauth2/singleaccess', singleAccess(rt));
   router.on('GET', FRONTDOOR_PATH, frontdoor(rt));
   router.on('GET', LOGIN_PATH, loginForm(rt));
   router.on('POST', LOGIN_PATH, loginSubmit(rt));

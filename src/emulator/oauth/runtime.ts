@@ -11,6 +11,9 @@ import type { AuthorizationRequest } from './request.js';
 /** A signed-in browser: the value behind the `sid` cookie. */
 export type BrowserSession = { userId: string };
 
+/** A one-time frontdoor value: whose session it starts and where it lands (`redirect_uri`, relative). */
+export type SingleAccess = { userId: string; redirect?: string };
+
 /** A consent page that waits for Allow or Deny, bound to the session that saw it. */
 export type PendingConsent = { request: AuthorizationRequest; userId: string; sessionId: string };
 
@@ -19,8 +22,8 @@ export type OAuthRuntime = {
   codes: Ephemeral<AuthorizationCode>;
   sessions: Ephemeral<BrowserSession>;
   consents: Ephemeral<PendingConsent>;
-  /** One-time frontdoor values from `/services/oauth2/singleaccess`. */
-  otps: Ephemeral<{ userId: string }>;
+  /** One-time frontdoor values from `/services/oauth2/singleaccess`, with the relative path to land on. */
+  otps: Ephemeral<SingleAccess>;
   /** Refresh tokens (by SHA-256) with a token request in progress or just finished. */
   inflight: RefreshesInFlight;
 };
@@ -32,7 +35,7 @@ export function createRuntime(services: EmulatorServices): OAuthRuntime {
     codes: new Ephemeral<AuthorizationCode>(clock, CODE_PREFIX, 60),
     sessions: new Ephemeral<BrowserSession>(clock, '', 48),
     consents: new Ephemeral<PendingConsent>(clock, '', 32),
-    otps: new Ephemeral<{ userId: string }>(clock, '', 48),
+    otps: new Ephemeral<SingleAccess>(clock, '', 48),
     inflight: new RefreshesInFlight(),
   };
 }

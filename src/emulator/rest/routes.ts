@@ -1,6 +1,6 @@
 /*
- * REST API under `/services/data`: versions, SOQL query / queryAll / queryMore (REST and Tooling), describe, record
- * reads and limits. Every failure is a 4xx JSON error array: jsforce retries a 5xx GET for about 15 seconds.
+ * REST API under `/services/data`: versions, SOQL query / queryAll / queryMore (REST and Tooling) and the column
+ * metadata of a query (`columns=true`), describe, record reads and limits. Every failure is a 4xx JSON error array: jsforce retries a 5xx GET for about 15 seconds.
  */
 import type { Handler, Router } from '../http/router.js';
 import { HttpError, sendJson, type RequestContext } from '../http/context.js';
@@ -12,6 +12,7 @@ import { describeObject, globalDescribe, objectInfo } from './describe.js';
 import { malformed, notFound, RestError, sendRestError } from './errors.js';
 import { objectFor, objectsFor } from './objects/registry.js';
 import { findField, type Api, type ObjectDef } from './objects/types.js';
+import { queryColumns } from './query/columns.js';
 import { runQuery } from './query/evaluate.js';
 import { batchSize, firstPage, nextPage } from './query/paging.js';
 
@@ -46,7 +47,10 @@ function handler(services: EmulatorServices, api: Api, kind: string, body: (call
 function query(services: EmulatorServices, call: Call): void {
   const q = call.ctx.url.searchParams.get('q');
   if (q === null) throw malformed('A query string (q) is required');
-  const outcome = runQuery(q, { api: call.api, version: call.version, versionLabel: call.versionLabel, ctx: dataContext(services, call.user), now: services.store.clock() });
+  const env = { api: call.api, version: call.version, versionLabel: call.versionLabel, ctx: dataContext(services, call.user), now: services.store.clock() };
+  // `sf data query` asks for the column metadata after the records (query/columns.ts).
+  if (call.ctx.url.searchParams.get('columns') === 'true') return sendJson(call.ctx, 200, queryColumns(q, env));
+  const outcome = runQuery(q, env);
   sendJson(call.ctx, 200, firstPage(services, call.api, outcome, batchSize(call.ctx.req.headers['sforce-query-options']), call.base));
 }
 

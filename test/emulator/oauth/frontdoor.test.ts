@@ -1,4 +1,6 @@
+import { Org } from '@salesforce/core';
 import { expect } from 'chai';
+import { coreConnection } from '../../helpers/core.js';
 import { useEmulator } from '../../helpers/emulator.js';
 import { app, authorizePath, get, location, OPS, pkce, sessionCookie, token } from './helpers.js';
 
@@ -52,8 +54,40 @@ describe('oauth frontdoor and single access', () => {
     expect(second.headers.getSetCookie()).to.have.length(0);
   });
 
-  it('refuses single access without a valid bearer token', async () => {
-    const res = await fetch(`${emu().url}/services/oauth2/singleaccess`, { method: 'POST', headers: { authorization: 'Bearer nope' } });
-    expect(res.status).to.equal(401);
+  it('answers single access with GET and a redirect_uri, as sf org open asks, and lands there once', async () => {
+    const res = await fetch(`${emu().url}/services/oauth2/singleaccess?redirect_uri=${encodeURIComponent('/lightning/setup/SetupOneHome/home')}`, {
+      headers: { authorization: `Bearer ${emu().accessTokenFor()}` },
+    });
+    expect(res.status).to.equal(200);
+    const { frontdoor_uri: uri } = (await res.json()) as { frontdoor_uri: string };
+    const first = await fetch(uri, { redirect: 'manual' });
+    expect(first.headers.get('location')).to.equal('/lightning/setup/SetupOneHome/home');
+    expect(sessionCookie(first)).to.be.a('string');
+    expect((await fetch(uri, { redirect: 'manual' })).headers.getSetCookie()).to.have.length(0);
+    // Only a relative path is a landing place.
+    const away = await fetch(`${emu().url}/services/oauth2/singleaccess?redirect_uri=${encodeURIComponent('https://evil.example.com/')}`, {
+      headers: { authorization: `Bearer ${emu().accessTokenFor()}` },
+    });
+    const landed = await fetch(((await away.json()) as { frontdoor_uri: string }).frontdoor_uri, { redirect: 'manual' });
+    expect(landed.headers.get('location')).to.equal('/');
+  });
+
+  it('answers 403 to single access with an expired or unknown token, GET or POST', async () => {
+    const token = emu().accessTokenFor();
+    emu().store.expireAllAccessTokens();
+    for (const method of ['GET', 'POST']) {
+      for (const bearer of [token, 'nope']) {
+        const res = await fetch(`${emu().url}/services/oauth2/singleaccess`, { method, headers: { authorization: `Bearer ${bearer}` } });
+        expect(res.status, `${method}`).to.equal(403);
+        expect(await res.json()).to.deep.equal([{ errorCode: 'INVALID_SESSION_ID', message: 'Session expired or invalid' }]);
+      }
+    }
+  });
+
+  it('gives sf org open (sfdx-core Org.getFrontDoorUrl) a one-time URL that lands on the page it asked for', async () => {
+    const org = await Org.create({ connection: await coreConnection(emu()) });
+    const uri = await org.getFrontDoorUrl('/lightning/setup/ConnectedApplication/home');
+    expect(uri).to.match(new RegExp(`^${emu().url}/secur/frontdoor\\.jsp\\?otp=`));
+    expect((await fetch(uri, { redirect: 'manual' })).headers.get('location')).to.equal('/lightning/setup/ConnectedApplication/home');
   });
 });

@@ -24,10 +24,11 @@ export type QueryOutcome = {
 };
 
 /** A resolved field path: the lookups to follow, the objects they lead to, and the field read at the end. */
-type Path = { name: string; rels: FieldDef[]; targets: ObjectDef[]; field: FieldDef };
+export type Path = { name: string; rels: FieldDef[]; targets: ObjectDef[]; field: FieldDef };
 
-type Aggregate = { fn: string; path?: Path; key: string };
-type SelectItem = { kind: 'field'; path: Path } | { kind: 'agg'; agg: Aggregate };
+/** An aggregate of the SELECT list: `key` is its column (`expr0`, an alias, or '' for `COUNT()`). */
+export type Aggregate = { fn: string; path?: Path; key: string };
+export type SelectItem = { kind: 'field'; path: Path } | { kind: 'agg'; agg: Aggregate };
 
 const AGGREGATES = ['COUNT', 'COUNT_DISTINCT', 'MIN', 'MAX', 'SUM', 'AVG'];
 const MAX_OFFSET = 2000;
@@ -140,6 +141,11 @@ class QueryRun {
     this.object = object;
     this.alias = query.sObjectAlias;
     this.base = `/services/data/${env.versionLabel}${env.api === 'tooling' ? '/tooling' : ''}`;
+  }
+
+  /** The resolved SELECT list, without running the query (its errors are the query's). */
+  public selectList(): { object: ObjectDef; items: SelectItem[]; groupBy: boolean } {
+    return { object: this.object, items: this.selectItems(), groupBy: Boolean(this.query.groupBy) };
   }
 
   public run(): QueryOutcome {
@@ -363,6 +369,11 @@ class QueryRun {
     });
     return { object: this.object, totalSize: records.length, records };
   }
+}
+
+/** The resolved SELECT list of a SOQL query, for `?columns=true` (columns.ts); throws what {@link runQuery} throws. */
+export function selectList(soql: string, env: QueryEnv): { object: ObjectDef; items: SelectItem[]; groupBy: boolean } {
+  return new QueryRun(parseSoql(soql), env).selectList();
 }
 
 /** Parses and runs a SOQL query; throws RestError (MALFORMED_QUERY, INVALID_TYPE, INVALID_FIELD, ...) for bad ones. */
