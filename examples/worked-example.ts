@@ -1,6 +1,7 @@
 /*
  * The worked example of the README's "For integration owners": an emulator, a well-behaved client and a badly-behaved
- * one (it omits code_challenge_method and drops the rotated refresh token), and the report that names what to fix.
+ * one (it omits code_challenge_method, which Salesforce accepts, and drops the rotated refresh token, which breaks it
+ * under rotation), and the report: a failure with its fix for the dropped token, advice for the omitted method.
  *
  *   npx tsx examples/worked-example.ts
  *
