@@ -9,7 +9,7 @@ import { coreConnection } from '../../helpers/core.js';
 import { consumerKeyFor } from '../../../src/emulator/seed/build.js';
 import { richSeed, RICH_ECA } from '../../metadata/toggle-seed.js';
 import { rawQuery } from '../rest/helpers.js';
-import { deploySource, project, retrieveSource, xml } from './sdr.js';
+import { deploySource, project, readRaw, retrieveSource, xml } from './sdr.js';
 
 const GLOBAL = `${RICH_ECA}_glbloauth`;
 const ca = (body: string): string =>
@@ -42,7 +42,7 @@ describe('emulator: an ECA certificate the org does not return (ecaCertificateRe
     const retrieved = await retrieveSource(conn, [{ type: 'ExtlClntAppGlobalOauthSettings', fullName: GLOBAL }]);
     const file = retrieved.files.get(`extlClntAppGlobalOauthSets/${GLOBAL}.ecaGlblOauth-meta.xml`) ?? '';
     expect(file).to.include('<isPkceRequired>').and.not.include('certificate');
-    const read = (await conn.metadata.read('ExtlClntAppGlobalOauthSettings', GLOBAL)) as unknown as Record<string, unknown>;
+    const [read] = await readRaw(conn, 'ExtlClntAppGlobalOauthSettings', [GLOBAL]);
     expect(read).to.have.property('isPkceRequired');
     expect(read).not.to.have.property('certificate');
 
