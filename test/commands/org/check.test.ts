@@ -85,13 +85,23 @@ describe('sf oauth org check', function () {
     expect(JSON.stringify(json)).not.to.include(secret);
   });
 
-  it('for people: two tables and a summary line, plain words without a terminal', async () => {
-    const { out, exitCode } = await runCommand(OrgCheck, ['-o', alias, '--app', 'Partner_Portal_Sync']);
+  it('for people: checks grouped as lines that fit 120 columns, plain words without a terminal, and a summary', async () => {
+    const columns = process.env.COLUMNS;
+    process.env.COLUMNS = '120';
+    const { out, exitCode } = await runCommand(OrgCheck, ['-o', alias, '--app', 'Partner_Portal_Sync']).finally(() => {
+      if (columns === undefined) delete process.env.COLUMNS;
+      else process.env.COLUMNS = columns;
+    });
     expect(exitCode).to.equal(0);
-    expect(out).to.include('API version').and.include('Approval headroom').and.include('Partner_Portal_Sync');
+    const lines = out.split('\n');
+    expect(lines).to.include.members(['Access', 'How the org answers', 'Apps', '  Partner_Portal_Sync']);
+    expect(lines.find((l) => l.startsWith('    pass  Approval headroom:'))).to.include('holds 1 of 5');
+    expect(lines.find((l) => l.startsWith('    warn  Consumer secret available:'))).to.include('SF_OAUTH_CLIENT_SECRET_PARTNER_PORTAL_SYNC');
+    expect(lines.some((l) => l.trim().startsWith('Action: Set SF_OAUTH_CLIENT_SECRET_PARTNER_PORTAL_SYNC'))).to.equal(true);
+    expect(Math.max(...lines.map((l) => l.length))).to.be.at.most(120);
     expect(out).to.match(/\d+ pass, \d+ warn, 0 fail\./);
     // eslint-disable-next-line no-control-regex
-    expect(out).not.to.match(/\u001b\[3[123]m/);
+    expect(out).not.to.match(/\u001b\[/);
   });
 
   it('a failing check: exit 1, the failures named, the checklist in the error data', async () => {

@@ -2,10 +2,13 @@
  * sf oauth org check: whether this plugin can do its job in this org, and what could hurt a live integration. A thin
  * command over src/check (checks, Markdown report, answer-shape trace); read-only.
  */
+import { ux } from '@oclif/core';
 import { Messages } from '@salesforce/core';
 import { Flags, SfCommand } from '@salesforce/sf-plugins-core';
 import { UnknownAppsError } from '../../../apps/inventory.js';
-import type { CheckItem, CheckStatus, OrgCheckResult } from '../../../check/model.js';
+import { terminalWidth } from '../../../cli/terminal.js';
+import { checklistLines } from '../../../check/format.js';
+import type { CheckStatus, OrgCheckResult } from '../../../check/model.js';
 import { renderReport } from '../../../check/report.js';
 import { checkOrg, SessionInvalidError } from '../../../check/run.js';
 import { secretValuesFromEnv, TraceRecorder } from '../../../check/trace.js';
@@ -77,25 +80,9 @@ export default class OrgCheck extends SfCommand<OrgCheckCommandResult> {
   }
 
   private show(result: OrgCheckResult): void {
-    const row = (c: CheckItem): Record<string, string> => ({
-      app: c.app ?? '',
-      check: c.title,
-      result: this.jsonEnabled() ? c.status : colour(c.status),
-      detail: c.detail,
-      action: c.action ?? '',
-    });
-    const org = result.checks.filter((c) => c.group !== 'app');
-    const apps = result.checks.filter((c) => c.group === 'app');
-    this.table({ data: org.map(row), columns: [{ key: 'check', name: 'Check' }, { key: 'result', name: 'Result' }, { key: 'detail', name: 'Detail' }, { key: 'action', name: 'Action' }], overflow: 'wrap' });
-    if (apps.length) {
-      this.table({ data: apps.map(row), columns: [{ key: 'app', name: 'App' }, { key: 'check', name: 'Check' }, { key: 'result', name: 'Result' }, { key: 'detail', name: 'Detail' }, { key: 'action', name: 'Action' }], overflow: 'wrap' });
-    }
+    const paint = (status: CheckStatus, word: string): string => (process.stdout.isTTY ? ux.colorize(COLOURS[status], word) : word);
+    for (const line of checklistLines(result, terminalWidth(), paint)) this.log(line);
     const s = result.summary;
     this.log(messages.getMessage('info.summary', [s.pass, s.warn, s.fail]));
   }
-}
-
-function colour(status: CheckStatus): string {
-  // Plain words without a terminal (CI logs); colour only where it helps.
-  return process.stdout.isTTY ? `\u001b[${COLOURS[status] === 'green' ? 32 : COLOURS[status] === 'yellow' ? 33 : 31}m${status}\u001b[39m` : status;
 }
