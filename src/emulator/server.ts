@@ -99,7 +99,7 @@ export class OrgEmulator {
     return `http://${HOST}:${this.port}`;
   }
 
-  /** What each OAuth client did so far, as pass, fail or not exercised per requirement (also GET /_emulator/conformance). */
+  /** What each OAuth client did so far, as pass, fail, advice or not exercised per requirement (also GET /_emulator/conformance). */
   public conformanceReport(clientIds?: string[]): ConformanceReport {
     return evaluate(this.services.conformance.log, { now: this.store.nowIso(), clientIds });
   }

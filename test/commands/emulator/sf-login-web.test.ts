@@ -12,7 +12,9 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
+import { behaviourVariants } from '../../../src/emulator/behaviours.js';
 import { reportFromUrl } from '../../../src/emulator/conformance/source.js';
+import type { OrgEmulator } from '../../../src/emulator/server.js';
 import { ADMIN, PUBLIC_APP, badClient, failing, ordinaryDay, verdicts } from '../../emulator/conformance/helpers.js';
 import { ROOT, freePort, isolatedEnv, type CliResult } from '../../helpers/cli.js';
 import { useEmulator } from '../../helpers/emulator.js';
@@ -51,8 +53,16 @@ type SfJson<T> = { status: number; result: T };
 
 describe('the official sf org login web against the emulator', function () {
   this.timeout(400_000);
-  const emu = useEmulator();
+  // Whether Salesforce judges the challenge at authorize or at the exchange, the official CLI must log in and get no failure.
+  for (const variant of behaviourVariants(['pkceChallengeCheck'])) {
+    describe(variant.label, () => {
+      const emu = useEmulator({ behaviours: variant.behaviours });
+      loginWebTest(emu);
+    });
+  }
+});
 
+function loginWebTest(emu: () => OrgEmulator): void {
   it('logs in through a scripted browser, refreshes, and gets no conformance failure; a badly-behaved client still fails', async () => {
     const work = mkdtempSync(path.join(tmpdir(), 'sf-login-web-'));
     const log = path.join(work, 'browser.log');
@@ -129,4 +139,4 @@ describe('the official sf org login web against the emulator', function () {
     expect(failing(report, PUBLIC_APP)).to.deep.equal(['rtr.store-rotated']);
     expect(report.success).to.equal(false);
   });
-});
+}
