@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Integration with the real sf CLI (@salesforce/cli from npm): link this plugin, start the emulator through `sf`, and run
-# the official commands against it: org display, project retrieve start, project deploy start.
+# the official commands an admin runs around a PKCE/RTR rollout against it: org display and open, data query (REST and
+# Tooling), sobject describe and list, limits, org list metadata, project retrieve (by type and by manifest), project
+# deploy, org login access-token; then this plugin's own commands.
 # Needs a compiled lib/ (npm run build). Uses a throwaway HOME, so it never touches your own sf configuration.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -37,6 +39,47 @@ step "sf org display -o emu"
 "$sf" org display -o emu --json | tee "$work/display.json" | ok
 grep -q "\"instanceUrl\": \"http://127.0.0.1:$port\"" "$work/display.json"
 
+step "sf org open --url-only --path (singleaccess by GET with redirect_uri): the one-time URL lands on that page"
+"$sf" org open -o emu --url-only --path /lightning/setup/ConnectedApplication/home --json > "$work/open.json"
+ok < "$work/open.json"
+node -e 'const u=require(process.argv[1]).result.url; fetch(u,{redirect:"manual"}).then(r=>{const l=r.headers.get("location"); if(l!=="/lightning/setup/ConnectedApplication/home"){console.error(`landed on ${l}`); process.exit(1)}})' "$work/open.json"
+
+step "sf data query (records, then column metadata) on the objects of a rollout, REST and Tooling"
+rows() { node -e 'const r=JSON.parse(require("fs").readFileSync(0,"utf8")); if(r.status!==0||!(r.result.totalSize>0)){console.error(JSON.stringify(r,null,1)); process.exit(1)} console.log(`${r.result.totalSize} rows`)' ; }
+for q in "SELECT AppName, User.Username, UseCount, LastUsedDate FROM OauthToken" \
+  "SELECT Id, Name, OptionsRefreshTokenValidityMetric FROM ConnectedApplication" \
+  "SELECT DeveloperName, MasterLabel, DistributionState FROM ExternalClientApplication" \
+  "SELECT Username, Profile.Name, IsActive FROM User" \
+  "SELECT Id, Name, IsSandbox, OrganizationType FROM Organization" \
+  "SELECT Profile.Name, COUNT(Id) n FROM User GROUP BY Profile.Name"; do
+  printf '%s: ' "$q"
+  "$sf" data query -o emu -q "$q" --json | rows
+done
+printf 'InstalledSubscriberPackage (Tooling): '
+"$sf" data query -o emu --use-tooling-api -q "SELECT SubscriberPackage.NamespacePrefix, SubscriberPackage.Name, SubscriberPackageVersion.Name FROM InstalledSubscriberPackage" --json | rows
+"$sf" data query -o emu -q "SELECT Username, Profile.Name FROM User" --result-format csv > "$work/users.csv"
+grep -q '^Username,Profile.Name' "$work/users.csv"
+"$sf" data query -o emu -q "SELECT AppName, UseCount FROM OauthToken" > "$work/tokens.txt"
+grep -q 'APPNAME' "$work/tokens.txt"
+
+step "sf sobject list and describe, sf limits api display, sf org list metadata"
+"$sf" sobject list -o emu --json | ok
+"$sf" sobject describe -s OauthToken -o emu --json | ok
+"$sf" sobject describe -s InstalledSubscriberPackage --use-tooling-api -o emu --json | ok
+"$sf" limits api display -o emu --json > "$work/limits.json"
+ok < "$work/limits.json"
+node -e 'if(!require(process.argv[1]).result.some(l=>l.name==="DailyApiRequests")) process.exit(1)' "$work/limits.json"
+"$sf" org list metadata -m ConnectedApp -o emu --json | ok
+"$sf" org list metadata -m ExtlClntAppGlobalOauthSettings -o emu --json | ok
+
+step "sf org login access-token (SF_ACCESS_TOKEN), then a query through that authorization"
+# The token goes from one command to the next through a variable: it is never printed.
+token=$("$sf" org auth show-access-token -o emu --json | node -e 'process.stdout.write(JSON.parse(require("fs").readFileSync(0,"utf8")).result.accessToken)')
+SF_ACCESS_TOKEN="$token" "$sf" org login access-token --instance-url "http://127.0.0.1:$port" --alias emu-token --no-prompt --json > "$work/token-login.json"
+unset token
+ok < "$work/token-login.json"
+"$sf" data query -o emu-token -q "SELECT Id FROM Organization" --json | rows
+
 step "sf project retrieve start -m ExtlClntAppGlobalOauthSettings -m ConnectedApp -o emu"
 project="$work/project"
 mkdir -p "$project/force-app"
@@ -55,6 +98,13 @@ step "sf project deploy start (the retrieved files, unchanged)"
 "$sf" project deploy start -d force-app -o emu --json > "$work/deploy.json"
 ok < "$work/deploy.json"
 node -e 'const r=require(process.argv[1]).result; if(!r.success||r.numberComponentsDeployed<10) process.exit(1); console.log(`deployed ${r.numberComponentsDeployed} components`)' "$work/deploy.json"
+
+step "sf project generate manifest --from-org, then sf project retrieve start --manifest"
+"$sf" project generate manifest --from-org emu --name from-org --output-dir "$work" --json | ok
+grep -q '<name>ConnectedApp</name>' "$work/from-org.xml"
+"$sf" project retrieve start --manifest "$work/from-org.xml" -o emu --json > "$work/retrieve-manifest.json"
+ok < "$work/retrieve-manifest.json"
+node -e 'const f=require(process.argv[1]).result.files; if(f.length<20||f.some(x=>x.state==="Failed")) process.exit(1); console.log(`retrieved ${f.length} files by manifest`)' "$work/retrieve-manifest.json"
 
 step "sf oauth app list -o emu"
 "$sf" oauth app list -o emu --json > "$work/apps.json"
