@@ -143,6 +143,50 @@ describe('sf oauth emulator report', function () {
     expect(existsSync(path.join(dir, 'bad.json'))).to.equal(false);
   });
 
+  it('after a restart with --state-file, says a reused token was rotated before the restart, never "0 ms after rotation"', async () => {
+    const env = isolatedEnv();
+    const dir = mkdtempSync(path.join(tmpdir(), 'sf-oauth-report-'));
+    const stateFile = path.join(dir, 'org.json');
+    const start = async (): Promise<{ url: string; stop: () => Promise<void> }> => {
+      const port = await freePort();
+      const started = await startCli(['oauth', 'emulator', 'start', '--port', String(port), '--state-file', stateFile], env, /Press Ctrl-C/);
+      return {
+        url: `http://127.0.0.1:${port}`,
+        stop: async (): Promise<void> => {
+          started.child.kill('SIGINT');
+          expect((await started.done).code).to.equal(0);
+        },
+      };
+    };
+    const ops = app('Ops_Dashboard_Local');
+    const first = await start();
+    const tokens = store(dir, 'good.json');
+    let rotatedOut = '';
+    try {
+      const good = new WellBehavedClient({ loginUrl: first.url, ...ops, store: tokens });
+      await good.login(browser);
+      rotatedOut = (await tokens.read())?.refreshToken ?? '';
+      await good.refresh();
+    } finally {
+      await first.stop();
+    }
+    const second = await start();
+    try {
+      const reuse = await fetch(`${second.url}/services/oauth2/token`, {
+        method: 'POST',
+        body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: rotatedOut, client_id: ops.clientId }),
+      });
+      expect(reuse.status).to.equal(400);
+    } finally {
+      await second.stop();
+    }
+    const human = await runCli(['oauth', 'emulator', 'report', '--state-file', stateFile, '--client-id', 'Ops_Dashboard_Local'], env);
+    expect(human.code).to.equal(1);
+    expect(human.stdout).to.match(/rtr\.store-rotated\s+FAIL/);
+    expect(human.stdout).to.match(/Rotated-out refresh tokens presented 1 time\(s\): 1 rotated before \S+ \S+ \(a restart; exact times are not kept\), at least [\d.]+ (ms|s) after rotation\./);
+    expect(human.stdout).not.to.match(/\b0 ms after rotation/);
+  });
+
   it('explains a missing, unreachable or wrong source, with actions and no stack trace', async () => {
     const env = isolatedEnv();
     const none = await runCli(['oauth', 'emulator', 'report', '--json'], env);
