@@ -13,6 +13,7 @@ import PkceDisable from '../../../src/commands/oauth/pkce/disable.js';
 import PkceEnable from '../../../src/commands/oauth/pkce/enable.js';
 import BackupRestore from '../../../src/commands/oauth/backup/restore.js';
 import RolloutUndo from '../../../src/commands/oauth/rollout/undo.js';
+import BackupList, { type BackupListResult } from '../../../src/commands/oauth/backup/list.js';
 import type { ToggleResult } from '../../../src/metadata/toggle.js';
 import type { RestoreResult } from '../../../src/metadata/restore.js';
 import type { UndoResult } from '../../../src/rollout/run.js';
@@ -66,6 +67,9 @@ describe('commands against an org that keeps ECA PKCE on (ecaPkceLock=on)', func
 
     const on = await runJson<ToggleResult>(PkceEnable, ['-o', alias, '--app', 'Billing_Integration', '--no-prompt']);
     expect(on.exitCode).to.equal(0);
+    // The org did not return the ECA's certificate: the backup says it does not hold one.
+    const list = await runJson<BackupListResult>(BackupList, ['-o', alias]);
+    expect(list.json.result?.find((b) => b.path === on.json.result?.backupPath)?.notHeld).to.deep.equal(['Billing_Integration: certificate']);
     const restore = await runJson<RestoreResult>(BackupRestore, ['-o', alias, '--backup', on.json.result?.backupPath ?? '', '--no-prompt']);
     expect(restore.exitCode).to.equal(1);
     expect(restore.json.result?.components[0]).to.include({ app: 'Billing_Integration', status: 'kept-on-by-salesforce', after: 'true' });

@@ -19,6 +19,8 @@ export type BackupSummary = {
   operation: string;
   apps: string[];
   components: number;
+  /** Elements the org did not return, which the backup therefore does not hold, as `App: element` (e.g. a certificate). */
+  notHeld: string[];
 };
 
 export type BackupListResult = BackupSummary[];
@@ -45,19 +47,28 @@ export default class BackupList extends SfCommand<BackupListResult> {
       operation: b.manifest.operation,
       apps: [...new Set(b.manifest.components.map((c) => c.app))],
       components: b.manifest.components.length,
+      notHeld: b.manifest.components.flatMap((c) => (c.unread ?? []).map((e) => `${c.app}: ${e}`)),
     }));
     if (!result.length) {
       this.log(messages.getMessage('info.none', [backupRoot()]));
       return result;
     }
     this.table({
-      data: result.map((r) => ({ id: r.id, created: r.createdAt, org: `${r.username} (${r.orgId})`, operation: r.operation, apps: r.apps.join(', ') })),
+      data: result.map((r) => ({
+        id: r.id,
+        created: r.createdAt,
+        org: `${r.username} (${r.orgId})`,
+        operation: r.operation,
+        apps: r.apps.join(', '),
+        notHeld: r.notHeld.join(', '),
+      })),
       columns: [
         { key: 'id', name: 'Backup' },
         { key: 'created', name: 'Created' },
         { key: 'org', name: 'Org' },
         { key: 'operation', name: 'Taken before' },
         { key: 'apps', name: 'Apps' },
+        { key: 'notHeld', name: 'Not held (not returned by the org)' },
       ],
     });
     this.log(messages.getMessage('info.folder', [backupRoot()]));
