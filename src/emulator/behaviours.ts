@@ -485,10 +485,13 @@ export const BEHAVIOURS: readonly BehaviourRow[] = [
   },
   {
     id: 'enforce.confidential-client-secret',
-    behaviour: 'A confidential client that sends no client_secret with the code exchange (or on refresh where the app requires it) is refused: a failure.',
+    behaviour: 'A confidential client that sends no or a wrong client_secret with the code exchange (or on refresh where the app requires it) is refused: a failure.',
     evidence: 'doc',
     source: 'Partner requirements: confidential clients must send both code_verifier and client_secret; Metadata API ConnectedApp isConsumerSecretOptional / isSecretRequiredForRefreshToken',
-    pinnedBy: ['test/emulator/conformance/rules.test.ts: no-secret: fails secret.confidential and nothing else'],
+    pinnedBy: [
+      'test/emulator/conformance/rules.test.ts: no-secret: fails secret.confidential and nothing else',
+      'test/emulator/conformance/rules.test.ts: a wrong secret from a confidential client is refused: secret.confidential fails',
+    ],
   },
   {
     id: 'enforce.rtr-required',

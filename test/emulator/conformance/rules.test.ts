@@ -159,6 +159,20 @@ describe('conformance report: clients that break one rule each', () => {
     expect(report.clients[0].requirements.find((r) => r.id === 'secret.public')?.counts).to.include({ secretSent: 1, invalidSecret: 1 });
   });
 
+  it('a wrong secret from a confidential client is refused: secret.confidential fails', async () => {
+    const { createHash, randomBytes } = await import('node:crypto');
+    const a = appInfo(emu(), CONFIDENTIAL_APP);
+    const verifier = randomBytes(32).toString('base64url');
+    const challenge = createHash('sha256').update(verifier).digest('base64url');
+    const query = new URLSearchParams({ response_type: 'code', client_id: a.clientId, redirect_uri: a.redirectUri, code_challenge: challenge, code_challenge_method: 'S256' });
+    const callback = new URL(await browser(`${emu().url}/services/oauth2/authorize?${query.toString()}`));
+    const body = new URLSearchParams({ grant_type: 'authorization_code', code: callback.searchParams.get('code') ?? '', client_id: a.clientId, client_secret: 'not-the-secret', redirect_uri: a.redirectUri, code_verifier: verifier });
+    expect((await fetch(`${emu().url}/services/oauth2/token`, { method: 'POST', body })).status).to.equal(400);
+    const report = emu().conformanceReport();
+    expect(failing(report, CONFIDENTIAL_APP)).to.deep.equal(['secret.confidential']);
+    expect(report.clients[0].requirements.find((r) => r.id === 'secret.confidential')?.counts).to.include({ secretSent: 1, invalidSecret: 1 });
+  });
+
   it('the hashed verifier is recognized in hex and padded base64 too', async () => {
     const { createHash, randomBytes } = await import('node:crypto');
     const a = appInfo(emu(), PUBLIC_APP);
