@@ -516,6 +516,38 @@ export const BEHAVIOURS: readonly BehaviourRow[] = [
     pinnedBy: ['test/apps/readiness.test.ts: client credentials without a run-as user is a posture finding: the flow cannot work, enforcement changes nothing'],
   },
   {
+    id: 'enforce.verifier-on-refresh',
+    behaviour: 'A refresh that carries a code_verifier is refused with invalid_grant / unexpected code verifier: a failure (sf refreshes without one).',
+    evidence: 'inference',
+    source:
+      '"unexpected code verifier" is observed on a code exchange without a challenge (forcedotcom/sfdx-core#166); that the refresh grant refuses it too is unverified (fidelity audit row 11). jsforce adds code_verifier to every token POST of a useVerifier OAuth2; sfdx-core 9.x refreshes with a fresh one',
+    pinnedBy: [
+      'test/emulator/conformance/rules.test.ts: a verifier sent on refresh (a reused jsforce OAuth2) fails pkce.verifier-match and nothing else',
+      'test/commands/emulator/sf-login-web.test.ts: logs in through a scripted browser, refreshes, and gets no conformance failure; a badly-behaved client still fails',
+    ],
+  },
+  {
+    id: 'enforce.parallel-refresh',
+    behaviour: 'A second refresh of one token while the first is processed is refused, and under rotation the old token presented after the first finished revokes the chain: both are failures.',
+    evidence: 'doc',
+    source: 'Release note rn_security_refresh_token_requests (release 250); partner requirements on parallel refresh races; Salesforce RTR guide on reuse',
+    pinnedBy: ['test/emulator/conformance/rules.test.ts: two copies refreshing at once without a lock fail rtr.parallel and nothing else', 'test/emulator/conformance/rehearsal.test.ts: the duplicate gets "token request is already being processed" and fails rtr.parallel only'],
+  },
+  {
+    id: 'enforce.rejected-refresh-token',
+    behaviour: 'A refresh token answered with invalid_grant (expired, revoked, rotated out) is refused every time it comes back: retrying it is a failure.',
+    evidence: 'real',
+    source: 'invalid_grant / expired access/refresh token for revoked and rotated-out tokens (jsforce#1656, restforce#81); sfdx-core 9.2+ asks the user to re-authenticate',
+    pinnedBy: ['test/emulator/conformance/rules.test.ts: retrying a rejected refresh token in a loop fails rtr.stop-on-invalid-grant and nothing else'],
+  },
+  {
+    id: 'enforce.expired-session',
+    behaviour: 'An access token past its session lifetime is refused with HTTP 401 INVALID_SESSION_ID every time: resending it instead of refreshing is a failure.',
+    evidence: 'real',
+    source: 'jsforce Connection refreshes on 401 INVALID_SESSION_ID (src/connection.ts, isSessionExpired in src/soap.ts)',
+    pinnedBy: ['test/emulator/conformance/rehearsal.test.ts: a client that resends its expired access token fails session.expiry and nothing else'],
+  },
+  {
     id: 'enforce.busy-retry-too-soon',
     behaviour: 'A refresh retried at once after "token request is already being processed" or a 5xx meets the same answer until the first request is done; it works once it is: advice, while giving up the token ends the session (a failure).',
     evidence: 'inference',
