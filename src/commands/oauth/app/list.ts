@@ -13,6 +13,7 @@ import { VERDICT_ORDER } from '../../../apps/readiness.js';
 import { reasonLines, tableLayout, wrapText, type TableCells } from '../../../apps/table-layout.js';
 import { terminalWidth } from '../../../cli/terminal.js';
 import { RetrieveError } from '../../../metadata/retrieve.js';
+import { withTraceFile } from '../../../cli/trace-file.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('plugin-oauth', 'oauth.app.list');
@@ -41,6 +42,7 @@ export default class AppList extends SfCommand<AppListCommandResult> {
     'needs-action': Flags.boolean({ summary: messages.getMessage('flags.needs-action.summary'), default: false }),
     days: Flags.integer({ summary: messages.getMessage('flags.days.summary'), default: 90, min: 1, max: 3650 }),
     'result-format': Flags.option({ summary: messages.getMessage('flags.result-format.summary'), options: ['human', 'csv', 'json'] as const, default: 'human' })(),
+    'trace-file': Flags.file({ summary: messages.getMessage('flags.trace-file.summary') }),
   };
 
   public async run(): Promise<AppListCommandResult> {
@@ -49,7 +51,7 @@ export default class AppList extends SfCommand<AppListCommandResult> {
     const conn = org.getConnection(flags['api-version']);
     let inventory;
     try {
-      inventory = await buildInventory(conn, { days: flags.days, apps: flags.app, needsAction: flags['needs-action'] });
+      inventory = await withTraceFile(conn, flags['trace-file'], 'oauth app list', () => buildInventory(conn, { days: flags.days, apps: flags.app, needsAction: flags['needs-action'] }));
     } catch (e) {
       if (e instanceof UnknownAppsError) {
         const hint = e.suggestions.length ? `Did you mean ${e.suggestions.map((s) => `"${s}"`).join(', ')}?` : 'Check the spelling: names match the developer name or the label.';

@@ -11,7 +11,8 @@ import { checklistLines } from '../../../check/format.js';
 import type { CheckStatus, OrgCheckResult } from '../../../check/model.js';
 import { renderReport } from '../../../check/report.js';
 import { checkOrg, SessionInvalidError } from '../../../check/run.js';
-import { secretValuesFromEnv, TraceRecorder } from '../../../check/trace.js';
+import { secretValuesFromEnv } from '../../../check/trace.js';
+import { withTraceFile } from '../../../cli/trace-file.js';
 import { writePrivateFile } from '../../../util/private-file.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
@@ -45,28 +46,24 @@ export default class OrgCheck extends SfCommand<OrgCheckCommandResult> {
     const org = flags['target-org'];
     const conn = org.getConnection(flags['api-version']);
     const username = org.getUsername() ?? conn.getUsername() ?? '';
-    const sensitive = () => [conn.accessToken, username, ...secretValuesFromEnv()];
-    const trace = flags['trace-file'] ? new TraceRecorder(sensitive()).watchConnection(conn).watchOAuthHttp() : undefined;
+    const sensitive = [conn.accessToken, username, ...secretValuesFromEnv()];
 
     let result: OrgCheckResult;
     this.spinner.start(messages.getMessage('info.checking'));
     try {
-      result = await checkOrg(conn, { days: flags.days, apps: flags.app, accessToken: () => Promise.resolve(conn.accessToken ?? '') });
+      result = await withTraceFile(conn, flags['trace-file'], 'oauth org check', () =>
+        checkOrg(conn, { days: flags.days, apps: flags.app, accessToken: () => Promise.resolve(conn.accessToken ?? '') })
+      );
       this.spinner.stop(result.passed ? 'done' : 'failed');
     } catch (e) {
       this.spinner.stop('failed');
       if (e instanceof SessionInvalidError) throw messages.createError('error.sessionInvalid', [e.message], [username]);
       if (e instanceof UnknownAppsError) throw messages.createError('error.unknownApp', [e.names.join(', '), e.suggestions.length ? e.suggestions.join(', ') : 'none']);
       throw e;
-    } finally {
-      trace?.detach();
-      if (trace && flags['trace-file']) {
-        await trace.write(flags['trace-file'], 'oauth org check');
-      }
     }
 
     const out: OrgCheckCommandResult = { ...result, ...(flags['report-file'] ? { reportFile: flags['report-file'] } : {}), ...(flags['trace-file'] ? { traceFile: flags['trace-file'] } : {}) };
-    if (flags['report-file']) await writePrivateFile(flags['report-file'], renderReport(result, { sensitive: sensitive() }));
+    if (flags['report-file']) await writePrivateFile(flags['report-file'], renderReport(result, { sensitive }));
     this.show(result);
     if (flags['report-file']) this.log(messages.getMessage('info.reportWritten', [flags['report-file']]));
     if (flags['trace-file']) this.log(messages.getMessage('info.traceWritten', [flags['trace-file']]));
