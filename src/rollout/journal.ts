@@ -3,7 +3,8 @@
  * private to the user (folder 0700, file 0600) and written atomically (temporary file + rename) after every change, so
  * that a crash leaves either the previous or the next version, never half of one.
  *
- * Every step goes pending -> running -> done | failed (| rolled-back). "running" is written before the step touches the
+ * Every step goes pending -> running -> done | failed (| rolled-back, or kept-on-by-salesforce when a rollback's
+ * read-back finds PKCE still on). "running" is written before the step touches the
  * org and "done" only after the org confirmed the change (read-back), so the journal never claims more than the org has;
  * a step found "running" after a crash is reconciled with the org before anything else happens. The journal holds app
  * names, settings, ids, backup paths and verdicts: never a token or a secret.

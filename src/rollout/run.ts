@@ -4,7 +4,8 @@
  *
  * - Each phase is a gate: the run stops after the first phase with a failed step; later phases stay pending.
  * - A smoke test that fails (or cannot prove the client works) rolls back that app's change from the backup taken just
- *   before it (plan option rollbackOnSmokeFailure, default on); the change step becomes "rolled-back". A smoke test
+ *   before it (plan option rollbackOnSmokeFailure, default on); the change step becomes "rolled-back" (or
+ *   "kept-on-by-salesforce" when the org keeps PKCE on after the rollback deploy). A smoke test
  *   that errs (server or network trouble, after retries) rolls nothing back.
  * - Turning rotation on changes the component that holds the app's flags, which makes its PKCE smoke result stale for
  *   the gate; so the RTR smoke step of such an app also tests PKCE again.
