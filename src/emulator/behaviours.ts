@@ -329,6 +329,7 @@ export const BEHAVIOURS: readonly BehaviourRow[] = [
       'test/emulator/oauth/pkce-scope-judgement.test.ts: gives a code for a malformed challenge or an unknown method, and the exchange fails with invalid code verifier',
       'test/emulator/oauth/pkce-scope-judgement.test.ts: refuses a plain or malformed challenge at authorize with invalid_request on the callback',
       'test/smoke/pkce-judgement-checks.test.ts: PKCE checks under every way Salesforce delivers its PKCE verdicts',
+      'test/commands/verify/org-wide-pkce.test.ts: sf oauth pkce verify on an org with only the org-wide Require PKCE setting (in-process)',
     ],
   },
   {
@@ -350,6 +351,7 @@ export const BEHAVIOURS: readonly BehaviourRow[] = [
       'test/emulator/oauth/pkce-scope-judgement.test.ts: refuses an authorization without code_challenge with OAUTH_APPROVAL_ERROR_GENERIC on the error page',
       'test/emulator/oauth/pkce-scope-judgement.test.ts: refuses an authorization without code_challenge like the per-app flag, on the callback',
       'test/smoke/pkce-judgement-checks.test.ts: PKCE checks under every way Salesforce delivers its PKCE verdicts',
+      'test/commands/verify/org-wide-pkce.test.ts: sf oauth pkce verify on an org with only the org-wide Require PKCE setting (in-process)',
     ],
   },
   {
