@@ -10,7 +10,11 @@ import type { CheckItem } from './model.js';
 /** `isRefreshTokenRotationEnabled` exists from API 60.0 on (ConnectedAppOauthConfig, ExtlClntAppGlobalOauthSettings). */
 export const ROTATION_API_VERSION = 60;
 
-/** The metadata types the plugin reads and deploys (inventory, toggles, backups, restore, Require PKCE). */
+/**
+ * The metadata types the plugin lists, reads and deploys (inventory, toggles, backups, restore). The OAuth and OpenID
+ * Connect Settings (Require PKCE) are a `Settings` member that is retrieved by name, not listed (a real org's describe
+ * has no listable `Settings` type): `answers.org-oauth-settings` says whether it came back.
+ */
 export const METADATA_TYPES = [
   'ConnectedApp',
   'ExternalClientApplication',
@@ -18,13 +22,12 @@ export const METADATA_TYPES = [
   'ExtlClntAppOauthSettings',
   'ExtlClntAppOauthConfigurablePolicies',
   'ExtlClntAppConfigurablePolicies',
-  'Settings',
 ] as const;
 
 /**
  * User permissions that let a user deploy these types through the Metadata API: "Modify Metadata Through Metadata API
- * Functions" or "Modify All Data", plus "Customize Application" (Metadata API Developer Guide, "User Permissions
- * Required"; Connected Apps and External Client Apps are managed with Customize Application).
+ * Functions" or "Modify All Data", plus "Customize Application" (Metadata API Developer Guide, "Metadata API Edit
+ * Access" and "Modify Metadata Through Metadata API Functions Permission"; behaviours row permissions.metadata-deploy).
  */
 export const DEPLOY_PERMISSIONS = ['PermissionsModifyAllData', 'PermissionsModifyMetadata', 'PermissionsCustomizeApplication'] as const;
 

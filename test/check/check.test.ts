@@ -93,6 +93,25 @@ describe('org check: what fails and what warns', function () {
     expect(result.passed).to.equal(false);
   });
 
+  it('fails the API version check for a session below 60.0, naming the flag to use', async () => {
+    const conn = await coreConnection(emu());
+    conn.setApiVersion('58.0');
+    const result = await run(conn, { apps: ['Field_Service_App'] });
+    expect(byId(result, 'access.api-version')).to.include({ status: 'fail' });
+    expect(byId(result, 'access.api-version')?.detail).to.include('API 58.0').and.include('60.0');
+    expect(byId(result, 'access.api-version')?.action).to.include('--api-version 66.0');
+  });
+
+  it('fails metadata access, naming each type, when the Metadata API refuses the user', async () => {
+    emu().faults.add({ match: { soapOperation: 'listMetadata' }, action: { kind: 'soapFault', code: 'INSUFFICIENT_ACCESS', message: 'INSUFFICIENT_ACCESS: use of the Metadata API requires a user with the ModifyAllData or ModifyMetadata permission' } });
+    const result = await run(await coreConnection(emu()));
+    expect(byId(result, 'access.metadata-read')).to.include({ status: 'fail' });
+    for (const type of ['ConnectedApp', 'ExternalClientApplication', 'ExtlClntAppGlobalOauthSettings']) expect(byId(result, 'access.metadata-read')?.detail).to.include(`${type} (`);
+    expect(byId(result, 'access.metadata-read')?.detail).to.include('INSUFFICIENT_ACCESS');
+    expect(byId(result, 'access.inventory')).to.include({ status: 'fail' });
+    expect(result.checks.filter((c) => c.group === 'app')).to.deep.equal([]);
+  });
+
   it('fails deploy access for a user without Modify Metadata and Customize Application', async () => {
     const result = await run(await coreConnection(emu(), 'ops@acme.example.com.uat'));
     expect(byId(result, 'access.metadata-deploy')).to.include({ status: 'fail' });
