@@ -1,7 +1,7 @@
 /*
  * The Markdown report of `sf oauth org check --report-file`: safe to attach to a bug report or a change ticket. It names
- * the org's edition (sandbox or production) and API versions, never the user name, org id, instance URL, a consumer key,
- * a token or a secret; a last pass replaces any known sensitive value that slipped into a detail.
+ * the org's environment (sandbox or production) and API versions, never the org name or id, the user name, the instance
+ * URL, a consumer key, a token or a secret; a last pass replaces any known sensitive value that slipped into a detail.
  */
 import { STATUS_ORDER, type CheckItem, type CheckStatus, type OrgCheckResult } from './model.js';
 
@@ -24,13 +24,13 @@ export function renderReport(result: OrgCheckResult, options: { generatedAt?: Da
   const lines = [
     '# sf oauth org check',
     '',
-    `- Org: ${org.environment ?? 'unknown environment'}${org.name ? ` (${org.name})` : ''}`,
+    `- Org: ${org.environment ?? 'unknown environment'}`,
     `- API version of this run: ${org.apiVersion}; newest the org offers: ${org.latestApiVersion ?? 'unknown'}`,
     `- Activity window: ${result.days} days`,
     `- Generated: ${(options.generatedAt ?? new Date()).toISOString()}`,
     `- Result: ${result.passed ? 'no check failed' : `${summary.fail} check(s) failed`} (${summary.pass} pass, ${summary.warn} warn, ${summary.fail} fail)`,
     '',
-    'The user name, org id and instance URL are left out on purpose. No token, secret or code was created or recorded.',
+    'The org name and id, the user name and the instance URL are left out on purpose. No token, secret or code was created or recorded.',
     '',
   ];
   const byStatus = (a: CheckItem, b: CheckItem): number => STATUS_ORDER.indexOf(a.status) - STATUS_ORDER.indexOf(b.status);

@@ -86,6 +86,7 @@ describe('trace and report: a planted secret never reaches them', function () {
     expect(result.checks.find((c) => c.id === 'answers.browser-session')?.detail).to.include('frontdoor.jsp');
     for (const [name, output] of [['trace', text], ['report', report]] as const) {
       for (const value of [secret as string, token, username, emulator.store.state.org.id, emulator.url]) expect(output, `${name} holds ${value.slice(0, 6)}…`).not.to.include(value);
+      expect(output, `${name} names the org`).not.to.include(emulator.store.state.org.name);
       expect(output, name).not.to.match(/@acme\.example\.com/);
     }
     // The shapes a user's first real run would send us.
