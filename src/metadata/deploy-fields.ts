@@ -74,9 +74,14 @@ export function deployable(file: Pick<RetrievedFile, 'type' | 'xml'>, app: strin
         : 'Salesforce does not return its certificate (JWT bearer flow), so we cannot prove it has none, and a deploy without it would remove it';
     return { refusal: `${why}. Change it by hand in ${ECA_SETUP_PATH.replace('<app>', app)}.` };
   }
+  return { xml: stripped(file) };
+}
+
+/** The file without its `strip` fields; every deploy goes through this (deploy.ts), whoever prepared the file. */
+export function stripped(file: Pick<RetrievedFile, 'type' | 'xml'>): string {
   let xml = file.xml;
   for (const r of rulesOf(file.type)) if (r.rule === 'strip') xml = removeLeaf(xml, r.path, r.element);
-  return { xml };
+  return xml;
 }
 
 /** Problems with a read-back: `verifyUnchanged` fields whose value differs from the one before the deploy. */

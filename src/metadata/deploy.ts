@@ -9,6 +9,7 @@ import path from 'node:path';
 import type { Connection } from '@salesforce/core';
 import { ComponentSet, RegistryAccess, RequestStatus } from '@salesforce/source-deploy-retrieve';
 import type { RetrievedFile } from './retrieve.js';
+import { stripped } from './deploy-fields.js';
 
 export type DeployProgress = { status: string; deployed: number; total: number; errors: number };
 
@@ -44,7 +45,8 @@ export async function deployFiles(
     for (const file of files) {
       const target = path.join(root, sourcePath(file.type, file.fullName));
       await mkdir(path.dirname(target), { recursive: true });
-      await writeFile(target, file.xml, { mode: 0o600 });
+      // Never a field a deploy must not carry (a Connected App's consumer key, a consumer secret), whoever built the file.
+      await writeFile(target, stripped(file), { mode: 0o600 });
     }
     const set = ComponentSet.fromSource(root);
     set.apiVersion = conn.getApiVersion();
