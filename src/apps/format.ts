@@ -42,6 +42,16 @@ export function shortFlows(row: AppRow): string {
   return row.flows.length ? row.flows.map((f) => SHORT_FLOWS[f] ?? f).join(', ') : 'none';
 }
 
+/**
+ * A PKCE or rotation flag for the table: `on`, `off`, `unknown`, nothing for untracked apps, and `publisher's org` for
+ * a packaged ECA whose settings live there (not unknown for lack of a permission).
+ */
+export function flagText(row: Pick<AppRow, 'kind' | 'settingsIn'>, value: boolean | null): string {
+  if (row.kind === 'untracked') return '';
+  if (row.settingsIn === 'publisher-org') return "publisher's org";
+  return yesNo(value, 'on', 'off');
+}
+
 /** Compact owner: `org`, `Salesforce`, `mcconn: Northwind Software`, `unknown`. */
 export function shortOwner(owner: AppRow['owner']): string {
   if (owner.type !== 'package') return describeOwner(owner);

@@ -10,6 +10,7 @@ import { expect } from 'chai';
 import { useEmulator } from '../helpers/emulator.js';
 import { coreConnection } from '../helpers/core.js';
 import { buildInventory } from '../../src/apps/inventory.js';
+import { flagText } from '../../src/apps/format.js';
 import { planToggle, ToggleError } from '../../src/metadata/toggle.js';
 import { evaluateGate } from '../../src/rollout/gate.js';
 import { buildState, SeedError } from '../../src/emulator/seed/build.js';
@@ -37,6 +38,10 @@ describe('a packaged ECA whose OAuth settings live in the publisher\'s org', fun
     expect(row).to.deep.include({ permittedUsers: 'admin-approved', ipRelaxation: 'bypass', refreshTokenPolicy: { type: 'specific-inactivity', period: 30, unit: 'days' } });
     expect(row?.findings).to.include('IP restrictions bypassed');
     expect(inventory.warnings.map((w) => w.code)).not.to.include('consumerSecretPermission');
+    // The table says where PKCE is set, not "unknown".
+    expect(flagText(row ?? { kind: 'untracked' }, row?.pkceRequired ?? null)).to.equal("publisher's org");
+    const own = inventory.result.apps.find((r) => r.name === 'Billing_Integration');
+    expect(flagText(own ?? { kind: 'untracked' }, own?.pkceRequired ?? null)).to.equal('off');
   });
 
   it('toggles refuse it by name, naming namespace and publisher; --all skips it with the reason', async () => {

@@ -8,7 +8,7 @@ import { Flags, SfCommand } from '@salesforce/sf-plugins-core';
 import { buildInventory, UnknownAppsError, type InventoryWarning } from '../../../apps/inventory.js';
 import type { AppListResult, AppRow, Verdict } from '../../../apps/model.js';
 import { toCsv } from '../../../apps/csv.js';
-import { day, describeKind, describeTokens, shortFlows, shortOwner, shortPolicy, yesNo } from '../../../apps/format.js';
+import { day, describeKind, describeTokens, flagText, shortFlows, shortOwner, shortPolicy, yesNo } from '../../../apps/format.js';
 import { VERDICT_ORDER } from '../../../apps/readiness.js';
 import { reasonLines, tableLayout, wrapText, type TableCells } from '../../../apps/table-layout.js';
 import { terminalWidth } from '../../../cli/terminal.js';
@@ -115,7 +115,7 @@ export default class AppList extends SfCommand<AppListCommandResult> {
 }
 
 function tableRow(row: AppRow): TableCells {
-  const onOff = (v: boolean | null): string => (row.kind === 'untracked' ? '' : yesNo(v, 'on', 'off'));
+  const onOff = (v: boolean | null): string => flagText(row, v);
   const refresh = row.kind === 'untracked' ? '' : row.refreshScope === false ? 'no scope' : shortPolicy(row.refreshTokenPolicy);
   return {
     name: row.name,
