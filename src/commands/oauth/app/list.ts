@@ -5,14 +5,12 @@
 import { ux } from '@oclif/core';
 import { Messages } from '@salesforce/core';
 import { Flags, SfCommand } from '@salesforce/sf-plugins-core';
-import { buildInventory, UnknownAppsError, type InventoryWarning } from '../../../apps/inventory.js';
+import type { InventoryWarning } from '../../../apps/inventory.js';
 import type { AppListResult, AppRow, Verdict } from '../../../apps/model.js';
-import { toCsv } from '../../../apps/csv.js';
 import { day, describeKind, describeTokens, flagText, shortFlows, shortOwner, shortPolicy, yesNo } from '../../../apps/format.js';
 import { VERDICT_ORDER } from '../../../apps/readiness.js';
 import { reasonLines, tableLayout, wrapText, type TableCells } from '../../../apps/table-layout.js';
 import { terminalWidth } from '../../../cli/terminal.js';
-import { RetrieveError } from '../../../metadata/retrieve.js';
 import { withTraceFile } from '../../../cli/trace-file.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
@@ -49,6 +47,13 @@ export default class AppList extends SfCommand<AppListCommandResult> {
     const { flags } = await this.parse(AppList);
     const org = flags['target-org'];
     const conn = org.getConnection(flags['api-version']);
+    // The inventory (and the Metadata API client under it) loads only when the command runs: `--help` loads this
+    // module too, and should start as fast as official commands' help.
+    const [{ buildInventory, UnknownAppsError }, { RetrieveError }, { toCsv }] = await Promise.all([
+      import('../../../apps/inventory.js'),
+      import('../../../metadata/retrieve.js'),
+      import('../../../apps/csv.js'),
+    ]);
     let inventory;
     try {
       inventory = await withTraceFile(conn, flags['trace-file'], 'oauth app list', () => buildInventory(conn, { days: flags.days, apps: flags.app, needsAction: flags['needs-action'] }));
