@@ -197,15 +197,37 @@ describe('rollout run (core, against the emulator)', function () {
     expect(orgFlags(emu()).get('Partner_Portal_Sync')?.pkce).to.equal(true);
   });
 
+  it('an app whose smoke user already holds five approvals stops the rollout at the audit, before any change', async () => {
+    const emulator = emu();
+    const plan = parsePlan('apps: [Support_Console]\noptions: {requirePkce: false}');
+    const support = app(emulator, 'Support_Console');
+    // The seed row plus four approvals through the real flow: five.
+    for (let i = 0; i < 4; i++) await tokensFor(emulator, 'Support_Console');
+    const admin = emulator.store.adminUser().id;
+    expect(emulator.store.approvalsOf(admin, support.clientId, 'Support Console')).to.have.length(5);
+    const result = await runRollout(ctx, { plan, planFile: 'plan.yaml' });
+    expect(result.status).to.equal('failed');
+    expect(result.steps.find((s) => s.id === 'rtr-enable:Support_Console')?.status ?? 'pending').to.not.equal('done');
+    expect(orgFlags(emulator).get('Support_Console')?.rtr, 'nothing deployed').to.equal(false);
+    expect(emulator.store.approvalsOf(admin, support.clientId, 'Support Console')).to.have.length(5);
+  });
+
   it('an app whose smoke user already holds five approvals is refused before its smoke test and not rolled back; the oldest approval still works', async () => {
     const emulator = emu();
     const plan = parsePlan('apps: [Support_Console]\noptions: {requirePkce: false}');
     const support = app(emulator, 'Support_Console');
-    // The seed row plus four approvals through the real flow: five, the first of them standing for an integration.
-    const [integration] = [await tokensFor(emulator, 'Support_Console'), ...(await Promise.all([1, 2, 3].map(() => tokensFor(emulator, 'Support_Console'))))];
     const admin = emulator.store.adminUser().id;
-    expect(emulator.store.approvalsOf(admin, support.clientId, 'Support Console')).to.have.length(5);
-    const result = await runRollout(ctx, { plan, planFile: 'plan.yaml' });
+    // Two approvals when the audit runs (headroom), five by the time the smoke test starts: a live integration signed in meanwhile.
+    const integration = await tokensFor(emulator, 'Support_Console');
+    const result = await runRollout(ctx, {
+      plan,
+      planFile: 'plan.yaml',
+      onEvent: (e) => {
+        if (e.type === 'phase' && e.phase === 'rtr-enable' && e.status === 'started') {
+          for (let i = 0; i < 3; i++) emulator.store.createGrant(support.clientId, 'Support Console', admin, ['api', 'refresh_token']);
+        }
+      },
+    });
     expect(result.status).to.equal('failed');
     const smoke = result.steps.find((s) => s.id === 'rtr-verify:Support_Console');
     expect(smoke?.status).to.equal('failed');
