@@ -94,7 +94,11 @@ echo "retrieved $count files"
 [ "$count" -ge 10 ]
 if grep -rq '<consumerSecret>' force-app; then echo "a consumer secret was retrieved" >&2; exit 1; fi
 
-step "sf project deploy start (the retrieved files, unchanged)"
+step "sf project deploy start (the retrieved files, without the consumerKey a deploy must not carry)"
+# Salesforce refuses a Connected App deploy that provides its consumer key ("You cannot provide a Consumer Key",
+# behaviours table): admins remove it from retrieved files before deploying them back.
+find force-app -name '*.connectedApp-meta.xml' -exec sed -i.bak '/<consumerKey>/d' {} +
+find force-app -name '*.bak' -delete
 "$sf" project deploy start -d force-app -o emu --json > "$work/deploy.json"
 ok < "$work/deploy.json"
 node -e 'const r=require(process.argv[1]).result; if(!r.success||r.numberComponentsDeployed<10) process.exit(1); console.log(`deployed ${r.numberComponentsDeployed} components`)' "$work/deploy.json"
