@@ -5,7 +5,7 @@
  */
 import { Messages, SfError } from '@salesforce/core';
 import { Flags, SfCommand } from '@salesforce/sf-plugins-core';
-import { applyToggle, planToggle, ToggleDeployError, ToggleError, type ToggleAppResult, type ToggleResult, type ToggleSetting } from '../metadata/toggle.js';
+import type { ToggleAppResult, ToggleError, ToggleResult, ToggleSetting } from '../metadata/toggle.js';
 import { confirmProductionChange, orgFacts } from './production-guard.js';
 import { Progress } from './progress.js';
 
@@ -38,6 +38,8 @@ export abstract class ToggleCommand extends SfCommand<ToggleResult> {
     const dryRun = flags['dry-run'];
     const operation = `oauth ${this.setting} ${this.value ? 'enable' : 'disable'}`;
     const progress = new Progress(this.spinner, (line) => this.logToStderr(line));
+    // The Metadata API client loads only when the command runs, not for --help.
+    const { applyToggle, planToggle, ToggleDeployError, ToggleError } = await import('../metadata/toggle.js');
 
     if (!this.value && this.setting === 'pkce') this.warn(messages.getMessage('warning.pkceDisable'));
 
@@ -48,7 +50,7 @@ export abstract class ToggleCommand extends SfCommand<ToggleResult> {
       plan = await planToggle(conn, { setting: this.setting, value: this.value, apps: flags.app, all: flags.all, orgNamespace: facts.namespace });
     } catch (e) {
       progress.stop('failed');
-      throw toSfError(e, username);
+      throw toSfError(e, username, ToggleError);
     }
     progress.stop();
 
@@ -147,8 +149,8 @@ export abstract class ToggleCommand extends SfCommand<ToggleResult> {
 
 const show = (v: boolean | null): string => (v === null ? '(not set)' : String(v));
 
-function toSfError(e: unknown, username: string): Error {
-  if (!(e instanceof ToggleError)) return e instanceof Error ? e : new SfError(String(e));
+function toSfError(e: unknown, username: string, toggleError: typeof ToggleError): Error {
+  if (!(e instanceof toggleError)) return e instanceof Error ? e : new SfError(String(e));
   switch (e.code) {
     case 'unknownApps':
       return withData(messages.createError('error.unknownApps', [e.message], [username]), e.items);

@@ -9,9 +9,9 @@ import type { Messages } from '@salesforce/core';
 import { Duration } from '@salesforce/kit';
 import { Flags, SfCommand } from '@salesforce/sf-plugins-core';
 import { canPrompt, confirmProductionChange, orgFacts } from './production-guard.js';
-import { appStatusWord, Progress } from './progress.js';
-import { ClientConfigError, resolveClients, type ClientConfig, type VerifyKind } from '../oauth/client-config.js';
-import { browserSource, codeCredentialsSource, frontdoorSource, redirectSource, type CodeSource } from '../oauth/code-source.js';
+import { Progress } from './progress.js';
+import type { ClientConfig, VerifyKind } from '../oauth/client-config.js';
+import type { CodeSource } from '../oauth/code-source.js';
 import { Secret, secretEnvName, secretFromEnv } from '../oauth/secret.js';
 import { evidenceText, toJunit } from '../smoke/junit.js';
 import { ApprovalGuard } from '../smoke/headroom.js';
@@ -77,6 +77,9 @@ export abstract class VerifyCommand extends SfCommand<VerifyResult> {
 
   protected async verify(flags: Parsed): Promise<VerifyResult> {
     const messages = this.messages;
+    // The metadata reader (Metadata API client, XML parser) and the status word (the gate's rules) load only when the
+    // command runs, not for --help.
+    const [{ ClientConfigError, resolveClients }, { appStatusWord }] = await Promise.all([import('../oauth/client-config.js'), import('./status-word.js')]);
     const org = flags['target-org'];
     const conn = org.getConnection(flags['api-version']);
     const username = org.getUsername() ?? conn.getUsername() ?? '';
@@ -268,6 +271,7 @@ export abstract class VerifyCommand extends SfCommand<VerifyResult> {
     conn: import('@salesforce/core').Connection,
     o: { loginUrl?: string; siteUrl?: string; timeoutMs: number; prompts: boolean; signal: AbortSignal }
   ): Promise<CodeSource> {
+    const { browserSource, codeCredentialsSource, frontdoorSource, redirectSource } = await import('../oauth/code-source.js');
     const http = { timeoutMs: o.timeoutMs, signal: o.signal };
     if (o.siteUrl) {
       let username = process.env.SF_OAUTH_USERNAME;

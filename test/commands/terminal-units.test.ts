@@ -6,7 +6,8 @@ import { expect } from 'chai';
 import type { Spinner } from '@salesforce/sf-plugins-core';
 import { reasonLines, tableLayout, tableWidth, wrapText, type TableCells } from '../../src/apps/table-layout.js';
 import type { AppRow } from '../../src/apps/model.js';
-import { appStatusWord, Progress } from '../../src/cli/progress.js';
+import { Progress } from '../../src/cli/progress.js';
+import { appStatusWord } from '../../src/cli/status-word.js';
 import { terminalWidth } from '../../src/cli/terminal.js';
 import type { CheckResult } from '../../src/smoke/model.js';
 
