@@ -6,12 +6,16 @@
  * Two requests overlap when the second one ARRIVED before the first one's answer left: that is an ordering of events,
  * not a duration, so the verdict does not depend on how fast the emulator is. To give a duplicate sent at the same time
  * the chance to arrive, each refresh stays in flight for a minimum processing window (a real org takes longer than
- * this), then one more turn of the event loop, so that requests already waiting on a socket are seen before it ends.
+ * this), then a few more turns of the event loop: a duplicate whose connection, request and body are still on their
+ * way through a busy (or paused) process is read in those turns, before the first answer leaves.
  */
 import { performance } from 'node:perf_hooks';
 
 /** The shortest time a refresh is in flight, in milliseconds, whatever the latency model says. */
 export const MIN_REFRESH_PROCESSING_MS = 50;
+
+/** Event-loop turns a refresh stays in flight after its window: connect, request and body each take one. */
+const SETTLE_TURNS = 8;
 
 /** How long, in milliseconds, a finished refresh is remembered to judge requests that arrived before it ended. */
 const REMEMBER_FINISHED_MS = 60 * 1000;
@@ -50,8 +54,8 @@ export class RefreshesInFlight {
   }
 }
 
-/** The processing window of one refresh: at least {@link MIN_REFRESH_PROCESSING_MS}, then one event-loop turn. */
+/** The processing window of one refresh: at least {@link MIN_REFRESH_PROCESSING_MS}, then a few event-loop turns. */
 export async function processingWindow(latencyMs: number): Promise<void> {
   await new Promise<void>((resolve) => setTimeout(resolve, Math.max(latencyMs, MIN_REFRESH_PROCESSING_MS)));
-  await new Promise<void>((resolve) => setImmediate(resolve));
+  for (let turn = 0; turn < SETTLE_TURNS; turn++) await new Promise<void>((resolve) => setImmediate(resolve));
 }

@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import { NO_LATENCY, SANDBOX_LATENCY } from '../../../src/emulator/faults.js';
+import { MIN_REFRESH_PROCESSING_MS } from '../../../src/emulator/oauth/in-flight.js';
 import type { OrgEmulator } from '../../../src/emulator/server.js';
 import { useEmulator } from '../../helpers/emulator.js';
 import { app, editConnectedApp, expectError, pkce, token, tokensFor, userinfoStatus } from './helpers.js';
@@ -122,6 +123,30 @@ describe('oauth token endpoint: concurrent refresh', () => {
       });
     });
   }
+
+  describe('a paused process', () => {
+    const emu = useEmulator({ latency: NO_LATENCY });
+
+    it('refuses a duplicate sent after the whole process paused past the processing window of the first', async () => {
+      const a = app(emu(), 'Field_Service_App');
+      const rt = (await tokensFor(emu(), 'Field_Service_App')).refresh_token;
+      const before = emu().stats.requests;
+      const first = token(emu(), refresh(a.clientId, rt));
+      while (emu().stats.requests === before) await new Promise((resolve) => setImmediate(resolve));
+      // Let the first request reach its processing window, then block the event loop for longer than that window
+      // (a busy machine): the duplicate is sent while nothing runs, and still finds the first one in flight.
+      await new Promise((resolve) => setTimeout(resolve, 10));
+      const pausedUntil = Date.now() + 4 * MIN_REFRESH_PROCESSING_MS;
+      while (Date.now() < pausedUntil) {
+        // paused
+      }
+      const second = token(emu(), refresh(a.clientId, rt));
+      const results = await Promise.all([first, second]);
+      expect(results[0].status).to.equal(200);
+      expectError(results[1], 'invalid_grant', 'token request is already being processed');
+      expect((await token(emu(), refresh(a.clientId, results[0].body.refresh_token))).status).to.equal(200);
+    });
+  });
 
   describe('one after the other', () => {
     const emu = useEmulator({ latency: NO_LATENCY });
