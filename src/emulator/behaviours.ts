@@ -307,6 +307,7 @@ export const BEHAVIOURS: readonly BehaviourRow[] = [
       'test/emulator/oauth/refresh.test.ts: RTR on: of two refreshes of one token sent at once, exactly one wins, every time',
       'test/emulator/oauth/refresh.test.ts: RTR off: of two refreshes of one token sent at once, exactly one wins, every time',
       'test/emulator/oauth/refresh.test.ts: never calls a refresh sent after the previous answer a duplicate, and still revokes a chain on reuse',
+      'test/emulator/oauth/refresh.test.ts: refuses a duplicate sent after the whole process paused past the processing window of the first',
     ],
   },
   {
