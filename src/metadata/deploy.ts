@@ -7,7 +7,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Connection } from '@salesforce/core';
-import { ComponentSet, RegistryAccess, RequestStatus } from '@salesforce/source-deploy-retrieve';
+import type { RegistryAccess } from '@salesforce/source-deploy-retrieve';
 import type { RetrievedFile } from './retrieve.js';
 import { stripped } from './deploy-fields.js';
 
@@ -24,11 +24,10 @@ export type DeployOutcome = {
   failures: ComponentFailure[];
 };
 
-const registry = new RegistryAccess();
 const WAIT_MINUTES = 60;
 
 /** Where SDR expects a component's source file: `force-app/main/default/<directory>/<name>.<suffix>-meta.xml`. */
-export function sourcePath(type: string, fullName: string): string {
+export function sourcePath(registry: RegistryAccess, type: string, fullName: string): string {
   if (type === 'Settings') return path.join('settings', `${fullName}.settings-meta.xml`);
   const entry = registry.getTypeByName(type);
   return path.join(entry.directoryName ?? type, `${fullName}.${entry.suffix ?? type}-meta.xml`);
@@ -39,11 +38,14 @@ export async function deployFiles(
   files: RetrievedFile[],
   options: { checkOnly?: boolean; onProgress?: (p: DeployProgress) => void; pollMs?: number } = {}
 ): Promise<DeployOutcome> {
+  // SDR (some 350 modules) loads on first use, not with every command that might deploy: `--help` stays fast.
+  const { ComponentSet, RegistryAccess, RequestStatus } = await import('@salesforce/source-deploy-retrieve');
+  const registry = new RegistryAccess();
   const dir = await mkdtemp(path.join(tmpdir(), 'sf-oauth-deploy-'));
   try {
     const root = path.join(dir, 'force-app', 'main', 'default');
     for (const file of files) {
-      const target = path.join(root, sourcePath(file.type, file.fullName));
+      const target = path.join(root, sourcePath(registry, file.type, file.fullName));
       await mkdir(path.dirname(target), { recursive: true });
       // Never a field a deploy must not carry (a Connected App's consumer key, a consumer secret), whoever built the file.
       await writeFile(target, stripped(file), { mode: 0o600 });

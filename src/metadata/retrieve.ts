@@ -7,7 +7,6 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Connection } from '@salesforce/core';
-import { ComponentSet, RequestStatus } from '@salesforce/source-deploy-retrieve';
 
 export type MemberSpec = { type: string; fullName: string };
 
@@ -29,6 +28,8 @@ export class RetrieveError extends Error {
 const WAIT_MINUTES = 30;
 
 export async function retrieveMembers(conn: Connection, members: MemberSpec[], pollMs = 250): Promise<RetrieveOutcome> {
+  // SDR (some 350 modules) loads on first use, not with every command that might retrieve: `--help` stays fast.
+  const { ComponentSet, RequestStatus } = await import('@salesforce/source-deploy-retrieve');
   const dir = await mkdtemp(path.join(tmpdir(), 'sf-oauth-retrieve-'));
   try {
     const set = new ComponentSet(members);
