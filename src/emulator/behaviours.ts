@@ -406,7 +406,7 @@ export const BEHAVIOURS: readonly BehaviourRow[] = [
     behaviour: 'Access tokens are the 15-character org id, "!", then an opaque part: sf org login access-token (SF_ACCESS_TOKEN) refuses anything else.',
     evidence: 'real',
     source: '@salesforce/core util/sfdc.ts matchesAccessToken (used by plugin-auth org login access-token)',
-    pinnedBy: ['test/emulator/oauth/token-code.test.ts: exchanges a code with an S256 verifier (public client, no secret) and returns the Salesforce fields'],
+    pinnedBy: ['test/emulator/oauth/token-code.test.ts: issues access tokens that sf org login access-token accepts (sfdx-core matchesAccessToken)'],
   },
   // ---- what Salesforce enforces (conformance report, break rules) ------------------------------------------------
   // The conformance report fails what Salesforce refuses (under any behaviour modelled as plausible) or what breaks under

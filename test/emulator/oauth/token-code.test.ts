@@ -1,9 +1,16 @@
+import { matchesAccessToken } from '@salesforce/core';
 import { expect } from 'chai';
 import { useEmulator } from '../../helpers/emulator.js';
-import { app, codeFor, expectError, pkce, token, userinfoStatus } from './helpers.js';
+import { app, codeFor, expectError, pkce, token, tokensFor, userinfoStatus } from './helpers.js';
 
 describe('oauth token endpoint: authorization_code', () => {
   const emu = useEmulator();
+
+  it('issues access tokens that sf org login access-token accepts (sfdx-core matchesAccessToken)', async () => {
+    const body = await tokensFor(emu(), 'Field_Service_App');
+    expect(matchesAccessToken(body.access_token)).to.equal(true);
+    expect(matchesAccessToken(emu().accessTokenFor())).to.equal(true);
+  });
 
   it('rejects an unknown client and an unknown grant type', async () => {
     expectError(await token(emu(), { grant_type: 'authorization_code', client_id: 'nope', code: 'x' }), 'invalid_client_id', 'client identifier invalid');
