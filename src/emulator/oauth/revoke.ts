@@ -1,7 +1,8 @@
 /*
  * /services/oauth2/revoke (POST form `token=` or GET `?token=`): a refresh token revokes its chain and the chain's
  * access tokens; an OauthToken DeleteToken revokes that approval the same way; an access token revokes itself. No
- * client authentication, as on Salesforce.
+ * client authentication, as on Salesforce. An unknown or dead token is answered HTTP 400 `unsupported_token_type`,
+ * form-encoded unless behaviour revokeErrorEncoding=json.
  */
 import type { RequestContext } from '../http/context.js';
 import { ERRORS } from './errors.js';
