@@ -6,10 +6,7 @@
 import type { Messages, Org } from '@salesforce/core';
 import { SfError } from '@salesforce/core';
 import type { AnyJson } from '@salesforce/ts-types';
-import { JournalError } from '../rollout/journal.js';
-import { RolloutLockedError } from '../rollout/lock.js';
-import { PlanError } from '../rollout/plan.js';
-import { RolloutError, type RolloutContext } from '../rollout/run.js';
+import type { RolloutContext } from '../rollout/run.js';
 
 export function contextFor(org: Org, apiVersion: string | undefined, extra: Partial<RolloutContext> = {}): RolloutContext {
   const conn = org.getConnection(apiVersion);
@@ -30,8 +27,17 @@ export function contextFor(org: Org, apiVersion: string | undefined, extra: Part
   };
 }
 
-/** Core errors as SfErrors with actions (messages need error.plan, error.planChanged, error.locked, error.journal). */
-export function rolloutError(e: unknown, messages: Messages<string>): Error {
+/**
+ * Core errors as SfErrors with actions (messages need error.plan, error.planChanged, error.locked, error.journal).
+ * The rollout core loads here, when there is an error to map, not with the command module (so `--help` stays fast).
+ */
+export async function rolloutError(e: unknown, messages: Messages<string>): Promise<Error> {
+  const [{ JournalError }, { RolloutLockedError }, { PlanError }, { RolloutError }] = await Promise.all([
+    import('../rollout/journal.js'),
+    import('../rollout/lock.js'),
+    import('../rollout/plan.js'),
+    import('../rollout/run.js'),
+  ]);
   if (e instanceof PlanError) return withData(messages.createError('error.plan', [e.message]), { problems: e.problems });
   if (e instanceof RolloutLockedError) return withData(messages.createError('error.locked', [e.message]), e.owner ? { owner: e.owner } : undefined);
   if (e instanceof JournalError) return messages.createError('error.journal', [e.message]);

@@ -4,8 +4,7 @@
 import { Messages } from '@salesforce/core';
 import { Flags, SfCommand } from '@salesforce/sf-plugins-core';
 import { confirmProductionChange, orgFacts } from '../../../cli/production-guard.js';
-import { evaluateGate, type GateRow, type GateStatus } from '../../../rollout/gate.js';
-import { OrgSettingsError, setRequirePkce } from '../../../rollout/org-settings.js';
+import type { GateRow, GateStatus } from '../../../rollout/gate.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('plugin-oauth', 'oauth.org.require-pkce');
@@ -46,6 +45,8 @@ export default class OrgRequirePkce extends SfCommand<OrgRequirePkceResult> {
   };
 
   public async run(): Promise<OrgRequirePkceResult> {
+    // The gate (inventory, results) and the Settings deploy load when the command runs, not for --help.
+    const [{ evaluateGate }, { OrgSettingsError, setRequirePkce }] = await Promise.all([import('../../../rollout/gate.js'), import('../../../rollout/org-settings.js')]);
     const { flags } = await this.parse(OrgRequirePkce);
     const org = flags['target-org'];
     const conn = org.getConnection(flags['api-version']);

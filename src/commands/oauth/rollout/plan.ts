@@ -4,8 +4,7 @@
 import { access, writeFile } from 'node:fs/promises';
 import { Messages } from '@salesforce/core';
 import { Flags, SfCommand } from '@salesforce/sf-plugins-core';
-import { buildInventory } from '../../../apps/inventory.js';
-import { selectApps, starterPlan, type RolloutPlan } from '../../../rollout/plan.js';
+import type { RolloutPlan } from '../../../rollout/plan.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('plugin-oauth', 'oauth.rollout.plan');
@@ -32,6 +31,8 @@ export default class RolloutPlanCommand extends SfCommand<RolloutPlanResult> {
   };
 
   public async run(): Promise<RolloutPlanResult> {
+    // The inventory and the plan writer load when the command runs, not for --help.
+    const [{ buildInventory }, { selectApps, starterPlan }] = await Promise.all([import('../../../apps/inventory.js'), import('../../../rollout/plan.js')]);
     const { flags } = await this.parse(RolloutPlanCommand);
     const org = flags['target-org'];
     const conn = org.getConnection(flags['api-version']);

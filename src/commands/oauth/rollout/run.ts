@@ -9,8 +9,7 @@ import { confirmProductionChange, orgFacts } from '../../../cli/production-guard
 import { multiStageOutput } from '../../../cli/stage-output.js';
 import { contextFor, rolloutError } from '../../../cli/rollout-command.js';
 import { PHASES } from '../../../rollout/journal.js';
-import { readPlan } from '../../../rollout/plan.js';
-import { runRollout, type RolloutEvent, type RolloutResult } from '../../../rollout/run.js';
+import type { RolloutEvent, RolloutResult } from '../../../rollout/run.js';
 import { phaseTitle, staleTokenWarnings, toMarkdown, toRolloutJunit } from '../../../rollout/summary.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
@@ -36,13 +35,15 @@ export default class RolloutRun extends SfCommand<RolloutRunResult> {
   };
 
   public async run(): Promise<RolloutRunResult> {
+    // The rollout core (inventory, Metadata API, smoke tests) loads when the command runs, not for --help.
+    const [{ readPlan }, { runRollout }] = await Promise.all([import('../../../rollout/plan.js'), import('../../../rollout/run.js')]);
     const { flags } = await this.parse(RolloutRun);
     const org = flags['target-org'];
     let plan;
     try {
       plan = (await readPlan(flags.plan)).plan;
     } catch (e) {
-      throw rolloutError(e, messages);
+      throw await rolloutError(e, messages);
     }
     const controller = new AbortController();
     const ctx = contextFor(org, flags['api-version'], { signal: controller.signal, timeoutMs: flags.timeout.milliseconds });
@@ -102,7 +103,7 @@ export default class RolloutRun extends SfCommand<RolloutRunResult> {
       result = await runRollout(ctx, { plan, planFile: flags.plan, onEvent });
     } catch (e) {
       mso.stop('failed');
-      throw rolloutError(e, messages);
+      throw await rolloutError(e, messages);
     } finally {
       for (const [signal, listeners] of setAside) {
         process.off(signal, onSignal);

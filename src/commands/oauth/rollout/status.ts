@@ -3,7 +3,7 @@
  */
 import { Messages } from '@salesforce/core';
 import { Flags, SfCommand } from '@salesforce/sf-plugins-core';
-import { RolloutError, rolloutStatus, type RolloutResult } from '../../../rollout/run.js';
+import type { RolloutResult } from '../../../rollout/run.js';
 import { phaseTitle, staleTokenWarnings } from '../../../rollout/summary.js';
 import { JournalError } from '../../../rollout/journal.js';
 
@@ -23,6 +23,8 @@ export default class RolloutStatus extends SfCommand<RolloutStatusResult> {
   };
 
   public async run(): Promise<RolloutStatusResult> {
+    // The rollout core loads when the command runs, not for --help.
+    const { RolloutError, rolloutStatus } = await import('../../../rollout/run.js');
     const { flags } = await this.parse(RolloutStatus);
     let result: RolloutResult;
     try {

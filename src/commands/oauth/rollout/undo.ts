@@ -8,7 +8,7 @@ import { confirmProductionChange, orgFacts } from '../../../cli/production-guard
 import { Progress } from '../../../cli/progress.js';
 import { contextFor, rolloutError } from '../../../cli/rollout-command.js';
 import { readJournal } from '../../../rollout/journal.js';
-import { RolloutError, undoRollout, type UndoResult } from '../../../rollout/run.js';
+import type { UndoResult } from '../../../rollout/run.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('plugin-oauth', 'oauth.rollout.undo');
@@ -28,11 +28,13 @@ export default class RolloutUndo extends SfCommand<RolloutUndoResult> {
   };
 
   public async run(): Promise<RolloutUndoResult> {
+    // The rollout core loads when the command runs, not for --help.
+    const { RolloutError, undoRollout } = await import('../../../rollout/run.js');
     const { flags } = await this.parse(RolloutUndo);
     const org = flags['target-org'];
     const ctx = contextFor(org, flags['api-version']);
-    const journal = await readJournal(ctx.orgId).catch((e: unknown) => {
-      throw rolloutError(e, runMessages);
+    const journal = await readJournal(ctx.orgId).catch(async (e: unknown) => {
+      throw await rolloutError(e, runMessages);
     });
     if (!journal) throw messages.createError('error.noJournal', [`No rollout journal for org ${ctx.orgId}.`]);
     const facts = await orgFacts(ctx.conn);
@@ -53,7 +55,7 @@ export default class RolloutUndo extends SfCommand<RolloutUndoResult> {
     } catch (e) {
       progress.stop('failed');
       if (e instanceof RolloutError) throw messages.createError('error.noJournal', [e.message]);
-      throw rolloutError(e, runMessages);
+      throw await rolloutError(e, runMessages);
     }
     this.table({
       data: result.restored.flatMap((r) => r.components.map((c) => ({ backup: r.backupPath, app: c.app, component: c.component, status: c.status }))),
