@@ -5,12 +5,10 @@
 import { ux } from '@oclif/core';
 import { Messages } from '@salesforce/core';
 import { Flags, SfCommand } from '@salesforce/sf-plugins-core';
-import { UnknownAppsError } from '../../../apps/inventory.js';
 import { terminalWidth } from '../../../cli/terminal.js';
 import { checklistLines } from '../../../check/format.js';
 import type { CheckStatus, OrgCheckResult } from '../../../check/model.js';
 import { renderReport } from '../../../check/report.js';
-import { checkOrg, SessionInvalidError } from '../../../check/run.js';
 import { secretValuesFromEnv } from '../../../check/trace.js';
 import { withTraceFile } from '../../../cli/trace-file.js';
 import { writePrivateFile } from '../../../util/private-file.js';
@@ -42,6 +40,8 @@ export default class OrgCheck extends SfCommand<OrgCheckCommandResult> {
   };
 
   public async run(): Promise<OrgCheckCommandResult> {
+    // The checks (inventory, Metadata API, OAuth probes) load when the command runs, not for --help.
+    const [{ UnknownAppsError }, { checkOrg, SessionInvalidError }] = await Promise.all([import('../../../apps/inventory.js'), import('../../../check/run.js')]);
     const { flags } = await this.parse(OrgCheck);
     const org = flags['target-org'];
     const conn = org.getConnection(flags['api-version']);
