@@ -35,6 +35,8 @@ export type Catalog = {
   /** OauthOidc settings file, when the org returned it. */
   oauthSettings?: RetrievedFile;
   messages: string[];
+  /** Developer names of every Connected App and ECA the org lists (also those not retrieved), to suggest close matches. */
+  listedApps?: string[];
 };
 
 const parser = new XMLParser({ ignoreAttributes: true, parseTagValue: false, removeNSPrefix: true });
@@ -143,6 +145,7 @@ export async function loadCatalog(conn: Connection, options: CatalogRetriever | 
     apps: [...apps.values()].sort((a, b) => a.name.localeCompare(b.name)),
     oauthSettings: retrieved.files.find((f) => f.type === 'Settings' && f.fullName === 'OauthOidc'),
     messages: retrieved.messages,
+    listedApps: listed.filter((p) => p.type === 'ConnectedApp' || p.type === 'ExternalClientApplication').map((p) => p.fullName),
   };
 }
 

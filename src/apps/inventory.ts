@@ -12,6 +12,7 @@ import { loadPackages, metadataOwner, untrackedOwner, type InstalledPackage } fr
 import { activityOf, assess, compareRows, needsAction, VERDICT_ORDER } from './readiness.js';
 import { flowsInUse, readAppSettings, type AppSettings } from './settings.js';
 import { EMPTY_USAGE, loadUsage } from './usage.js';
+import { unknownApps } from './scope.js';
 
 export type InventoryOptions = {
   /** Activity window in days. */
@@ -31,11 +32,7 @@ export type InventoryWarning =
 
 export type Inventory = { result: AppListResult; warnings: InventoryWarning[] };
 
-export class UnknownAppsError extends Error {
-  public constructor(public readonly names: string[], public readonly suggestions: string[]) {
-    super(`No OAuth app named ${names.join(', ')}`);
-  }
-}
+export { closeMatches, UnknownAppsError } from './scope.js';
 
 type OrgRecord = { Id?: string; Name?: string; IsSandbox?: boolean; NamespacePrefix?: string | null };
 
@@ -211,44 +208,6 @@ export async function buildInventory(conn: Connection, options: InventoryOptions
 export function selectApps(rows: AppRow[], names: string[]): AppRow[] {
   const matches = (row: AppRow, name: string): boolean => [row.name, row.label].some((n) => n.toLowerCase() === name.toLowerCase());
   const unknown = names.filter((name) => !rows.some((row) => matches(row, name)));
-  if (unknown.length > 0) throw new UnknownAppsError(unknown, closeMatches(unknown, rows.map((r) => ({ name: r.name, keys: [r.name, r.label] }))));
+  if (unknown.length > 0) throw unknownApps(unknown, rows);
   return rows.filter((row) => names.some((name) => matches(row, name)));
 }
-
-/** Up to five known apps (by name) close to the unknown names: edit distance to the name or label, or containment. */
-export function closeMatches(unknown: string[], known: Array<{ name: string; keys: string[] }>): string[] {
-  const scored: Array<{ name: string; score: number }> = [];
-  for (const candidate of known) {
-    let best = Infinity;
-    for (const name of unknown) {
-      for (const key of candidate.keys) {
-        const a = name.toLowerCase();
-        const b = key.toLowerCase();
-        const limit = Math.max(2, Math.floor(Math.max(a.length, b.length) / 3));
-        if (a.length >= 3 && (b.includes(a) || a.includes(b))) best = Math.min(best, 0.5);
-        else if (Math.abs(a.length - b.length) <= limit) {
-          const distance = editDistance(a, b);
-          if (distance <= limit) best = Math.min(best, distance);
-        }
-      }
-    }
-    if (best < Infinity) scored.push({ name: candidate.name, score: best });
-  }
-  return scored
-    .sort((x, y) => x.score - y.score || x.name.localeCompare(y.name))
-    .slice(0, 5)
-    .map((s) => s.name);
-}
-
-function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) {
-      current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-    previous = current;
-  }
-  return previous[b.length];
-}
-

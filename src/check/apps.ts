@@ -10,7 +10,7 @@ import { flagLocation, type CatalogApp } from '../apps/catalog.js';
 import { deployable, type CertificateProof } from '../metadata/deploy-fields.js';
 import { secretEnvName, secretFromEnv } from '../oauth/secret.js';
 import { APPROVAL_LIMIT, peakApprovals } from '../smoke/headroom.js';
-import { changeable, scopeOf } from '../rollout/plan.js';
+import { changeable, scopeOf } from '../apps/scope.js';
 import type { TokenRow } from './answers.js';
 import type { CheckItem } from './model.js';
 

@@ -9,11 +9,14 @@ import { flagLocation, loadCatalog, type AppKind, type Catalog, type CatalogApp 
 import { RetrieveError, retrieveMembers, type RetrievedFile } from './retrieve.js';
 import { deployFiles, type ComponentFailure, type DeployOutcome, type DeployProgress } from './deploy.js';
 import { readLeaf, setLeaf } from './flag-edit.js';
-import { childElements, decodeText, rootElement } from './xml-scan.js';
 import { withoutConsumerSecret, writeBackup, type Backup } from './backup.js';
 import { changedFields, deployable, unreadFields, type CertificateProof } from './deploy-fields.js';
 import { loadCertificateProof } from './certificate-proof.js';
 import { describeOwner, loadPackages, metadataOwner, type InstalledPackage } from '../apps/owners.js';
+import { outOfScopeReason, unknownApps, usageOfLabel } from '../apps/scope.js';
+import { readAppSettings } from '../apps/settings.js';
+import { loadUsage, EMPTY_USAGE } from '../apps/usage.js';
+import type { TokenUsage } from '../apps/model.js';
 
 export type ToggleSetting = 'pkce' | 'rtr';
 
@@ -98,7 +101,15 @@ export type ToggleSelection = {
   certificateProof?: CertificateProof;
   /** Installed packages by namespace (lower case), to name the publisher of a packaged app. */
   packages?: Map<string, InstalledPackage>;
+  /**
+   * OauthToken usage by AppName (label), for `--all`: an app with user approvals uses the authorization code flow
+   * (apps/scope.ts). planToggle loads it for `--all`; without it, an app counts as having none.
+   */
+  usage?: Map<string, TokenUsage>;
 };
+
+/** Activity window of the usage `--all` reads to judge scope (as `sf oauth app list`'s default). */
+const SCOPE_USAGE_DAYS = 90;
 
 const ECA_GLOBAL = 'ExtlClntAppGlobalOauthSettings';
 
@@ -117,11 +128,13 @@ export async function planToggle(conn: Connection, selection: ToggleSelection): 
     return location !== undefined && unreadFields(location.file).length > 0;
   });
   const packaged = !permissionDenied && catalog.apps.some((a) => !flagLocation(a) && managedNamespace(a, selection.orgNamespace));
-  const [certificateProof, packages] = await Promise.all([
+  const wantsUsage = selection.all === true && selection.value && !selection.usage;
+  const [certificateProof, packages, usage] = await Promise.all([
     needsProof && !selection.certificateProof ? loadCertificateProof(conn) : Promise.resolve(selection.certificateProof),
     packaged && !selection.packages ? loadPackages(conn).catch(() => undefined) : Promise.resolve(selection.packages),
+    wantsUsage ? loadUsage(conn, SCOPE_USAGE_DAYS).then((u) => u.byApp, () => undefined) : Promise.resolve(selection.usage),
   ]);
-  return planFromCatalog(catalog, { ...selection, certificateProof, packages });
+  return planFromCatalog(catalog, { ...selection, certificateProof, packages, usage });
 }
 
 /** The plan for a catalog already loaded (exported for tests and for callers that loaded it). */
@@ -171,7 +184,7 @@ export function planFromCatalog(catalog: Catalog, selection: ToggleSelection): T
       continue;
     }
     if (selection.all && selection.value) {
-      const outOfScope = scopeProblem(app, selection.setting);
+      const outOfScope = scopeProblem(app, selection.setting, selection.usage);
       if (outOfScope) {
         row.reason = `Not in scope: ${outOfScope}. Name it with --app to change it anyway.`;
         continue;
@@ -213,7 +226,7 @@ function select(catalog: Catalog, selection: ToggleSelection): CatalogApp[] {
     for (const m of matches) chosen.add(m);
   }
   if (unknown.length) {
-    throw new ToggleError('unknownApps', `No External Client App or Connected App named ${unknown.map((n) => `"${n}"`).join(', ')} in the org.`, unknown);
+    throw new ToggleError('unknownApps', unknownApps(unknown, (catalog.listedApps ?? catalog.apps.map((a) => a.name)).map((name) => ({ name }))).message, unknown);
   }
   return catalog.apps.filter((a) => chosen.has(a));
 }
@@ -224,47 +237,10 @@ function managedNamespace(app: CatalogApp, orgNamespace?: string | null): string
   return ns;
 }
 
-/**
- * Why an app does not need the flag turned on, for `--all`: PKCE protects the authorization code flow, so apps with
- * only server-to-server flows (client credentials, JWT bearer) are out of scope; rotation needs refresh tokens.
- */
-export function scopeProblem(app: CatalogApp, setting: ToggleSetting): string | undefined {
-  const location = flagLocation(app);
-  if (!location) return undefined;
-  const leaf = (name: string): string | undefined => readLeaf(location.file.xml, location.path, name);
-  if (setting === 'pkce') {
-    const isCa = app.kind === 'ConnectedApp';
-    const codeCredentials = leaf(isCa ? 'isCodeCredentialEnabled' : 'isCodeCredFlowEnabled') === 'true';
-    const clientCredentials = leaf(isCa ? 'isClientCredentialEnabled' : 'isClientCredentialsFlowEnabled') === 'true';
-    const jwt = Boolean(leaf('certificate'));
-    if (!codeCredentials && (clientCredentials || jwt)) return `no authorization code flow (${clientCredentials ? 'client credentials' : 'JWT bearer'} only)`;
-    return undefined;
-  }
-  const scopes = appScopes(app);
-  if (scopes === undefined) return undefined;
-  if (!scopes.some((s) => ['refreshtoken', 'offlineaccess', 'full'].includes(s.toLowerCase()))) return 'it cannot get refresh tokens (no RefreshToken, OfflineAccess or Full scope)';
-  return undefined;
-}
-
-/** An app's OAuth scopes, or undefined when they could not be read. */
-function appScopes(app: CatalogApp): string[] | undefined {
-  if (app.kind === 'ConnectedApp') return leaves(app.header.xml, ['oauthConfig'], 'scopes');
-  const settings = app.parts.ExtlClntAppOauthSettings;
-  if (!settings) return undefined;
-  const csv = readLeaf(settings.xml, [], 'commaSeparatedOauthScopes');
-  return csv === undefined ? [] : csv.split(',').map((s) => s.trim()).filter(Boolean);
-}
-
-function leaves(xml: string, path: string[], element: string): string[] {
-  let parent = rootElement(xml);
-  for (const name of path) {
-    const next = childElements(xml, parent.contentStart, parent.contentEnd).find((c) => c.name === name);
-    if (!next) return [];
-    parent = next;
-  }
-  return childElements(xml, parent.contentStart, parent.contentEnd)
-    .filter((c) => c.name === element)
-    .map((c) => decodeText(xml.slice(c.contentStart, c.contentEnd).trim()));
+/** Why an app does not need the flag turned on, for `--all` (decided in apps/scope.ts), or undefined when it does. */
+export function scopeProblem(app: CatalogApp, setting: ToggleSetting, usage?: Map<string, TokenUsage>): string | undefined {
+  const settings = readAppSettings(app);
+  return outOfScopeReason(settings, setting, usage ? usageOfLabel(settings.label, usage) : EMPTY_USAGE);
 }
 
 const toBool = (value: string | undefined): boolean | null => (value === undefined ? null : value.trim().toLowerCase() === 'true');

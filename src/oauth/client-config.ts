@@ -7,8 +7,10 @@
  */
 import type { Connection } from '@salesforce/core';
 import { loadCatalog, type CatalogApp } from '../apps/catalog.js';
-import { flowsInUse, readAppSettings, type AppSettings } from '../apps/settings.js';
-import { EMPTY_USAGE } from '../apps/usage.js';
+import { readAppSettings, type AppSettings } from '../apps/settings.js';
+import { settingsScope, unknownApps, usageOfLabel } from '../apps/scope.js';
+import { EMPTY_USAGE, loadUsage } from '../apps/usage.js';
+import type { TokenUsage } from '../apps/model.js';
 
 export type VerifyKind = 'pkce' | 'rtr';
 
@@ -63,13 +65,17 @@ function settingsComponent(app: CatalogApp): { type: string; fullName: string } 
   return global ? { type: 'ExtlClntAppGlobalOauthSettings', fullName: global.fullName } : null;
 }
 
-/** Whether an app is in scope for --all: it can use the authorization code flow (and, for RTR, get refresh tokens). */
-export function inScope(settings: AppSettings, kind: VerifyKind): boolean {
-  if (!settings.hasOauth || !settings.enabled || !settings.consumerKey) return false;
-  const flows = flowsInUse(settings, EMPTY_USAGE) ?? [];
-  if (!flows.includes('authorization-code')) return false;
-  return kind === 'pkce' || settings.refreshScope !== false;
+/**
+ * Whether an app is in scope for --all (apps/scope.ts decides PKCE and rotation scope for every command) and has a
+ * client to test (a consumer key).
+ */
+export function inScope(settings: AppSettings, kind: VerifyKind, usage: TokenUsage = EMPTY_USAGE): boolean {
+  if (!settings.consumerKey) return false;
+  return settingsScope(settings, usage)[kind];
 }
+
+/** Activity window of the usage `--all` reads to judge scope (as `sf oauth app list`'s default). */
+const SCOPE_USAGE_DAYS = 90;
 
 function pickCallback(urls: string[], preferLoopback: boolean): string | undefined {
   if (preferLoopback) {
@@ -99,12 +105,18 @@ export async function resolveClients(conn: Connection, selection: Selection, ove
 
   let chosen: Array<{ name: string; app?: CatalogApp }>;
   if (selection.all) {
-    chosen = catalog.apps.filter((a) => inScope(readAppSettings(a), selection.kind)).map((app) => ({ name: app.name, app }));
+    const usage = await loadUsage(conn, SCOPE_USAGE_DAYS).then((u) => u.byApp, () => new Map<string, TokenUsage>());
+    chosen = catalog.apps
+      .filter((a) => {
+        const settings = readAppSettings(a);
+        return inScope(settings, selection.kind, usageOfLabel(settings.label, usage));
+      })
+      .map((app) => ({ name: app.name, app }));
     if (!chosen.length) throw new ClientConfigError('The org has no app in scope.', 'noApps');
   } else {
     chosen = names.map((name) => ({ name, app: byName.get(name.toLowerCase()) }));
     const unknown = chosen.filter((c) => !c.app && !(overrides.clientId && overrides.callbackUrl)).map((c) => c.name);
-    if (unknown.length) throw new ClientConfigError(`No Connected App or External Client App named ${unknown.join(', ')}.`, 'unknownApps', unknown);
+    if (unknown.length) throw new ClientConfigError(unknownApps(unknown, (catalog.listedApps ?? catalog.apps.map((a) => a.name)).map((name) => ({ name }))).message, 'unknownApps', unknown);
   }
 
   return chosen.map(({ name, app }): ClientConfig => {

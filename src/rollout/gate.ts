@@ -15,7 +15,8 @@ import type { AppRow, OrgOAuthSettings } from '../apps/model.js';
 import { lastModifiedDates } from '../oauth/client-config.js';
 import type { AppRun } from '../smoke/model.js';
 import { isCurrent, latestRun, resultsRoot, type StoredRun } from '../smoke/results-store.js';
-import { packageText, scopeOf, type PlanWaiver } from './plan.js';
+import { scopeOf } from '../apps/scope.js';
+import { packageText, type PlanWaiver } from './plan.js';
 
 export type GateStatus = 'pass' | 'blocked' | 'waived' | 'out-of-scope' | 'unverifiable';
 

@@ -25,7 +25,8 @@ import { runVerify, type AppPlan } from '../smoke/runner.js';
 import { evaluateGate, notProvenReason, pkceProven, rtrProven, type GateResult } from './gate.js';
 import type { StepData } from './journal.js';
 import { setRequirePkce } from './org-settings.js';
-import { changeable, scopeOf, selectApps, type RolloutPlan } from './plan.js';
+import { changeable, scopeOf } from '../apps/scope.js';
+import { selectApps, type RolloutPlan } from './plan.js';
 
 export type RolloutContext = {
   conn: Connection;

@@ -9,12 +9,12 @@ import { readFile } from 'node:fs/promises';
 import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 import type { AppListResult, AppRow } from '../apps/model.js';
 import { needsAction } from '../apps/readiness.js';
+import { changeable, closeMatches, isSelector, scopeOf, SELECTORS, selectorRows, unknownAppsText } from '../apps/scope.js';
 
 export const PLAN_VERSION = 1;
 
-/** `needs-action`: the org's own apps the inventory says need work; `all-in-scope`: every org-owned app with an authorization code flow or refresh tokens. */
-export const SELECTORS = ['needs-action', 'all-in-scope'] as const;
-export type Selector = (typeof SELECTORS)[number];
+// Scope and selectors are decided in apps/scope.ts (one place for every command, the rollout and the gate).
+export { changeable, scopeOf, SELECTORS, type AppScope, type Selector } from '../apps/scope.js';
 
 export type PlanWaiver = {
   /** Developer name of an app the Require PKCE gate would block on (for example a managed-package app). */
@@ -176,36 +176,22 @@ export function validatePlan(raw: unknown, source = 'the plan'): RolloutPlan {
   return { version: PLAN_VERSION, apps, exclude, waive, options };
 }
 
-export type AppScope = { pkce: boolean; rtr: boolean };
-
-/** Whether an app uses an authorization code flow (PKCE applies) and can get refresh tokens (rotation applies). */
-export function scopeOf(row: AppRow): AppScope {
-  const code = row.flows.includes('authorization-code') || row.flows.includes('code-credentials');
-  return { pkce: code, rtr: row.refreshScope === true };
-}
-
-/** An app the rollout may change: in this org's metadata, not from a managed package, OAuth on, in scope of something. */
-export function changeable(row: AppRow): boolean {
-  if (row.kind === 'untracked' || row.owner.type === 'package' || row.verdict === 'out-of-scope') return false;
-  const s = scopeOf(row);
-  return s.pkce || s.rtr;
-}
-
 export type Selection = { apps: AppRow[]; problems: string[] };
 
 /** The inventory rows a plan names. Problems: unknown names, managed or out-of-scope apps named explicitly. */
 export function selectApps(plan: RolloutPlan, rows: AppRow[]): Selection {
   const problems: string[] = [];
   const chosen = new Map<string, AppRow>();
+  const known = rows.filter((r) => r.kind !== 'untracked').map((r) => ({ name: r.name, keys: [r.name, r.label] }));
+  const unknown = (name: string): string => unknownAppsText([name], closeMatches([name], known));
   const byName = (name: string): AppRow | undefined => rows.find((r) => r.name === name) ?? rows.find((r) => r.name.toLowerCase() === name.toLowerCase());
   for (const entry of plan.apps) {
-    if ((SELECTORS as readonly string[]).includes(entry)) {
-      const picked = rows.filter((r) => changeable(r) && (entry === 'all-in-scope' || needsAction(r)));
-      for (const r of picked) chosen.set(r.name, r);
+    if (isSelector(entry)) {
+      for (const r of selectorRows(rows, entry)) chosen.set(r.name, r);
       continue;
     }
     const row = byName(entry);
-    if (!row) problems.push(`"${entry}" is neither an app of the org nor a selector (${SELECTORS.join(', ')})`);
+    if (!row) problems.push(`${unknown(entry)} It is not a selector either (${SELECTORS.join(', ')}).`);
     else if (row.kind === 'untracked') problems.push(`"${row.name}" is not in this org's metadata: it cannot be changed here`);
     else if (row.owner.type === 'package') problems.push(`"${row.name}" is from managed package ${packageText(row)}: only the vendor can change it (list it under waive if Require PKCE is safe for it)`);
     else if (!changeable(row)) problems.push(`"${row.name}" is out of scope: ${row.reasons.join('; ') || 'no authorization code flow and no refresh tokens'}`);
@@ -213,10 +199,10 @@ export function selectApps(plan: RolloutPlan, rows: AppRow[]): Selection {
   }
   for (const name of plan.exclude) {
     const row = byName(name);
-    if (!row) problems.push(`exclude: "${name}" is not an app of the org`);
+    if (!row) problems.push(`exclude: ${unknown(name)}`);
     else chosen.delete(row.name);
   }
-  for (const w of plan.waive) if (!byName(w.app)) problems.push(`waive: "${w.app}" is not an app of the org`);
+  for (const w of plan.waive) if (!byName(w.app)) problems.push(`waive: ${unknown(w.app)}`);
   return { apps: [...chosen.values()].sort((a, b) => a.name.localeCompare(b.name)), problems };
 }
 

@@ -140,7 +140,8 @@ describe('org check: what fails and what warns', function () {
     expect([...new Set(result.checks.filter((c) => c.app).map((c) => c.app))]).to.deep.equal(['Partner_Portal_Sync']);
     let error: unknown;
     await run(conn, { apps: ['Partner_Portal_Snyc'] }).catch((e: unknown) => (error = e));
-    expect((error as Error).name).to.equal('Error');
+    expect((error as Error).name).to.equal('UnknownAppsError');
+    expect((error as Error).message).to.include('Did you mean: Partner_Portal_Sync');
     expect((error as { suggestions?: string[] }).suggestions).to.include('Partner_Portal_Sync');
   });
 });

@@ -58,7 +58,7 @@ export default class OrgCheck extends SfCommand<OrgCheckCommandResult> {
     } catch (e) {
       this.spinner.stop('failed');
       if (e instanceof SessionInvalidError) throw messages.createError('error.sessionInvalid', [e.message], [username]);
-      if (e instanceof UnknownAppsError) throw messages.createError('error.unknownApp', [e.names.join(', '), e.suggestions.length ? e.suggestions.join(', ') : 'none']);
+      if (e instanceof UnknownAppsError) throw messages.createError('error.unknownApp', [e.message]);
       throw e;
     }
 
