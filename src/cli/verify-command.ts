@@ -106,7 +106,8 @@ export abstract class VerifyCommand extends SfCommand<VerifyResult> {
     } catch (e) {
       progress.stop('failed');
       if (e instanceof ClientConfigError) {
-        throw messages.createError(`error.${e.code}`, e.code === 'unknownApps' ? [e.names.join(', ')] : [e.message]);
+        // The message names the unknown apps and the close matches (apps/scope.ts words it for every command).
+        throw messages.createError(`error.${e.code}`, [e.message]);
       }
       throw e;
     }
