@@ -11,3 +11,8 @@ export function terminalWidth(stdout: { isTTY?: boolean; columns?: number } = pr
   const fromEnv = Number.parseInt(env.COLUMNS ?? '', 10);
   return Number.isFinite(fromEnv) && fromEnv > 0 ? Math.max(MIN_WIDTH, fromEnv) : DEFAULT_WIDTH;
 }
+
+/** Table options that keep a table within {@link terminalWidth}: long cells wrap instead of widening every line. */
+export function fitToWidth(): { overflow: 'wrap'; maxWidth: number } {
+  return { overflow: 'wrap', maxWidth: terminalWidth() };
+}

@@ -8,6 +8,7 @@ import { Flags, SfCommand } from '@salesforce/sf-plugins-core';
 import type { ToggleAppResult, ToggleError, ToggleResult, ToggleSetting } from '../metadata/toggle.js';
 import { confirmProductionChange, orgFacts } from './production-guard.js';
 import { Progress } from './progress.js';
+import { fitToWidth } from './terminal.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('plugin-oauth', 'oauth.toggle');
@@ -127,6 +128,7 @@ export abstract class ToggleCommand extends SfCommand<ToggleResult> {
   private showRows(rows: ToggleAppResult[]): void {
     if (!rows.length) return;
     this.table({
+      ...fitToWidth(),
       data: rows.map((r) => ({
         app: r.app,
         kind: KIND_LABEL[r.kind],

@@ -19,6 +19,7 @@ import { scrub, TokenLedger } from '../smoke/ledger.js';
 import { summarize, type AppRun, type CleanupSummary, type VerifyResult } from '../smoke/model.js';
 import { storeRun } from '../smoke/results-store.js';
 import { runVerify, type AppPlan } from '../smoke/runner.js';
+import { fitToWidth } from './terminal.js';
 
 export type { VerifyResult } from '../smoke/model.js';
 
@@ -238,6 +239,7 @@ export abstract class VerifyCommand extends SfCommand<VerifyResult> {
       return;
     }
     this.table({
+      ...fitToWidth(),
       data: result.apps.flatMap((app) =>
         app.checks.map((c) => ({ app: app.app, check: c.id, verdict: c.verdict, evidence: evidenceText(c) || c.note }))
       ),

@@ -26,6 +26,13 @@ async function stop(emulator: Emulator | undefined): Promise<void> {
 
 const lines = (text: string): string[] => text.split(/\r?\n/);
 const widest = (text: string): number => Math.max(...lines(text).map((l) => l.length));
+/** The table whose header line names `column`: from its top border to the first empty line. */
+function tableOf(text: string, column: string): string {
+  const all = lines(text);
+  const header = all.findIndex((l) => l.includes(column));
+  const end = all.findIndex((l, i) => i > header && l.trim() === '');
+  return all.slice(Math.max(0, header - 1), end === -1 ? undefined : end).join('\n');
+}
 /** Cursor movement and line erasing: what a live display leaves in a file. */
 const CURSOR_CODES = new RegExp(`${String.fromCharCode(27)}\\[(\\d*[ABCDGJK]|\\?25[lh])`);
 
@@ -99,6 +106,8 @@ describe('without a terminal: verify, toggles and rollouts never prompt and prin
       expect(progress.filter((l) => /^Testing 2 app\(s\)/.test(l))).to.deep.equal(['Testing 2 app(s), 2 at a time...', 'Testing 2 app(s), 2 at a time... done']);
       for (const line of progress) expect(line, 'two statuses run together').not.to.match(/(pass|fail|error|not proven[^)]*\)).*(Testing|: pass|: fail)/);
       expect(run.stderr).not.to.match(CURSOR_CODES);
+      // The checks table wraps its evidence within 120 columns rather than printing lines as long as the longest.
+      expect(widest(tableOf(run.stdout, 'Evidence')), run.stdout).to.be.at.most(120);
     });
   }
 

@@ -4,6 +4,7 @@
 import { Messages } from '@salesforce/core';
 import { Flags, SfCommand } from '@salesforce/sf-plugins-core';
 import { backupRoot, listBackups } from '../../../metadata/backup.js';
+import { fitToWidth } from '../../../cli/terminal.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('plugin-oauth', 'oauth.backup.list');
@@ -54,6 +55,7 @@ export default class BackupList extends SfCommand<BackupListResult> {
       return result;
     }
     this.table({
+      ...fitToWidth(),
       data: result.map((r) => ({
         id: r.id,
         created: r.createdAt,

@@ -8,6 +8,7 @@ import { BackupError, findBackup } from '../../../metadata/backup.js';
 import { applyRestore, planRestore, RestoreError, type RestoreComponentResult, type RestoreResult } from '../../../metadata/restore.js';
 import { confirmProductionChange, orgFacts } from '../../../cli/production-guard.js';
 import { Progress } from '../../../cli/progress.js';
+import { fitToWidth } from '../../../cli/terminal.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('plugin-oauth', 'oauth.backup.restore');
@@ -118,6 +119,7 @@ export default class BackupRestore extends SfCommand<BackupRestoreResult> {
 
   private show(rows: RestoreComponentResult[]): void {
     this.table({
+      ...fitToWidth(),
       data: rows.map((r) => ({ app: r.app, component: r.component, element: r.element, before: r.before ?? '(not set)', after: r.after ?? '(not set)', status: r.status, note: r.reason ?? '' })),
       columns: [
         { key: 'app', name: 'App' },

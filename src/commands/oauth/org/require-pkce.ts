@@ -5,6 +5,7 @@ import { Messages } from '@salesforce/core';
 import { Flags, SfCommand } from '@salesforce/sf-plugins-core';
 import { confirmProductionChange, orgFacts } from '../../../cli/production-guard.js';
 import type { GateRow, GateStatus } from '../../../rollout/gate.js';
+import { fitToWidth } from '../../../cli/terminal.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('plugin-oauth', 'oauth.org.require-pkce');
@@ -121,6 +122,7 @@ export default class OrgRequirePkce extends SfCommand<OrgRequirePkceResult> {
     const shown = rows.filter((r) => r.status !== 'unverifiable');
     if (!shown.length) return;
     this.table({
+      ...fitToWidth(),
       data: shown.map((r) => ({ app: r.app, status: r.status, pkce: r.pkceRequired === null ? '?' : r.pkceRequired ? 'on' : 'off', why: r.reason })),
       columns: [
         { key: 'app', name: 'App' },

@@ -11,6 +11,7 @@ import { contextFor, rolloutError } from '../../../cli/rollout-command.js';
 import { PHASES } from '../../../rollout/journal.js';
 import type { RolloutEvent, RolloutResult } from '../../../rollout/run.js';
 import { phaseTitle, staleTokenWarnings, toMarkdown, toRolloutJunit } from '../../../rollout/summary.js';
+import { fitToWidth } from '../../../cli/terminal.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('plugin-oauth', 'oauth.rollout.run');
@@ -130,6 +131,7 @@ export default class RolloutRun extends SfCommand<RolloutRunResult> {
     const attention = result.steps.filter((s) => s.status === 'failed' || s.status === 'rolled-back' || s.status === 'kept-on-by-salesforce');
     if (attention.length) {
       this.table({
+        ...fitToWidth(),
         data: attention.map((s) => ({ step: s.id, status: s.status, detail: s.detail ?? '' })),
         columns: [
           { key: 'step', name: 'Step' },
@@ -140,6 +142,7 @@ export default class RolloutRun extends SfCommand<RolloutRunResult> {
     }
     if (result.blockers.length) {
       this.table({
+        ...fitToWidth(),
         data: result.blockers,
         columns: [
           { key: 'app', name: 'Blocking app' },

@@ -6,6 +6,7 @@ import { Flags, SfCommand } from '@salesforce/sf-plugins-core';
 import type { RolloutResult } from '../../../rollout/run.js';
 import { phaseTitle, staleTokenWarnings } from '../../../rollout/summary.js';
 import { JournalError } from '../../../rollout/journal.js';
+import { fitToWidth } from '../../../cli/terminal.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('plugin-oauth', 'oauth.rollout.status');
@@ -35,6 +36,7 @@ export default class RolloutStatus extends SfCommand<RolloutStatusResult> {
     }
     this.log(messages.getMessage('info.header', [result.rolloutId, result.username, result.status, result.runs, result.createdAt]));
     this.table({
+      ...fitToWidth(),
       data: result.phases.map((p) => ({ phase: phaseTitle(p.phase), status: p.status, steps: p.steps, done: p.done, failed: p.failed, rolledBack: p.rolledBack })),
       columns: [
         { key: 'phase', name: 'Phase' },
@@ -48,6 +50,7 @@ export default class RolloutStatus extends SfCommand<RolloutStatusResult> {
     const steps = flags['all-steps'] ? result.steps : result.steps.filter((s) => s.status !== 'done' && s.status !== 'pending');
     if (steps.length) {
       this.table({
+        ...fitToWidth(),
         data: steps.map((s) => ({ step: s.id, status: s.status, attempts: s.attempts, at: s.finishedAt ?? s.startedAt ?? '', detail: s.detail ?? '' })),
         columns: [
           { key: 'step', name: 'Step' },

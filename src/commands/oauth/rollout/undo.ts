@@ -9,6 +9,7 @@ import { Progress } from '../../../cli/progress.js';
 import { contextFor, rolloutError } from '../../../cli/rollout-command.js';
 import { readJournal } from '../../../rollout/journal.js';
 import type { UndoResult } from '../../../rollout/run.js';
+import { fitToWidth } from '../../../cli/terminal.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('plugin-oauth', 'oauth.rollout.undo');
@@ -58,6 +59,7 @@ export default class RolloutUndo extends SfCommand<RolloutUndoResult> {
       throw await rolloutError(e, runMessages);
     }
     this.table({
+      ...fitToWidth(),
       data: result.restored.flatMap((r) => r.components.map((c) => ({ backup: r.backupPath, app: c.app, component: c.component, status: c.status }))),
       columns: [
         { key: 'app', name: 'App' },
