@@ -262,8 +262,8 @@ export type ApplyOptions = {
   /** Who and what the backup is for; required unless dryRun. */
   backup?: { orgId: string; username: string; instanceUrl?: string; operation: string };
   onProgress?: (p: DeployProgress) => void;
-  /** Called once the backup is written, before the deploy starts. */
-  onBackup?: (backup: Backup) => void;
+  /** Called once the backup is written; the deploy starts after it resolves (a journal can record the backup first). */
+  onBackup?: (backup: Backup) => void | Promise<void>;
   /** Called after a successful deploy, before the values are read back. */
   onDeployed?: (deploy: DeployOutcome) => void | Promise<void>;
   pollMs?: number;
@@ -304,7 +304,7 @@ export async function applyToggle(conn: Connection, plan: TogglePlan, options: A
       }))
     );
     result.backupPath = outcome.backup.path;
-    options.onBackup?.(outcome.backup);
+    await options.onBackup?.(outcome.backup);
   }
 
   let deploy: DeployOutcome;

@@ -196,6 +196,32 @@ export class JournalStore {
     });
   }
 
+  /** Marks steps running in one write (a batch phase starts all its steps at once). */
+  public async startMany(steps: JournalStep[]): Promise<void> {
+    const now = new Date().toISOString();
+    await this.update(() => {
+      for (const step of steps) {
+        step.status = 'running';
+        step.attempts++;
+        step.startedAt = now;
+        delete step.finishedAt;
+      }
+    });
+  }
+
+  /** Records many steps' ends in one write. */
+  public async finishMany(ends: Array<{ step: JournalStep; status: Exclude<StepStatus, 'running' | 'pending'>; detail?: string; data?: StepData }>): Promise<void> {
+    const now = new Date().toISOString();
+    await this.update(() => {
+      for (const { step, status, detail, data } of ends) {
+        step.status = status;
+        step.finishedAt = now;
+        if (detail !== undefined) step.detail = detail;
+        if (data) step.data = { ...step.data, ...data };
+      }
+    });
+  }
+
   public async finish(step: JournalStep, status: Exclude<StepStatus, 'running' | 'pending'>, detail?: string, data?: StepData): Promise<void> {
     await this.update(() => {
       step.status = status;

@@ -12,7 +12,7 @@ import { flagLocation, loadCatalog } from '../apps/catalog.js';
 import { findBackup, writeBackup } from '../metadata/backup.js';
 import { applyRestore, planRestore } from '../metadata/restore.js';
 import { readLeaf } from '../metadata/flag-edit.js';
-import { applyToggle, planToggle, type ToggleSetting } from '../metadata/toggle.js';
+import { applyToggle, planToggle, ToggleError, type TogglePlan, type ToggleSetting } from '../metadata/toggle.js';
 import { resolveClients, type ClientConfig, type VerifyKind } from '../oauth/client-config.js';
 import { TransientAnswer } from '../oauth/answer.js';
 import { frontdoorSource } from '../oauth/code-source.js';
@@ -132,51 +132,112 @@ export async function backupApps(ctx: RolloutContext, apps: string[], rolloutId:
   return backup.path;
 }
 
-/** Turns PKCE or rotation on for one app (one deploy, backup first, read-back). */
-export async function enableSetting(ctx: RolloutContext, setting: ToggleSetting, app: string, rolloutId: string, onBackup: (path: string) => Promise<void>): Promise<StepOutcome> {
-  const plan = await planToggle(ctx.conn, { setting, value: true, apps: [app], orgNamespace: ctx.orgNamespace ?? null });
-  const row = plan.rows[0];
+/** What a batch change did to each app, by app name. */
+export type BatchOutcome = Map<string, StepOutcome>;
+
+/**
+ * Turns PKCE or rotation on for every app of a phase at once: one retrieve, one backup, one deploy, one read-back, and
+ * an outcome per app. An app the toggle refuses (a packaged app, an ECA whose certificate cannot be proven absent)
+ * fails alone and the others are still changed. A deploy that fails as a whole (rollbackOnError: nothing changed)
+ * fails every app it carried, each with its own component failure or the failure that stopped the deploy.
+ * `onBackup` is called with the backup and the apps the deploy will change, before the deploy is sent (so that a
+ * crash after it leaves the journal knowing the change may be this rollout's).
+ */
+export async function enableSettings(
+  ctx: RolloutContext,
+  setting: ToggleSetting,
+  apps: string[],
+  rolloutId: string,
+  onBackup: (path: string, apps: string[]) => Promise<void>
+): Promise<BatchOutcome> {
   const label = setting === 'pkce' ? 'PKCE' : 'Refresh token rotation';
-  if (!plan.changes.length) {
-    return { status: 'done', detail: `${label} already on.`, data: { before: row?.before ?? null, after: row?.after ?? null, changed: false } };
+  const out: BatchOutcome = new Map();
+  let plan: TogglePlan | undefined;
+  let remaining = apps;
+  // A refused app fails alone: plan again without it (rare, and one more retrieve only then).
+  while (!plan && remaining.length) {
+    try {
+      plan = await planToggle(ctx.conn, { setting, value: true, apps: remaining, orgNamespace: ctx.orgNamespace ?? null });
+    } catch (e) {
+      if (!(e instanceof ToggleError) || e.code !== 'refusedApps') throw e;
+      const refused = refusedApps(e.items, remaining);
+      if (!refused.size) throw e;
+      for (const [app, reason] of refused) out.set(app, { status: 'failed', detail: `Not changed: ${reason}`, data: { changed: false } });
+      remaining = remaining.filter((a) => !refused.has(a));
+    }
   }
-  const outcome = await applyToggle(ctx.conn, plan, {
-    backup: { orgId: ctx.orgId, username: ctx.username, instanceUrl: ctx.instanceUrl, operation: `oauth rollout run (${rolloutId}): ${setting} on ${app}` },
-    onBackup: (b) => void onBackup(b.path),
-    pollMs: ctx.pollMs,
-  });
-  const r = outcome.result.apps[0];
-  const data: StepData = { before: r.before, after: r.after, deployId: outcome.result.deployId, backupPath: outcome.result.backupPath };
-  if (outcome.failed) return { status: 'failed', detail: `Deploy ${outcome.result.deployId ?? ''} failed and was rolled back: ${r.reason ?? 'no detail'}`, data: { ...data, changed: false } };
-  if (outcome.notApplied.length) return { status: 'failed', detail: r.reason ?? `${label} did not stick.`, data: { ...data, changed: false } };
-  return { status: 'done', detail: `${label} on (deploy ${outcome.result.deployId ?? ''}).`, data: { ...data, changed: true } };
+  if (!plan) return out;
+  const changing = plan.changes.map((c) => c.app.name);
+  const outcome = plan.changes.length
+    ? await applyToggle(ctx.conn, plan, {
+        backup: { orgId: ctx.orgId, username: ctx.username, instanceUrl: ctx.instanceUrl, operation: `oauth rollout run (${rolloutId}): ${setting} on ${changing.length} app(s)` },
+        // The journal knows the backup before the deploy can have changed anything.
+        onBackup: (b) => onBackup(b.path, changing),
+        pollMs: ctx.pollMs,
+      })
+    : undefined;
+  const deployId = outcome?.result.deployId;
+  for (const row of plan.rows) {
+    const base: StepData = { before: row.before, after: row.after };
+    if (row.status === 'unchanged') {
+      out.set(row.app, { status: 'done', detail: `${label} already on.`, data: { ...base, changed: false } });
+      continue;
+    }
+    const data: StepData = { ...base, deployId, backupPath: outcome?.result.backupPath };
+    if (outcome?.failed) {
+      out.set(row.app, { status: 'failed', detail: `Deploy ${deployId ?? ''} failed and was rolled back: ${row.reason ?? 'no detail'}`, data: { ...data, changed: false } });
+    } else if (row.status === 'changed') {
+      out.set(row.app, { status: 'done', detail: `${label} on (deploy ${deployId ?? ''}).`, data: { ...data, changed: true } });
+    } else {
+      out.set(row.app, { status: 'failed', detail: row.reason ?? `${label} did not stick.`, data: { ...data, changed: false } });
+    }
+  }
+  for (const app of remaining) if (!out.has(app)) out.set(app, { status: 'failed', detail: `Not changed: ${app} was not found in the org.`, data: { changed: false } });
+  return out;
 }
 
-/** After an error in a change step: whether the org has the setting on anyway (the deploy went through). */
-export async function settingIsOn(ctx: RolloutContext, setting: ToggleSetting, app: string): Promise<{ on: boolean; before: boolean | null } | undefined> {
+/** The refused apps of a ToggleError (`<app>: <reason>` items), by app name. */
+function refusedApps(items: string[], apps: string[]): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const item of items) {
+    const app = apps.find((a) => item.toLowerCase().startsWith(`${a.toLowerCase()}: `));
+    if (app) out.set(app, item.slice(app.length + 2));
+  }
+  return out;
+}
+
+/** After an error in a change phase: which apps have the setting on anyway (the deploy went through); one read. */
+export async function settingsOn(ctx: RolloutContext, setting: ToggleSetting, apps: string[]): Promise<Map<string, boolean> | undefined> {
   try {
-    const plan = await planToggle(ctx.conn, { setting, value: true, apps: [app], orgNamespace: ctx.orgNamespace ?? null });
-    return { on: plan.changes.length === 0, before: plan.rows[0]?.before ?? null };
+    const plan = await planToggle(ctx.conn, { setting, value: true, apps, orgNamespace: ctx.orgNamespace ?? null });
+    return new Map(plan.rows.map((r) => [r.app, r.after === true]));
   } catch {
     return undefined;
   }
 }
 
+/** What a rollback did to each app: rolled back (deploy id), kept on by Salesforce, or why not. */
+export type RollbackOutcome = { deployId?: string; apps: Map<string, { status: 'rolled-back' | 'kept-on-by-salesforce' | 'failed'; reason?: string }> };
+
 /**
- * Restores one app's components from a backup (one deploy); returns the deploy id and whether the org kept PKCE on (a
- * value the restore did not set). Throws when the deploy failed or the restore was refused or read back otherwise.
+ * Restores apps' components from one backup in one deploy; per app: rolled back, kept on by Salesforce (the org kept
+ * PKCE on although the deploy set it off), or failed (refused, or read back otherwise). Throws when the deploy failed.
  */
-export async function restoreApp(ctx: RolloutContext, backupPath: string, app: string, rolloutId: string): Promise<{ deployId?: string; keptOn: boolean }> {
+export async function restoreApps(ctx: RolloutContext, backupPath: string, apps: string[], rolloutId: string): Promise<RollbackOutcome> {
   const backup = await findBackup(backupPath, ctx.orgId);
-  const plan = await planRestore(ctx.conn, backup, { orgId: ctx.orgId, apps: [app] });
+  const plan = await planRestore(ctx.conn, backup, { orgId: ctx.orgId, apps });
   const outcome = await applyRestore(ctx.conn, plan, {
-    backup: { orgId: ctx.orgId, username: ctx.username, instanceUrl: ctx.instanceUrl, operation: `oauth rollout run (${rolloutId}): rollback of ${app}` },
+    backup: { orgId: ctx.orgId, username: ctx.username, instanceUrl: ctx.instanceUrl, operation: `oauth rollout run (${rolloutId}): rollback of ${apps.length} app(s)` },
     pollMs: ctx.pollMs,
   });
-  if (outcome.failed) throw new Error(`The rollback deploy ${outcome.result.deployId ?? ''} of ${app} failed.`);
-  const other = outcome.notRestored.filter((c) => c.status !== 'kept-on-by-salesforce');
-  if (other.length) throw new Error(other.map((c) => c.reason ?? `${c.component} not restored`).join(' '));
-  return { deployId: outcome.result.deployId, keptOn: outcome.notRestored.length > 0 };
+  if (outcome.failed) throw new Error(`The rollback deploy ${outcome.result.deployId ?? ''} failed.`);
+  const result: RollbackOutcome = { deployId: outcome.result.deployId, apps: new Map() };
+  for (const app of apps) result.apps.set(app, { status: 'rolled-back' });
+  for (const c of outcome.notRestored) {
+    const status = c.status === 'kept-on-by-salesforce' ? 'kept-on-by-salesforce' : 'failed';
+    if (result.apps.get(c.app)?.status !== 'failed') result.apps.set(c.app, { status, reason: c.reason ?? `${c.component} not restored` });
+  }
+  return result;
 }
 
 export type SmokeRequest = { app: string; kinds: VerifyKind[] };

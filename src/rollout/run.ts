@@ -1,20 +1,22 @@
 /*
- * The rollout: audit -> backup -> PKCE on per app -> PKCE smoke tests -> RTR on per app -> RTR smoke tests -> org-wide
- * Require PKCE, recorded step by step in the org's journal (journal.ts) under the org's lock (lock.ts).
+ * The rollout: audit -> backup -> PKCE on -> PKCE smoke tests -> RTR on -> RTR smoke tests -> org-wide Require PKCE,
+ * recorded step by step (one step per app and phase) in the org's journal (journal.ts) under the org's lock (lock.ts).
+ * Each phase is its own module (steps/), behind one interface (steps/step.ts).
  *
  * - Each phase is a gate: the run stops after the first phase with a failed step; later phases stay pending.
+ * - The change phases change every app of the phase in one deploy (one backup, one read-back), so the number of
+ *   deploys of a rollout does not grow with the number of apps; each app keeps its own step and outcome.
  * - A smoke test that fails (or cannot prove the client works) rolls back that app's change from the backup taken just
- *   before it (plan option rollbackOnSmokeFailure, default on); the change step becomes "rolled-back" (or
- *   "kept-on-by-salesforce" when the org keeps PKCE on after the rollback deploy). A smoke test
- *   that errs (server or network trouble, after retries) rolls nothing back.
+ *   before it (plan option rollbackOnSmokeFailure, default on), in one restore deploy for all such apps of the phase;
+ *   the change step becomes "rolled-back" (or "kept-on-by-salesforce" when the org keeps PKCE on after the rollback
+ *   deploy). A smoke test that errs (server or network trouble, after retries) rolls nothing back.
  * - Turning rotation on changes the component that holds the app's flags, which makes its PKCE smoke result stale for
  *   the gate; so the RTR smoke step of such an app also tests PKCE again.
  * - `run` again resumes: finished steps are skipped; pending, running (crash), failed and rolled-back steps run again,
  *   each starting from the org's current state. The same plan is required (by content) until the rollout ends.
- * - Abort (Ctrl-C): the step in flight finishes (a deploy is never left half-recorded), nothing new starts.
+ * - Abort (Ctrl-C): the work in flight finishes (a deploy is never left half-recorded), nothing new starts.
  * Nothing here prints; progress goes through `onEvent`.
  */
-import type { GateResult } from './gate.js';
 import {
   archiveJournal,
   journalFile,
@@ -27,10 +29,10 @@ import {
   type JournalStep,
   type PhaseName,
   type RolloutStatus,
-  type StepData,
 } from './journal.js';
 import { acquireRolloutLock } from './lock.js';
-import { audit, backupApps, enableSetting, errorText, gate, requirePkceOn, restoreApp, settingIsOn, smokeTest, withRetries, type RolloutContext, type SmokeOutcome, type SmokeRequest } from './phases.js';
+import { errorText, withRetries, type RolloutContext } from './phases.js';
+import { PHASE_RUNNERS, type RolloutEvent } from './steps/index.js';
 import { planHash, type RolloutPlan } from './plan.js';
 import { setRequirePkce } from './org-settings.js';
 import { findBackup } from '../metadata/backup.js';
@@ -38,11 +40,7 @@ import { applyRestore, planRestore } from '../metadata/restore.js';
 
 export type { RolloutContext } from './phases.js';
 
-export type RolloutEvent =
-  | { type: 'phase'; phase: PhaseName; status: 'started' | 'done' | 'failed' | 'skipped' }
-  | { type: 'step'; step: JournalStep }
-  | { type: 'retry'; step: string; attempt: number; reason: string }
-  | { type: 'resume'; rolloutId: string; runs: number; remaining: number };
+export type { RolloutEvent } from './steps/index.js';
 
 export type PhaseSummary = { phase: PhaseName; status: 'done' | 'failed' | 'pending' | 'skipped' | 'interrupted'; steps: number; done: number; failed: number; rolledBack: number };
 
@@ -205,232 +203,9 @@ async function runLocked(ctx: RolloutContext, inputs: RunInputs, root: string): 
   return stop('completed');
 }
 
-/** Runs the unfinished steps of a phase; false when a step failed (or the run was interrupted within the phase). */
+/** Runs the unfinished steps of a phase through its module (steps/); false when a step failed or the run was interrupted. */
 async function runPhase(ctx: RolloutContext, store: JournalStore, phase: PhaseName, steps: JournalStep[], emit: (e: RolloutEvent) => void): Promise<boolean> {
-  const plan = store.journal.plan;
-  const retries = plan.options.retries;
-  const rolloutId = store.journal.id;
-  const finish = async (step: JournalStep, status: 'done' | 'failed' | 'rolled-back', detail: string, data?: StepData): Promise<void> => {
-    await store.finish(step, status, detail, data);
-    emit({ type: 'step', step });
-  };
-  const begin = async (step: JournalStep): Promise<void> => {
-    await store.start(step);
-    emit({ type: 'step', step });
-  };
-  const onRetry = (step: JournalStep) => (attempt: number, e: unknown): void => emit({ type: 'retry', step: step.id, attempt, reason: errorText(e) });
-
-  switch (phase) {
-    case 'audit': {
-      const step = steps[0];
-      await begin(step);
-      let result;
-      try {
-        result = await withRetries(ctx, retries, () => audit(ctx, plan), onRetry(step));
-      } catch (e) {
-        await finish(step, 'failed', `The audit could not read the org: ${errorText(e)}`);
-        return false;
-      }
-      if (result.problems.length) {
-        await finish(step, 'failed', `The plan does not fit the org: ${result.problems.join('; ')}`);
-        return false;
-      }
-      if (!result.apps.length) {
-        await finish(step, 'failed', 'The plan selects no app: nothing to roll out.');
-        return false;
-      }
-      const opts = plan.options;
-      const newSteps: JournalStep[] = [{ id: 'backup', phase: 'backup', status: 'pending', attempts: 0 }];
-      const add = (p: PhaseName, apps: string[]): void => {
-        for (const app of apps) newSteps.push({ id: `${p}:${app}`, phase: p, app, status: 'pending', attempts: 0 });
-      };
-      const pkceApps = result.apps.filter((a) => a.pkce).map((a) => a.name);
-      const rtrApps = opts.skipRtr ? [] : result.apps.filter((a) => a.rtr).map((a) => a.name);
-      add('pkce-enable', pkceApps);
-      add('pkce-verify', [...pkceApps, ...result.verifyOnly].sort());
-      add('rtr-enable', rtrApps);
-      add('rtr-verify', rtrApps);
-      if (opts.requirePkce) {
-        newSteps.push({ id: 'require-pkce:gate', phase: 'require-pkce', status: 'pending', attempts: 0 });
-        newSteps.push({ id: 'require-pkce:org', phase: 'require-pkce', status: 'pending', attempts: 0 });
-      }
-      await store.update((j) => {
-        j.apps = result.apps.map((a) => a.name);
-        j.staleTokens = result.staleTokens;
-        j.warnings = result.warnings;
-        j.steps = [step, ...newSteps];
-      });
-      await finish(
-        step,
-        'done',
-        `${result.apps.length} app(s) selected: ${result.apps.map((a) => a.name).join(', ')}.${result.verifyOnly.length ? ` Smoke-tested only (already compliant, needed by the gate): ${result.verifyOnly.join(', ')}.` : ''}`
-      );
-      return true;
-    }
-    case 'backup': {
-      const step = steps[0];
-      await begin(step);
-      try {
-        const backupPath = await withRetries(ctx, retries, () => backupApps(ctx, store.journal.apps, rolloutId), onRetry(step));
-        await store.update((j) => (j.initialBackup = backupPath));
-        await finish(step, 'done', `Backup of ${store.journal.apps.length} app(s) taken.`, { backupPath });
-        return true;
-      } catch (e) {
-        await finish(step, 'failed', `The backup could not be taken: ${errorText(e)}`);
-        return false;
-      }
-    }
-    case 'pkce-enable':
-    case 'rtr-enable': {
-      const setting = phase === 'pkce-enable' ? 'pkce' : 'rtr';
-      for (const step of steps) {
-        if (ctx.signal?.aborted) return false;
-        const app = step.app as string;
-        await begin(step);
-        try {
-          const outcome = await withRetries(
-            ctx,
-            retries,
-            () => enableSetting(ctx, setting, app, rolloutId, (backupPath) => store.update(() => (step.data = { ...step.data, backupPath }))),
-            onRetry(step)
-          );
-          // A retry, or a resume after a crash, may find the setting already on: a backup taken by this step means the
-          // change was this step's.
-          const changed = outcome.data?.changed === true || Boolean(step.data?.backupPath);
-          await finish(step, outcome.status, outcome.detail, { ...outcome.data, ...(outcome.status === 'done' ? { changed } : {}), ...(step.data?.backupPath && !outcome.data?.backupPath ? { backupPath: step.data.backupPath } : {}) });
-          if (outcome.status === 'failed') return false;
-        } catch (e) {
-          // The deploy may have gone through before the error: ask the org, so that the journal says what it has.
-          const state = await settingIsOn(ctx, setting, app);
-          if (state?.on) {
-            await finish(step, 'done', `On in the org (confirmed by reading it back after: ${errorText(e)}).`, { after: true, changed: Boolean(step.data?.backupPath) });
-            continue;
-          }
-          await finish(step, 'failed', `Not changed: ${errorText(e)}`, { changed: false });
-          return false;
-        }
-      }
-      return true;
-    }
-    case 'pkce-verify':
-    case 'rtr-verify': {
-      const requests: SmokeRequest[] = steps.map((step) => {
-        const app = step.app as string;
-        if (phase === 'pkce-verify') return { app, kinds: ['pkce'] };
-        // Rotation on changed the app's settings component: its PKCE evidence must be made again for the gate.
-        const rtrChanged = store.journal.steps.find((s) => s.id === `rtr-enable:${app}`)?.data?.changed === true;
-        const pkceScope = store.journal.steps.some((s) => s.id === `pkce-verify:${app}`);
-        return { app, kinds: rtrChanged && pkceScope ? ['rtr', 'pkce'] : ['rtr'] };
-      });
-      const byApp = new Map(steps.map((s) => [s.app as string, s]));
-      let pending = requests;
-      const final = new Map<string, SmokeOutcome>();
-      for (let attempt = 1; pending.length && attempt <= retries; attempt++) {
-        if (ctx.signal?.aborted) break;
-        for (const r of pending) {
-          const step = byApp.get(r.app) as JournalStep;
-          await begin(step);
-        }
-        const outcomes = await smokeTest(ctx, plan, pending, async (o) => {
-          final.set(o.app, o);
-          if (o.status === 'error' && attempt < retries && !ctx.signal?.aborted) emit({ type: 'retry', step: `${phase}:${o.app}`, attempt, reason: o.detail });
-        });
-        pending = outcomes.filter((o) => o.status === 'error').map((o) => requests.find((r) => r.app === o.app) as SmokeRequest);
-        if (pending.length && attempt < retries && !ctx.signal?.aborted) {
-          await new Promise((resolve) => setTimeout(resolve, (ctx.retryDelayMs ?? 2000) * 2 ** (attempt - 1)));
-        }
-      }
-      let ok = true;
-      for (const step of steps) {
-        const app = step.app as string;
-        const o = final.get(app);
-        if (!o || (ctx.signal?.aborted && o.status === 'error')) {
-          // Interrupted before or during its test: nothing to record against the org.
-          await store.reset(step, 'Interrupted before the smoke test finished.');
-          ok = false;
-          continue;
-        }
-        const data: StepData = {
-          verdict: o.runs.map((r) => `${r.kind}:${r.verdict}`).join(', ') || 'none',
-          failedChecks: o.failedChecks,
-          resultFiles: o.resultFiles,
-        };
-        if (o.status === 'passed') {
-          await finish(step, 'done', o.detail, data);
-          continue;
-        }
-        ok = false;
-        await finish(step, 'failed', o.detail, data);
-        if (o.status === 'failed' && plan.options.rollbackOnSmokeFailure) {
-          await rollback(ctx, store, phase === 'pkce-verify' ? 'pkce-enable' : 'rtr-enable', app, emit);
-        }
-      }
-      return ok;
-    }
-    case 'require-pkce': {
-      for (const step of steps) {
-        if (ctx.signal?.aborted) return false;
-        await begin(step);
-        if (step.id === 'require-pkce:gate') {
-          let result: GateResult;
-          try {
-            result = await withRetries(ctx, retries, () => gate(ctx, plan), onRetry(step));
-          } catch (e) {
-            await finish(step, 'failed', `The gate could not be judged: ${errorText(e)}`);
-            return false;
-          }
-          const blockers = result.blockers.map((b) => ({ app: b.app, reason: b.reason }));
-          const waived = result.apps.filter((a) => a.status === 'waived').map((a) => a.app);
-          if (!result.passed) {
-            await finish(step, 'failed', `${blockers.length} app(s) block Require PKCE: ${blockers.map((b) => b.app).join(', ')}.`, { blockers, before: result.requirePkce });
-            return false;
-          }
-          await finish(step, 'done', `Every app passes (${result.summary.pass} pass${waived.length ? `, waived: ${waived.join(', ')}` : ''}, ${result.summary['out-of-scope']} out of scope).`, {
-            blockers: [],
-            before: result.requirePkce,
-          });
-          continue;
-        }
-        try {
-          const outcome = await withRetries(ctx, retries, () => requirePkceOn(ctx), onRetry(step));
-          const wasOff = store.journal.steps.find((s) => s.id === 'require-pkce:gate')?.data?.before !== true;
-          await store.update((j) => {
-            if (outcome.status === 'done' && outcome.data?.after === true && wasOff) j.requirePkceTurnedOn = true;
-          });
-          await finish(step, outcome.status, outcome.detail, outcome.data);
-          if (outcome.status === 'failed') return false;
-        } catch (e) {
-          await finish(step, 'failed', `Require PKCE not turned on: ${errorText(e)}`);
-          return false;
-        }
-      }
-      return true;
-    }
-  }
-}
-
-async function rollback(ctx: RolloutContext, store: JournalStore, changePhase: PhaseName, app: string, emit: (e: RolloutEvent) => void): Promise<void> {
-  const change = store.journal.steps.find((s) => s.id === `${changePhase}:${app}`);
-  if (!change || change.status !== 'done' || !change.data?.changed || !change.data.backupPath) return;
-  const backupPath = change.data.backupPath;
-  try {
-    const { deployId, keptOn } = await withRetries(ctx, store.journal.plan.options.retries, () => restoreApp(ctx, backupPath, app, store.journal.id));
-    if (keptOn) {
-      await store.finish(
-        change,
-        'kept-on-by-salesforce',
-        `Kept on by Salesforce: the smoke test failed and the rollback deployed the backup (deploy ${deployId ?? '?'}), but the org kept PKCE on.`,
-        { rollback: { backupPath, deployId }, after: true }
-      );
-    } else {
-      await store.finish(change, 'rolled-back', `Rolled back after the smoke test failed (deploy ${deployId ?? 'not needed'}).`, { rollback: { backupPath, deployId } });
-    }
-  } catch (e) {
-    await store.update(() => {
-      change.detail = `${change.detail ?? ''} Rollback failed: ${errorText(e)}`.trim();
-    });
-  }
-  emit({ type: 'step', step: change });
+  return PHASE_RUNNERS[phase]({ ctx, store, phase, steps, emit });
 }
 
 export type UndoResult = {

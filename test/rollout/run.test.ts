@@ -107,14 +107,18 @@ describe('rollout run (core, against the emulator)', function () {
     expect(readdirSync(path.dirname(file)).filter((f) => f.startsWith('journal-'))).to.have.length(1);
   });
 
-  it('a deploy failure stops the phase with nothing changed for that app; the next run resumes to completion', async () => {
+  it('a batch deploy that fails as a whole fails every app of the phase with its component failure, changes nothing; the next run resumes to completion', async () => {
     emu().faults.failDeploys({ outcome: 'fail', message: 'Injected: cannot save this component', times: 1 });
     const first = await runRollout(ctx, { plan: FULL, planFile: 'plan.yaml' });
     expect(first.status).to.equal('failed');
     expect(first.stoppedAt).to.equal('pkce-enable');
     const failed = first.steps.filter((s) => s.status === 'failed');
-    expect(failed).to.have.length(1);
-    expect(failed[0].detail).to.include('Injected: cannot save this component');
+    const changing = first.steps.filter((s) => s.phase === 'pkce-enable' && initial.get(s.app as string)?.pkce === false);
+    expect(changing.length).to.be.greaterThan(1);
+    expect(failed.map((s) => s.id).sort()).to.deep.equal(changing.map((s) => s.id).sort());
+    for (const step of failed) expect(step.detail, step.id).to.include('failed and was rolled back');
+    expect(failed.filter((s) => s.detail?.includes('Injected: cannot save this component')), 'the failing component is named').to.have.length.greaterThan(0);
+    expect(new Set(failed.map((s) => s.data?.deployId)).size, 'one deploy for the phase').to.equal(1);
     expectAgreement(emu(), (await readJournal(ctx.orgId)) as Journal, initial);
 
     const second = await runRollout(ctx, { plan: FULL, planFile: 'plan.yaml' });
@@ -153,6 +157,39 @@ describe('rollout run (core, against the emulator)', function () {
     expect(first.steps.find((s) => s.id === 'pkce-enable:Data_Loader_Legacy')?.status).to.equal('done');
     expect(orgFlags(emu()).get('Data_Loader_Legacy')?.pkce).to.equal(true);
     expectAgreement(emu(), (await readJournal(ctx.orgId)) as Journal, initial);
+  });
+
+  it('one deploy per change phase whatever the number of apps, and one restore deploy for the apps whose smoke tests fail', async () => {
+    const env = { ...ctx.env };
+    delete env[secretEnvName('Partner_Portal_Sync')];
+    delete env[secretEnvName('Billing_Integration')];
+    const deploys = (): number => emu().stats.byKind['soap:deploy'] ?? 0;
+    const before = deploys();
+    const byPhase = new Map<string, number>();
+    const first = await runRollout(
+      { ...ctx, env },
+      { plan: FULL, planFile: 'plan.yaml', onEvent: (e) => e.type === 'phase' && e.status !== 'started' && byPhase.set(e.phase, deploys()) }
+    );
+    expect(first.stoppedAt).to.equal('pkce-verify');
+    const enabled = first.steps.filter((s) => s.phase === 'pkce-enable' && s.data?.changed === true);
+    expect(enabled.length, 'several apps changed').to.be.greaterThan(2);
+    expect(new Set(enabled.map((s) => s.data?.deployId)).size).to.equal(1);
+    expect(new Set(enabled.map((s) => s.data?.backupPath)).size, 'one backup for the batch').to.equal(1);
+    expect((byPhase.get('pkce-enable') ?? 0) - before, 'PKCE on: one deploy').to.equal(1);
+    // Two apps failed their smoke tests: one restore deploy rolled both back.
+    const rolledBack = first.steps.filter((s) => s.status === 'rolled-back');
+    expect(rolledBack.map((s) => s.app).sort()).to.deep.equal(['Billing_Integration', 'Partner_Portal_Sync']);
+    expect(new Set(rolledBack.map((s) => s.data?.rollback?.deployId)).size).to.equal(1);
+    expect(deploys() - before, 'one change deploy and one rollback deploy').to.equal(2);
+    expect(orgFlags(emu()).get('Partner_Portal_Sync')?.pkce).to.equal(false);
+    expect(orgFlags(emu()).get('Billing_Integration')?.pkce).to.equal(false);
+    expectAgreement(emu(), (await readJournal(ctx.orgId)) as Journal, initial);
+
+    const resumedAt = deploys();
+    const second = await runRollout(ctx, { plan: FULL, planFile: 'plan.yaml' });
+    expectCompleted(second, emu());
+    // PKCE on again (the two rolled-back apps), RTR on, Require PKCE: one deploy each.
+    expect(deploys() - resumedAt).to.equal(3);
   });
 
   it('transient faults (token endpoint 503, REQUEST_LIMIT_EXCEEDED on deploy, HTTP 429 on REST) are retried within the run', async () => {
@@ -254,21 +291,22 @@ describe('rollout run (core, against the emulator)', function () {
     expectCompleted(result, emu());
   });
 
-  it('Ctrl-C between steps: the run stops, the journal and the org agree, and the next run resumes without repeating a step', async () => {
+  it('Ctrl-C during a batch deploy: the deploy in flight is recorded, nothing new starts, the journal and the org agree, and the next run resumes without repeating a step', async () => {
     const controller = new AbortController();
-    let done = 0;
     const first = await runRollout(
       { ...ctx, signal: controller.signal },
       {
         plan: FULL,
         planFile: 'plan.yaml',
         onEvent: (e) => {
-          if (e.type === 'step' && e.step.phase === 'rtr-enable' && e.step.status === 'done' && ++done === 2) controller.abort();
+          if (e.type === 'step' && e.step.phase === 'rtr-enable' && e.step.status === 'running') controller.abort();
         },
       }
     );
     expect(first.status).to.equal('interrupted');
-    expect(first.stoppedAt).to.equal('rtr-enable');
+    expect(first.stoppedAt).to.equal('rtr-verify');
+    expect(first.steps.filter((s) => s.phase === 'rtr-enable').every((s) => s.status === 'done'), 'the batch in flight finished and was recorded').to.equal(true);
+    expect(first.steps.filter((s) => s.phase === 'rtr-verify').every((s) => s.status === 'pending'), 'no smoke test started').to.equal(true);
     const journal = (await readJournal(ctx.orgId)) as Journal;
     expect(journal.steps.filter((s) => s.status === 'running')).to.deep.equal([]);
     expectAgreement(emu(), journal, initial);
