@@ -46,9 +46,9 @@ export function diff(before: Stats, after: Stats): Stats {
 }
 
 /** Runs a command to completion (killed after 15 minutes) in the isolated environment. */
-export function run(command: string, args: string[], cwd: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
+export function run(command: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = childEnv): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd, env: childEnv });
+    const child = spawn(command, args, { cwd, env });
     let stdout = '';
     let stderr = '';
     const timer = setTimeout(() => child.kill('SIGKILL'), TIMEOUT_MS);

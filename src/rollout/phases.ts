@@ -19,6 +19,7 @@ import { frontdoorSource } from '../oauth/code-source.js';
 import { Secret, secretFromEnv } from '../oauth/secret.js';
 import { ApprovalGuard } from '../smoke/headroom.js';
 import { TokenLedger } from '../smoke/ledger.js';
+import { recoverCrashedRuns, recoveryText, RunRecorder } from '../smoke/run-record.js';
 import type { AppRun } from '../smoke/model.js';
 import { storeRun } from '../smoke/results-store.js';
 import { runVerify, type AppPlan } from '../smoke/runner.js';
@@ -309,6 +310,8 @@ export async function smokeTest(ctx: RolloutContext, plan: RolloutPlan, requests
   } catch (e) {
     approvalsError = errorText(e);
   }
+  // On disk, without secrets: which apps' checks began, so that a run killed mid-test leaves approvals the next run finds.
+  const record = approvals ? await RunRecorder.start({ orgId: ctx.orgId, user: approvals.user, command: 'sf oauth rollout run' }) : undefined;
   const outcomes: SmokeOutcome[] = [];
   try {
     const runOne = async (request: SmokeRequest): Promise<SmokeOutcome> => {
@@ -327,7 +330,7 @@ export async function smokeTest(ctx: RolloutContext, plan: RolloutPlan, requests
         const appPlan: AppPlan = { config, secret: secretFor(config, plan, requests.length, env) };
         let run: AppRun | undefined;
         try {
-          [run] = await runVerify({ kind, apps: [appPlan], source, ledger, concurrency: 1, http, signal: ctx.signal, approvals });
+          [run] = await runVerify({ kind, apps: [appPlan], source, ledger, concurrency: 1, http, signal: ctx.signal, approvals, record });
         } finally {
           await ledger.revokeAll();
         }
@@ -362,8 +365,22 @@ export async function smokeTest(ctx: RolloutContext, plan: RolloutPlan, requests
     await Promise.all(Array.from({ length: Math.min(concurrency, requests.length) }, worker));
   } finally {
     await source.close();
+    await record?.finish();
   }
   return outcomes;
+}
+
+/**
+ * Revokes the approvals smoke runs of this org left when they were killed (run-record.ts); one sentence saying how many,
+ * or undefined when there was nothing to do. Never throws: the rollout goes on, and the next run tries again.
+ */
+export async function cleanUpCrashedRuns(ctx: RolloutContext): Promise<string | undefined> {
+  try {
+    const recovery = await recoverCrashedRuns(ctx.conn, ctx.orgId, { loginUrl: ctx.instanceUrl, http: { timeoutMs: ctx.timeoutMs ?? 60_000, retry: { baseDelayMs: ctx.retryDelayMs ?? 2000 } } });
+    return recoveryText(recovery);
+  } catch (e) {
+    return `The approvals of smoke runs that were killed could not be looked up: ${errorText(e)}`;
+  }
 }
 
 /** The gate, judged with the plan's waivers. */

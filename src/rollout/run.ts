@@ -31,7 +31,7 @@ import {
   type RolloutStatus,
 } from './journal.js';
 import { acquireRolloutLock } from './lock.js';
-import { errorText, withRetries, type RolloutContext } from './phases.js';
+import { cleanUpCrashedRuns, errorText, withRetries, type RolloutContext } from './phases.js';
 import { PHASE_RUNNERS, type RolloutEvent } from './steps/index.js';
 import { planHash, type RolloutPlan } from './plan.js';
 import { setRequirePkce } from './org-settings.js';
@@ -169,6 +169,9 @@ async function runLocked(ctx: RolloutContext, inputs: RunInputs, root: string): 
     delete j.finishedAt;
   });
   if (resumed) emit({ type: 'resume', rolloutId: journal.id, runs: journal.runs, remaining: journal.steps.filter((s) => s.status !== 'done').length });
+  // Approvals a killed smoke run left (its ledger died with it): found by the run record and revoked before anything else.
+  const cleaned = await cleanUpCrashedRuns(ctx);
+  if (cleaned) await store.update((j) => j.warnings.push(cleaned));
 
   const stop = async (status: RolloutStatus, phase?: PhaseName): Promise<RolloutResult> => {
     await store.update((j) => {
@@ -218,6 +221,8 @@ export type UndoResult = {
   /** Apps whose PKCE the org kept on although the backup had it off. */
   keptOn: string[];
   problems: string[];
+  /** How many approvals smoke runs that were killed had left, and how many were revoked (absent when none). */
+  crashedRunsCleanup?: string;
 };
 
 /** Undoes the org's rollout: Require PKCE off if the rollout turned it on, then every backup it took, newest first. */
@@ -230,6 +235,11 @@ export async function undoRollout(ctx: RolloutContext, onProgress?: (message: st
     if (journal.status === 'undone') throw new RolloutError('alreadyUndone', `The rollout ${journal.id} was already undone on ${journal.undo?.at ?? '?'}.`);
     const store = new JournalStore(journal, root);
     const result: UndoResult = { rolloutId: journal.id, orgId: ctx.orgId, requirePkceTurnedOff: false, restored: [], status: 'done', keptOn: [], problems: [] };
+    const cleaned = await cleanUpCrashedRuns(ctx);
+    if (cleaned) {
+      result.crashedRunsCleanup = cleaned;
+      onProgress?.(cleaned);
+    }
     if (journal.requirePkceTurnedOn) {
       onProgress?.('Turning Require PKCE off');
       try {

@@ -14,6 +14,7 @@ import type { Secret } from '../oauth/secret.js';
 import { runChecks, type CheckSpec, type ChecksRun } from './checks.js';
 import { checkApprovals, type ApprovalGuard, type Headroom } from './headroom.js';
 import { scrub, type TokenLedger } from './ledger.js';
+import type { RunRecorder } from './run-record.js';
 import { appVerdict, type AppRun } from './model.js';
 import { PKCE_CHECKS, pkceState } from './pkce-checks.js';
 import type { ProbeContext } from './probe.js';
@@ -33,6 +34,8 @@ export type RunOptions = {
   onApp?: (run: AppRun) => Promise<void> | void;
   /** Counts the smoke user's approvals before each app and refuses apps without headroom. */
   approvals?: ApprovalGuard;
+  /** Records on disk which apps' checks began, so a crashed run's approvals can be found and revoked (run-record.ts). */
+  record?: RunRecorder;
 };
 
 /** Maps with at most `limit` calls in flight; results keep the input order. */
@@ -111,10 +114,13 @@ export async function runApp(plan: AppPlan, options: RunOptions): Promise<AppRun
   const started = new Date();
   const ctx: ProbeContext = { config: plan.config, secret: plan.secret, source: options.source, ledger: options.ledger, http: options.http };
   let run: ChecksRun;
+  // On disk before the first token: a run killed from here on leaves approvals the next run can find.
+  await options.record?.appStarted(plan.config.app, [...new Set([plan.config.appLabel ?? plan.config.app, plan.config.app])]);
   try {
     run = await checkApp(plan, options, ctx);
   } finally {
-    await options.ledger.revokeAll(plan.config.app);
+    const cleanup = await options.ledger.revokeAll(plan.config.app);
+    if (!cleanup.failed) await options.record?.appCleaned(plan.config.app);
   }
   const finished = new Date();
   const { config } = plan;

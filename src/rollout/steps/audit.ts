@@ -44,7 +44,7 @@ export const runAudit: PhaseRunner = async (run) => {
   await store.update((j) => {
     j.apps = result.apps.map((a) => a.name);
     j.staleTokens = result.staleTokens;
-    j.warnings = result.warnings;
+    j.warnings = [...j.warnings, ...result.warnings];
     j.steps = [step, ...newSteps];
   });
   await finish(
