@@ -250,12 +250,6 @@ export type SmokeRequest = { app: string; kinds: VerifyKind[] };
  */
 export type SmokeOutcome = { app: string; status: 'passed' | 'failed' | 'blocked' | 'error'; runs: AppRun[]; detail: string; failedChecks: string[]; resultFiles: string[] };
 
-/**
- * How smoke/probe.ts words an app that cannot be authorized without a person, and smoke/headroom.ts an app the user
- * holds too many approvals of to be tested without revoking one (approval limit).
- */
-const BLOCKED = /asks the user for consent|stopped at a \w+ page|authorization request for .* was refused|\(approval limit\)/i;
-
 function secretFor(config: ClientConfig, plan: RolloutPlan, appsInRun: number, env: NodeJS.ProcessEnv): Secret | undefined {
   if (config.clientType === 'public') return undefined;
   const named = plan.options.secretEnv[config.app];
@@ -343,7 +337,7 @@ export async function smokeTest(ctx: RolloutContext, plan: RolloutPlan, requests
         if (!proven) {
           const failed = run.checks.filter((c) => c.verdict === 'fail' || c.verdict === 'error').map((c) => `${kind}:${c.id}`);
           const detail = `${kind.toUpperCase()} smoke test: ${notProvenReason(run, kind === 'pkce' ? 's256-flow' : 'rotation')}${run.action ? ` ${run.action}` : ''}`;
-          if (run.verdict === 'error' && BLOCKED.test(run.error ?? '')) {
+          if (run.verdict === 'error' && run.blocked) {
             return { app: request.app, status: 'blocked', runs, detail, failedChecks: failed, resultFiles: files };
           }
           const status = run.verdict === 'error' && !run.checks.some((c) => c.verdict === 'fail') ? 'error' : 'failed';

@@ -13,7 +13,8 @@ export type Outcome = { verdict: Verdict; evidence: Evidence; note: string };
 
 export type CheckSpec<S> = { id: string; title: string; run: (state: S) => Promise<Outcome> };
 
-export type ChecksRun = { checks: CheckResult[]; error?: string; action?: string };
+/** `blocked`: the run stopped because the app cannot be authorized without a person, or has no approval headroom. */
+export type ChecksRun = { checks: CheckResult[]; error?: string; action?: string; blocked?: boolean };
 
 const NONE: Evidence = { at: 'none' };
 
@@ -56,7 +57,7 @@ export async function runChecks<S>(specs: Array<CheckSpec<S>>, state: S): Promis
       for (const rest of specs.slice(i + 1)) {
         checks.push({ id: rest.id, title: rest.title, verdict: 'error', evidence: NONE, note: 'Not run: the run for this app stopped at the error above.', ms: 0 });
       }
-      return { checks, error: failure.message, action: failure.action };
+      return { checks, error: failure.message, action: failure.action, ...(e instanceof AuthorizeBlocked ? { blocked: true } : {}) };
     }
   }
   return { checks };

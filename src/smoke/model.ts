@@ -53,6 +53,11 @@ export type AppRun = {
   /** Why the app's run stopped early (server error, network, consent needed), with what to do. */
   error?: string;
   action?: string;
+  /**
+   * True when the app could not be tested without a person (consent or login page, app access refused) or without
+   * pushing the smoke user past the approval limit: neither a pass nor a failure of the app.
+   */
+  blocked?: boolean;
   cleanup: CleanupSummary;
   timings: { startedAt: string; finishedAt: string; ms: number };
 };

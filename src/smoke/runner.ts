@@ -85,6 +85,7 @@ function refused<S>(specs: Array<CheckSpec<S>>, message: string, action: string)
     checks: specs.map((s) => ({ id: s.id, title: s.title, verdict: 'error', evidence: { at: 'none' }, note: `Not run: ${message}`, ms: 0 })),
     error: message,
     action,
+    blocked: true,
   };
 }
 
@@ -138,6 +139,7 @@ export async function runApp(plan: AppPlan, options: RunOptions): Promise<AppRun
     checks: run.checks,
     ...(run.error ? { error: run.error } : {}),
     ...(run.action ? { action: run.action } : {}),
+    ...(run.blocked ? { blocked: true } : {}),
     cleanup: options.ledger.summary(config.app),
     timings: { startedAt: started.toISOString(), finishedAt: finished.toISOString(), ms: finished.getTime() - started.getTime() },
   };
