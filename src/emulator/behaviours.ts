@@ -187,7 +187,10 @@ export const BEHAVIOURS: readonly BehaviourRow[] = [
     evidence: 'doc',
     source:
       'Object reference, OauthToken: "To delete an AccessToken, send a request to the revoke OAuth token endpoint with the DeleteToken as the parameter"; the value\'s format is undocumented (the emulator\'s is opaque)',
-    pinnedBy: ['test/emulator/rest/oauth-token.test.ts: revokes an approval through its DeleteToken, and only that one'],
+    pinnedBy: [
+      'test/emulator/rest/oauth-token.test.ts: revokes an approval through its DeleteToken, and only that one',
+      'test/rollout/crashed-smoke.test.ts: the next rollout run revokes them and says how many; an older approval of the same user and app still works',
+    ],
   },
   // ---- fields a deploy must not carry; apps that live in another org; settings Salesforce will not turn off ------
   {
