@@ -15,6 +15,7 @@ import type { CodeSource } from '../oauth/code-source.js';
 import { Secret, secretEnvName, secretFromEnv } from '../oauth/secret.js';
 import { evidenceText, toJunit } from '../smoke/junit.js';
 import { ApprovalGuard } from '../smoke/headroom.js';
+import { recoverCrashedRuns, recoveryText, RunRecorder } from '../smoke/run-record.js';
 import { scrub, TokenLedger } from '../smoke/ledger.js';
 import { summarize, type AppRun, type CleanupSummary, type VerifyResult } from '../smoke/model.js';
 import { storeRun } from '../smoke/results-store.js';
@@ -146,6 +147,11 @@ export abstract class VerifyCommand extends SfCommand<VerifyResult> {
       await source.close();
       throw messages.createError('error.smokeUserUnknown', [smokeUsername, e instanceof Error ? e.message : String(e)]);
     }
+    // Approvals a killed smoke run of this org left (its in-memory ledger died with it): revoked first, and said.
+    const recovered = recoveryText(await recoverCrashedRuns(conn, orgId, { loginUrl: conn.instanceUrl, http: { timeoutMs } }).catch(() => ({ runs: 0, found: 0, revoked: 0, failed: 0, unreadable: [] })));
+    if (recovered) this.warn(recovered);
+    // On disk, without secrets: which apps' checks began, as whom and when, so a kill -9 leaves findable approvals.
+    const record = await RunRecorder.start({ orgId, user: approvals.user, command: `sf oauth ${this.kind} verify` });
     const concurrency = flags.browser ? 1 : flags.concurrency;
     if (flags.browser && flags.concurrency > 1 && configs.length > 1) this.warn(messages.getMessage('warning.browserConcurrency'));
 
@@ -180,6 +186,7 @@ export abstract class VerifyCommand extends SfCommand<VerifyResult> {
         http,
         signal: controller.signal,
         approvals,
+        record,
         onApp: async (run) => {
           progress.status(`${run.app}: ${appStatusWord(run)}`);
           if (interrupted) return;
@@ -192,6 +199,7 @@ export abstract class VerifyCommand extends SfCommand<VerifyResult> {
       });
     } finally {
       cleanup = await ledger.revokeAll();
+      await record.finish();
       await source.close();
       for (const [signal, listeners] of setAside) {
         process.off(signal, onSignal);
