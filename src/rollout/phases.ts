@@ -15,7 +15,7 @@ import { readLeaf } from '../metadata/flag-edit.js';
 import { applyToggle, planToggle, ToggleError, type TogglePlan, type ToggleSetting } from '../metadata/toggle.js';
 import { resolveClients, type ClientConfig, type VerifyKind } from '../oauth/client-config.js';
 import { TransientAnswer } from '../oauth/answer.js';
-import { frontdoorSource } from '../oauth/code-source.js';
+import { frontdoorSource, type CodeSource } from '../oauth/code-source.js';
 import { Secret, secretFromEnv } from '../oauth/secret.js';
 import { ApprovalGuard } from '../smoke/headroom.js';
 import { TokenLedger } from '../smoke/ledger.js';
@@ -45,7 +45,15 @@ export type RolloutContext = {
   /** First backoff delay between retries (default 2 s, doubled each time). */
   retryDelayMs?: number;
   pollMs?: number;
+  /** The smoke tests' sign-in session, shared by every smoke phase of a run (runRollout opens one per run). */
+  smokeSource?: CodeSource;
 };
+
+/** The frontdoor code source of a rollout's smoke tests: one browser session for the whole run. */
+export function smokeSourceFor(ctx: RolloutContext): CodeSource {
+  const http = { timeoutMs: ctx.timeoutMs ?? 60_000, signal: ctx.signal, retry: { baseDelayMs: ctx.retryDelayMs ?? 2000 } };
+  return frontdoorSource(ctx.instanceUrl, ctx.accessToken, http);
+}
 
 export type StepOutcome = { status: 'done' | 'failed'; detail: string; data?: StepData };
 
@@ -295,7 +303,7 @@ export async function smokeTest(ctx: RolloutContext, plan: RolloutPlan, requests
       configs.set(c.app, byKind);
     }
   }
-  const source = frontdoorSource(ctx.instanceUrl, ctx.accessToken, http);
+  const source = ctx.smokeSource ?? smokeSourceFor(ctx);
   // Five approvals per user and app: the smoke tests sign in as the rollout's user; count theirs before each app.
   let approvals: ApprovalGuard | undefined;
   let approvalsError: string | undefined;
@@ -358,7 +366,7 @@ export async function smokeTest(ctx: RolloutContext, plan: RolloutPlan, requests
     };
     await Promise.all(Array.from({ length: Math.min(concurrency, requests.length) }, worker));
   } finally {
-    await source.close();
+    if (!ctx.smokeSource) await source.close();
     await record?.finish();
   }
   return outcomes;

@@ -31,7 +31,7 @@ import {
   type RolloutStatus,
 } from './journal.js';
 import { acquireRolloutLock } from './lock.js';
-import { cleanUpCrashedRuns, errorText, withRetries, type RolloutContext } from './phases.js';
+import { cleanUpCrashedRuns, errorText, smokeSourceFor, withRetries, type RolloutContext } from './phases.js';
 import { PHASE_RUNNERS, type RolloutEvent } from './steps/index.js';
 import { planHash, type RolloutPlan } from './plan.js';
 import { setRequirePkce } from './org-settings.js';
@@ -134,7 +134,13 @@ export async function runRollout(ctx: RolloutContext, inputs: RunInputs): Promis
   const root = rolloutRoot(ctx.env);
   const release = await acquireRolloutLock(ctx.orgId, 'sf oauth rollout run', root);
   try {
-    return await runLocked(ctx, inputs, root);
+    // One sign-in session for every smoke test of the run.
+    const smokeSource = ctx.smokeSource ?? smokeSourceFor(ctx);
+    try {
+      return await runLocked({ ...ctx, smokeSource }, inputs, root);
+    } finally {
+      if (!ctx.smokeSource) await smokeSource.close();
+    }
   } finally {
     await release();
   }

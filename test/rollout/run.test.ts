@@ -281,13 +281,13 @@ describe('rollout run (core, against the emulator)', function () {
       plan: FULL,
       planFile: 'plan.yaml',
       onEvent: (e) => {
-        if (e.type === 'phase' && e.status === 'started' && ['pkce-enable', 'pkce-verify', 'require-pkce'].includes(e.phase)) {
+        if (e.type === 'phase' && e.status === 'started' && ['pkce-enable', 'pkce-verify', 'rtr-verify', 'require-pkce'].includes(e.phase)) {
           emu().store.expireAllAccessTokens();
           expired++;
         }
       },
     });
-    expect(expired).to.equal(3);
+    expect(expired).to.equal(4);
     expectCompleted(result, emu());
   });
 
