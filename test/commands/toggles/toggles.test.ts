@@ -29,9 +29,9 @@ function walk(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(path.join(dir, e.name)) : [path.join(dir, e.name)]));
 }
 
-async function startEmulator(env: NodeJS.ProcessEnv, seed?: object): Promise<{ child: ChildProcess; done: Promise<CliResult> }> {
+async function startEmulator(env: NodeJS.ProcessEnv, seed?: object, extra: string[] = []): Promise<{ child: ChildProcess; done: Promise<CliResult> }> {
   const port = await freePort();
-  const args = ['oauth', 'emulator', 'start', '--alias', 'emu', '--port', String(port)];
+  const args = ['oauth', 'emulator', 'start', '--alias', 'emu', '--port', String(port), ...extra];
   if (seed) {
     const file = path.join(env.HOME as string, 'seed.json');
     writeFileSync(file, JSON.stringify(seed));
@@ -47,7 +47,9 @@ describe('sf oauth pkce|rtr enable|disable and sf oauth backup list|restore', fu
     const env = isolatedEnv();
     let emulator: { child: ChildProcess; done: Promise<CliResult> };
     before(async () => {
-      emulator = await startEmulator(env, richSeed());
+      // An org that returns the ECA certificate on retrieve, so Rich_Eca (JWT bearer) can be changed and its secret checked for
+      // leaks; under the default (certificate not returned) the app is refused: test/metadata/unsettable.test.ts.
+      emulator = await startEmulator(env, richSeed(), ['--behaviour', 'ecaCertificateReadBack=returned']);
     });
     after(async () => {
       emulator.child.kill('SIGINT');
