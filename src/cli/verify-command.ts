@@ -14,12 +14,10 @@ import type { ClientConfig, VerifyKind } from '../oauth/client-config.js';
 import type { CodeSource } from '../oauth/code-source.js';
 import { Secret, secretEnvName, secretFromEnv } from '../oauth/secret.js';
 import { evidenceText, toJunit } from '../smoke/junit.js';
-import { ApprovalGuard } from '../smoke/headroom.js';
-import { recoverCrashedRuns, recoveryText, RunRecorder } from '../smoke/run-record.js';
-import { scrub, TokenLedger } from '../smoke/ledger.js';
+import { scrub } from '../smoke/ledger.js';
 import { summarize, type AppRun, type CleanupSummary, type VerifyResult } from '../smoke/model.js';
-import { storeRun } from '../smoke/results-store.js';
-import { runVerify, type AppPlan } from '../smoke/runner.js';
+import type { AppPlan } from '../smoke/runner.js';
+import { SmokeSession, SmokeUserUnknown, type SessionRun } from '../smoke/session.js';
 import { fitToWidth } from './terminal.js';
 
 export type { VerifyResult } from '../smoke/model.js';
@@ -136,22 +134,21 @@ export abstract class VerifyCommand extends SfCommand<VerifyResult> {
 
     const controller = new AbortController();
     const http = { timeoutMs, signal: controller.signal };
-    const ledger = new TokenLedger({ timeoutMs });
     const source = await this.codeSource(flags, conn, { loginUrl, siteUrl, timeoutMs, prompts, signal: controller.signal });
-    // Five approvals per user and app: count the smoke user's before each app, refuse apps without headroom.
+    // Five approvals per user and app: the session counts the smoke user's before each app and refuses apps without
+    // headroom; it records on disk, without secrets, which apps' checks began, so a kill -9 leaves findable approvals.
     const smokeUsername = this.siteUsername ?? username;
-    let approvals: ApprovalGuard;
+    let session: SmokeSession;
     try {
-      approvals = await ApprovalGuard.forUsername(conn, smokeUsername, messages.getMessage('info.otherUser'));
+      session = await SmokeSession.open({ conn, orgId, username: smokeUsername, source, command: `sf oauth ${this.kind} verify`, otherUser: messages.getMessage('info.otherUser'), http, signal: controller.signal });
     } catch (e) {
       await source.close();
-      throw messages.createError('error.smokeUserUnknown', [smokeUsername, e instanceof Error ? e.message : String(e)]);
+      if (e instanceof SmokeUserUnknown) throw messages.createError('error.smokeUserUnknown', [smokeUsername, e.reason]);
+      throw e;
     }
     // Approvals a killed smoke run of this org left (its in-memory ledger died with it): revoked first, and said.
-    const recovered = recoveryText(await recoverCrashedRuns(conn, orgId, { loginUrl: conn.instanceUrl, http: { timeoutMs } }).catch(() => ({ runs: 0, found: 0, revoked: 0, failed: 0, unreadable: [] })));
+    const recovered = await SmokeSession.recoverCrashed(conn, orgId, { timeoutMs });
     if (recovered) this.warn(recovered);
-    // On disk, without secrets: which apps' checks began, as whom and when, so a kill -9 leaves findable approvals.
-    const record = await RunRecorder.start({ orgId, user: approvals.user, command: `sf oauth ${this.kind} verify` });
     const concurrency = flags.browser ? 1 : flags.concurrency;
     if (flags.browser && flags.concurrency > 1 && configs.length > 1) this.warn(messages.getMessage('warning.browserConcurrency'));
 
@@ -172,35 +169,16 @@ export abstract class VerifyCommand extends SfCommand<VerifyResult> {
     }
 
     const started = new Date();
-    const files: string[] = [];
-    let apps: AppRun[] = [];
+    let runs: SessionRun[] = [];
     let cleanup: CleanupSummary;
     progress.start(messages.getMessage('info.testing', [configs.length, Math.min(concurrency, configs.length)]));
     try {
-      apps = await runVerify({
-        kind: this.kind,
-        apps: plans,
-        source,
-        ledger,
-        concurrency,
-        http,
-        signal: controller.signal,
-        approvals,
-        record,
-        onApp: async (run) => {
-          progress.status(`${run.app}: ${appStatusWord(run)}`);
-          if (interrupted) return;
-          try {
-            files.push(await storeRun(orgId, run));
-          } catch (e) {
-            this.warn(messages.getMessage('warning.storeFailed', [run.app, (e as Error).message]));
-          }
-        },
+      runs = await session.testAll(this.kind, plans, concurrency, ({ run, storeError }) => {
+        progress.status(`${run.app}: ${appStatusWord(run)}`);
+        if (storeError && !interrupted) this.warn(messages.getMessage('warning.storeFailed', [run.app, storeError]));
       });
     } finally {
-      cleanup = await ledger.revokeAll();
-      await record.finish();
-      await source.close();
+      cleanup = await session.close();
       for (const [signal, listeners] of setAside) {
         process.off(signal, onSignal);
         for (const listener of listeners) process.on(signal, listener);
@@ -213,6 +191,8 @@ export abstract class VerifyCommand extends SfCommand<VerifyResult> {
       error.exitCode = 130;
       throw error;
     }
+    const apps: AppRun[] = runs.map((r) => r.run);
+    const files = runs.flatMap((r) => (r.file ? [r.file] : []));
     const finished = new Date();
     const summary = summarize(apps);
     const result: VerifyResult = scrub(
@@ -228,7 +208,7 @@ export abstract class VerifyCommand extends SfCommand<VerifyResult> {
         resultFiles: files,
         timings: { startedAt: started.toISOString(), finishedAt: finished.toISOString(), ms: finished.getTime() - started.getTime(), concurrency },
       },
-      [...ledger.secrets(), ...plans.flatMap((p) => (p.secret ? [p.secret.reveal()] : []))]
+      session.secrets(plans)
     );
 
     await this.report(result, flags);

@@ -17,12 +17,8 @@ import { resolveClients, type ClientConfig, type VerifyKind } from '../oauth/cli
 import { TransientAnswer } from '../oauth/answer.js';
 import { frontdoorSource, type CodeSource } from '../oauth/code-source.js';
 import { Secret, secretFromEnv } from '../oauth/secret.js';
-import { ApprovalGuard } from '../smoke/headroom.js';
-import { TokenLedger } from '../smoke/ledger.js';
-import { recoverCrashedRuns, recoveryText, RunRecorder } from '../smoke/run-record.js';
 import type { AppRun } from '../smoke/model.js';
-import { storeRun } from '../smoke/results-store.js';
-import { runVerify, type AppPlan } from '../smoke/runner.js';
+import { SmokeSession, SmokeUserUnknown } from '../smoke/session.js';
 import { evaluateGate, notProvenReason, pkceProven, rtrProven, type GateResult } from './gate.js';
 import type { StepData } from './journal.js';
 import { setRequirePkce } from './org-settings.js';
@@ -304,23 +300,34 @@ export async function smokeTest(ctx: RolloutContext, plan: RolloutPlan, requests
     }
   }
   const source = ctx.smokeSource ?? smokeSourceFor(ctx);
-  // Five approvals per user and app: the smoke tests sign in as the rollout's user; count theirs before each app.
-  let approvals: ApprovalGuard | undefined;
-  let approvalsError: string | undefined;
+  // One smoke-test session (smoke/session.ts, as `sf oauth pkce|rtr verify` use): the rollout's user's approvals are
+  // counted before each app (five per user and app), and what each app's checks began is on disk without secrets.
+  let session: SmokeSession | undefined;
+  let sessionError: string | undefined;
   try {
-    approvals = await ApprovalGuard.forUsername(ctx.conn, ctx.username, 'run the rollout with --target-org set to an org authorized as another user');
+    session = await SmokeSession.open({
+      conn: ctx.conn,
+      orgId: ctx.orgId,
+      username: ctx.username,
+      source,
+      ownsSource: !ctx.smokeSource,
+      command: 'sf oauth rollout run',
+      otherUser: 'run the rollout with --target-org set to an org authorized as another user',
+      http,
+      signal: ctx.signal,
+    });
   } catch (e) {
-    approvalsError = errorText(e);
+    if (!ctx.smokeSource) await source.close();
+    if (!(e instanceof SmokeUserUnknown)) throw e;
+    sessionError = e.reason;
   }
-  // On disk, without secrets: which apps' checks began, so that a run killed mid-test leaves approvals the next run finds.
-  const record = approvals ? await RunRecorder.start({ orgId: ctx.orgId, user: approvals.user, command: 'sf oauth rollout run' }) : undefined;
   const outcomes: SmokeOutcome[] = [];
   try {
     const runOne = async (request: SmokeRequest): Promise<SmokeOutcome> => {
       const error = configErrors.get(request.app);
       if (error) return { app: request.app, status: 'failed', runs: [], detail: `No client to test: ${error}`, failedChecks: [], resultFiles: [] };
-      if (approvalsError) {
-        const detail = `No smoke test: the approvals ${ctx.username} holds cannot be counted (${approvalsError}), and a new one could revoke a live integration's token (approval limit).`;
+      if (!session) {
+        const detail = `No smoke test: the approvals ${ctx.username} holds cannot be counted (${sessionError ?? 'unknown'}), and a new one could revoke a live integration's token (approval limit).`;
         return { app: request.app, status: 'blocked', runs: [], detail, failedChecks: [], resultFiles: [] };
       }
       const runs: AppRun[] = [];
@@ -328,19 +335,12 @@ export async function smokeTest(ctx: RolloutContext, plan: RolloutPlan, requests
       for (const kind of request.kinds) {
         const config = configs.get(request.app)?.get(kind);
         if (!config) return { app: request.app, status: 'failed', runs, detail: `No ${kind} client configuration.`, failedChecks: [], resultFiles: files };
-        const ledger = new TokenLedger({ timeoutMs: http.timeoutMs });
-        const appPlan: AppPlan = { config, secret: secretFor(config, plan, requests.length, env) };
-        let run: AppRun | undefined;
-        try {
-          [run] = await runVerify({ kind, apps: [appPlan], source, ledger, concurrency: 1, http, signal: ctx.signal, approvals, record });
-        } finally {
-          await ledger.revokeAll();
-        }
-        if (!run) return { app: request.app, status: 'error', runs, detail: 'Interrupted.', failedChecks: [], resultFiles: files };
+        const tested = await session.test(kind, { config, secret: secretFor(config, plan, requests.length, env) });
+        if (!tested) return { app: request.app, status: 'error', runs, detail: 'Interrupted.', failedChecks: [], resultFiles: files };
+        const { run } = tested;
         runs.push(run);
-        if (!ctx.signal?.aborted) {
-          files.push(await storeRun(ctx.orgId, run));
-        }
+        if (tested.file) files.push(tested.file);
+        if (tested.storeError) throw new Error(`The ${kind} result of ${request.app} could not be stored: ${tested.storeError}`);
         const proven = kind === 'pkce' ? pkceProven(run) : rtrProven(run);
         if (!proven) {
           const failed = run.checks.filter((c) => c.verdict === 'fail' || c.verdict === 'error').map((c) => `${kind}:${c.id}`);
@@ -366,8 +366,7 @@ export async function smokeTest(ctx: RolloutContext, plan: RolloutPlan, requests
     };
     await Promise.all(Array.from({ length: Math.min(concurrency, requests.length) }, worker));
   } finally {
-    if (!ctx.smokeSource) await source.close();
-    await record?.finish();
+    await session?.close();
   }
   return outcomes;
 }
@@ -376,13 +375,8 @@ export async function smokeTest(ctx: RolloutContext, plan: RolloutPlan, requests
  * Revokes the approvals smoke runs of this org left when they were killed (run-record.ts); one sentence saying how many,
  * or undefined when there was nothing to do. Never throws: the rollout goes on, and the next run tries again.
  */
-export async function cleanUpCrashedRuns(ctx: RolloutContext): Promise<string | undefined> {
-  try {
-    const recovery = await recoverCrashedRuns(ctx.conn, ctx.orgId, { loginUrl: ctx.instanceUrl, http: { timeoutMs: ctx.timeoutMs ?? 60_000, retry: { baseDelayMs: ctx.retryDelayMs ?? 2000 } } });
-    return recoveryText(recovery);
-  } catch (e) {
-    return `The approvals of smoke runs that were killed could not be looked up: ${errorText(e)}`;
-  }
+export function cleanUpCrashedRuns(ctx: RolloutContext): Promise<string | undefined> {
+  return SmokeSession.recoverCrashed(ctx.conn, ctx.orgId, { timeoutMs: ctx.timeoutMs ?? 60_000, retry: { baseDelayMs: ctx.retryDelayMs ?? 2000 } });
 }
 
 /** The gate, judged with the plan's waivers. */
