@@ -17,5 +17,5 @@ export default tseslint.config(
     // Tests and benchmarks report through mocha or stdout; the core never prints.
     files: ['test/**/*.ts', 'bench/**/*.ts', 'scripts/**/*.ts', 'examples/**/*.ts'],
     rules: { 'no-console': 'off', '@typescript-eslint/no-unused-expressions': 'off' },
-  }
+  },
 );

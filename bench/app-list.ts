@@ -29,7 +29,9 @@ async function main(): Promise<void> {
   const { Org } = await import('@salesforce/core');
 
   const latency = process.env.BENCH_LATENCY === 'none' ? NO_LATENCY : SANDBOX_LATENCY;
-  console.log(`Starting an emulator org with ${ECAS} ECAs and ${CONNECTED_APPS} Connected Apps (+ the default org's apps), latency ${JSON.stringify(latency)}`);
+  console.log(
+    `Starting an emulator org with ${ECAS} ECAs and ${CONNECTED_APPS} Connected Apps (+ the default org's apps), latency ${JSON.stringify(latency)}`,
+  );
   const emulator = await OrgEmulator.start({ port: 0, seed: bigSeed(ECAS, CONNECTED_APPS), latency });
   const figures: Figures[] = [];
   try {
@@ -74,12 +76,25 @@ async function main(): Promise<void> {
       mkdirSync(path.join(project, 'force-app'));
       writeFileSync(
         path.join(project, 'sfdx-project.json'),
-        JSON.stringify({ packageDirectories: [{ path: 'force-app', default: true }], sourceApiVersion: conn.getApiVersion() })
+        JSON.stringify({
+          packageDirectories: [{ path: 'force-app', default: true }],
+          sourceApiVersion: conn.getApiVersion(),
+        }),
       );
-      const types = ['ConnectedApp', 'ExternalClientApplication', 'ExtlClntAppGlobalOauthSettings', 'ExtlClntAppOauthSettings', 'ExtlClntAppOauthConfigurablePolicies'];
+      const types = [
+        'ConnectedApp',
+        'ExternalClientApplication',
+        'ExtlClntAppGlobalOauthSettings',
+        'ExtlClntAppOauthSettings',
+        'ExtlClntAppOauthConfigurablePolicies',
+      ];
       before = snapshot(emulator.stats);
       started = Date.now();
-      const sf = await run(SF_BIN, ['project', 'retrieve', 'start', ...types.flatMap((t) => ['-m', t]), '-o', 'bench', '--json'], project);
+      const sf = await run(
+        SF_BIN,
+        ['project', 'retrieve', 'start', ...types.flatMap((t) => ['-m', t]), '-o', 'bench', '--json'],
+        project,
+      );
       const ms = Date.now() - started;
       let note = `exit ${String(sf.code)}`;
       try {
@@ -103,7 +118,9 @@ async function main(): Promise<void> {
   if (official && (command ?? core)) {
     const ours = command ?? core;
     console.log('');
-    console.log(`${ours?.label}: ${((ours?.ms ?? 0) / official.ms).toFixed(2)} x the official retrieve's wall time (target: at most 0.5).`);
+    console.log(
+      `${ours?.label}: ${((ours?.ms ?? 0) / official.ms).toFixed(2)} x the official retrieve's wall time (target: at most 0.5).`,
+    );
   }
 }
 

@@ -21,7 +21,8 @@ async function timed(args: string[], env: NodeJS.ProcessEnv): Promise<number> {
   const started = process.hrtime.bigint();
   const result = await run(process.execPath, [SF_RUN, ...args, '--help'], { cwd: env.HOME as string, env });
   const ms = Number(process.hrtime.bigint() - started) / 1e6;
-  if (result.code !== 0 || !result.stdout.includes('USAGE')) throw new Error(`sf ${args.join(' ')} --help failed (${result.code}): ${result.stderr}`);
+  if (result.code !== 0 || !result.stdout.includes('USAGE'))
+    throw new Error(`sf ${args.join(' ')} --help failed (${result.code}): ${result.stderr}`);
   return ms;
 }
 
@@ -54,8 +55,12 @@ async function main(): Promise<void> {
   console.log('');
   console.log(`| Command (--help, installed plugin) | Median | Min | Max | Runs |`);
   console.log('|---|---:|---:|---:|---:|');
-  console.log(`| sf ${OURS.join(' ')} | ${a.toFixed(0)} ms | ${Math.min(...ours).toFixed(0)} ms | ${Math.max(...ours).toFixed(0)} ms | ${RUNS} |`);
-  console.log(`| sf ${OFFICIAL.join(' ')} | ${b.toFixed(0)} ms | ${Math.min(...official).toFixed(0)} ms | ${Math.max(...official).toFixed(0)} ms | ${RUNS} |`);
+  console.log(
+    `| sf ${OURS.join(' ')} | ${a.toFixed(0)} ms | ${Math.min(...ours).toFixed(0)} ms | ${Math.max(...ours).toFixed(0)} ms | ${RUNS} |`,
+  );
+  console.log(
+    `| sf ${OFFICIAL.join(' ')} | ${b.toFixed(0)} ms | ${Math.min(...official).toFixed(0)} ms | ${Math.max(...official).toFixed(0)} ms | ${RUNS} |`,
+  );
   console.log('');
   console.log(`ours / official: ${ratio.toFixed(3)} (${ratio <= 1.1 ? 'within' : 'NOT within'} 10%)`);
 }

@@ -46,7 +46,12 @@ export function diff(before: Stats, after: Stats): Stats {
 }
 
 /** Runs a command to completion (killed after 15 minutes) in the isolated environment. */
-export function run(command: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = childEnv): Promise<{ code: number | null; stdout: string; stderr: string }> {
+export function run(
+  command: string,
+  args: string[],
+  cwd: string,
+  env: NodeJS.ProcessEnv = childEnv,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, { cwd, env });
     let stdout = '';
@@ -69,11 +74,24 @@ export function run(command: string, args: string[], cwd: string, env: NodeJS.Pr
 export function sfProject(apiVersion: string): string {
   const project = mkdtempSync(path.join(tmpdir(), 'sf-oauth-bench-project-'));
   mkdirSync(path.join(project, 'force-app'));
-  writeFileSync(path.join(project, 'sfdx-project.json'), JSON.stringify({ packageDirectories: [{ path: 'force-app', default: true }], sourceApiVersion: apiVersion }));
+  writeFileSync(
+    path.join(project, 'sfdx-project.json'),
+    JSON.stringify({ packageDirectories: [{ path: 'force-app', default: true }], sourceApiVersion: apiVersion }),
+  );
   return project;
 }
 
-const KINDS = ['soap:listMetadata', 'soap:retrieve', 'soap:checkRetrieveStatus', 'soap:deploy', 'soap:checkDeployStatus', 'rest:query', 'rest:tooling:query', 'rest:queryMore', 'oauth'];
+const KINDS = [
+  'soap:listMetadata',
+  'soap:retrieve',
+  'soap:checkRetrieveStatus',
+  'soap:deploy',
+  'soap:checkDeployStatus',
+  'rest:query',
+  'rest:tooling:query',
+  'rest:queryMore',
+  'oauth',
+];
 
 export function kinds(byKind: Record<string, number>): string {
   return KINDS.filter((k) => byKind[k])
@@ -85,5 +103,6 @@ export function printFigures(figures: Figures[]): void {
   console.log('');
   console.log('| Run | Wall time | Requests | By kind | Notes |');
   console.log('|---|---:|---:|---|---|');
-  for (const f of figures) console.log(`| ${f.label} | ${(f.ms / 1000).toFixed(1)} s | ${f.requests} | ${kinds(f.byKind)} | ${f.note} |`);
+  for (const f of figures)
+    console.log(`| ${f.label} | ${(f.ms / 1000).toFixed(1)} s | ${f.requests} | ${kinds(f.byKind)} | ${f.note} |`);
 }

@@ -27,7 +27,12 @@ function app(i: number): SeedApp {
     return {
       kind: 'ExternalClientApplication',
       name,
-      header: { contactEmail: 'bench@acme.example.com', distributionState: 'Local', isProtected: 'false', label: `Bench ECA ${i}` },
+      header: {
+        contactEmail: 'bench@acme.example.com',
+        distributionState: 'Local',
+        isProtected: 'false',
+        label: `Bench ECA ${i}`,
+      },
       globalOauth: {
         callbackUrl: `https://bench-${i}.acme.example.com/oauth/callback`,
         externalClientApplication: name,
@@ -37,9 +42,23 @@ function app(i: number): SeedApp {
         isSecretRequiredForRefreshToken: String(confidential),
         label: `${name}_glbloauth`,
       },
-      oauthSettings: { commaSeparatedOauthScopes: 'Api, RefreshToken', externalClientApplication: name, label: `${name}_oauth` },
-      oauthPolicies: { externalClientApplication: name, label: `${name}_oauthPlcy`, permittedUsersPolicyType: 'AllSelfAuthorized', refreshTokenPolicyType: 'Infinite' },
-      policies: { externalClientApplication: name, isEnabled: 'true', isOauthPluginEnabled: 'true', label: `${name}_plcy` },
+      oauthSettings: {
+        commaSeparatedOauthScopes: 'Api, RefreshToken',
+        externalClientApplication: name,
+        label: `${name}_oauth`,
+      },
+      oauthPolicies: {
+        externalClientApplication: name,
+        label: `${name}_oauthPlcy`,
+        permittedUsersPolicyType: 'AllSelfAuthorized',
+        refreshTokenPolicyType: 'Infinite',
+      },
+      policies: {
+        externalClientApplication: name,
+        isEnabled: 'true',
+        isOauthPluginEnabled: 'true',
+        label: `${name}_plcy`,
+      },
     };
   }
   return {
@@ -67,17 +86,33 @@ async function main(): Promise<void> {
   const { DEFAULT_SEED } = await import('../src/emulator/seed/default.js');
   const { secretEnvName } = await import('../src/oauth/secret.js');
   const latency = process.env.BENCH_LATENCY === 'none' ? NO_LATENCY : SANDBOX_LATENCY;
-  const figures: Figures[] = [{ label: 'per-app rollout (issue 10 starting point), 20 apps', ms: 375_000, requests: 0, byKind: { 'soap:deploy': 40 }, note: 'one backup, deploy and read-back per app and phase' }];
+  const figures: Figures[] = [
+    {
+      label: 'per-app rollout (issue 10 starting point), 20 apps',
+      ms: 375_000,
+      requests: 0,
+      byKind: { 'soap:deploy': 40 },
+      note: 'one backup, deploy and read-back per app and phase',
+    },
+  ];
   console.log(`Latency ${JSON.stringify(latency)}; sizes ${SIZES.join(', ')}.`);
   for (const size of SIZES) {
     const apps = Array.from({ length: size }, (_, k) => app(k + 1));
-    const seed = { ...DEFAULT_SEED, org: { ...DEFAULT_SEED.org, name: `Acme Corporation (${size} bench apps)`, isSandbox: true }, apps, oauthTokens: [] };
+    const seed = {
+      ...DEFAULT_SEED,
+      org: { ...DEFAULT_SEED.org, name: `Acme Corporation (${size} bench apps)`, isSandbox: true },
+      apps,
+      oauthTokens: [],
+    };
     const emulator = await OrgEmulator.start({ port: 0, seed, latency });
     try {
       await saveCliAuthorization(emulator, `bench-rollout-${size}`);
       // What an admin does once: approve the self-authorized apps for the user the smoke tests sign in as.
       const admin = emulator.store.adminUser().id;
-      for (const c of [...emulator.store.components('ConnectedApp'), ...emulator.store.components('ExtlClntAppGlobalOauthSettings')]) {
+      for (const c of [
+        ...emulator.store.components('ConnectedApp'),
+        ...emulator.store.components('ExtlClntAppGlobalOauthSettings'),
+      ]) {
         const value = c.value as { oauthConfig?: { consumerKey?: unknown }; consumerKey?: unknown };
         const key = value.oauthConfig?.consumerKey ?? value.consumerKey;
         if (typeof key === 'string' && key) emulator.store.approve(admin, key);
@@ -89,20 +124,57 @@ async function main(): Promise<void> {
       }
       const work = mkdtempSync(path.join(tmpdir(), 'sf-oauth-bench-rollout-'));
       const planFile = path.join(work, 'plan.yaml');
-      writeFileSync(planFile, `apps: [all-in-scope]\n${process.env.CONCURRENCY ? `options: {concurrency: ${process.env.CONCURRENCY}}\n` : ''}`);
+      writeFileSync(
+        planFile,
+        `apps: [all-in-scope]\n${process.env.CONCURRENCY ? `options: {concurrency: ${process.env.CONCURRENCY}}\n` : ''}`,
+      );
       const before = snapshot(emulator.stats);
       const started = Date.now();
-      const cmd = await run(process.execPath, [path.join(ROOT, 'bin', 'run.js'), 'oauth', 'rollout', 'run', '--plan', planFile, '-o', `bench-rollout-${size}`, '--no-prompt', '--json'], ROOT, env);
+      const cmd = await run(
+        process.execPath,
+        [
+          path.join(ROOT, 'bin', 'run.js'),
+          'oauth',
+          'rollout',
+          'run',
+          '--plan',
+          planFile,
+          '-o',
+          `bench-rollout-${size}`,
+          '--no-prompt',
+          '--json',
+        ],
+        ROOT,
+        env,
+      );
       const ms = Date.now() - started;
-      const result = (JSON.parse(cmd.stdout || '{}') as { result?: { status?: string; steps?: Array<{ status: string; phase: string; startedAt?: string; finishedAt?: string }> } }).result;
+      const result = (
+        JSON.parse(cmd.stdout || '{}') as {
+          result?: {
+            status?: string;
+            steps?: Array<{ status: string; phase: string; startedAt?: string; finishedAt?: string }>;
+          };
+        }
+      ).result;
       const flags = [
-        ...emulator.store.components('ConnectedApp').map((c) => (c.value as { oauthConfig?: Record<string, unknown> }).oauthConfig ?? {}),
+        ...emulator.store
+          .components('ConnectedApp')
+          .map((c) => (c.value as { oauthConfig?: Record<string, unknown> }).oauthConfig ?? {}),
         ...emulator.store.components('ExtlClntAppGlobalOauthSettings').map((c) => c.value as Record<string, unknown>),
       ];
-      const both = flags.filter((f) => String(f.isPkceRequired) === 'true' && String(f.isRefreshTokenRotationEnabled) === 'true').length;
+      const both = flags.filter(
+        (f) => String(f.isPkceRequired) === 'true' && String(f.isRefreshTokenRotationEnabled) === 'true',
+      ).length;
       const d = diff(before, emulator.stats);
-      figures.push({ label: `sf oauth rollout run, ${size} apps`, ms, ...d, note: `exit ${String(cmd.code)}, ${result?.status ?? 'no result'}; deploys ${d.byKind['soap:deploy'] ?? 0}; PKCE and rotation on for ${both}/${size}` });
-      console.log(`${size} apps: ${(ms / 1000).toFixed(1)} s, ${d.requests} requests, ${d.byKind['soap:deploy'] ?? 0} deploys, ${result?.status ?? cmd.stderr.slice(0, 400)}`);
+      figures.push({
+        label: `sf oauth rollout run, ${size} apps`,
+        ms,
+        ...d,
+        note: `exit ${String(cmd.code)}, ${result?.status ?? 'no result'}; deploys ${d.byKind['soap:deploy'] ?? 0}; PKCE and rotation on for ${both}/${size}`,
+      });
+      console.log(
+        `${size} apps: ${(ms / 1000).toFixed(1)} s, ${d.requests} requests, ${d.byKind['soap:deploy'] ?? 0} deploys, ${result?.status ?? cmd.stderr.slice(0, 400)}`,
+      );
       // Where the time went: each phase from its first step's start to its last step's end.
       const spans = new Map<string, { from: number; to: number }>();
       for (const step of result?.steps ?? []) {
@@ -112,7 +184,9 @@ async function main(): Promise<void> {
         const span = spans.get(step.phase) ?? { from, to };
         spans.set(step.phase, { from: Math.min(span.from, from), to: Math.max(span.to, to) });
       }
-      console.log(`  by phase: ${[...spans].map(([phase, span]) => `${phase} ${((span.to - span.from) / 1000).toFixed(1)} s`).join(', ')}`);
+      console.log(
+        `  by phase: ${[...spans].map(([phase, span]) => `${phase} ${((span.to - span.from) / 1000).toFixed(1)} s`).join(', ')}`,
+      );
     } finally {
       await emulator.stop();
     }

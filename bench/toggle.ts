@@ -16,7 +16,9 @@ import { diff, printFigures, ROOT, run, SF_BIN, sfProject, snapshot, type Figure
 const APPS = Number(process.env.APPS ?? 200);
 
 function files(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? files(path.join(dir, e.name)) : [path.join(dir, e.name)]));
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? files(path.join(dir, e.name)) : [path.join(dir, e.name)],
+  );
 }
 
 async function main(): Promise<void> {
@@ -33,8 +35,11 @@ async function main(): Promise<void> {
   const pkceOn = (emulator: Awaited<ReturnType<typeof OrgEmulator.start>>): number =>
     [...oauthClients(emulator.store).values()].filter((c) => names.includes(c.appName) && c.pkceRequired).length;
 
-  if (!existsSync(path.join(ROOT, 'lib', 'commands', 'oauth', 'pkce', 'enable.js'))) throw new Error('Build first: npx tsc -p .');
-  console.log(`Emulator org: 1,000 ECAs + 500 Connected Apps, latency ${JSON.stringify(latency)}; enabling PKCE on ${APPS} ECAs.`);
+  if (!existsSync(path.join(ROOT, 'lib', 'commands', 'oauth', 'pkce', 'enable.js')))
+    throw new Error('Build first: npx tsc -p .');
+  console.log(
+    `Emulator org: 1,000 ECAs + 500 Connected Apps, latency ${JSON.stringify(latency)}; enabling PKCE on ${APPS} ECAs.`,
+  );
 
   // 1. Ours.
   let emulator = await OrgEmulator.start({ port: 0, seed, latency });
@@ -42,9 +47,28 @@ async function main(): Promise<void> {
     await saveCliAuthorization(emulator, 'bench-ours');
     const before = snapshot(emulator.stats);
     const started = Date.now();
-    const cmd = await run(process.execPath, [path.join(ROOT, 'bin', 'run.js'), 'oauth', 'pkce', 'enable', ...names.flatMap((n) => ['--app', n]), '-o', 'bench-ours', '--no-prompt', '--json'], ROOT);
+    const cmd = await run(
+      process.execPath,
+      [
+        path.join(ROOT, 'bin', 'run.js'),
+        'oauth',
+        'pkce',
+        'enable',
+        ...names.flatMap((n) => ['--app', n]),
+        '-o',
+        'bench-ours',
+        '--no-prompt',
+        '--json',
+      ],
+      ROOT,
+    );
     const ms = Date.now() - started;
-    figures.push({ label: `sf oauth pkce enable (${APPS} apps)`, ms, ...diff(before, emulator.stats), note: `exit ${String(cmd.code)}, PKCE now on for ${pkceOn(emulator)}/${APPS}` });
+    figures.push({
+      label: `sf oauth pkce enable (${APPS} apps)`,
+      ms,
+      ...diff(before, emulator.stats),
+      note: `exit ${String(cmd.code)}, PKCE now on for ${pkceOn(emulator)}/${APPS}`,
+    });
   } finally {
     await emulator.stop();
   }
@@ -60,15 +84,29 @@ async function main(): Promise<void> {
       const members = names.map((n) => `<members>${n}_glbloauth</members>`).join('');
       writeFileSync(
         path.join(project, 'package.xml'),
-        `<?xml version="1.0" encoding="UTF-8"?><Package xmlns="http://soap.sforce.com/2006/04/metadata"><types>${members}<name>ExtlClntAppGlobalOauthSettings</name></types><version>66.0</version></Package>`
+        `<?xml version="1.0" encoding="UTF-8"?><Package xmlns="http://soap.sforce.com/2006/04/metadata"><types>${members}<name>ExtlClntAppGlobalOauthSettings</name></types><version>66.0</version></Package>`,
       );
       const before = snapshot(emulator.stats);
       const started = Date.now();
-      const retrieve = await run(SF_BIN, ['project', 'retrieve', 'start', '-x', 'package.xml', '-o', 'bench-official', '--json'], project);
+      const retrieve = await run(
+        SF_BIN,
+        ['project', 'retrieve', 'start', '-x', 'package.xml', '-o', 'bench-official', '--json'],
+        project,
+      );
       for (const file of files(path.join(project, 'force-app'))) {
-        writeFileSync(file, readFileSync(file, 'utf8').replace('<isPkceRequired>false</isPkceRequired>', '<isPkceRequired>true</isPkceRequired>'));
+        writeFileSync(
+          file,
+          readFileSync(file, 'utf8').replace(
+            '<isPkceRequired>false</isPkceRequired>',
+            '<isPkceRequired>true</isPkceRequired>',
+          ),
+        );
       }
-      const deploy = await run(SF_BIN, ['project', 'deploy', 'start', '-d', 'force-app', '-o', 'bench-official', '--json'], project);
+      const deploy = await run(
+        SF_BIN,
+        ['project', 'deploy', 'start', '-d', 'force-app', '-o', 'bench-official', '--json'],
+        project,
+      );
       const ms = Date.now() - started;
       figures.push({
         label: `sf project retrieve start + deploy start (official, ${APPS} components)`,

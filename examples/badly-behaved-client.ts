@@ -64,7 +64,12 @@ export class BadlyBehavedClient {
           ? `${randomBytes(32).toString('base64url')}~`
           : randomBytes(32).toString('base64url');
     const challenge = createHash('sha256').update(this.verifier).digest('base64url');
-    const query = new URLSearchParams({ response_type: 'code', client_id: this.config.clientId, redirect_uri: this.config.redirectUri, scope: 'api refresh_token' });
+    const query = new URLSearchParams({
+      response_type: 'code',
+      client_id: this.config.clientId,
+      redirect_uri: this.config.redirectUri,
+      scope: 'api refresh_token',
+    });
     if (this.flaws.has('plain-method')) {
       query.set('code_challenge', this.verifier);
       query.set('code_challenge_method', 'plain');
@@ -73,23 +78,35 @@ export class BadlyBehavedClient {
       if (!this.flaws.has('omit-method')) query.set('code_challenge_method', 'S256');
     }
     const callback = new URL(await browser(`${this.config.loginUrl}/services/oauth2/authorize?${query.toString()}`));
-    if (callback.searchParams.get('error')) throw new Error(`Login failed: ${callback.searchParams.get('error_description') ?? ''}`);
+    if (callback.searchParams.get('error'))
+      throw new Error(`Login failed: ${callback.searchParams.get('error_description') ?? ''}`);
     const answer = await postToken(this.config.loginUrl, {
       grant_type: 'authorization_code',
       code: callback.searchParams.get('code') ?? '',
       client_id: this.config.clientId,
       client_secret: this.secret(),
       redirect_uri: this.config.redirectUri,
-      code_verifier: this.flaws.has('no-challenge') ? undefined : this.flaws.has('hash-as-verifier') ? challenge : this.verifier,
+      code_verifier: this.flaws.has('no-challenge')
+        ? undefined
+        : this.flaws.has('hash-as-verifier')
+          ? challenge
+          : this.verifier,
     });
-    if (answer.status !== 200) throw new Error(`Code exchange failed: ${answer.body.error_description ?? answer.status}`);
-    await this.config.store.write({ accessToken: answer.body.access_token, refreshToken: answer.body.refresh_token, instanceUrl: answer.body.instance_url });
+    if (answer.status !== 200)
+      throw new Error(`Code exchange failed: ${answer.body.error_description ?? answer.status}`);
+    await this.config.store.write({
+      accessToken: answer.body.access_token,
+      refreshToken: answer.body.refresh_token,
+      instanceUrl: answer.body.instance_url,
+    });
   }
 
   public async query(soql: string): Promise<unknown> {
     const tokens = await this.tokens();
     const call = (accessToken: string): Promise<Response> =>
-      fetch(`${tokens.instanceUrl}/services/data/${API_VERSION}/query?q=${encodeURIComponent(soql)}`, { headers: { authorization: `Bearer ${accessToken}` } });
+      fetch(`${tokens.instanceUrl}/services/data/${API_VERSION}/query?q=${encodeURIComponent(soql)}`, {
+        headers: { authorization: `Bearer ${accessToken}` },
+      });
     let res = await call(tokens.accessToken);
     if (res.status === 401) {
       if (this.flaws.has('resend-expired-token')) {
@@ -110,12 +127,18 @@ export class BadlyBehavedClient {
         grant_type: 'refresh_token',
         refresh_token: stored.refreshToken,
         client_id: this.config.clientId,
-        client_secret: this.flaws.has('secret-from-public') ? this.config.clientSecret : this.config.confidential ? this.config.clientSecret : undefined,
+        client_secret: this.flaws.has('secret-from-public')
+          ? this.config.clientSecret
+          : this.config.confidential
+            ? this.config.clientSecret
+            : undefined,
       });
       if (answer.status === 200) {
         const next: StoredTokens = {
           accessToken: answer.body.access_token,
-          refreshToken: this.flaws.has('drop-rotated-token') ? stored.refreshToken : (answer.body.refresh_token ?? stored.refreshToken),
+          refreshToken: this.flaws.has('drop-rotated-token')
+            ? stored.refreshToken
+            : (answer.body.refresh_token ?? stored.refreshToken),
           instanceUrl: stored.instanceUrl,
         };
         await this.config.store.write(next);
@@ -123,7 +146,8 @@ export class BadlyBehavedClient {
       }
       const transient = answer.status >= 500 || answer.body.error_description === BUSY;
       if (transient && this.flaws.has('no-backoff') && attempt < 5) continue;
-      if (!transient && answer.body.error === 'invalid_grant' && this.flaws.has('retry-invalid-grant') && attempt < 5) continue;
+      if (!transient && answer.body.error === 'invalid_grant' && this.flaws.has('retry-invalid-grant') && attempt < 5)
+        continue;
       throw new Error(`Refresh failed: ${answer.body.error_description ?? answer.status}`);
     }
   }

@@ -16,7 +16,10 @@ export function headlessBrowser(username: string): Browser {
       const res = await fetch(next.url, {
         method: next.form ? 'POST' : 'GET',
         body: next.form ? new URLSearchParams(next.form) : undefined,
-        headers: { ...(cookie ? { cookie } : {}), ...(next.form ? { 'content-type': 'application/x-www-form-urlencoded' } : {}) },
+        headers: {
+          ...(cookie ? { cookie } : {}),
+          ...(next.form ? { 'content-type': 'application/x-www-form-urlencoded' } : {}),
+        },
         redirect: 'manual',
       });
       const sid = res.headers.getSetCookie().find((c) => c.startsWith('sid='));
@@ -35,7 +38,10 @@ export function headlessBrowser(username: string): Browser {
       }
       const handle = consentHandle(await res.text());
       if (!handle) throw new Error(`The emulator answered HTTP ${res.status} without a redirect or a consent page.`);
-      next = { url: `${origin}/setup/secur/RemoteAccessAuthorizationPage.apexp`, form: { consent: handle, decision: 'allow' } };
+      next = {
+        url: `${origin}/setup/secur/RemoteAccessAuthorizationPage.apexp`,
+        form: { consent: handle, decision: 'allow' },
+      };
     }
     throw new Error('Too many redirects.');
   };

@@ -12,7 +12,10 @@ export type StoredTokens = { accessToken: string; refreshToken?: string; instanc
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 export class FileTokenStore {
-  public constructor(public readonly file: string, private readonly staleLockMs = 30_000) {}
+  public constructor(
+    public readonly file: string,
+    private readonly staleLockMs = 30_000,
+  ) {}
 
   public async read(): Promise<StoredTokens | undefined> {
     try {

@@ -88,7 +88,8 @@ export class WellBehavedClient {
     const state = params.get('state') ?? '';
     const verifier = this.pending.get(state);
     this.pending.delete(state);
-    if (params.get('error')) throw new Error(`Login failed: ${params.get('error_description') ?? params.get('error') ?? ''}`);
+    if (params.get('error'))
+      throw new Error(`Login failed: ${params.get('error_description') ?? params.get('error') ?? ''}`);
     if (!verifier) throw new Error('Unknown login attempt (state).');
     const answer = await postToken(this.config.loginUrl, {
       grant_type: 'authorization_code',
@@ -98,8 +99,13 @@ export class WellBehavedClient {
       redirect_uri: this.config.redirectUri,
       code_verifier: verifier,
     });
-    if (answer.status !== 200) throw new Error(`Code exchange failed: ${answer.body.error_description ?? answer.status}`);
-    await this.config.store.write({ accessToken: answer.body.access_token, refreshToken: answer.body.refresh_token, instanceUrl: answer.body.instance_url });
+    if (answer.status !== 200)
+      throw new Error(`Code exchange failed: ${answer.body.error_description ?? answer.status}`);
+    await this.config.store.write({
+      accessToken: answer.body.access_token,
+      refreshToken: answer.body.refresh_token,
+      instanceUrl: answer.body.instance_url,
+    });
   }
 
   public async login(browser: Browser): Promise<void> {
@@ -109,7 +115,9 @@ export class WellBehavedClient {
   /** An API call; on 401 it refreshes once and repeats the call with the new access token. */
   public async query(soql: string): Promise<unknown> {
     const call = async (tokens: StoredTokens): Promise<Response> =>
-      fetch(`${tokens.instanceUrl}/services/data/${API_VERSION}/query?q=${encodeURIComponent(soql)}`, { headers: { authorization: `Bearer ${tokens.accessToken}` } });
+      fetch(`${tokens.instanceUrl}/services/data/${API_VERSION}/query?q=${encodeURIComponent(soql)}`, {
+        headers: { authorization: `Bearer ${tokens.accessToken}` },
+      });
     const tokens = await this.tokens();
     let res = await call(tokens);
     if (res.status === 401) res = await call(await this.refresh(tokens.refreshToken));
@@ -120,7 +128,9 @@ export class WellBehavedClient {
   /** Refreshes the access token; concurrent callers in this process share one refresh. */
   public async refresh(startedWith?: string): Promise<StoredTokens> {
     const from = startedWith ?? (await this.tokens()).refreshToken;
-    this.inflight ??= this.config.store.withLock(() => this.refreshLocked(from)).finally(() => (this.inflight = undefined));
+    this.inflight ??= this.config.store
+      .withLock(() => this.refreshLocked(from))
+      .finally(() => (this.inflight = undefined));
     return this.inflight;
   }
 
@@ -159,7 +169,8 @@ export class WellBehavedClient {
         await sleep(backoffMs * 2 ** attempt * (1 + Math.random() / 2));
         continue;
       }
-      if (answer.body.error === 'invalid_grant') throw new ReauthenticationRequired(answer.body.error_description ?? 'invalid_grant');
+      if (answer.body.error === 'invalid_grant')
+        throw new ReauthenticationRequired(answer.body.error_description ?? 'invalid_grant');
       throw new Error(`Refresh failed: HTTP ${answer.status} ${answer.body.error_description ?? ''}`);
     }
   }

@@ -36,7 +36,11 @@ export async function runWorkedExample(log: (line: string) => void = () => {}): 
   try {
     const browser = headlessBrowser(ADMIN);
     // Both apps are public clients with PKCE and refresh token rotation on.
-    const good = new WellBehavedClient({ loginUrl: emulator.url, ...app('Ops_Dashboard_Local'), store: new FileTokenStore(path.join(dir, 'good.json')) });
+    const good = new WellBehavedClient({
+      loginUrl: emulator.url,
+      ...app('Ops_Dashboard_Local'),
+      store: new FileTokenStore(path.join(dir, 'good.json')),
+    });
     const bad = new BadlyBehavedClient({
       loginUrl: emulator.url,
       ...app('Field_Service_App'),
@@ -44,14 +48,20 @@ export async function runWorkedExample(log: (line: string) => void = () => {}): 
       store: new FileTokenStore(path.join(dir, 'bad.json')),
       flaws: ['omit-method', 'drop-rotated-token'],
     });
-    for (const [name, client] of [['well-behaved', good], ['badly-behaved', bad]] as const) {
+    for (const [name, client] of [
+      ['well-behaved', good],
+      ['badly-behaved', bad],
+    ] as const) {
       await client.login(browser);
       await client.query('SELECT Id FROM Organization');
       await client.refresh();
       log(`${name} client: logged in, queried, refreshed`);
     }
     await sleep(2100);
-    for (const [name, client] of [['well-behaved', good], ['badly-behaved', bad]] as const) {
+    for (const [name, client] of [
+      ['well-behaved', good],
+      ['badly-behaved', bad],
+    ] as const) {
       try {
         await client.query('SELECT Id FROM Organization');
         log(`${name} client: session expired, refreshed, queried again`);

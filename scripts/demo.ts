@@ -13,7 +13,14 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 
 const home = mkdtempSync(path.join(tmpdir(), 'sf-oauth-demo-'));
-Object.assign(process.env, { HOME: home, USERPROFILE: home, SF_USE_GENERIC_UNIX_KEYCHAIN: 'true', SF_DISABLE_LOG_FILE: 'true', SF_DISABLE_TELEMETRY: 'true', SF_DISABLE_DNS_CHECK: 'true' });
+Object.assign(process.env, {
+  HOME: home,
+  USERPROFILE: home,
+  SF_USE_GENERIC_UNIX_KEYCHAIN: 'true',
+  SF_DISABLE_LOG_FILE: 'true',
+  SF_DISABLE_TELEMETRY: 'true',
+  SF_DISABLE_DNS_CHECK: 'true',
+});
 
 const { Lifecycle, Org } = await import('@salesforce/core');
 const { OrgEmulator } = await import('../src/emulator/server.js');
@@ -54,9 +61,14 @@ try {
 
   say('\n1. The org as it is');
   const v = inventory.result.summary.verdicts;
-  say(`   ${inventory.result.summary.apps} OAuth apps: ${v.breaks} break at enforcement, ${v['needs-action']} need action, ${v.vendor} wait for their vendor, ${v.ready} ready, ${v['out-of-scope']} out of scope`);
+  say(
+    `   ${inventory.result.summary.apps} OAuth apps: ${v.breaks} break at enforcement, ${v['needs-action']} need action, ${v.vendor} wait for their vendor, ${v.ready} ready, ${v['out-of-scope']} out of scope`,
+  );
   const before = await evaluateGate(conn, { orgId });
-  check(!before.passed, `the Require PKCE gate refuses: ${before.blockers.length} app(s) block it (e.g. ${before.blockers[0]?.app}: ${before.blockers[0]?.reason})`);
+  check(
+    !before.passed,
+    `the Require PKCE gate refuses: ${before.blockers.length} app(s) block it (e.g. ${before.blockers[0]?.app}: ${before.blockers[0]?.reason})`,
+  );
 
   say('\n2. sf oauth rollout run --plan rollout-plan.yaml');
   const planFile = path.join(home, 'rollout-plan.yaml');
@@ -70,7 +82,7 @@ try {
       '  - app: ptnrx__Partner_Analytics',
       '    reason: Contoso confirmed their client sends PKCE (S256)',
       '',
-    ].join('\n')
+    ].join('\n'),
   );
   const { plan } = await readPlan(planFile);
   const started = Date.now();
@@ -92,25 +104,53 @@ try {
         if (e.type !== 'phase' || e.status === 'started') return;
         say(`   ${e.status === 'done' ? 'ok ' : e.status === 'skipped' ? ' - ' : 'FAIL'} ${phaseTitle(e.phase)}`);
       },
-    }
+    },
   );
-  check(result.status === 'completed', `rollout ${result.status} in ${((Date.now() - started) / 1000).toFixed(1)} s: ${result.apps.length} apps, ${result.steps.length} steps journaled`);
-  for (const s of result.staleTokens) say(`   warn ${s.app}: ${s.tokens} refresh token(s) unused for over 30 days (the idle timeout will expire them)`);
+  check(
+    result.status === 'completed',
+    `rollout ${result.status} in ${((Date.now() - started) / 1000).toFixed(1)} s: ${result.apps.length} apps, ${result.steps.length} steps journaled`,
+  );
+  for (const s of result.staleTokens)
+    say(`   warn ${s.app}: ${s.tokens} refresh token(s) unused for over 30 days (the idle timeout will expire them)`);
 
   say('\n3. Org-wide Require PKCE is on');
   const gate = await evaluateGate(conn, { orgId, waivers: plan.waive });
-  check(gate.passed && gate.requirePkce === true, `every in-scope app proven (${gate.summary.pass}), ${gate.summary.waived} waived, ${gate.summary['out-of-scope']} out of scope`);
+  check(
+    gate.passed && gate.requirePkce === true,
+    `every in-scope app proven (${gate.summary.pass}), ${gate.summary.waived} waived, ${gate.summary['out-of-scope']} out of scope`,
+  );
   const session = await FrontdoorSession.open(emulator.url, org.getConnection().accessToken ?? '');
   const mcconn = inventory.result.apps.find((a) => a.name === 'mcconn__Marketing_Cloud_Connector');
-  const noChallenge = await session.authorize({ clientId: mcconn?.consumerKey ?? '', redirectUri: 'https://connector.northwind.example.com/oauth/callback' });
-  check(noChallenge.kind === 'error', `a client that sends no code_challenge is refused, even on an app with PKCE off (${noChallenge.kind === 'error' ? noChallenge.errorDescription : noChallenge.kind})`);
+  const noChallenge = await session.authorize({
+    clientId: mcconn?.consumerKey ?? '',
+    redirectUri: 'https://connector.northwind.example.com/oauth/callback',
+  });
+  check(
+    noChallenge.kind === 'error',
+    `a client that sends no code_challenge is refused, even on an app with PKCE off (${noChallenge.kind === 'error' ? noChallenge.errorDescription : noChallenge.kind})`,
+  );
 
   say('\n4. sf oauth rollout undo');
-  const undo = await undoRollout({ conn, orgId, username: org.getUsername() ?? '', instanceUrl: conn.instanceUrl, accessToken: async () => '' });
+  const undo = await undoRollout({
+    conn,
+    orgId,
+    username: org.getUsername() ?? '',
+    instanceUrl: conn.instanceUrl,
+    accessToken: async () => '',
+  });
   const after = await buildInventory(conn, { days: 90 });
-  check(undo.status === 'done' && after.result.orgSettings.requirePkce === false, `Require PKCE off again, ${undo.restored.length} backup(s) restored newest first`);
-  check(JSON.stringify(after.result.apps.map((a) => [a.name, a.pkceRequired, a.rtrEnabled])) === JSON.stringify(inventory.result.apps.map((a) => [a.name, a.pkceRequired, a.rtrEnabled])), 'every app has its PKCE and rotation settings as before');
-  say(`\nEmulator answered ${emulator.stats.requests} requests. ${process.exitCode ? 'Some steps FAILED.' : 'All steps passed.'}`);
+  check(
+    undo.status === 'done' && after.result.orgSettings.requirePkce === false,
+    `Require PKCE off again, ${undo.restored.length} backup(s) restored newest first`,
+  );
+  check(
+    JSON.stringify(after.result.apps.map((a) => [a.name, a.pkceRequired, a.rtrEnabled])) ===
+      JSON.stringify(inventory.result.apps.map((a) => [a.name, a.pkceRequired, a.rtrEnabled])),
+    'every app has its PKCE and rotation settings as before',
+  );
+  say(
+    `\nEmulator answered ${emulator.stats.requests} requests. ${process.exitCode ? 'Some steps FAILED.' : 'All steps passed.'}`,
+  );
 } finally {
   await emulator.stop();
 }

@@ -35,7 +35,14 @@ async function writeManifest(): Promise<void> {
   // Commands are loaded from lib/ as an installed plugin's are, not through tsx from src/.
   process.env.NODE_ENV = 'production';
   const { Plugin } = await import('@oclif/core');
-  const plugin = new Plugin({ root, type: 'core', isRoot: true, ignoreManifest: true, errorOnManifestCreate: true, respectNoCacheDefault: true });
+  const plugin = new Plugin({
+    root,
+    type: 'core',
+    isRoot: true,
+    ignoreManifest: true,
+    errorOnManifestCreate: true,
+    respectNoCacheDefault: true,
+  });
   await plugin.load();
   const count = Object.keys(plugin.manifest.commands).length;
   if (count === 0) throw new Error('no command was found under lib/commands: nothing was packed');

@@ -11,7 +11,7 @@ const SRC = path.join(ROOT, 'src');
 
 function sources(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
-    e.isDirectory() ? sources(path.join(dir, e.name)) : e.name.endsWith('.ts') ? [path.join(dir, e.name)] : []
+    e.isDirectory() ? sources(path.join(dir, e.name)) : e.name.endsWith('.ts') ? [path.join(dir, e.name)] : [],
   );
 }
 
@@ -33,7 +33,9 @@ const rel = (f: string): string => path.relative(SRC, f);
 
 describe('architecture', () => {
   it('resolves every relative import to a source file', () => {
-    const missing = [...graph].flatMap(([f, deps]) => deps.filter((d) => !graph.has(d)).map((d) => `${rel(f)} -> ${rel(d)}`));
+    const missing = [...graph].flatMap(([f, deps]) =>
+      deps.filter((d) => !graph.has(d)).map((d) => `${rel(f)} -> ${rel(d)}`),
+    );
     expect(missing).to.deep.equal([]);
   });
 
@@ -59,14 +61,18 @@ describe('architecture', () => {
 
   it('keeps commands at the edge: nothing outside src/commands imports a command', () => {
     const offenders = [...graph].flatMap(([f, deps]) =>
-      rel(f).startsWith('commands') ? [] : deps.filter((d) => rel(d).startsWith('commands')).map((d) => `${rel(f)} -> ${rel(d)}`)
+      rel(f).startsWith('commands')
+        ? []
+        : deps.filter((d) => rel(d).startsWith('commands')).map((d) => `${rel(f)} -> ${rel(d)}`),
     );
     expect(offenders).to.deep.equal([]);
   });
 
   it('keeps the emulator self-contained: it imports nothing from the client-side core', () => {
     const offenders = [...graph].flatMap(([f, deps]) =>
-      rel(f).startsWith('emulator') ? deps.filter((d) => !rel(d).startsWith('emulator')).map((d) => `${rel(f)} -> ${rel(d)}`) : []
+      rel(f).startsWith('emulator')
+        ? deps.filter((d) => !rel(d).startsWith('emulator')).map((d) => `${rel(f)} -> ${rel(d)}`)
+        : [],
     );
     expect(offenders).to.deep.equal([]);
   });
@@ -74,7 +80,9 @@ describe('architecture', () => {
   it('keeps the client-side core independent of the emulator', () => {
     const core = ['apps', 'metadata', 'oauth', 'smoke', 'rollout', 'check'];
     const offenders = [...graph].flatMap(([f, deps]) =>
-      core.some((area) => rel(f).startsWith(area + path.sep)) ? deps.filter((d) => rel(d).startsWith('emulator')).map((d) => `${rel(f)} -> ${rel(d)}`) : []
+      core.some((area) => rel(f).startsWith(area + path.sep))
+        ? deps.filter((d) => rel(d).startsWith('emulator')).map((d) => `${rel(f)} -> ${rel(d)}`)
+        : [],
     );
     expect(offenders).to.deep.equal([]);
   });

@@ -31,14 +31,20 @@ describe('behaviours table', () => {
         const file = pin.slice(0, at);
         const title = pin.slice(at + 2);
         const text = readFileSync(new URL(file, root), 'utf8');
-        expect(text.includes(`'${title}'`) || text.includes(`"${title}"`) || text.includes(`\`${title}\``), `${row.id}: no test titled "${title}" in ${file}`).to.equal(true);
+        expect(
+          text.includes(`'${title}'`) || text.includes(`"${title}"`) || text.includes(`\`${title}\``),
+          `${row.id}: no test titled "${title}" in ${file}`,
+        ).to.equal(true);
       }
     }
   });
 
   it('ties every option to at least one row', () => {
     for (const name of Object.keys(BEHAVIOUR_OPTIONS)) {
-      expect(BEHAVIOURS.some((r) => r.option === name), `option ${name} has no row`).to.equal(true);
+      expect(
+        BEHAVIOURS.some((r) => r.option === name),
+        `option ${name} has no row`,
+      ).to.equal(true);
     }
   });
 

@@ -49,7 +49,9 @@ async function listAll(conn: Connection): Promise<FileProps[]> {
     ['ExtlClntAppOauthSettings', 'ExtlClntAppOauthConfigurablePolicies', 'ExtlClntAppConfigurablePolicies'],
   ];
   const results = await Promise.all(groups.map((types) => conn.metadata.list(types.map((type) => ({ type })))));
-  return results.flatMap((r) => (Array.isArray(r) ? r : r ? [r] : [])).map((p) => ({ fullName: p.fullName, type: p.type, namespacePrefix: p.namespacePrefix || undefined }));
+  return results
+    .flatMap((r) => (Array.isArray(r) ? r : r ? [r] : []))
+    .map((p) => ({ fullName: p.fullName, type: p.type, namespacePrefix: p.namespacePrefix || undefined }));
 }
 
 /** Reads the `externalClientApplication` element of an ECA part file. */
@@ -77,7 +79,11 @@ export type CatalogOptions = {
   apps?: string[];
 };
 
-export const sdrRetriever: CatalogRetriever = (conn, members) => retrieveMembers(conn, members.map(({ type, fullName }) => ({ type, fullName })));
+export const sdrRetriever: CatalogRetriever = (conn, members) =>
+  retrieveMembers(
+    conn,
+    members.map(({ type, fullName }) => ({ type, fullName })),
+  );
 
 /**
  * One retrieve per metadata type, all at once: an org processes retrieve jobs side by side, so the wall time is that of
@@ -86,7 +92,7 @@ export const sdrRetriever: CatalogRetriever = (conn, members) => retrieveMembers
 async function retrieveByType(
   conn: Connection,
   members: CatalogMember[],
-  retrieve: CatalogRetriever
+  retrieve: CatalogRetriever,
 ): Promise<RetrieveOutcome> {
   const byType = new Map<string, typeof members>();
   for (const m of members) byType.set(m.type, [...(byType.get(m.type) ?? []), m]);
@@ -101,26 +107,48 @@ async function retrieveByType(
 export async function loadCatalog(conn: Connection, options: CatalogRetriever | CatalogOptions = {}): Promise<Catalog> {
   const { retrieve = retrieveZip, apps: only } = typeof options === 'function' ? { retrieve: options } : options;
   const listed = await listAll(conn);
-  const toMember = (p: FileProps, wildcard: boolean): CatalogMember => ({ type: p.type, fullName: p.fullName, namespacePrefix: p.namespacePrefix ?? null, wildcard });
+  const toMember = (p: FileProps, wildcard: boolean): CatalogMember => ({
+    type: p.type,
+    fullName: p.fullName,
+    namespacePrefix: p.namespacePrefix ?? null,
+    wildcard,
+  });
   const settings: CatalogMember = { type: 'Settings', fullName: 'OauthOidc' };
   let retrieved: RetrieveOutcome;
   if (!only) {
     retrieved = await retrieveByType(conn, [...listed.map((p) => toMember(p, true)), settings], retrieve);
   } else {
     const wanted = new Set(only.map((n) => n.toLowerCase()));
-    const headers = listed.filter((p) => (p.type === 'ConnectedApp' || p.type === 'ExternalClientApplication') && wanted.has(p.fullName.toLowerCase()));
+    const headers = listed.filter(
+      (p) =>
+        (p.type === 'ConnectedApp' || p.type === 'ExternalClientApplication') && wanted.has(p.fullName.toLowerCase()),
+    );
     const ecas = headers.filter((p) => p.type === 'ExternalClientApplication').map((p) => p.fullName.toLowerCase());
     // ECA parts are usually named after their app (`<App>_glbloauth`, `<App>GlblOAuth`); the links are checked below.
     const isPart = (p: FileProps): boolean => (ECA_PART_TYPES as readonly string[]).includes(p.type);
     const parts = listed.filter((p) => isPart(p) && ecas.some((app) => p.fullName.toLowerCase().startsWith(app)));
-    retrieved = await retrieveByType(conn, [...[...headers, ...parts].map((p) => toMember(p, false)), settings], retrieve);
-    const linked = new Set(retrieved.files.filter((f) => f.type === 'ExtlClntAppGlobalOauthSettings').map((f) => (linkedApp(f.xml) ?? '').toLowerCase()));
+    retrieved = await retrieveByType(
+      conn,
+      [...[...headers, ...parts].map((p) => toMember(p, false)), settings],
+      retrieve,
+    );
+    const linked = new Set(
+      retrieved.files
+        .filter((f) => f.type === 'ExtlClntAppGlobalOauthSettings')
+        .map((f) => (linkedApp(f.xml) ?? '').toLowerCase()),
+    );
     if (ecas.some((app) => !linked.has(app))) {
       // Some app's settings have other names: read every remaining part to find them.
       const seen = new Set(parts.map((p) => `${p.type}:${p.fullName}`));
-      const rest = listed.filter((p) => isPart(p) && !seen.has(`${p.type}:${p.fullName}`)).map((p) => toMember(p, false));
+      const rest = listed
+        .filter((p) => isPart(p) && !seen.has(`${p.type}:${p.fullName}`))
+        .map((p) => toMember(p, false));
       const more = await retrieveByType(conn, rest, retrieve);
-      retrieved = { files: [...retrieved.files, ...more.files], messages: [...retrieved.messages, ...more.messages], status: more.status === 'Succeeded' ? retrieved.status : more.status };
+      retrieved = {
+        files: [...retrieved.files, ...more.files],
+        messages: [...retrieved.messages, ...more.messages],
+        status: more.status === 'Succeeded' ? retrieved.status : more.status,
+      };
     }
   }
   const namespaces = new Map(listed.map((p) => [`${p.type}:${p.fullName}`, p.namespacePrefix ?? null]));
@@ -145,7 +173,9 @@ export async function loadCatalog(conn: Connection, options: CatalogRetriever | 
     apps: [...apps.values()].sort((a, b) => a.name.localeCompare(b.name)),
     oauthSettings: retrieved.files.find((f) => f.type === 'Settings' && f.fullName === 'OauthOidc'),
     messages: retrieved.messages,
-    listedApps: listed.filter((p) => p.type === 'ConnectedApp' || p.type === 'ExternalClientApplication').map((p) => p.fullName),
+    listedApps: listed
+      .filter((p) => p.type === 'ConnectedApp' || p.type === 'ExternalClientApplication')
+      .map((p) => p.fullName),
   };
 }
 
@@ -155,7 +185,8 @@ export async function loadCatalog(conn: Connection, options: CatalogRetriever | 
  * global settings were not returned, e.g. for lack of permission).
  */
 export function flagLocation(app: CatalogApp): { file: RetrievedFile; path: string[] } | undefined {
-  if (app.kind === 'ConnectedApp') return app.header.xml.includes('<oauthConfig>') ? { file: app.header, path: ['oauthConfig'] } : undefined;
+  if (app.kind === 'ConnectedApp')
+    return app.header.xml.includes('<oauthConfig>') ? { file: app.header, path: ['oauthConfig'] } : undefined;
   const global = app.parts.ExtlClntAppGlobalOauthSettings;
   return global ? { file: global, path: [] } : undefined;
 }

@@ -4,7 +4,8 @@
 import type { AppRow, AppRowKind, RefreshTokenPolicy } from './model.js';
 import { describeOwner } from './owners.js';
 
-export const yesNo = (value: boolean | null, yes = 'yes', no = 'no'): string => (value === null ? 'unknown' : value ? yes : no);
+export const yesNo = (value: boolean | null, yes = 'yes', no = 'no'): string =>
+  value === null ? 'unknown' : value ? yes : no;
 
 export function describePolicy(policy: RefreshTokenPolicy | null): string {
   if (!policy) return 'unknown';

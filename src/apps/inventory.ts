@@ -73,7 +73,9 @@ type RowContext = {
  * publisher's org. Told apart from a missing permission by the retrieve's messages (none about the permission).
  */
 export function settingsInPublisherOrg(s: AppSettings, owner: AppRow['owner'], permissionDenied: boolean): boolean {
-  return s.kind === 'ExternalClientApplication' && !s.globalSettingsReadable && owner.type === 'package' && !permissionDenied;
+  return (
+    s.kind === 'ExternalClientApplication' && !s.globalSettingsReadable && owner.type === 'package' && !permissionDenied
+  );
 }
 
 function metadataRow(s: AppSettings, usage: TokenUsage, ctx: RowContext): AppRow {
@@ -137,7 +139,11 @@ function untrackedRow(appName: string, usage: TokenUsage, org: AppListResult['or
 }
 
 /** Usage of an app: by exact label, else by label ignoring case (OauthToken's AppName is the label). */
-function usageFor(label: string, usage: Map<string, TokenUsage>, folded: Map<string, string>): { usage: TokenUsage; key?: string } {
+function usageFor(
+  label: string,
+  usage: Map<string, TokenUsage>,
+  folded: Map<string, string>,
+): { usage: TokenUsage; key?: string } {
   const exact = usage.get(label);
   if (exact) return { usage: exact, key: label };
   const key = folded.get(label.toLowerCase());
@@ -166,7 +172,13 @@ export async function buildInventory(conn: Connection, options: InventoryOptions
   const claimed = new Set<string>();
   const permissionText = /Consumer Secrets via Metadata API|cannot access ExtlClntApp/i;
   const permissionDenied = catalog.messages.some((m) => permissionText.test(m));
-  const ctx: RowContext = { packages, orgNamespace: org?.NamespacePrefix ?? null, org: orgSettings, days: options.days, permissionDenied };
+  const ctx: RowContext = {
+    packages,
+    orgNamespace: org?.NamespacePrefix ?? null,
+    org: orgSettings,
+    days: options.days,
+    permissionDenied,
+  };
 
   const rows: AppRow[] = [];
   const unreadable: string[] = [];
@@ -175,7 +187,12 @@ export async function buildInventory(conn: Connection, options: InventoryOptions
     const found = usageFor(settings.label, usageByLabel, folded);
     if (found.key) claimed.add(found.key);
     const row = metadataRow(settings, found.usage, ctx);
-    if (settings.kind === 'ExternalClientApplication' && !row.settingsIn && (!settings.globalSettingsReadable || !settings.scopesReadable)) unreadable.push(settings.name);
+    if (
+      settings.kind === 'ExternalClientApplication' &&
+      !row.settingsIn &&
+      (!settings.globalSettingsReadable || !settings.scopesReadable)
+    )
+      unreadable.push(settings.name);
     rows.push(row);
   }
   for (const [appName, u] of usageByLabel) {
@@ -197,7 +214,11 @@ export async function buildInventory(conn: Connection, options: InventoryOptions
       org: header(conn, org),
       orgSettings,
       days: options.days,
-      summary: { apps: selected.length, breaksAtEnforcement: selected.filter((r) => r.breaksAtEnforcement).length, verdicts },
+      summary: {
+        apps: selected.length,
+        breaksAtEnforcement: selected.filter((r) => r.breaksAtEnforcement).length,
+        verdicts,
+      },
       apps: selected,
     },
     warnings,
@@ -206,7 +227,8 @@ export async function buildInventory(conn: Connection, options: InventoryOptions
 
 /** The rows named by `--app` (developer name or label, any case); throws with close matches for unknown names. */
 export function selectApps(rows: AppRow[], names: string[]): AppRow[] {
-  const matches = (row: AppRow, name: string): boolean => [row.name, row.label].some((n) => n.toLowerCase() === name.toLowerCase());
+  const matches = (row: AppRow, name: string): boolean =>
+    [row.name, row.label].some((n) => n.toLowerCase() === name.toLowerCase());
   const unknown = names.filter((name) => !rows.some((row) => matches(row, name)));
   if (unknown.length > 0) throw unknownApps(unknown, rows);
   return rows.filter((row) => names.some((name) => matches(row, name)));

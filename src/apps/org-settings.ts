@@ -8,7 +8,13 @@ import type { OrgOAuthSettings } from './model.js';
 
 /** The org's answer, or all-unknown when the file was not returned. Absent elements take their documented default (false). */
 export function readOrgSettings(file: RetrievedFile | undefined): OrgOAuthSettings {
-  if (!file) return { requirePkce: null, usernamePasswordFlowBlocked: null, userAgentFlowBlocked: null, codeCredentialFlowAllowed: null };
+  if (!file)
+    return {
+      requirePkce: null,
+      usernamePasswordFlowBlocked: null,
+      userAgentFlowBlocked: null,
+      codeCredentialFlowAllowed: null,
+    };
   const flag = (element: string): boolean | null => {
     try {
       return (readLeaf(file.xml, [], element) ?? 'false').trim().toLowerCase() === 'true';

@@ -44,14 +44,23 @@ export async function loadPackages(conn: Connection): Promise<Map<string, Instal
   for (const r of result.records) {
     const namespace = r.SubscriberPackage?.NamespacePrefix;
     if (!namespace) continue;
-    out.set(namespace.toLowerCase(), { namespace, name: r.SubscriberPackage?.Name ?? null, publisher: r.SubscriberPackageVersion?.PublisherName ?? null });
+    out.set(namespace.toLowerCase(), {
+      namespace,
+      name: r.SubscriberPackage?.Name ?? null,
+      publisher: r.SubscriberPackageVersion?.PublisherName ?? null,
+    });
   }
   return out;
 }
 
 /** The owner of an app in the org's metadata. */
-export function metadataOwner(namespacePrefix: string | null, packages: Map<string, InstalledPackage> | undefined, orgNamespace: string | null): AppOwner {
-  if (!namespacePrefix || (orgNamespace && namespacePrefix.toLowerCase() === orgNamespace.toLowerCase())) return { type: 'org' };
+export function metadataOwner(
+  namespacePrefix: string | null,
+  packages: Map<string, InstalledPackage> | undefined,
+  orgNamespace: string | null,
+): AppOwner {
+  if (!namespacePrefix || (orgNamespace && namespacePrefix.toLowerCase() === orgNamespace.toLowerCase()))
+    return { type: 'org' };
   const pkg = packages?.get(namespacePrefix.toLowerCase());
   return {
     type: 'package',

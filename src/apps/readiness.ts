@@ -57,7 +57,10 @@ export const RULES: readonly Rule[] = [
     id: 'rtr-off',
     kind: 'break',
     // A "zero" refresh token policy expires refresh tokens at once: there is nothing to rotate.
-    fails: (f) => f.settings?.refreshScope === true && f.settings.rtrEnabled === false && f.settings.refreshTokenPolicy?.type !== 'zero',
+    fails: (f) =>
+      f.settings?.refreshScope === true &&
+      f.settings.rtrEnabled === false &&
+      f.settings.refreshTokenPolicy?.type !== 'zero',
     text: () => 'issues refresh tokens without RTR',
   },
   // Posture: worth fixing, but Salesforce's enforcement does not refuse it.
@@ -115,7 +118,8 @@ export const RULES: readonly Rule[] = [
     id: 'long-refresh-lifetime',
     kind: 'posture',
     fails: (f) => f.settings?.refreshScope === true && (lifetimeDays(f) ?? 0) > IDLE_TIMEOUT_DAYS,
-    text: (f) => `refresh tokens live longer than ${IDLE_TIMEOUT_DAYS} days (${f.settings?.refreshTokenPolicy?.period ?? '?'} ${f.settings?.refreshTokenPolicy?.unit ?? ''})`,
+    text: (f) =>
+      `refresh tokens live longer than ${IDLE_TIMEOUT_DAYS} days (${f.settings?.refreshTokenPolicy?.period ?? '?'} ${f.settings?.refreshTokenPolicy?.unit ?? ''})`,
   },
   {
     id: 'stale-tokens',
@@ -143,7 +147,15 @@ export const NOTES = {
 } as const;
 
 /** Verdict order for sorting and summaries: most urgent first. */
-export const VERDICT_ORDER: readonly Verdict[] = ['breaks', 'vendor', 'needs-action', 'unknown', 'untracked', 'ready', 'out-of-scope'];
+export const VERDICT_ORDER: readonly Verdict[] = [
+  'breaks',
+  'vendor',
+  'needs-action',
+  'unknown',
+  'untracked',
+  'ready',
+  'out-of-scope',
+];
 
 /** Active within the window; dormant; or unknown when only unrecorded flows (client credentials, JWT) are configured. */
 export function activityOf(usage: TokenUsage, flows: Flow[] | null): Activity {
@@ -168,7 +180,12 @@ export function assess(f: Facts): Assessment {
   const failures = RULES.filter((r) => r.kind === 'break' && r.fails(f)).map((r) => r.text(f));
   if (f.publisherOrg) {
     // Nothing to read or change here, and no missing permission: the publisher owns PKCE and rotation.
-    return { verdict: 'vendor', breaksAtEnforcement: false, reasons: [...failures, NOTES.publisherOrg(f.owner)], findings };
+    return {
+      verdict: 'vendor',
+      breaksAtEnforcement: false,
+      reasons: [...failures, NOTES.publisherOrg(f.owner)],
+      findings,
+    };
   }
   const unreadable = !s.globalSettingsReadable || !s.scopesReadable;
   const reasons = [...failures];
@@ -202,7 +219,9 @@ export function assess(f: Facts): Assessment {
  */
 export function needsAction(row: Pick<AppRow, 'verdict' | 'activity' | 'owner'>): boolean {
   if (row.verdict === 'untracked') return row.activity === 'active' && row.owner.type !== 'salesforce';
-  return row.verdict === 'breaks' || row.verdict === 'vendor' || row.verdict === 'needs-action' || row.verdict === 'unknown';
+  return (
+    row.verdict === 'breaks' || row.verdict === 'vendor' || row.verdict === 'needs-action' || row.verdict === 'unknown'
+  );
 }
 
 /** Apps that break at enforcement first, then by verdict, activity and name. */

@@ -59,7 +59,11 @@ export function usageOfLabel(label: string, usage: Map<string, TokenUsage>): Tok
 /**
  * Why an app is not in scope for a setting, in one phrase (for `--all` and the org checks), or undefined when it is.
  */
-export function outOfScopeReason(settings: AppSettings, setting: ScopeSetting, usage: TokenUsage = EMPTY_USAGE): string | undefined {
+export function outOfScopeReason(
+  settings: AppSettings,
+  setting: ScopeSetting,
+  usage: TokenUsage = EMPTY_USAGE,
+): string | undefined {
   if (!settings.hasOauth) return 'it has no OAuth settings';
   if (!settings.enabled) return 'the app or its OAuth plugin is off';
   const scope = settingsScope(settings, usage);
@@ -93,7 +97,10 @@ export function selectorRows(rows: AppRow[], selector: Selector): AppRow[] {
 
 /** Names that match no app, with up to five close matches; every command words it the same way (`unknownAppsText`). */
 export class UnknownAppsError extends Error {
-  public constructor(public readonly names: string[], public readonly suggestions: string[]) {
+  public constructor(
+    public readonly names: string[],
+    public readonly suggestions: string[],
+  ) {
     super(unknownAppsText(names, suggestions));
     this.name = 'UnknownAppsError';
   }
@@ -107,7 +114,13 @@ export function unknownAppsText(names: string[], suggestions: string[]): string 
 
 /** The error for `names` that match none of `known` (developer names, with their labels as other keys). */
 export function unknownApps(names: string[], known: Array<{ name: string; label?: string }>): UnknownAppsError {
-  return new UnknownAppsError(names, closeMatches(names, known.map((k) => ({ name: k.name, keys: k.label ? [k.name, k.label] : [k.name] }))));
+  return new UnknownAppsError(
+    names,
+    closeMatches(
+      names,
+      known.map((k) => ({ name: k.name, keys: k.label ? [k.name, k.label] : [k.name] })),
+    ),
+  );
 }
 
 /** Up to five known apps (by name) close to the unknown names: edit distance to the name or label, or containment. */
@@ -129,7 +142,9 @@ export function closeMatches(unknown: string[], known: Array<{ name: string; key
     }
     if (best < Infinity) scored.push({ name: candidate.name, score: best });
   }
-  return [...new Map(scored.sort((x, y) => x.score - y.score || x.name.localeCompare(y.name)).map((s) => [s.name, s])).keys()].slice(0, 5);
+  return [
+    ...new Map(scored.sort((x, y) => x.score - y.score || x.name.localeCompare(y.name)).map((s) => [s.name, s])).keys(),
+  ].slice(0, 5);
 }
 
 function editDistance(a: string, b: string): number {

@@ -84,7 +84,10 @@ function bool(node: Node | undefined, name: string, fallback: boolean): boolean 
 function strings(node: Node | undefined, name: string): string[] {
   const value = node?.[name];
   const list = Array.isArray(value) ? value : value === undefined ? [] : [value];
-  return list.filter((v): v is string => typeof v === 'string').map((v) => v.trim()).filter(Boolean);
+  return list
+    .filter((v): v is string => typeof v === 'string')
+    .map((v) => v.trim())
+    .filter(Boolean);
 }
 
 function callbacks(value: string | undefined): string[] {
@@ -106,22 +109,39 @@ export function connectedAppRefreshPolicy(value: string | undefined): RefreshTok
   const [kind, period, unit] = value.trim().toLowerCase().split(':');
   if (kind === 'infinite') return { type: 'infinite' };
   if (kind === 'zero' || kind === 'immediately') return { type: 'zero' };
-  const type = kind === 'specific_lifetime' ? 'specific-lifetime' : kind === 'specific_inactivity' ? 'specific-inactivity' : undefined;
+  const type =
+    kind === 'specific_lifetime'
+      ? 'specific-lifetime'
+      : kind === 'specific_inactivity'
+        ? 'specific-inactivity'
+        : undefined;
   if (!type) return null;
   return { type, period: Number(period) || 0, unit: UNITS[unit ?? ''] ?? 'days' };
 }
 
 /** ECA `refreshTokenPolicyType` (`Infinite`, `Zero`, `SpecificLifetime`, `SpecificInactivity`) with period and unit. */
-export function ecaRefreshPolicy(type: string | undefined, period: string | undefined, unit: string | undefined): RefreshTokenPolicy | null {
+export function ecaRefreshPolicy(
+  type: string | undefined,
+  period: string | undefined,
+  unit: string | undefined,
+): RefreshTokenPolicy | null {
   switch ((type ?? 'Infinite').toLowerCase()) {
     case 'infinite':
       return { type: 'infinite' };
     case 'zero':
       return { type: 'zero' };
     case 'specificlifetime':
-      return { type: 'specific-lifetime', period: Number(period) || 0, unit: UNITS[(unit ?? 'days').toLowerCase()] ?? 'days' };
+      return {
+        type: 'specific-lifetime',
+        period: Number(period) || 0,
+        unit: UNITS[(unit ?? 'days').toLowerCase()] ?? 'days',
+      };
     case 'specificinactivity':
-      return { type: 'specific-inactivity', period: Number(period) || 0, unit: UNITS[(unit ?? 'days').toLowerCase()] ?? 'days' };
+      return {
+        type: 'specific-inactivity',
+        period: Number(period) || 0,
+        unit: UNITS[(unit ?? 'days').toLowerCase()] ?? 'days',
+      };
     default:
       return null;
   }
@@ -187,7 +207,12 @@ function ecaSettings(app: CatalogApp): AppSettings {
   const oauth = root(app.parts.ExtlClntAppOauthSettings?.xml);
   const policies = root(app.parts.ExtlClntAppOauthConfigurablePolicies?.xml);
   const plugin = root(app.parts.ExtlClntAppConfigurablePolicies?.xml);
-  const scopes = oauth ? (str(oauth, 'commaSeparatedOauthScopes') ?? '').split(',').map((s) => s.trim()).filter(Boolean) : null;
+  const scopes = oauth
+    ? (str(oauth, 'commaSeparatedOauthScopes') ?? '')
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean)
+    : null;
   const g = <T>(read: () => T): T | null => (global ? read() : null);
   const p = <T>(read: () => T): T | null => (policies ? read() : null);
   const ccGlobal = g(() => bool(global, 'isClientCredentialsFlowEnabled', false));
@@ -217,10 +242,18 @@ function ecaSettings(app: CatalogApp): AppSettings {
     codeCredentials: g(() => bool(global, 'isCodeCredFlowEnabled', false)),
     device: g(() => bool(global, 'isDeviceFlowEnabled', false)),
     refreshTokenPolicy: policies
-      ? ecaRefreshPolicy(str(policies, 'refreshTokenPolicyType'), str(policies, 'refreshTokenValidityPeriod'), str(policies, 'refreshTokenValidityUnit'))
+      ? ecaRefreshPolicy(
+          str(policies, 'refreshTokenPolicyType'),
+          str(policies, 'refreshTokenValidityPeriod'),
+          str(policies, 'refreshTokenValidityUnit'),
+        )
       : null,
     ipRelaxation: policies ? ipRelaxation(str(policies, 'ipRelaxationPolicyType')) : null,
-    permittedUsers: policies ? (str(policies, 'permittedUsersPolicyType') === 'AdminApprovedPreAuthorized' ? 'admin-approved' : 'self-authorized') : null,
+    permittedUsers: policies
+      ? str(policies, 'permittedUsersPolicyType') === 'AdminApprovedPreAuthorized'
+        ? 'admin-approved'
+        : 'self-authorized'
+      : null,
     guestCodeCredentialFlow: p(() => bool(policies, 'isGuestCodeCredFlowEnabled', false)),
   };
 }

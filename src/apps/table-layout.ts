@@ -9,7 +9,19 @@ import type { AppRow } from './model.js';
 
 export type TableCells = Record<ColumnKey, string>;
 
-export type ColumnKey = 'name' | 'kind' | 'owner' | 'client' | 'flows' | 'pkce' | 'rtr' | 'refresh' | 'tokens' | 'lastUsed' | 'activity' | 'verdict';
+export type ColumnKey =
+  | 'name'
+  | 'kind'
+  | 'owner'
+  | 'client'
+  | 'flows'
+  | 'pkce'
+  | 'rtr'
+  | 'refresh'
+  | 'tokens'
+  | 'lastUsed'
+  | 'activity'
+  | 'verdict';
 
 type ColumnSpec = { key: ColumnKey; name: string; priority: number };
 

@@ -31,7 +31,12 @@ const DAY_MS = 86_400_000;
 export const EMPTY_USAGE: TokenUsage = { holders: 0, activeHolders: 0, staleHolders: 0, lastUsed: null };
 
 /** One OauthToken row as read; any field may be null or absent on a real org. */
-export type TokenRow = { AppName?: string | null; UserId?: string | null; LastUsedDate?: string | null; CreatedDate?: string | null };
+export type TokenRow = {
+  AppName?: string | null;
+  UserId?: string | null;
+  LastUsedDate?: string | null;
+  CreatedDate?: string | null;
+};
 
 export type UsageReport = {
   /** Usage keyed by OauthToken AppName (the app label). */
@@ -70,7 +75,11 @@ const time = (iso: string | null | undefined): number | undefined => {
 };
 
 /** Adds rows to per-app usage: a row without LastUsedDate is stale once it was created before the idle cut-off. */
-export function addRows(byApp: Map<string, TokenUsage>, rows: TokenRow[], window: { activeSince: number; staleBefore: number }): void {
+export function addRows(
+  byApp: Map<string, TokenUsage>,
+  rows: TokenRow[],
+  window: { activeSince: number; staleBefore: number },
+): void {
   for (const row of rows) {
     if (!row.AppName) continue;
     let usage = byApp.get(row.AppName);
@@ -80,7 +89,8 @@ export function addRows(byApp: Map<string, TokenUsage>, rows: TokenRow[], window
     if (used !== undefined && used >= window.activeSince) usage.activeHolders++;
     const idleSince = used ?? time(row.CreatedDate);
     if (idleSince !== undefined && idleSince < window.staleBefore) usage.staleHolders++;
-    if (used !== undefined && (usage.lastUsed === null || used > Date.parse(usage.lastUsed))) usage.lastUsed = row.LastUsedDate as string;
+    if (used !== undefined && (usage.lastUsed === null || used > Date.parse(usage.lastUsed)))
+      usage.lastUsed = row.LastUsedDate as string;
   }
 }
 
@@ -89,12 +99,18 @@ type Page = { rows: TokenRow[]; capped: boolean };
 class UsageReader {
   public queries = 0;
 
-  public constructor(private readonly conn: Connection, private readonly window: { activeSince: number; staleBefore: number }) {}
+  public constructor(
+    private readonly conn: Connection,
+    private readonly window: { activeSince: number; staleBefore: number },
+  ) {}
 
   /** Every row a query returns, and whether the 2,500-row cap may have cut it short. */
   public async read(where: string, order = ''): Promise<Page> {
     this.queries++;
-    const result = await this.conn.query<TokenRow>(`SELECT ${TOKEN_FIELDS} FROM OauthToken WHERE ${where}${order}`, { autoFetch: true, maxFetch: 4 * OAUTH_TOKEN_ROW_CAP });
+    const result = await this.conn.query<TokenRow>(`SELECT ${TOKEN_FIELDS} FROM OauthToken WHERE ${where}${order}`, {
+      autoFetch: true,
+      maxFetch: 4 * OAUTH_TOKEN_ROW_CAP,
+    });
     const rows = result.records;
     return { rows, capped: rows.length >= OAUTH_TOKEN_ROW_CAP || (result.totalSize ?? 0) > rows.length };
   }
@@ -115,9 +131,15 @@ class UsageReader {
     const active = `LastUsedDate >= ${soqlDateTime(this.window.activeSince)}`;
     const cutoff = soqlDateTime(this.window.staleBefore);
     const stale = `(LastUsedDate < ${cutoff} OR (LastUsedDate = null AND CreatedDate < ${cutoff}))`;
-    const [holders, activeHolders, staleHolders] = await Promise.all([this.count(where), this.count(`${where} AND ${active}`), this.count(`${where} AND ${stale}`)]);
+    const [holders, activeHolders, staleHolders] = await Promise.all([
+      this.count(where),
+      this.count(`${where} AND ${active}`),
+      this.count(`${where} AND ${stale}`),
+    ]);
     this.queries++;
-    const latest = await this.conn.query<TokenRow>(`SELECT LastUsedDate FROM OauthToken WHERE ${where} AND LastUsedDate != null ORDER BY LastUsedDate DESC LIMIT 1`);
+    const latest = await this.conn.query<TokenRow>(
+      `SELECT LastUsedDate FROM OauthToken WHERE ${where} AND LastUsedDate != null ORDER BY LastUsedDate DESC LIMIT 1`,
+    );
     byApp.set(appName, { holders, activeHolders, staleHolders, lastUsed: latest.records[0]?.LastUsedDate ?? null });
   }
 }
@@ -142,7 +164,7 @@ export async function loadUsage(conn: Connection, days: number, now: number = Da
     addRows(
       byApp,
       got.rows.filter((r) => r.AppName?.toLowerCase() !== fold),
-      window
+      window,
     );
     await reader.app(last, byApp);
     after = last;

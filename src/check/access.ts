@@ -29,7 +29,11 @@ export const METADATA_TYPES = [
  * Functions" or "Modify All Data", plus "Customize Application" (Metadata API Developer Guide, "Metadata API Edit
  * Access" and "Modify Metadata Through Metadata API Functions Permission"; behaviours row permissions.metadata-deploy).
  */
-export const DEPLOY_PERMISSIONS = ['PermissionsModifyAllData', 'PermissionsModifyMetadata', 'PermissionsCustomizeApplication'] as const;
+export const DEPLOY_PERMISSIONS = [
+  'PermissionsModifyAllData',
+  'PermissionsModifyMetadata',
+  'PermissionsCustomizeApplication',
+] as const;
 
 export const errorCode = (e: unknown): string => {
   const o = e as { errorCode?: string; name?: string; message?: string } | undefined;
@@ -42,7 +46,9 @@ export const errorCode = (e: unknown): string => {
 export async function latestApiVersion(conn: Connection): Promise<string | null> {
   try {
     const versions = await conn.request<Array<{ version: string }>>(`${conn.instanceUrl}/services/data`);
-    const numbers = (Array.isArray(versions) ? versions : []).map((v) => Number(v.version)).filter((n) => Number.isFinite(n));
+    const numbers = (Array.isArray(versions) ? versions : [])
+      .map((v) => Number(v.version))
+      .filter((n) => Number.isFinite(n));
     return numbers.length ? Math.max(...numbers).toFixed(1) : null;
   } catch {
     return null;
@@ -52,7 +58,13 @@ export async function latestApiVersion(conn: Connection): Promise<string | null>
 export function apiVersionCheck(sessionVersion: string, latest: string | null): CheckItem {
   const base = { id: 'access.api-version', group: 'access' as const, title: 'API version' };
   if (latest !== null && Number(latest) < ROTATION_API_VERSION) {
-    return { ...base, status: 'fail', detail: `The org offers API ${latest} at most; refresh token rotation needs ${ROTATION_API_VERSION}.0 or later.`, action: 'This org cannot take rotation settings through the Metadata API yet; wait for its next Salesforce release.' };
+    return {
+      ...base,
+      status: 'fail',
+      detail: `The org offers API ${latest} at most; refresh token rotation needs ${ROTATION_API_VERSION}.0 or later.`,
+      action:
+        'This org cannot take rotation settings through the Metadata API yet; wait for its next Salesforce release.',
+    };
   }
   if (Number(sessionVersion) < ROTATION_API_VERSION) {
     return {
@@ -62,7 +74,11 @@ export function apiVersionCheck(sessionVersion: string, latest: string | null): 
       action: `Run with --api-version ${latest ?? `${ROTATION_API_VERSION}.0`}, or unset the org-api-version config (sf config unset org-api-version).`,
     };
   }
-  return { ...base, status: 'pass', detail: `API ${sessionVersion}${latest ? ` (the org offers up to ${latest})` : ''}.` };
+  return {
+    ...base,
+    status: 'pass',
+    detail: `API ${sessionVersion}${latest ? ` (the org offers up to ${latest})` : ''}.`,
+  };
 }
 
 /** One listMetadata per type, side by side: the types this user cannot read. */
@@ -75,12 +91,18 @@ export async function metadataReadCheck(conn: Connection): Promise<CheckItem> {
       } catch (e) {
         return `${type} (${errorCode(e)})`;
       }
-    })
+    }),
   );
   const refused = outcomes.filter((o): o is string => o !== undefined);
   const base = { id: 'access.metadata-read', group: 'access' as const, title: 'Read the metadata types we use' };
   if (!refused.length) return { ...base, status: 'pass', detail: `Listed ${METADATA_TYPES.join(', ')}.` };
-  return { ...base, status: 'fail', detail: `The org refused: ${refused.join('; ')}.`, action: 'Ask an admin for "View Setup and Configuration" and "Customize Application", or run as a user who has them.' };
+  return {
+    ...base,
+    status: 'fail',
+    detail: `The org refused: ${refused.join('; ')}.`,
+    action:
+      'Ask an admin for "View Setup and Configuration" and "Customize Application", or run as a user who has them.',
+  };
 }
 
 type UserRow = { Id?: string; ProfileId?: string | null };
@@ -92,42 +114,74 @@ export async function currentUserId(conn: Connection): Promise<string | null> {
   if (fromAuth) return fromAuth;
   const username = conn.getUsername();
   if (!username) return null;
-  const result = await conn.query<UserRow>(`SELECT Id FROM User WHERE Username = '${username.replace(/['\\]/g, '\\$&')}'`);
+  const result = await conn.query<UserRow>(
+    `SELECT Id FROM User WHERE Username = '${username.replace(/['\\]/g, '\\$&')}'`,
+  );
   return result.records[0]?.Id ?? null;
 }
 
 /** Whether the user holds the permissions a deploy of these types needs: profile and permission sets, two queries. */
 export async function metadataDeployCheck(conn: Connection, userId: string | null): Promise<CheckItem> {
   const base = { id: 'access.metadata-deploy', group: 'access' as const, title: 'Deploy the metadata types we use' };
-  if (!userId) return { ...base, status: 'warn', detail: 'The user of this session could not be identified.', action: 'Validate first: sf oauth pkce enable --dry-run (a check-only deploy).' };
+  if (!userId)
+    return {
+      ...base,
+      status: 'warn',
+      detail: 'The user of this session could not be identified.',
+      action: 'Validate first: sf oauth pkce enable --dry-run (a check-only deploy).',
+    };
   const fields = DEPLOY_PERMISSIONS.join(', ');
   try {
     const user = (await conn.query<UserRow>(`SELECT Id, ProfileId FROM User WHERE Id = '${userId}'`)).records[0];
     const rows: PermissionRow[] = [];
-    if (user?.ProfileId) rows.push(...(await conn.query<PermissionRow>(`SELECT ${fields} FROM Profile WHERE Id = '${user.ProfileId}'`)).records);
-    const sets = await conn.query<{ PermissionSet?: PermissionRow | null }>(`SELECT ${DEPLOY_PERMISSIONS.map((p) => `PermissionSet.${p}`).join(', ')} FROM PermissionSetAssignment WHERE AssigneeId = '${userId}'`);
+    if (user?.ProfileId)
+      rows.push(
+        ...(await conn.query<PermissionRow>(`SELECT ${fields} FROM Profile WHERE Id = '${user.ProfileId}'`)).records,
+      );
+    const sets = await conn.query<{ PermissionSet?: PermissionRow | null }>(
+      `SELECT ${DEPLOY_PERMISSIONS.map((p) => `PermissionSet.${p}`).join(', ')} FROM PermissionSetAssignment WHERE AssigneeId = '${userId}'`,
+    );
     rows.push(...sets.records.map((r) => r.PermissionSet ?? {}));
     const has = (p: (typeof DEPLOY_PERMISSIONS)[number]): boolean => rows.some((r) => r[p] === true);
     const modify = has('PermissionsModifyAllData') || has('PermissionsModifyMetadata');
     const customize = has('PermissionsCustomizeApplication') || has('PermissionsModifyAllData');
-    if (modify && customize) return { ...base, status: 'pass', detail: 'The user may deploy them (Modify Metadata or Modify All Data, and Customize Application).' };
-    const missing = [...(modify ? [] : ['"Modify Metadata Through Metadata API Functions" (or "Modify All Data")']), ...(customize ? [] : ['"Customize Application"'])];
-    return { ...base, status: 'fail', detail: `The user lacks ${missing.join(' and ')}: toggles, restores and rollouts would be refused.`, action: 'Ask an admin for the missing permissions (a permission set), or run as a user who has them.' };
+    if (modify && customize)
+      return {
+        ...base,
+        status: 'pass',
+        detail: 'The user may deploy them (Modify Metadata or Modify All Data, and Customize Application).',
+      };
+    const missing = [
+      ...(modify ? [] : ['"Modify Metadata Through Metadata API Functions" (or "Modify All Data")']),
+      ...(customize ? [] : ['"Customize Application"']),
+    ];
+    return {
+      ...base,
+      status: 'fail',
+      detail: `The user lacks ${missing.join(' and ')}: toggles, restores and rollouts would be refused.`,
+      action: 'Ask an admin for the missing permissions (a permission set), or run as a user who has them.',
+    };
   } catch (e) {
     return {
       ...base,
       status: 'warn',
       detail: `The user's permissions could not be read (${errorCode(e)}).`,
-      action: 'Validate first: sf oauth pkce enable --dry-run (a check-only deploy) tells whether a deploy would be accepted.',
+      action:
+        'Validate first: sf oauth pkce enable --dry-run (a check-only deploy) tells whether a deploy would be accepted.',
     };
   }
 }
 
 /** ECAs whose global OAuth settings (consumer key, PKCE and rotation flags) the org did not return. */
 export function ecaSettingsCheck(unreadable: readonly string[], ecaCount: number): CheckItem {
-  const base = { id: 'access.eca-global-settings', group: 'access' as const, title: 'Read ECA global OAuth settings (consumer keys)' };
+  const base = {
+    id: 'access.eca-global-settings',
+    group: 'access' as const,
+    title: 'Read ECA global OAuth settings (consumer keys)',
+  };
   if (!ecaCount) return { ...base, status: 'pass', detail: 'The org has no External Client Apps.' };
-  if (!unreadable.length) return { ...base, status: 'pass', detail: `Read for all ${ecaCount} External Client App(s).` };
+  if (!unreadable.length)
+    return { ...base, status: 'pass', detail: `Read for all ${ecaCount} External Client App(s).` };
   return {
     ...base,
     status: 'fail',

@@ -20,13 +20,31 @@ export type TokenRow = { Id?: string; AppName?: string | null; UserId?: string |
 
 export const TOKEN_ROWS_QUERY = 'SELECT Id, AppName, UserId, LastUsedDate FROM OauthToken';
 
-export async function browserSessionCheck(instanceUrl: string, accessToken: string, http: HttpOptions): Promise<CheckItem> {
-  const base = { id: 'answers.browser-session', group: 'answers' as const, title: 'A browser session from the sf session' };
-  const action = 'Smoke tests then need a person: use --browser on sf oauth pkce verify / rtr verify, or check that the session is valid (sf org display).';
+export async function browserSessionCheck(
+  instanceUrl: string,
+  accessToken: string,
+  http: HttpOptions,
+): Promise<CheckItem> {
+  const base = {
+    id: 'answers.browser-session',
+    group: 'answers' as const,
+    title: 'A browser session from the sf session',
+  };
+  const action =
+    'Smoke tests then need a person: use --browser on sf oauth pkce verify / rtr verify, or check that the session is valid (sf org display).';
   try {
     const session = await FrontdoorSession.open(instanceUrl, accessToken, http);
-    if (!session.signedIn) return { ...base, status: 'fail', detail: 'Neither singleaccess nor frontdoor.jsp gave a browser session: the org sent the login page.', action };
-    const how = session.method === 'singleaccess' ? 'POST /services/oauth2/singleaccess gives a one-time frontdoor URL' : 'singleaccess gave none; /secur/frontdoor.jsp with the session id works';
+    if (!session.signedIn)
+      return {
+        ...base,
+        status: 'fail',
+        detail: 'Neither singleaccess nor frontdoor.jsp gave a browser session: the org sent the login page.',
+        action,
+      };
+    const how =
+      session.method === 'singleaccess'
+        ? 'POST /services/oauth2/singleaccess gives a one-time frontdoor URL'
+        : 'singleaccess gave none; /secur/frontdoor.jsp with the session id works';
     return { ...base, status: 'pass', detail: `${how}: smoke tests get codes without a person.` };
   } catch (e) {
     return { ...base, status: 'fail', detail: `No browser session: ${errorCode(e)}.`, action };
@@ -52,40 +70,68 @@ export function oauthTokenCheck(read: { rows: TokenRow[]; capped: boolean } | Er
       action: 'OauthToken needs "Customize Application" or "Manage Users"; ask an admin, or run as a user who has it.',
     };
   }
-  const ids = read.rows.length === 0 ? 'no rows' : read.rows.every((r) => !r.Id) ? 'Ids null, as documented' : 'Ids returned';
+  const ids =
+    read.rows.length === 0 ? 'no rows' : read.rows.every((r) => !r.Id) ? 'Ids null, as documented' : 'Ids returned';
   return {
     ...base,
     status: read.capped ? 'warn' : 'pass',
     detail: `${read.rows.length} approval(s) read (${ids}).${read.capped ? ` Salesforce stops at ${OAUTH_TOKEN_ROW_CAP} rows: per-app figures are partial.` : ''}`,
-    ...(read.capped ? { action: 'Revoke stale approvals (Setup > Connected Apps OAuth Usage) or check apps one at a time with --app.' } : {}),
+    ...(read.capped
+      ? {
+          action: 'Revoke stale approvals (Setup > Connected Apps OAuth Usage) or check apps one at a time with --app.',
+        }
+      : {}),
   };
 }
 
 /** Runs the inventory's own usage queries (src/apps/usage.ts): whether this org answers them. */
 export async function usageQueriesCheck(conn: Connection, days: number): Promise<CheckItem> {
-  const base = { id: 'answers.usage-queries', group: 'answers' as const, title: 'OauthToken answers the inventory queries' };
+  const base = {
+    id: 'answers.usage-queries',
+    group: 'answers' as const,
+    title: 'OauthToken answers the inventory queries',
+  };
   try {
     await loadUsage(conn, days);
     return { ...base, status: 'pass', detail: 'The usage queries of sf oauth app list ran.' };
   } catch (e) {
-    return { ...base, status: 'fail', detail: `The org refused them: ${errorCode(e)}. Usage, activity and verdicts would be missing.`, action: 'Report it with the --trace-file output attached: the inventory must not depend on this query form.' };
+    return {
+      ...base,
+      status: 'fail',
+      detail: `The org refused them: ${errorCode(e)}. Usage, activity and verdicts would be missing.`,
+      action: 'Report it with the --trace-file output attached: the inventory must not depend on this query form.',
+    };
   }
 }
 
 export async function toolingCheck(conn: Connection): Promise<CheckItem> {
-  const base = { id: 'access.tooling-api', group: 'access' as const, title: 'Query the Tooling API (installed packages)' };
+  const base = {
+    id: 'access.tooling-api',
+    group: 'access' as const,
+    title: 'Query the Tooling API (installed packages)',
+  };
   try {
     const packages = await loadPackages(conn);
     return { ...base, status: 'pass', detail: `InstalledSubscriberPackage answered (${packages.size} package(s)).` };
   } catch (e) {
-    return { ...base, status: 'warn', detail: `The org refused: ${errorCode(e)}. Managed-package apps cannot be named with their publisher.`, action: 'Ask an admin for "View Setup and Configuration", or run as a user who has it.' };
+    return {
+      ...base,
+      status: 'warn',
+      detail: `The org refused: ${errorCode(e)}. Managed-package apps cannot be named with their publisher.`,
+      action: 'Ask an admin for "View Setup and Configuration", or run as a user who has it.',
+    };
   }
 }
 
 export function orgSettingsCheck(s: OrgOAuthSettings): CheckItem {
   const base = { id: 'answers.org-oauth-settings', group: 'answers' as const, title: 'Org-wide OAuth settings' };
   if (s.requirePkce === null) {
-    return { ...base, status: 'warn', detail: 'The OAuth and OpenID Connect Settings (OauthOidc) were not returned.', action: 'The Require PKCE gate cannot read the current value; check Setup > OAuth and OpenID Connect Settings.' };
+    return {
+      ...base,
+      status: 'warn',
+      detail: 'The OAuth and OpenID Connect Settings (OauthOidc) were not returned.',
+      action: 'The Require PKCE gate cannot read the current value; check Setup > OAuth and OpenID Connect Settings.',
+    };
   }
   const word = (v: boolean | null, on: string, off: string): string => (v === null ? 'unknown' : v ? on : off);
   return {

@@ -29,24 +29,37 @@ export type AppCheckContext = {
   proof?: CertificateProof;
 };
 
-const sameApp = (row: AppRow, appName: string | null | undefined): boolean => !!appName && (appName === row.label || appName.toLowerCase() === row.label.toLowerCase() || appName.toLowerCase() === row.name.toLowerCase());
+const sameApp = (row: AppRow, appName: string | null | undefined): boolean =>
+  !!appName &&
+  (appName === row.label ||
+    appName.toLowerCase() === row.label.toLowerCase() ||
+    appName.toLowerCase() === row.name.toLowerCase());
 
 /** Every check of one app, in a fixed order. */
 export function appChecks(row: AppRow, ctx: AppCheckContext): CheckItem[] {
-  const item = (id: string, title: string, rest: Pick<CheckItem, 'status' | 'detail' | 'action'>): CheckItem => ({ id: `app.${id}`, group: 'app', app: row.name, title, ...rest });
+  const item = (id: string, title: string, rest: Pick<CheckItem, 'status' | 'detail' | 'action'>): CheckItem => ({
+    id: `app.${id}`,
+    group: 'app',
+    app: row.name,
+    title,
+    ...rest,
+  });
   const out: CheckItem[] = [];
   const scope = scopeOf(row);
   const inScope = changeable(row) || (row.owner.type === 'package' && (scope.pkce || scope.rtr));
 
   // In scope or not, and why.
-  const why = row.reasons.filter((r) => r.startsWith('not in scope')).map((r) => r.replace(/^not in scope:\s*/, '')).join('; ');
+  const why = row.reasons
+    .filter((r) => r.startsWith('not in scope'))
+    .map((r) => r.replace(/^not in scope:\s*/, ''))
+    .join('; ');
   out.push(
     item('scope', 'In scope', {
       status: 'pass',
       detail: inScope
         ? `In scope for ${[scope.pkce ? 'PKCE' : '', scope.rtr ? 'rotation' : ''].filter(Boolean).join(' and ')} (verdict ${row.verdict}).`
         : `Not in scope: ${why || (row.verdict === 'out-of-scope' ? 'no authorization code flow and no refresh tokens' : `verdict ${row.verdict}`)}.`,
-    })
+    }),
   );
   if (!inScope && row.owner.type !== 'package') return out;
 
@@ -57,7 +70,7 @@ export function appChecks(row: AppRow, ctx: AppCheckContext): CheckItem[] {
         status: 'warn',
         detail: `Managed package ${describeOwner(row.owner)}: its OAuth settings are the vendor's to change.`,
         action: `Ask ${row.owner.publisher ?? 'the vendor'} for a version with PKCE and rotation on, or waive it in the rollout plan with the vendor's confirmation.`,
-      })
+      }),
     );
     return out;
   }
@@ -66,7 +79,13 @@ export function appChecks(row: AppRow, ctx: AppCheckContext): CheckItem[] {
   // Approval headroom of the smoke user.
   if (scope.pkce || scope.rtr) {
     if (!ctx.tokens || !ctx.userId) {
-      out.push(item('headroom', 'Approval headroom', { status: 'warn', detail: 'Unknown: OauthToken or the user could not be read.', action: 'Check Setup > Connected Apps OAuth Usage for this user before smoke tests.' }));
+      out.push(
+        item('headroom', 'Approval headroom', {
+          status: 'warn',
+          detail: 'Unknown: OauthToken or the user could not be read.',
+          action: 'Check Setup > Connected Apps OAuth Usage for this user before smoke tests.',
+        }),
+      );
     } else {
       // The limit and what a smoke run holds at once are the smoke runner's (src/smoke/headroom.ts): the run is refused
       // when they do not fit, and the last free approval is a warning.
@@ -83,8 +102,13 @@ export function appChecks(row: AppRow, ctx: AppCheckContext): CheckItem[] {
               : free === needed
                 ? `; a smoke test takes the last free one${needed > 1 ? 's' : ''}.`
                 : '.'),
-          ...(free <= needed ? { action: "Revoke stale approvals of this user for the app (Setup > Connected Apps OAuth Usage, or the user's Connected Apps settings), or run the smoke tests as another user (--target-org)." } : {}),
-        })
+          ...(free <= needed
+            ? {
+                action:
+                  "Revoke stale approvals of this user for the app (Setup > Connected Apps OAuth Usage, or the user's Connected Apps settings), or run the smoke tests as another user (--target-org).",
+              }
+            : {}),
+        }),
       );
     }
   }
@@ -100,8 +124,13 @@ export function appChecks(row: AppRow, ctx: AppCheckContext): CheckItem[] {
           : approved
             ? 'Self-authorized, and the smoke user holds an approval.'
             : 'Self-authorized and never approved by the smoke user: the first authorization shows a consent page, so smoke tests without a person stop there.',
-        ...(approved ? {} : { action: 'Sign in once as the smoke user and allow the app, or make it admin-approved and pre-authorize the user\'s profile or permission set.' }),
-      })
+        ...(approved
+          ? {}
+          : {
+              action:
+                "Sign in once as the smoke user and allow the app, or make it admin-approved and pre-authorize the user's profile or permission set.",
+            }),
+      }),
     );
   }
 
@@ -111,9 +140,15 @@ export function appChecks(row: AppRow, ctx: AppCheckContext): CheckItem[] {
     out.push(
       item('secret', 'Consumer secret available', {
         status: secret ? 'pass' : 'warn',
-        detail: secret ? `Confidential client; its secret is in ${secret.from}.` : `Confidential client and no ${secretEnvName(row.name)} in the environment: smoke tests cannot prove the S256 flow, and a rollout rolls the app back.`,
-        ...(secret ? {} : { action: `Set ${secretEnvName(row.name)} (or secretEnv in the rollout plan) from your secret store before smoke tests.` }),
-      })
+        detail: secret
+          ? `Confidential client; its secret is in ${secret.from}.`
+          : `Confidential client and no ${secretEnvName(row.name)} in the environment: smoke tests cannot prove the S256 flow, and a rollout rolls the app back.`,
+        ...(secret
+          ? {}
+          : {
+              action: `Set ${secretEnvName(row.name)} (or secretEnv in the rollout plan) from your secret store before smoke tests.`,
+            }),
+      }),
     );
   }
 
@@ -125,23 +160,40 @@ export function appChecks(row: AppRow, ctx: AppCheckContext): CheckItem[] {
     out.push(
       item('deploy-fields', 'A deploy keeps every field', {
         status: 'refusal' in verdict ? 'fail' : 'pass',
-        detail: 'refusal' in verdict ? `Will not be deployed: ${verdict.refusal}` : row.kind === 'ConnectedApp' ? 'Deployed without its consumer key and secret (Salesforce keeps them), every other field as read.' : 'Every field a deploy carries was read back.',
-        ...('refusal' in verdict ? { action: 'Change PKCE and rotation for this app by hand, or exclude it from the rollout plan.' } : {}),
-      })
+        detail:
+          'refusal' in verdict
+            ? `Will not be deployed: ${verdict.refusal}`
+            : row.kind === 'ConnectedApp'
+              ? 'Deployed without its consumer key and secret (Salesforce keeps them), every other field as read.'
+              : 'Every field a deploy carries was read back.',
+        ...('refusal' in verdict
+          ? { action: 'Change PKCE and rotation for this app by hand, or exclude it from the rollout plan.' }
+          : {}),
+      }),
     );
   }
 
   // Traffic from users other than the smoke user: a live integration.
   if (ctx.tokens) {
     const since = ctx.now - ctx.days * 86_400_000;
-    const others = ctx.tokens.filter((t) => sameApp(row, t.AppName) && t.UserId !== ctx.userId && t.LastUsedDate && Date.parse(t.LastUsedDate) >= since);
+    const others = ctx.tokens.filter(
+      (t) =>
+        sameApp(row, t.AppName) && t.UserId !== ctx.userId && t.LastUsedDate && Date.parse(t.LastUsedDate) >= since,
+    );
     const users = new Set(others.map((t) => t.UserId)).size;
     out.push(
       item('other-traffic', 'Traffic from other users', {
         status: users ? 'warn' : 'pass',
-        detail: users ? `${users} other user(s) used it within ${ctx.days} days: a live integration that PKCE and rotation will change.` : `No other user used it within ${ctx.days} days.`,
-        ...(users ? { action: 'Tell the integration owners before the change; check their clients with sf oauth emulator report first.' } : {}),
-      })
+        detail: users
+          ? `${users} other user(s) used it within ${ctx.days} days: a live integration that PKCE and rotation will change.`
+          : `No other user used it within ${ctx.days} days.`,
+        ...(users
+          ? {
+              action:
+                'Tell the integration owners before the change; check their clients with sf oauth emulator report first.',
+            }
+          : {}),
+      }),
     );
   }
   return out;

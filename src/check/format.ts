@@ -28,13 +28,20 @@ export function checklistLines(result: OrgCheckResult, width: number, paint: Pai
     out.push(title);
     for (const c of items) out.push(...itemLines(c, '  ', width, paint));
   };
-  section('Access', result.checks.filter((c) => c.group === 'access'));
-  section('How the org answers', result.checks.filter((c) => c.group === 'answers'));
+  section(
+    'Access',
+    result.checks.filter((c) => c.group === 'access'),
+  );
+  section(
+    'How the org answers',
+    result.checks.filter((c) => c.group === 'answers'),
+  );
   const apps = [...new Set(result.checks.filter((c) => c.group === 'app').map((c) => c.app ?? ''))];
   if (apps.length) out.push('Apps');
   for (const app of apps) {
     out.push(`  ${app}`);
-    for (const c of result.checks.filter((x) => x.group === 'app' && x.app === app)) out.push(...itemLines(c, '    ', width, paint));
+    for (const c of result.checks.filter((x) => x.group === 'app' && x.app === app))
+      out.push(...itemLines(c, '    ', width, paint));
   }
   return out;
 }

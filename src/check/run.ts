@@ -8,8 +8,24 @@ import { buildInventory, selectApps, type Inventory } from '../apps/inventory.js
 import type { AppRow } from '../apps/model.js';
 import { loadCertificateProof } from '../metadata/certificate-proof.js';
 import type { HttpOptions } from '../oauth/http.js';
-import { apiVersionCheck, currentUserId, ecaSettingsCheck, errorCode, latestApiVersion, metadataDeployCheck, metadataReadCheck } from './access.js';
-import { browserSessionCheck, loadTokenRows, oauthTokenCheck, orgSettingsCheck, toolingCheck, usageQueriesCheck, type TokenRow } from './answers.js';
+import {
+  apiVersionCheck,
+  currentUserId,
+  ecaSettingsCheck,
+  errorCode,
+  latestApiVersion,
+  metadataDeployCheck,
+  metadataReadCheck,
+} from './access.js';
+import {
+  browserSessionCheck,
+  loadTokenRows,
+  oauthTokenCheck,
+  orgSettingsCheck,
+  toolingCheck,
+  usageQueriesCheck,
+  type TokenRow,
+} from './answers.js';
 import { appChecks } from './apps.js';
 import { summarize, type CheckItem, type OrgCheckResult } from './model.js';
 
@@ -70,13 +86,28 @@ export async function checkOrg(conn: Connection, options: CheckOptions): Promise
   const [deploy, browser, inventoryRead] = await Promise.all([
     metadataDeployCheck(conn, userId),
     browserSessionCheck(conn.instanceUrl, accessToken, options.http ?? {}),
-    options.inventory ? Promise.resolve(options.inventory) : buildInventory(conn, { days }).catch((e: unknown) => (e instanceof Error ? e : new Error(String(e)))),
+    options.inventory
+      ? Promise.resolve(options.inventory)
+      : buildInventory(conn, { days }).catch((e: unknown) => (e instanceof Error ? e : new Error(String(e)))),
   ]);
 
-  const checks: CheckItem[] = [apiVersionCheck(sessionVersion, latest), metadataRead, deploy, oauthTokenCheck(tokenRead), tooling];
+  const checks: CheckItem[] = [
+    apiVersionCheck(sessionVersion, latest),
+    metadataRead,
+    deploy,
+    oauthTokenCheck(tokenRead),
+    tooling,
+  ];
   let rows: AppRow[] = [];
   if (inventoryRead instanceof Error) {
-    checks.push({ id: 'access.inventory', group: 'access', status: 'fail', title: 'Read the OAuth apps', detail: `The inventory could not be built: ${errorCode(inventoryRead)}.`, action: 'Fix the access checks above, then run the check again.' });
+    checks.push({
+      id: 'access.inventory',
+      group: 'access',
+      status: 'fail',
+      title: 'Read the OAuth apps',
+      detail: `The inventory could not be built: ${errorCode(inventoryRead)}.`,
+      action: 'Fix the access checks above, then run the check again.',
+    });
   } else {
     rows = inventoryRead.result.apps;
     const unreadable = inventoryRead.warnings.flatMap((w) => (w.code === 'consumerSecretPermission' ? w.apps : []));
@@ -87,7 +118,10 @@ export async function checkOrg(conn: Connection, options: CheckOptions): Promise
 
   const tracked = rows.filter((r) => r.kind !== 'untracked');
   const selected = options.apps?.length ? selectApps(tracked, options.apps) : tracked;
-  const catalog = catalogRead instanceof Error ? undefined : new Map<string, CatalogApp>(catalogRead.apps.map((a) => [`${a.kind}:${a.name}`, a]));
+  const catalog =
+    catalogRead instanceof Error
+      ? undefined
+      : new Map<string, CatalogApp>(catalogRead.apps.map((a) => [`${a.kind}:${a.name}`, a]));
   const tokens: TokenRow[] | undefined = tokenRead instanceof Error ? undefined : tokenRead.rows;
   const now = (options.now ?? Date.now)();
   for (const row of [...selected].sort((a, b) => a.name.localeCompare(b.name))) {

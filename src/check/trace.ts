@@ -77,8 +77,12 @@ export function tracePath(url: string, base = 'http://x'): string {
 export function scrubDescription(text: string): string {
   const scrubbed = text
     .replace(/[\w.+-]+@[\w-]+(\.[\w-]+)+/g, '{email}')
-    .replace(/'([^'\n]*)'/g, (_m, inner: string) => (/^[A-Za-z_][A-Za-z0-9_.]*$/.test(inner) && !looksLikeId(inner) ? `'${inner}'` : "'{value}'"))
-    .replace(/"([^"\n]*)"/g, (_m, inner: string) => (/^[A-Za-z_][A-Za-z0-9_.]*$/.test(inner) && !looksLikeId(inner) ? `"${inner}"` : '"{value}"'))
+    .replace(/'([^'\n]*)'/g, (_m, inner: string) =>
+      /^[A-Za-z_][A-Za-z0-9_.]*$/.test(inner) && !looksLikeId(inner) ? `'${inner}'` : "'{value}'",
+    )
+    .replace(/"([^"\n]*)"/g, (_m, inner: string) =>
+      /^[A-Za-z_][A-Za-z0-9_.]*$/.test(inner) && !looksLikeId(inner) ? `"${inner}"` : '"{value}"',
+    )
     // Tokens, codes and session ids are long and carry digits or punctuation; long plain words (field names) stay.
     .replace(/[A-Za-z0-9._~+/=!-]{24,}/g, (m) => (/[0-9._~+/=!-]/.test(m) ? '{value}' : m))
     .replace(SF_ID, (m) => (looksLikeId(m) ? '{id}' : m))
@@ -119,8 +123,16 @@ function jsonShape(text: string): Shape {
   for (const item of list) {
     if (!item || typeof item !== 'object') continue;
     const o = item as Record<string, unknown>;
-    if (typeof o.errorCode === 'string') errors.push({ code: o.errorCode, ...(typeof o.message === 'string' ? { description: scrubDescription(o.message) } : {}) });
-    if (typeof o.error === 'string') errors.push({ code: o.error, ...(typeof o.error_description === 'string' ? { description: scrubDescription(o.error_description) } : {}) });
+    if (typeof o.errorCode === 'string')
+      errors.push({
+        code: o.errorCode,
+        ...(typeof o.message === 'string' ? { description: scrubDescription(o.message) } : {}),
+      });
+    if (typeof o.error === 'string')
+      errors.push({
+        code: o.error,
+        ...(typeof o.error_description === 'string' ? { description: scrubDescription(o.error_description) } : {}),
+      });
   }
   const present = new Set<string>();
   const nulls = new Set<string>();
@@ -134,7 +146,12 @@ function formShape(text: string): Shape {
   const present = [...new Set(params.keys())].sort();
   const error = params.get('error');
   const description = params.get('error_description');
-  return { present, ...(error ? { errors: [{ code: error, ...(description ? { description: scrubDescription(description) } : {}) }] } : {}) };
+  return {
+    present,
+    ...(error
+      ? { errors: [{ code: error, ...(description ? { description: scrubDescription(description) } : {}) }] }
+      : {}),
+  };
 }
 
 function xmlShape(text: string): Shape {
@@ -145,8 +162,11 @@ function xmlShape(text: string): Shape {
   }
   const code = /<faultcode>([^<]*)<\/faultcode>/.exec(text)?.[1];
   const description = /<faultstring>([^<]*)<\/faultstring>/.exec(text)?.[1];
-  const errors: TraceError[] = code ? [{ code: code.replace(/^[\w-]+:/, ''), ...(description ? { description: scrubDescription(description) } : {}) }] : [];
-  for (const m of text.matchAll(/<(?:\w+:)?problem>([^<]*)<\/(?:\w+:)?problem>/g)) errors.push({ code: 'problem', description: scrubDescription(m[1]) });
+  const errors: TraceError[] = code
+    ? [{ code: code.replace(/^[\w-]+:/, ''), ...(description ? { description: scrubDescription(description) } : {}) }]
+    : [];
+  for (const m of text.matchAll(/<(?:\w+:)?problem>([^<]*)<\/(?:\w+:)?problem>/g))
+    errors.push({ code: 'problem', description: scrubDescription(m[1]) });
   return { present: [...names].sort(), ...(errors.length ? { errors } : {}) };
 }
 
@@ -164,7 +184,10 @@ function redirectOf(location: string | null | undefined, base: string): TraceEnt
   if (!location) return undefined;
   try {
     const u = new URL(location, base);
-    return { path: tracePath(u.href), params: [...new Set([...u.searchParams.keys(), ...new URLSearchParams(u.hash.replace(/^#/, '')).keys()])].sort() };
+    return {
+      path: tracePath(u.href),
+      params: [...new Set([...u.searchParams.keys(), ...new URLSearchParams(u.hash.replace(/^#/, '')).keys()])].sort(),
+    };
   } catch {
     return { path: '(invalid URL)', params: [] };
   }
@@ -186,7 +209,9 @@ function redirectErrors(location: string | null | undefined, base: string): Trac
 
 type JsforceRequest = { method?: string; url?: string };
 type JsforceResponse = { statusCode?: number; headers?: Record<string, string | string[] | undefined>; body?: unknown };
-type Transport = { httpRequest: (request: JsforceRequest, options?: unknown) => Promise<JsforceResponse> & Record<string, unknown> };
+type Transport = {
+  httpRequest: (request: JsforceRequest, options?: unknown) => Promise<JsforceResponse> & Record<string, unknown>;
+};
 
 const header = (headers: JsforceResponse['headers'], name: string): string | undefined => {
   const v = headers?.[name] ?? headers?.[name.toLowerCase()];
@@ -225,7 +250,14 @@ export class TraceRecorder {
       // The same promise goes back to jsforce (it calls .stream() on it); we only observe its outcome.
       answer.then(
         (response) => this.add(this.fromJsforce(request, response, base)),
-        (error: unknown) => this.add({ source: 'api', method: (request.method ?? 'GET').toUpperCase(), endpoint: tracePath(request.url ?? '', base), failure: failureName(error), count: 1 })
+        (error: unknown) =>
+          this.add({
+            source: 'api',
+            method: (request.method ?? 'GET').toUpperCase(),
+            endpoint: tracePath(request.url ?? '', base),
+            failure: failureName(error),
+            count: 1,
+          }),
       );
       return answer;
     };
@@ -248,7 +280,12 @@ export class TraceRecorder {
 
   /** Writes the trace (0600, atomic) and returns what was written. */
   public async write(file: string, command: string): Promise<TraceFile> {
-    const trace: TraceFile = { format: TRACE_FORMAT, command, createdAt: new Date().toISOString(), entries: await this.shapes() };
+    const trace: TraceFile = {
+      format: TRACE_FORMAT,
+      command,
+      createdAt: new Date().toISOString(),
+      entries: await this.shapes(),
+    };
     await writePrivateFile(file, JSON.stringify(trace, null, 2) + '\n');
     return trace;
   }
@@ -269,7 +306,12 @@ export class TraceRecorder {
 
   private async fromExchange(exchange: HttpExchange): Promise<TraceEntry | undefined> {
     const base = exchange.url;
-    const entry: TraceEntry = { source: 'oauth', method: exchange.method.toUpperCase(), endpoint: tracePath(exchange.url), count: 1 };
+    const entry: TraceEntry = {
+      source: 'oauth',
+      method: exchange.method.toUpperCase(),
+      endpoint: tracePath(exchange.url),
+      count: 1,
+    };
     if (!exchange.response) return { ...entry, ...(exchange.failure ? { failure: exchange.failure } : {}) };
     const res = exchange.response;
     const contentType = res.headers.get('content-type')?.split(';')[0].trim() || undefined;
@@ -291,7 +333,12 @@ export class TraceRecorder {
 
   private fromJsforce(request: JsforceRequest, response: JsforceResponse, base: string): TraceEntry {
     const contentType = header(response.headers, 'content-type')?.split(';')[0].trim() || undefined;
-    const text = typeof response.body === 'string' ? response.body : response.body === undefined ? '' : JSON.stringify(response.body);
+    const text =
+      typeof response.body === 'string'
+        ? response.body
+        : response.body === undefined
+          ? ''
+          : JSON.stringify(response.body);
     const shape = bodyShape(contentType, text);
     return {
       source: 'api',
@@ -323,6 +370,8 @@ function failureName(error: unknown): string {
 /** Values of the environment that hold consumer secrets (`SF_OAUTH_CLIENT_SECRET*`): the trace and report never show them. */
 export function secretValuesFromEnv(env: NodeJS.ProcessEnv = process.env): string[] {
   return Object.entries(env)
-    .filter(([name, value]) => name.startsWith('SF_OAUTH_CLIENT_SECRET') && typeof value === 'string' && value.length > 0)
+    .filter(
+      ([name, value]) => name.startsWith('SF_OAUTH_CLIENT_SECRET') && typeof value === 'string' && value.length > 0,
+    )
     .map(([, value]) => value as string);
 }

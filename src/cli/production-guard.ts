@@ -17,11 +17,17 @@ export type OrgFacts = {
   namespace: string | null;
 };
 
-type OrganizationRow = { IsSandbox?: boolean | string; TrialExpirationDate?: string | null; NamespacePrefix?: string | null };
+type OrganizationRow = {
+  IsSandbox?: boolean | string;
+  TrialExpirationDate?: string | null;
+  NamespacePrefix?: string | null;
+};
 
 export async function orgFacts(conn: Connection): Promise<OrgFacts> {
   try {
-    const row = await conn.singleRecordQuery<OrganizationRow>('SELECT Id, IsSandbox, TrialExpirationDate, NamespacePrefix FROM Organization');
+    const row = await conn.singleRecordQuery<OrganizationRow>(
+      'SELECT Id, IsSandbox, TrialExpirationDate, NamespacePrefix FROM Organization',
+    );
     const sandbox = row.IsSandbox === true || row.IsSandbox === 'true';
     return { isProduction: !sandbox, namespace: row.NamespacePrefix ?? null };
   } catch {

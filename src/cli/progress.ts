@@ -23,7 +23,7 @@ export class Progress {
   public constructor(
     private readonly spinner: Spinner,
     private readonly line: (text: string) => void,
-    private readonly live = liveProgress()
+    private readonly live = liveProgress(),
   ) {}
 
   public start(action: string, status?: string): void {

@@ -8,7 +8,11 @@ import { SfError } from '@salesforce/core';
 import type { AnyJson } from '@salesforce/ts-types';
 import type { RolloutContext } from '../rollout/run.js';
 
-export function contextFor(org: Org, apiVersion: string | undefined, extra: Partial<RolloutContext> = {}): RolloutContext {
+export function contextFor(
+  org: Org,
+  apiVersion: string | undefined,
+  extra: Partial<RolloutContext> = {},
+): RolloutContext {
   const conn = org.getConnection(apiVersion);
   return {
     conn,
@@ -38,10 +42,13 @@ export async function rolloutError(e: unknown, messages: Messages<string>): Prom
     import('../rollout/plan.js'),
     import('../rollout/run.js'),
   ]);
-  if (e instanceof PlanError) return withData(messages.createError('error.plan', [e.message]), { problems: e.problems });
-  if (e instanceof RolloutLockedError) return withData(messages.createError('error.locked', [e.message]), e.owner ? { owner: e.owner } : undefined);
+  if (e instanceof PlanError)
+    return withData(messages.createError('error.plan', [e.message]), { problems: e.problems });
+  if (e instanceof RolloutLockedError)
+    return withData(messages.createError('error.locked', [e.message]), e.owner ? { owner: e.owner } : undefined);
   if (e instanceof JournalError) return messages.createError('error.journal', [e.message]);
-  if (e instanceof RolloutError && e.code === 'planChanged') return messages.createError('error.planChanged', [e.message]);
+  if (e instanceof RolloutError && e.code === 'planChanged')
+    return messages.createError('error.planChanged', [e.message]);
   if (e instanceof RolloutError) return new SfError(e.message, 'NoJournalError');
   return e instanceof Error ? e : new SfError(String(e));
 }

@@ -7,7 +7,9 @@
  */
 import type { MultiStageOutput, MultiStageOutputOptions } from '@oclif/multi-stage-output';
 
-export async function multiStageOutput<T extends Record<string, unknown>>(options: MultiStageOutputOptions<T>): Promise<MultiStageOutput<T>> {
+export async function multiStageOutput<T extends Record<string, unknown>>(
+  options: MultiStageOutputOptions<T>,
+): Promise<MultiStageOutput<T>> {
   const plain = !process.stdout.isTTY;
   const saved = process.env.CI;
   if (plain) process.env.CI = 'true';

@@ -6,7 +6,10 @@
 export const DEFAULT_WIDTH = 120;
 const MIN_WIDTH = 40;
 
-export function terminalWidth(stdout: { isTTY?: boolean; columns?: number } = process.stdout, env: NodeJS.ProcessEnv = process.env): number {
+export function terminalWidth(
+  stdout: { isTTY?: boolean; columns?: number } = process.stdout,
+  env: NodeJS.ProcessEnv = process.env,
+): number {
   if (stdout.isTTY && stdout.columns && stdout.columns > 0) return Math.max(MIN_WIDTH, stdout.columns);
   const fromEnv = Number.parseInt(env.COLUMNS ?? '', 10);
   return Number.isFinite(fromEnv) && fromEnv > 0 ? Math.max(MIN_WIDTH, fromEnv) : DEFAULT_WIDTH;

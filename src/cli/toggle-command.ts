@@ -16,7 +16,12 @@ const messages = Messages.loadMessages('plugin-oauth', 'oauth.toggle');
 export const toggleFlags = {
   'target-org': Flags.requiredOrg(),
   'api-version': Flags.orgApiVersion(),
-  app: Flags.string({ char: 'a', summary: messages.getMessage('flags.app.summary'), multiple: true, exactlyOne: ['app', 'all'] }),
+  app: Flags.string({
+    char: 'a',
+    summary: messages.getMessage('flags.app.summary'),
+    multiple: true,
+    exactlyOne: ['app', 'all'],
+  }),
   all: Flags.boolean({ summary: messages.getMessage('flags.all.summary'), exactlyOne: ['app', 'all'] }),
   'dry-run': Flags.boolean({ summary: messages.getMessage('flags.dry-run.summary'), default: false }),
   'no-prompt': Flags.boolean({ char: 'p', summary: messages.getMessage('flags.no-prompt.summary'), default: false }),
@@ -48,7 +53,13 @@ export abstract class ToggleCommand extends SfCommand<ToggleResult> {
     const facts = await orgFacts(conn);
     let plan;
     try {
-      plan = await planToggle(conn, { setting: this.setting, value: this.value, apps: flags.app, all: flags.all, orgNamespace: facts.namespace });
+      plan = await planToggle(conn, {
+        setting: this.setting,
+        value: this.value,
+        apps: flags.app,
+        all: flags.all,
+        orgNamespace: facts.namespace,
+      });
     } catch (e) {
       progress.stop('failed');
       throw toSfError(e, username, ToggleError);
@@ -81,7 +92,9 @@ export abstract class ToggleCommand extends SfCommand<ToggleResult> {
         dryRun,
         backup: { orgId, username, instanceUrl: conn.instanceUrl, operation },
         onProgress: (p) => {
-          progress.status(`${p.status}: ${p.deployed}/${p.total || total} components${p.errors ? `, ${p.errors} error(s)` : ''}`);
+          progress.status(
+            `${p.status}: ${p.deployed}/${p.total || total} components${p.errors ? `, ${p.errors} error(s)` : ''}`,
+          );
         },
         onDeployed: (d) => {
           progress.status(`${d.status}: ${d.componentsDeployed}/${total} components; reading the apps back`);
@@ -90,7 +103,12 @@ export abstract class ToggleCommand extends SfCommand<ToggleResult> {
     } catch (e) {
       progress.stop('failed');
       if (e instanceof ToggleDeployError) {
-        throw messages.createError('error.deployNotRun', [e.message], [], e.cause instanceof Error ? e.cause : undefined);
+        throw messages.createError(
+          'error.deployNotRun',
+          [e.message],
+          [],
+          e.cause instanceof Error ? e.cause : undefined,
+        );
       }
       throw e;
     }
@@ -99,8 +117,14 @@ export abstract class ToggleCommand extends SfCommand<ToggleResult> {
 
     this.showRows(result.apps);
     if (outcome.failed) {
-      const lines = result.apps.filter((a) => a.status === 'failed').map((a) => `  - ${a.app} (${a.component ?? a.kind}): ${a.reason ?? 'failed'}`);
-      const error = messages.createError('error.deployFailed', [result.deployId ?? '', lines.join('\n')], [result.backupPath ?? '(none: dry run)']);
+      const lines = result.apps
+        .filter((a) => a.status === 'failed')
+        .map((a) => `  - ${a.app} (${a.component ?? a.kind}): ${a.reason ?? 'failed'}`);
+      const error = messages.createError(
+        'error.deployFailed',
+        [result.deployId ?? '', lines.join('\n')],
+        [result.backupPath ?? '(none: dry run)'],
+      );
       error.setData(result);
       throw error;
     }
@@ -108,7 +132,9 @@ export abstract class ToggleCommand extends SfCommand<ToggleResult> {
       this.log(messages.getMessage('info.wouldChange', [result.deployId ?? '', total]));
     } else {
       const applied = result.apps.filter((a) => a.status === 'changed').length;
-      this.logSuccess(messages.getMessage('info.changed', [plan.element, String(this.value), applied, result.deployId ?? '']));
+      this.logSuccess(
+        messages.getMessage('info.changed', [plan.element, String(this.value), applied, result.deployId ?? '']),
+      );
       if (result.backupPath) {
         this.log(messages.getMessage('info.backup', [result.backupPath]));
         this.log(messages.getMessage('info.undo', [result.backupPath, username]));

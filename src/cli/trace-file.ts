@@ -6,9 +6,16 @@
 import type { Connection } from '@salesforce/core';
 import { secretValuesFromEnv, TraceRecorder } from '../check/trace.js';
 
-export async function withTraceFile<T>(conn: Connection, file: string | undefined, command: string, work: () => Promise<T>): Promise<T> {
+export async function withTraceFile<T>(
+  conn: Connection,
+  file: string | undefined,
+  command: string,
+  work: () => Promise<T>,
+): Promise<T> {
   if (!file) return work();
-  const recorder = new TraceRecorder([conn.accessToken, conn.getUsername(), ...secretValuesFromEnv()]).watchConnection(conn).watchOAuthHttp();
+  const recorder = new TraceRecorder([conn.accessToken, conn.getUsername(), ...secretValuesFromEnv()])
+    .watchConnection(conn)
+    .watchOAuthHttp();
   try {
     return await work();
   } finally {

@@ -26,16 +26,35 @@ export function verifyFlags(messages: Messages<string>) {
   return {
     'target-org': Flags.requiredOrg(),
     'api-version': Flags.orgApiVersion(),
-    app: Flags.string({ char: 'a', summary: messages.getMessage('flags.app.summary'), multiple: true, exactlyOne: ['app', 'all'] }),
+    app: Flags.string({
+      char: 'a',
+      summary: messages.getMessage('flags.app.summary'),
+      multiple: true,
+      exactlyOne: ['app', 'all'],
+    }),
     all: Flags.boolean({ summary: messages.getMessage('flags.all.summary'), exactlyOne: ['app', 'all'] }),
     'client-id': Flags.string({ summary: messages.getMessage('flags.client-id.summary') }),
     'callback-url': Flags.string({ summary: messages.getMessage('flags.callback-url.summary') }),
     'login-url': Flags.string({ summary: messages.getMessage('flags.login-url.summary') }),
     browser: Flags.boolean({ summary: messages.getMessage('flags.browser.summary'), exclusive: ['site-url'] }),
     'site-url': Flags.string({ summary: messages.getMessage('flags.site-url.summary'), exclusive: ['browser'] }),
-    timeout: Flags.duration({ unit: 'seconds', defaultValue: 60, min: 1, summary: messages.getMessage('flags.timeout.summary') }),
-    concurrency: Flags.integer({ min: 1, max: 32, default: 4, summary: messages.getMessage('flags.concurrency.summary') }),
-    'result-format': Flags.string({ options: ['human', 'junit'], default: 'human', summary: messages.getMessage('flags.result-format.summary') }),
+    timeout: Flags.duration({
+      unit: 'seconds',
+      defaultValue: 60,
+      min: 1,
+      summary: messages.getMessage('flags.timeout.summary'),
+    }),
+    concurrency: Flags.integer({
+      min: 1,
+      max: 32,
+      default: 4,
+      summary: messages.getMessage('flags.concurrency.summary'),
+    }),
+    'result-format': Flags.string({
+      options: ['human', 'junit'],
+      default: 'human',
+      summary: messages.getMessage('flags.result-format.summary'),
+    }),
     'output-file': Flags.string({ summary: messages.getMessage('flags.output-file.summary') }),
     'no-prompt': Flags.boolean({ char: 'p', summary: messages.getMessage('flags.no-prompt.summary'), default: false }),
   };
@@ -79,7 +98,10 @@ export abstract class VerifyCommand extends SfCommand<VerifyResult> {
     const messages = this.messages;
     // The metadata reader (Metadata API client, XML parser) and the status word (the gate's rules) load only when the
     // command runs, not for --help.
-    const [{ ClientConfigError, resolveClients }, { appStatusWord }] = await Promise.all([import('../oauth/client-config.js'), import('./status-word.js')]);
+    const [{ ClientConfigError, resolveClients }, { appStatusWord }] = await Promise.all([
+      import('../oauth/client-config.js'),
+      import('./status-word.js'),
+    ]);
     const org = flags['target-org'];
     const conn = org.getConnection(flags['api-version']);
     const username = org.getUsername() ?? conn.getUsername() ?? '';
@@ -101,7 +123,7 @@ export abstract class VerifyCommand extends SfCommand<VerifyResult> {
       configs = await resolveClients(
         conn,
         { apps: flags.app, all: flags.all, kind: this.kind, preferLoopbackCallback: flags.browser },
-        { clientId: flags['client-id'], callbackUrl: flags['callback-url'], loginUrl: loginUrl ?? siteUrl }
+        { clientId: flags['client-id'], callbackUrl: flags['callback-url'], loginUrl: loginUrl ?? siteUrl },
       );
     } catch (e) {
       progress.stop('failed');
@@ -123,34 +145,52 @@ export abstract class VerifyCommand extends SfCommand<VerifyResult> {
     });
 
     if (!prompts && !flags['no-prompt'] && !this.jsonEnabled()) {
-      const unknown = configs.filter((c) => c.clientType === 'confidential' && !secretFromEnv(c.app, configs.length)).map((c) => secretEnvName(c.app));
+      const unknown = configs
+        .filter((c) => c.clientType === 'confidential' && !secretFromEnv(c.app, configs.length))
+        .map((c) => secretEnvName(c.app));
       if (unknown.length) this.warn(messages.getMessage('warning.noTerminal', [unknown.join(', ')]));
     }
     const plans: AppPlan[] = [];
     for (const config of configs) {
-       
       plans.push({ config, secret: await this.secretFor(config, configs.length, prompts) });
     }
 
     const controller = new AbortController();
     const http = { timeoutMs, signal: controller.signal };
-    const source = await this.codeSource(flags, conn, { loginUrl, siteUrl, timeoutMs, prompts, signal: controller.signal });
+    const source = await this.codeSource(flags, conn, {
+      loginUrl,
+      siteUrl,
+      timeoutMs,
+      prompts,
+      signal: controller.signal,
+    });
     // Five approvals per user and app: the session counts the smoke user's before each app and refuses apps without
     // headroom; it records on disk, without secrets, which apps' checks began, so a kill -9 leaves findable approvals.
     const smokeUsername = this.siteUsername ?? username;
     let session: SmokeSession;
     try {
-      session = await SmokeSession.open({ conn, orgId, username: smokeUsername, source, command: `sf oauth ${this.kind} verify`, otherUser: messages.getMessage('info.otherUser'), http, signal: controller.signal });
+      session = await SmokeSession.open({
+        conn,
+        orgId,
+        username: smokeUsername,
+        source,
+        command: `sf oauth ${this.kind} verify`,
+        otherUser: messages.getMessage('info.otherUser'),
+        http,
+        signal: controller.signal,
+      });
     } catch (e) {
       await source.close();
-      if (e instanceof SmokeUserUnknown) throw messages.createError('error.smokeUserUnknown', [smokeUsername, e.reason]);
+      if (e instanceof SmokeUserUnknown)
+        throw messages.createError('error.smokeUserUnknown', [smokeUsername, e.reason]);
       throw e;
     }
     // Approvals a killed smoke run of this org left (its in-memory ledger died with it): revoked first, and said.
     const recovered = await SmokeSession.recoverCrashed(conn, orgId, { timeoutMs });
     if (recovered) this.warn(recovered);
     const concurrency = flags.browser ? 1 : flags.concurrency;
-    if (flags.browser && flags.concurrency > 1 && configs.length > 1) this.warn(messages.getMessage('warning.browserConcurrency'));
+    if (flags.browser && flags.concurrency > 1 && configs.length > 1)
+      this.warn(messages.getMessage('warning.browserConcurrency'));
 
     // Ctrl-C: stop the checks (pending requests are aborted); the cleanup below still revokes every token. A second
     // Ctrl-C ends the process at once (the listener is registered once).
@@ -206,9 +246,14 @@ export abstract class VerifyCommand extends SfCommand<VerifyResult> {
         apps,
         cleanup,
         resultFiles: files,
-        timings: { startedAt: started.toISOString(), finishedAt: finished.toISOString(), ms: finished.getTime() - started.getTime(), concurrency },
+        timings: {
+          startedAt: started.toISOString(),
+          finishedAt: finished.toISOString(),
+          ms: finished.getTime() - started.getTime(),
+          concurrency,
+        },
       },
-      session.secrets(plans)
+      session.secrets(plans),
     );
 
     await this.report(result, flags);
@@ -229,7 +274,7 @@ export abstract class VerifyCommand extends SfCommand<VerifyResult> {
     this.table({
       ...fitToWidth(),
       data: result.apps.flatMap((app) =>
-        app.checks.map((c) => ({ app: app.app, check: c.id, verdict: c.verdict, evidence: evidenceText(c) || c.note }))
+        app.checks.map((c) => ({ app: app.app, check: c.id, verdict: c.verdict, evidence: evidenceText(c) || c.note })),
       ),
       columns: [
         { key: 'app', name: 'App' },
@@ -238,12 +283,29 @@ export abstract class VerifyCommand extends SfCommand<VerifyResult> {
         { key: 'evidence', name: 'Evidence' },
       ],
     });
-    for (const app of result.apps) if (app.error) this.warn(messages.getMessage('warning.appError', [app.app, app.error, app.action ?? '']));
+    for (const app of result.apps)
+      if (app.error) this.warn(messages.getMessage('warning.appError', [app.app, app.error, app.action ?? '']));
     const s = result.summary;
-    this.log(messages.getMessage('info.summary', [s.pass + s.fail + s['not-applicable'] + s.error + s.info, s.pass, s.fail, s['not-applicable'], s.error, s.info]));
-    this.log(messages.getMessage('info.cleanup', [result.cleanup.revoked, result.cleanup.notActive, result.cleanup.failed]));
+    this.log(
+      messages.getMessage('info.summary', [
+        s.pass + s.fail + s['not-applicable'] + s.error + s.info,
+        s.pass,
+        s.fail,
+        s['not-applicable'],
+        s.error,
+        s.info,
+      ]),
+    );
+    this.log(
+      messages.getMessage('info.cleanup', [result.cleanup.revoked, result.cleanup.notActive, result.cleanup.failed]),
+    );
     if (result.cleanup.failed) this.warn(messages.getMessage('warning.cleanupFailed', [result.cleanup.failed]));
-    if (result.resultFiles.length) this.log(messages.getMessage('info.stored', [[...new Set(result.resultFiles.map((f) => f.replace(/[/\\][^/\\]+$/, '')))].join(', ')]));
+    if (result.resultFiles.length)
+      this.log(
+        messages.getMessage('info.stored', [
+          [...new Set(result.resultFiles.map((f) => f.replace(/[/\\][^/\\]+$/, '')))].join(', '),
+        ]),
+      );
     if (junit && flags['output-file']) this.log(messages.getMessage('info.junitWritten', [flags['output-file']]));
   }
 
@@ -260,9 +322,10 @@ export abstract class VerifyCommand extends SfCommand<VerifyResult> {
   private async codeSource(
     flags: Parsed,
     conn: import('@salesforce/core').Connection,
-    o: { loginUrl?: string; siteUrl?: string; timeoutMs: number; prompts: boolean; signal: AbortSignal }
+    o: { loginUrl?: string; siteUrl?: string; timeoutMs: number; prompts: boolean; signal: AbortSignal },
   ): Promise<CodeSource> {
-    const { browserSource, codeCredentialsSource, frontdoorSource, redirectSource } = await import('../oauth/code-source.js');
+    const { browserSource, codeCredentialsSource, frontdoorSource, redirectSource } =
+      await import('../oauth/code-source.js');
     const http = { timeoutMs: o.timeoutMs, signal: o.signal };
     if (o.siteUrl) {
       let username = process.env.SF_OAUTH_USERNAME;
@@ -281,17 +344,27 @@ export abstract class VerifyCommand extends SfCommand<VerifyResult> {
     }
     const base = o.loginUrl ?? conn.instanceUrl.replace(/\/+$/, '');
     if (flags.browser) {
-      return browserSource({ loginUrl: base, timeoutMs: o.timeoutMs, signal: o.signal, onOpenFailed: (url) => this.log(this.messages.getMessage('info.openBrowser', [url])) });
+      return browserSource({
+        loginUrl: base,
+        timeoutMs: o.timeoutMs,
+        signal: o.signal,
+        onOpenFailed: (url) => this.log(this.messages.getMessage('info.openBrowser', [url])),
+      });
     }
-    if (o.loginUrl && new URL(o.loginUrl).origin !== new URL(conn.instanceUrl).origin) return redirectSource(o.loginUrl, http);
+    if (o.loginUrl && new URL(o.loginUrl).origin !== new URL(conn.instanceUrl).origin)
+      return redirectSource(o.loginUrl, http);
     const org = flags['target-org'];
-    return frontdoorSource(conn.instanceUrl, async () => {
-      try {
-        await org.refreshAuth();
-      } catch {
-        // the frontdoor attempt reports a dead session itself
-      }
-      return org.getConnection(flags['api-version']).accessToken ?? '';
-    }, http);
+    return frontdoorSource(
+      conn.instanceUrl,
+      async () => {
+        try {
+          await org.refreshAuth();
+        } catch {
+          // the frontdoor attempt reports a dead session itself
+        }
+        return org.getConnection(flags['api-version']).accessToken ?? '';
+      },
+      http,
+    );
   }
 }

@@ -16,7 +16,7 @@ export function renderBehavioursDoc(): string {
     '# Salesforce behaviours the emulator models',
     '',
     'Generated from `src/emulator/behaviours.ts` by `npm run behaviours`; edit the table there. Each row is one behaviour',
-    'of a real org, its evidence (`doc`: Salesforce documentation; `real`: seen in a real org\'s answer or handled by a real',
+    "of a real org, its evidence (`doc`: Salesforce documentation; `real`: seen in a real org's answer or handled by a real",
     'client library; `reported`: a public bug report or third-party tool; `inference`: our reading), and the tests that pin it.',
     'Where evidence is thin the behaviour is an option: `sf oauth emulator start --behaviour name=value`, or',
     '`OrgEmulator.start({ behaviours: { name: value } })`. The default (in bold) is the most likely value; the client is',
@@ -27,7 +27,7 @@ export function renderBehavioursDoc(): string {
     '| Option | Values (default in bold) |',
     '|---|---|',
     ...Object.entries(BEHAVIOUR_OPTIONS).map(
-      ([name, o]) => `| \`${name}\` | ${o.values.map((v: string) => (v === o.default ? `**${v}**` : v)).join(' / ')} |`
+      ([name, o]) => `| \`${name}\` | ${o.values.map((v: string) => (v === o.default ? `**${v}**` : v)).join(' / ')} |`,
     ),
     '',
     '## Behaviours',
@@ -36,7 +36,7 @@ export function renderBehavioursDoc(): string {
     '|---|---|---|---|---|---|',
     ...BEHAVIOURS.map(
       (r) =>
-        `| \`${r.id}\` | ${cell(r.behaviour)} | ${r.evidence} | ${cell(r.source)} | ${optionCell(r)} | ${r.pinnedBy.map((t) => cell(t)).join('<br>')} |`
+        `| \`${r.id}\` | ${cell(r.behaviour)} | ${r.evidence} | ${cell(r.source)} | ${optionCell(r)} | ${r.pinnedBy.map((t) => cell(t)).join('<br>')} |`,
     ),
     '',
   ];

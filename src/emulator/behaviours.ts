@@ -64,7 +64,8 @@ export const BEHAVIOURS: readonly BehaviourRow[] = [
     behaviour:
       '/services/oauth2/revoke answers an unknown, revoked or rotated-out token with HTTP 400 unsupported_token_type, form-encoded (error=unsupported_token_type&error_description=this%20token%20type%20is%20not%20supported), not JSON; a client reads it as "not active", never as a cleanup failure.',
     evidence: 'reported',
-    source: 'omniphx/forrest#213 (the body as received); jsforce src/oauth2.ts revokeToken parses revoke errors with querystring.parse while /token errors use JSON.parse',
+    source:
+      'omniphx/forrest#213 (the body as received); jsforce src/oauth2.ts revokeToken parses revoke errors with querystring.parse while /token errors use JSON.parse',
     option: 'revokeErrorEncoding',
     pinnedBy: [
       'test/emulator/oauth/answer-encodings.test.ts: answers an unknown token with HTTP 400 and a form-encoded unsupported_token_type',
@@ -124,7 +125,8 @@ export const BEHAVIOURS: readonly BehaviourRow[] = [
     behaviour:
       'A refresh (or code exchange) the server may have processed must not be sent again: under rotation a second send of a token the server already rotated out is a reuse and revokes the chain. Only 429, 503 and a refused connection say the request was not processed.',
     evidence: 'inference',
-    source: 'RFC 6585 §4 (429: not processed), RFC 9110 §15.6.4 (503); reuse revokes the chain per salesforce-oauth.md (meta_connectedapp.htm, help 005316711); jsforce never retries POST (sf-plugin-conventions.md §14)',
+    source:
+      'RFC 6585 §4 (429: not processed), RFC 9110 §15.6.4 (503); reuse revokes the chain per salesforce-oauth.md (meta_connectedapp.htm, help 005316711); jsforce never retries POST (sf-plugin-conventions.md §14)',
     pinnedBy: [
       'test/oauth/answer-clients.test.ts: a refresh that meets HTTP 500 or a dropped connection is not sent again (the server may have rotated the token)',
       'test/oauth/answer-clients.test.ts: a code exchange and a refresh that meet 429 JSON answers are retried to tokens; when 429 persists, a TransientAnswer, never an OAuth failure',
@@ -152,7 +154,7 @@ export const BEHAVIOURS: readonly BehaviourRow[] = [
       'OauthToken answers COUNT() but refuses other aggregates and GROUP BY with MALFORMED_QUERY ("field Id does not support aggregate operator COUNT"; for GROUP BY alone "The requested operation is not yet supported by this SObject storage type..."); the client reads rows and counts them itself.',
     evidence: 'inference',
     source:
-      'The object reference documents only COUNT() for totals on OauthToken and no aggregate; the wording is what an org answers COUNT(Id) on FeedItem, an object without aggregates (forcedotcom/SFDX-Data-Move-Utility#46), and the Tooling API guide\'s GROUP BY refusal (reference_objects_soql_limits.htm); the MALFORMED_QUERY code for the latter is inference',
+      "The object reference documents only COUNT() for totals on OauthToken and no aggregate; the wording is what an org answers COUNT(Id) on FeedItem, an object without aggregates (forcedotcom/SFDX-Data-Move-Utility#46), and the Tooling API guide's GROUP BY refusal (reference_objects_soql_limits.htm); the MALFORMED_QUERY code for the latter is inference",
     option: 'oauthTokenAggregates',
     pinnedBy: [
       'test/emulator/rest/oauth-token.test.ts: refuses COUNT(Id), MAX() and GROUP BY on OauthToken with MALFORMED_QUERY, and still counts with COUNT()',
@@ -179,11 +181,14 @@ export const BEHAVIOURS: readonly BehaviourRow[] = [
       'AppName, UserId, LastUsedDate and the token columns are nillable: a row without LastUsedDate is judged idle from its CreatedDate, and a row without AppName names no app and is left out.',
     evidence: 'doc',
     source: 'Object reference, OauthToken: AppName, AppMenuItemId, LastUsedDate, UserId are "Nillable"',
-    pinnedBy: ['test/apps/inventory.test.ts: counts a row without LastUsedDate as stale by its CreatedDate, and leaves out a row that names no app'],
+    pinnedBy: [
+      'test/apps/inventory.test.ts: counts a row without LastUsedDate as stale by its CreatedDate, and leaves out a row that names no app',
+    ],
   },
   {
     id: 'oauth-token.delete-token',
-    behaviour: 'OauthToken.DeleteToken, sent to /services/oauth2/revoke, removes that approval (and its tokens); it grants no access itself.',
+    behaviour:
+      'OauthToken.DeleteToken, sent to /services/oauth2/revoke, removes that approval (and its tokens); it grants no access itself.',
     evidence: 'doc',
     source:
       'Object reference, OauthToken: "To delete an AccessToken, send a request to the revoke OAuth token endpoint with the DeleteToken as the parameter"; the value\'s format is undocumented (the emulator\'s is opaque)',
@@ -258,7 +263,7 @@ export const BEHAVIOURS: readonly BehaviourRow[] = [
       "An ECA installed from a managed package has no ExtlClntAppGlobalOauthSettings in the subscriber org: its consumer key, PKCE and rotation are set in the publisher's org, and the subscriber's admin sets only its OAuth policies.",
     evidence: 'doc',
     source:
-      "https://developer.salesforce.com/docs/atlas.en-us.api_meta.meta/api_meta/meta_extlclntappglobaloauthsettings.htm (global settings hold consumer information that \"can't be packaged\"); publisher names from InstalledSubscriberPackage (forcedotcom/packaging packageInstalledList.ts)",
+      'https://developer.salesforce.com/docs/atlas.en-us.api_meta.meta/api_meta/meta_extlclntappglobaloauthsettings.htm (global settings hold consumer information that "can\'t be packaged"); publisher names from InstalledSubscriberPackage (forcedotcom/packaging packageInstalledList.ts)',
     pinnedBy: [
       "test/apps/packaged-eca.test.ts: app list: set in the publisher's org (namespace, publisher), not a missing permission; the admin's policies still shown",
       'test/apps/packaged-eca.test.ts: toggles refuse it by name, naming namespace and publisher; --all skips it with the reason',
@@ -289,14 +294,20 @@ export const BEHAVIOURS: readonly BehaviourRow[] = [
     evidence: 'inference',
     source:
       'OauthToken "represents an OAuth access token" whose AccessToken column is "the refresh token"; a refresh token is issued only with the refresh_token / offline_access scope (Connected App OAuth scopes help); that no row exists without one is inference',
-    pinnedBy: ['test/smoke/headroom.test.ts: pkce: asking for `api` only makes no approval, so it runs even when the user holds five'],
+    pinnedBy: [
+      'test/smoke/headroom.test.ts: pkce: asking for `api` only makes no approval, so it runs even when the user holds five',
+    ],
   },
   {
     id: 'approvals.revoke-frees',
-    behaviour: 'Revoking an approval\'s refresh token at /services/oauth2/revoke removes its OauthToken row, so the slot is free for the next approval.',
+    behaviour:
+      "Revoking an approval's refresh token at /services/oauth2/revoke removes its OauthToken row, so the slot is free for the next approval.",
     evidence: 'inference',
-    source: 'The revoke endpoint invalidates the refresh token and its access tokens (mobile_sdk oauth_revoking_tokens.htm); that the row and the slot go with it is inference',
-    pinnedBy: ['test/smoke/headroom.test.ts: rtr: with four approvals held, the run never holds more than five and the oldest approval still works'],
+    source:
+      'The revoke endpoint invalidates the refresh token and its access tokens (mobile_sdk oauth_revoking_tokens.htm); that the row and the slot go with it is inference',
+    pinnedBy: [
+      'test/smoke/headroom.test.ts: rtr: with four approvals held, the run never holds more than five and the oldest approval still works',
+    ],
   },
   // ---- concurrency; where PKCE and scope are judged --------------------------------------------------------------
   {
@@ -315,10 +326,13 @@ export const BEHAVIOURS: readonly BehaviourRow[] = [
   },
   {
     id: 'refresh.in-flight-duplicate-keeps-chain',
-    behaviour: 'Under rotation, the refused duplicate neither revokes the chain nor the winner\'s new refresh token.',
+    behaviour: "Under rotation, the refused duplicate neither revokes the chain nor the winner's new refresh token.",
     evidence: 'inference',
-    source: 'No source says a duplicate counts as a reuse; the release note describes it as refused, not as a replay. Clients that retry after the error (segmentio PR 2300) keep working.',
-    pinnedBy: ['test/emulator/oauth/refresh.test.ts: RTR on: of two refreshes of one token sent at once, exactly one wins, every time'],
+    source:
+      'No source says a duplicate counts as a reuse; the release note describes it as refused, not as a replay. Clients that retry after the error (segmentio PR 2300) keep working.',
+    pinnedBy: [
+      'test/emulator/oauth/refresh.test.ts: RTR on: of two refreshes of one token sent at once, exactly one wins, every time',
+    ],
   },
   {
     id: 'pkce.challenge-judged-at-exchange',
@@ -338,10 +352,13 @@ export const BEHAVIOURS: readonly BehaviourRow[] = [
   },
   {
     id: 'pkce.per-app-refusal',
-    behaviour: 'An app that requires PKCE itself refuses an authorization without code_challenge on the callback: invalid_request / "missing required code challenge", state echoed.',
+    behaviour:
+      'An app that requires PKCE itself refuses an authorization without code_challenge on the callback: invalid_request / "missing required code challenge", state echoed.',
     evidence: 'reported',
     source: 'pgonzaleznetwork/HappySoup.io#252, activepieces/activepieces#15615',
-    pinnedBy: ['test/emulator/oauth/pkce-scope-judgement.test.ts: still answers an app that requires PKCE itself with missing required code challenge on the callback'],
+    pinnedBy: [
+      'test/emulator/oauth/pkce-scope-judgement.test.ts: still answers an app that requires PKCE itself with missing required code challenge on the callback',
+    ],
   },
   {
     id: 'pkce.org-wide-refusal',
@@ -365,14 +382,20 @@ export const BEHAVIOURS: readonly BehaviourRow[] = [
     evidence: 'real',
     source:
       'forcedotcom/mcp-hosted#47 (error page query error=invalid_scope&error_description=the+requested+scope+is+not+allowed); Mobile SDK doc "Scope Parameter Values": client requests must be a subset of the app\'s scopes, none requested grants all configured scopes',
-    pinnedBy: ['test/emulator/oauth/pkce-scope-judgement.test.ts: fails the whole authorization with invalid_scope on the error page when one requested scope is not allowed'],
+    pinnedBy: [
+      'test/emulator/oauth/pkce-scope-judgement.test.ts: fails the whole authorization with invalid_scope on the error page when one requested scope is not allowed',
+    ],
   },
   {
     id: 'scope.full-no-refresh',
-    behaviour: 'The full scope does not by itself give a refresh token: only refresh_token (or offline_access) does, with or without full.',
+    behaviour:
+      'The full scope does not by itself give a refresh token: only refresh_token (or offline_access) does, with or without full.',
     evidence: 'doc',
-    source: 'Salesforce help "OAuth Tokens and Scopes" (remoteaccess_oauth_tokens_scopes.htm): full "doesn\'t return a refresh token. You must explicitly request the refresh_token scope"',
-    pinnedBy: ['test/emulator/oauth/pkce-scope-judgement.test.ts: gives no refresh token for full without refresh_token, and one when refresh_token is asked for too'],
+    source:
+      'Salesforce help "OAuth Tokens and Scopes" (remoteaccess_oauth_tokens_scopes.htm): full "doesn\'t return a refresh token. You must explicitly request the refresh_token scope"',
+    pinnedBy: [
+      'test/emulator/oauth/pkce-scope-judgement.test.ts: gives no refresh token for full without refresh_token, and one when refresh_token is asked for too',
+    ],
   },
   // ---- what official sf CLI commands send and expect -------------------------------------------------------------
   {
@@ -391,7 +414,8 @@ export const BEHAVIOURS: readonly BehaviourRow[] = [
     behaviour:
       'sf org open calls /services/oauth2/singleaccess with GET and an optional relative redirect_uri (the Mobile SDK POSTs); the answer is {frontdoor_uri}, a one-time frontdoor.jsp URL that lands on redirect_uri.',
     evidence: 'real',
-    source: 'forcedotcom/sfdx-core src/org/org.ts getFrontDoorUrl (connection.requestGet); Mobile SDK getRequestForSingleAccess: "a relative path that points to where the user is redirected"; help xcloud.frontdoor_singleaccess.htm',
+    source:
+      'forcedotcom/sfdx-core src/org/org.ts getFrontDoorUrl (connection.requestGet); Mobile SDK getRequestForSingleAccess: "a relative path that points to where the user is redirected"; help xcloud.frontdoor_singleaccess.htm',
     pinnedBy: [
       'test/emulator/oauth/frontdoor.test.ts: answers single access with GET and a redirect_uri, as sf org open asks, and lands there once',
       'test/emulator/oauth/frontdoor.test.ts: gives sf org open (sfdx-core Org.getFrontDoorUrl) a one-time URL that lands on the page it asked for',
@@ -399,17 +423,24 @@ export const BEHAVIOURS: readonly BehaviourRow[] = [
   },
   {
     id: 'sf-cli.singleaccess-expired',
-    behaviour: 'singleaccess answers an expired (or unknown) access token with HTTP 403, not the 401 that makes jsforce refresh; the body (INVALID_SESSION_ID array) is our choice.',
+    behaviour:
+      'singleaccess answers an expired (or unknown) access token with HTTP 403, not the 401 that makes jsforce refresh; the body (INVALID_SESSION_ID array) is our choice.',
     evidence: 'real',
-    source: 'forcedotcom/sfdx-core src/org/org.ts: "the singleaccess endpoint returns 403 when using an expired token", so getFrontDoorUrl refreshes first; body: inference',
-    pinnedBy: ['test/emulator/oauth/frontdoor.test.ts: answers 403 to single access with an expired or unknown token, GET or POST'],
+    source:
+      'forcedotcom/sfdx-core src/org/org.ts: "the singleaccess endpoint returns 403 when using an expired token", so getFrontDoorUrl refreshes first; body: inference',
+    pinnedBy: [
+      'test/emulator/oauth/frontdoor.test.ts: answers 403 to single access with an expired or unknown token, GET or POST',
+    ],
   },
   {
     id: 'sf-cli.access-token-format',
-    behaviour: 'Access tokens are the 15-character org id, "!", then an opaque part: sf org login access-token (SF_ACCESS_TOKEN) refuses anything else.',
+    behaviour:
+      'Access tokens are the 15-character org id, "!", then an opaque part: sf org login access-token (SF_ACCESS_TOKEN) refuses anything else.',
     evidence: 'real',
     source: '@salesforce/core util/sfdc.ts matchesAccessToken (used by plugin-auth org login access-token)',
-    pinnedBy: ['test/emulator/oauth/token-code.test.ts: issues access tokens that sf org login access-token accepts (sfdx-core matchesAccessToken)'],
+    pinnedBy: [
+      'test/emulator/oauth/token-code.test.ts: issues access tokens that sf org login access-token accepts (sfdx-core matchesAccessToken)',
+    ],
   },
   // ---- what Salesforce enforces (conformance report, break rules) ------------------------------------------------
   // The conformance report fails what Salesforce refuses (under any behaviour modelled as plausible) or what breaks under
@@ -429,10 +460,11 @@ export const BEHAVIOURS: readonly BehaviourRow[] = [
   },
   {
     id: 'enforce.pkce-method-absent',
-    behaviour: 'An authorization without code_challenge_method is accepted and its challenge taken as S256: advice (RFC 7636 reads it as plain), not a failure.',
+    behaviour:
+      'An authorization without code_challenge_method is accepted and its challenge taken as S256: advice (RFC 7636 reads it as plain), not a failure.',
     evidence: 'real',
     source:
-      'jsforce src/oauth2.ts getAuthorizationUrl sends code_challenge only, and sf org login web (sfdx-core WebOAuthServer on jsforce) logs in to every org with it; Salesforce\'s web server flow doc lists no code_challenge_method',
+      "jsforce src/oauth2.ts getAuthorizationUrl sends code_challenge only, and sf org login web (sfdx-core WebOAuthServer on jsforce) logs in to every org with it; Salesforce's web server flow doc lists no code_challenge_method",
     pinnedBy: [
       'test/commands/emulator/sf-login-web.test.ts: logs in through a scripted browser, refreshes, and gets no conformance failure; a badly-behaved client still fails',
       'test/emulator/conformance/rules.test.ts: omit-method: gets advice on pkce.s256 and nothing else',
@@ -441,17 +473,22 @@ export const BEHAVIOURS: readonly BehaviourRow[] = [
   },
   {
     id: 'enforce.pkce-method-plain',
-    behaviour: 'code_challenge_method=plain, another method or a challenge that is no 43-character base64url SHA-256 cannot log in (refused at authorize or at the exchange): a failure.',
+    behaviour:
+      'code_challenge_method=plain, another method or a challenge that is no 43-character base64url SHA-256 cannot log in (refused at authorize or at the exchange): a failure.',
     evidence: 'inference',
     source:
       'Web server flow doc: code_challenge "Specifies the SHA256 hash value of the code_verifier", compared at token time; which endpoint refuses is open (behaviours row pkce.challenge-judged-at-exchange, option pkceChallengeCheck); an unknown method with an S256 challenge works only if the method is ignored, so it fails too',
-    pinnedBy: ['test/emulator/conformance/rules.test.ts: plain-method: fails pkce.s256 and nothing else', 'test/emulator/conformance/rules.test.ts: gives each PKCE mistake the same verdict'],
+    pinnedBy: [
+      'test/emulator/conformance/rules.test.ts: plain-method: fails pkce.s256 and nothing else',
+      'test/emulator/conformance/rules.test.ts: gives each PKCE mistake the same verdict',
+    ],
   },
   {
     id: 'enforce.pkce-verifier-long',
     behaviour: 'A code_verifier longer than 128 characters is accepted: advice, not a failure.',
     evidence: 'real',
-    source: 'jsforce OAuth2 useVerifier: base64url of 128 random bytes (171 characters), used by sf org login web on every org',
+    source:
+      'jsforce OAuth2 useVerifier: base64url of 128 random bytes (171 characters), used by sf org login web on every org',
     pinnedBy: [
       'test/commands/emulator/sf-login-web.test.ts: logs in through a scripted browser, refreshes, and gets no conformance failure; a badly-behaved client still fails',
       'test/emulator/conformance/rules.test.ts: long-verifier: gets advice on pkce.verifier-format and nothing else',
@@ -459,7 +496,8 @@ export const BEHAVIOURS: readonly BehaviourRow[] = [
   },
   {
     id: 'enforce.pkce-verifier-short-or-reused',
-    behaviour: 'A code_verifier shorter than 43 characters, or one reused for another login, is accepted: advice (weak, against RFC 7636 and the partner guide), not a failure.',
+    behaviour:
+      'A code_verifier shorter than 43 characters, or one reused for another login, is accepted: advice (weak, against RFC 7636 and the partner guide), not a failure.',
     evidence: 'inference',
     source:
       'No report shows Salesforce refusing a short verifier (the one length fact known, 171 accepted, shows no RFC bounds check) or tracking used challenges; the partner guide asks for 43-128 characters',
@@ -470,30 +508,43 @@ export const BEHAVIOURS: readonly BehaviourRow[] = [
   },
   {
     id: 'enforce.pkce-verifier-tilde',
-    behaviour: "A code_verifier containing '~' (allowed by RFC 7636) is refused with invalid_grant / invalid code verifier: a failure.",
+    behaviour:
+      "A code_verifier containing '~' (allowed by RFC 7636) is refused with invalid_grant / invalid code verifier: a failure.",
     evidence: 'reported',
     source: 'cognizant-ai-lab/nsflow#249 and PR #250',
     pinnedBy: ['test/emulator/conformance/rules.test.ts: tilde-verifier: fails pkce.verifier-format and nothing else'],
   },
   {
     id: 'enforce.pkce-verifier-hash',
-    behaviour: 'The challenge sent as code_verifier (in any encoding), another login\'s verifier or none is refused with invalid_grant: a failure.',
+    behaviour:
+      "The challenge sent as code_verifier (in any encoding), another login's verifier or none is refused with invalid_grant: a failure.",
     evidence: 'real',
-    source: 'invalid code verifier in forcedotcom/mcp-hosted#14, nsflow#249, n8n#32421; missing verifier: web server flow doc',
-    pinnedBy: ['test/emulator/conformance/rules.test.ts: hash-as-verifier: fails pkce.verifier-not-hash and nothing else', 'test/emulator/conformance/rules.test.ts: the hashed verifier is recognized in hex and padded base64 too'],
+    source:
+      'invalid code verifier in forcedotcom/mcp-hosted#14, nsflow#249, n8n#32421; missing verifier: web server flow doc',
+    pinnedBy: [
+      'test/emulator/conformance/rules.test.ts: hash-as-verifier: fails pkce.verifier-not-hash and nothing else',
+      'test/emulator/conformance/rules.test.ts: the hashed verifier is recognized in hex and padded base64 too',
+    ],
   },
   {
     id: 'enforce.public-client-secret',
-    behaviour: 'A public client (secret optional, not required for refresh) that sends the right consumer secret is accepted (advice: ship no secret); a wrong one is refused (a failure).',
+    behaviour:
+      'A public client (secret optional, not required for refresh) that sends the right consumer secret is accepted (advice: ship no secret); a wrong one is refused (a failure).',
     evidence: 'doc',
-    source: 'Metadata API ConnectedApp isSecretRequiredForRefreshToken: "If false and a secret is sent, it is still validated"; partner requirements: public clients must not send client_secret',
-    pinnedBy: ['test/emulator/conformance/rules.test.ts: secret-from-public: gets advice on secret.public and nothing else', 'test/emulator/conformance/rules.test.ts: a wrong secret from a public client is refused: secret.public fails'],
+    source:
+      'Metadata API ConnectedApp isSecretRequiredForRefreshToken: "If false and a secret is sent, it is still validated"; partner requirements: public clients must not send client_secret',
+    pinnedBy: [
+      'test/emulator/conformance/rules.test.ts: secret-from-public: gets advice on secret.public and nothing else',
+      'test/emulator/conformance/rules.test.ts: a wrong secret from a public client is refused: secret.public fails',
+    ],
   },
   {
     id: 'enforce.confidential-client-secret',
-    behaviour: 'A confidential client that sends no or a wrong client_secret with the code exchange (or on refresh where the app requires it) is refused: a failure.',
+    behaviour:
+      'A confidential client that sends no or a wrong client_secret with the code exchange (or on refresh where the app requires it) is refused: a failure.',
     evidence: 'doc',
-    source: 'Partner requirements: confidential clients must send both code_verifier and client_secret; Metadata API ConnectedApp isConsumerSecretOptional / isSecretRequiredForRefreshToken',
+    source:
+      'Partner requirements: confidential clients must send both code_verifier and client_secret; Metadata API ConnectedApp isConsumerSecretOptional / isSecretRequiredForRefreshToken',
     pinnedBy: [
       'test/emulator/conformance/rules.test.ts: no-secret: fails secret.confidential and nothing else',
       'test/emulator/conformance/rules.test.ts: a wrong secret from a confidential client is refused: secret.confidential fails',
@@ -504,26 +555,37 @@ export const BEHAVIOURS: readonly BehaviourRow[] = [
     behaviour:
       'With rotation on, a client that keeps using a rotated-out refresh token loses the whole chain (a failure); an app that issues refresh tokens without RTR breaks at enforcement (a "zero" policy issues none worth rotating).',
     evidence: 'doc',
-    source: 'Partner requirements (RTR on every app; clients must store the new refresh token); Salesforce RTR guide: "any attempted reuse of an invalidated refresh token results in the immediate revocation"',
-    pinnedBy: ['test/emulator/conformance/rules.test.ts: drop-rotated-token: fails rtr.store-rotated and nothing else', 'test/apps/readiness.test.ts: break conditions: PKCE off on a code flow, RTR off with refresh scope; nothing else breaks'],
+    source:
+      'Partner requirements (RTR on every app; clients must store the new refresh token); Salesforce RTR guide: "any attempted reuse of an invalidated refresh token results in the immediate revocation"',
+    pinnedBy: [
+      'test/emulator/conformance/rules.test.ts: drop-rotated-token: fails rtr.store-rotated and nothing else',
+      'test/apps/readiness.test.ts: break conditions: PKCE off on a code flow, RTR off with refresh scope; nothing else breaks',
+    ],
   },
   {
     id: 'enforce.refresh-policy-infinite',
-    behaviour: 'A refresh token policy of "valid until revoked" is allowed with RTR and not refused by enforcement: a posture finding, not a break.',
+    behaviour:
+      'A refresh token policy of "valid until revoked" is allowed with RTR and not refused by enforcement: a posture finding, not a break.',
     evidence: 'doc',
-    source: 'Metadata API ExtlClntAppOauthConfigurablePolicies refreshTokenPolicyType Infinite and ConnectedApp refreshTokenPolicy infinite exist beside RTR; the partner requirements ask for PKCE and RTR only',
+    source:
+      'Metadata API ExtlClntAppOauthConfigurablePolicies refreshTokenPolicyType Infinite and ConnectedApp refreshTokenPolicy infinite exist beside RTR; the partner requirements ask for PKCE and RTR only',
     pinnedBy: ['test/apps/readiness.test.ts: a refresh token valid until revoked is a posture finding, not a break'],
   },
   {
     id: 'enforce.client-credentials-run-as',
-    behaviour: 'The client credentials flow issues no token without a run-as user, before and after enforcement: a posture finding, not a break at enforcement.',
+    behaviour:
+      'The client credentials flow issues no token without a run-as user, before and after enforcement: a posture finding, not a break at enforcement.',
     evidence: 'reported',
-    source: 'bagofwords1/bagofwords PR 949 ("Client Credentials needs a Run As user configured in Salesforce first"); Metadata API clientCredentialsFlowUser',
-    pinnedBy: ['test/apps/readiness.test.ts: client credentials without a run-as user is a posture finding: the flow cannot work, enforcement changes nothing'],
+    source:
+      'bagofwords1/bagofwords PR 949 ("Client Credentials needs a Run As user configured in Salesforce first"); Metadata API clientCredentialsFlowUser',
+    pinnedBy: [
+      'test/apps/readiness.test.ts: client credentials without a run-as user is a posture finding: the flow cannot work, enforcement changes nothing',
+    ],
   },
   {
     id: 'enforce.verifier-on-refresh',
-    behaviour: 'A refresh that carries a code_verifier is refused with invalid_grant / unexpected code verifier: a failure (sf refreshes without one).',
+    behaviour:
+      'A refresh that carries a code_verifier is refused with invalid_grant / unexpected code verifier: a failure (sf refreshes without one).',
     evidence: 'inference',
     source:
       '"unexpected code verifier" is observed on a code exchange without a challenge (forcedotcom/sfdx-core#166); that the refresh grant refuses it too is unverified (fidelity audit row 11). jsforce adds code_verifier to every token POST of a useVerifier OAuth2; sfdx-core 9.x refreshes with a fresh one',
@@ -534,30 +596,45 @@ export const BEHAVIOURS: readonly BehaviourRow[] = [
   },
   {
     id: 'enforce.parallel-refresh',
-    behaviour: 'A second refresh of one token while the first is processed is refused, and under rotation the old token presented after the first finished revokes the chain: both are failures.',
+    behaviour:
+      'A second refresh of one token while the first is processed is refused, and under rotation the old token presented after the first finished revokes the chain: both are failures.',
     evidence: 'doc',
-    source: 'Release note rn_security_refresh_token_requests (release 250); partner requirements on parallel refresh races; Salesforce RTR guide on reuse',
-    pinnedBy: ['test/emulator/conformance/rules.test.ts: two copies refreshing at once without a lock fail rtr.parallel and nothing else', 'test/emulator/conformance/rehearsal.test.ts: the duplicate gets "token request is already being processed" and fails rtr.parallel only'],
+    source:
+      'Release note rn_security_refresh_token_requests (release 250); partner requirements on parallel refresh races; Salesforce RTR guide on reuse',
+    pinnedBy: [
+      'test/emulator/conformance/rules.test.ts: two copies refreshing at once without a lock fail rtr.parallel and nothing else',
+      'test/emulator/conformance/rehearsal.test.ts: the duplicate gets "token request is already being processed" and fails rtr.parallel only',
+    ],
   },
   {
     id: 'enforce.rejected-refresh-token',
-    behaviour: 'A refresh token answered with invalid_grant (expired, revoked, rotated out) is refused every time it comes back: retrying it is a failure.',
+    behaviour:
+      'A refresh token answered with invalid_grant (expired, revoked, rotated out) is refused every time it comes back: retrying it is a failure.',
     evidence: 'real',
-    source: 'invalid_grant / expired access/refresh token for revoked and rotated-out tokens (jsforce#1656, restforce#81); sfdx-core 9.2+ asks the user to re-authenticate',
-    pinnedBy: ['test/emulator/conformance/rules.test.ts: retrying a rejected refresh token in a loop fails rtr.stop-on-invalid-grant and nothing else'],
+    source:
+      'invalid_grant / expired access/refresh token for revoked and rotated-out tokens (jsforce#1656, restforce#81); sfdx-core 9.2+ asks the user to re-authenticate',
+    pinnedBy: [
+      'test/emulator/conformance/rules.test.ts: retrying a rejected refresh token in a loop fails rtr.stop-on-invalid-grant and nothing else',
+    ],
   },
   {
     id: 'enforce.expired-session',
-    behaviour: 'An access token past its session lifetime is refused with HTTP 401 INVALID_SESSION_ID every time: resending it instead of refreshing is a failure.',
+    behaviour:
+      'An access token past its session lifetime is refused with HTTP 401 INVALID_SESSION_ID every time: resending it instead of refreshing is a failure.',
     evidence: 'real',
-    source: 'jsforce Connection refreshes on 401 INVALID_SESSION_ID (src/connection.ts, isSessionExpired in src/soap.ts)',
-    pinnedBy: ['test/emulator/conformance/rehearsal.test.ts: a client that resends its expired access token fails session.expiry and nothing else'],
+    source:
+      'jsforce Connection refreshes on 401 INVALID_SESSION_ID (src/connection.ts, isSessionExpired in src/soap.ts)',
+    pinnedBy: [
+      'test/emulator/conformance/rehearsal.test.ts: a client that resends its expired access token fails session.expiry and nothing else',
+    ],
   },
   {
     id: 'enforce.busy-retry-too-soon',
-    behaviour: 'A refresh retried at once after "token request is already being processed" or a 5xx meets the same answer until the first request is done; it works once it is: advice, while giving up the token ends the session (a failure).',
+    behaviour:
+      'A refresh retried at once after "token request is already being processed" or a 5xx meets the same answer until the first request is done; it works once it is: advice, while giving up the token ends the session (a failure).',
     evidence: 'inference',
-    source: 'Release note rn_security_refresh_token_requests (release 250) describes the duplicate as refused, not as a replay; segmentio/action-destinations PR 2300 retries it',
+    source:
+      'Release note rn_security_refresh_token_requests (release 250) describes the duplicate as refused, not as a replay; segmentio/action-destinations PR 2300 retries it',
     pinnedBy: [
       'test/emulator/conformance/rehearsal.test.ts: a client that retries at once gets advice on retry.transient and fails nothing',
       'test/emulator/conformance/rehearsal.test.ts: a client that gives up a refresh token on a busy answer fails retry.transient (abandoned) and nothing else',
@@ -571,7 +648,9 @@ export const BEHAVIOURS: readonly BehaviourRow[] = [
     evidence: 'doc',
     source:
       'Metadata API Developer Guide, "Modify Metadata Through Metadata API Functions Permission" (https://developer.salesforce.com/docs/atlas.en-us.238.0.api_meta.meta/api_meta/meta_modify_metadata_perm.htm) and "Metadata API Edit Access" (https://developer.salesforce.com/docs/atlas.en-us.258.0.api_meta.meta/api_meta/meta_metadata_perm.htm)',
-    pinnedBy: ['test/check/check.test.ts: fails deploy access for a user without Modify Metadata and Customize Application'],
+    pinnedBy: [
+      'test/check/check.test.ts: fails deploy access for a user without Modify Metadata and Customize Application',
+    ],
   },
 ];
 
@@ -579,11 +658,16 @@ export class BehaviourOptionError extends Error {}
 
 /** The defaults overridden by `partial`; unknown names or values throw a {@link BehaviourOptionError}. */
 export function resolveBehaviours(partial: Partial<Record<string, string>> = {}): Behaviours {
-  const resolved = Object.fromEntries(Object.entries(BEHAVIOUR_OPTIONS).map(([name, o]) => [name, o.default])) as Behaviours;
+  const resolved = Object.fromEntries(
+    Object.entries(BEHAVIOUR_OPTIONS).map(([name, o]) => [name, o.default]),
+  ) as Behaviours;
   for (const [name, value] of Object.entries(partial)) {
     if (value === undefined) continue;
     const option = (BEHAVIOUR_OPTIONS as Record<string, { values: readonly string[] }>)[name];
-    if (!option) throw new BehaviourOptionError(`Unknown behaviour "${name}". Known: ${Object.keys(BEHAVIOUR_OPTIONS).join(', ')}.`);
+    if (!option)
+      throw new BehaviourOptionError(
+        `Unknown behaviour "${name}". Known: ${Object.keys(BEHAVIOUR_OPTIONS).join(', ')}.`,
+      );
     if (!option.values.includes(value)) {
       throw new BehaviourOptionError(`Behaviour "${name}" takes ${option.values.join(' or ')}, not "${value}".`);
     }
@@ -604,11 +688,14 @@ export function parseBehaviourPairs(pairs: readonly string[]): Behaviours {
 }
 
 /** Every combination worth testing a client under: the defaults, then each non-default value of each option alone. */
-export function behaviourVariants(names: readonly BehaviourName[]): Array<{ label: string; behaviours: Partial<Behaviours> }> {
+export function behaviourVariants(
+  names: readonly BehaviourName[],
+): Array<{ label: string; behaviours: Partial<Behaviours> }> {
   const variants: Array<{ label: string; behaviours: Partial<Behaviours> }> = [{ label: 'defaults', behaviours: {} }];
   for (const name of names) {
     for (const value of BEHAVIOUR_OPTIONS[name].values) {
-      if (value !== BEHAVIOUR_OPTIONS[name].default) variants.push({ label: `${name}=${value}`, behaviours: { [name]: value } });
+      if (value !== BEHAVIOUR_OPTIONS[name].default)
+        variants.push({ label: `${name}=${value}`, behaviours: { [name]: value } });
     }
   }
   return variants;

@@ -10,9 +10,7 @@ import { child, text, texts, withDefaults } from './metadata/codec.js';
 import { COMPONENT_TYPES, SETTINGS_TYPES } from './metadata/schema.js';
 
 export type RefreshPolicy =
-  | { type: 'infinite' }
-  | { type: 'zero' }
-  | { type: 'lifetime' | 'inactivity'; seconds: number; label: string };
+  { type: 'infinite' } | { type: 'zero' } | { type: 'lifetime' | 'inactivity'; seconds: number; label: string };
 
 export type { ClientKind } from './store/client-kind.js';
 
@@ -122,11 +120,19 @@ const csv = (v: string): string[] =>
     .map((s) => s.trim())
     .filter(Boolean);
 
-function fromConnectedApp(store: OrgStore, fullName: string, raw: MdObject, namespacePrefix: string | null): OAuthClient | undefined {
+function fromConnectedApp(
+  store: OrgStore,
+  fullName: string,
+  raw: MdObject,
+  namespacePrefix: string | null,
+): OAuthClient | undefined {
   const value = withDefaults(raw, COMPONENT_TYPES.ConnectedApp);
   if (!value.oauthConfig) return undefined;
   const spec = COMPONENT_TYPES.ConnectedApp.fields.oauthConfig;
-  const config = spec.kind === 'complex' ? withDefaults(child(value.oauthConfig), { ...COMPONENT_TYPES.ConnectedApp, fields: spec.fields }) : {};
+  const config =
+    spec.kind === 'complex'
+      ? withDefaults(child(value.oauthConfig), { ...COMPONENT_TYPES.ConnectedApp, fields: spec.fields })
+      : {};
   const policy = child(value.oauthPolicy);
   const clientId = text(config.consumerKey);
   if (!clientId) return undefined;
@@ -179,9 +185,14 @@ function fromExternalClientApps(store: OrgStore): OAuthClient[] {
     const clientId = global ? text(global.consumerKey) : '';
     if (!global || !clientId) continue;
     const oauth = settings.get(header.fullName) ?? {};
-    const plcy = withDefaults(oauthPolicies.get(header.fullName) ?? {}, COMPONENT_TYPES.ExtlClntAppOauthConfigurablePolicies);
+    const plcy = withDefaults(
+      oauthPolicies.get(header.fullName) ?? {},
+      COMPONENT_TYPES.ExtlClntAppOauthConfigurablePolicies,
+    );
     const appPolicy = policies.get(header.fullName);
-    const enabled = appPolicy ? text(appPolicy.isEnabled) !== 'false' && text(appPolicy.isOauthPluginEnabled) !== 'false' : true;
+    const enabled = appPolicy
+      ? text(appPolicy.isEnabled) !== 'false' && text(appPolicy.isOauthPluginEnabled) !== 'false'
+      : true;
     out.push({
       clientId,
       appName: header.fullName,
@@ -196,7 +207,8 @@ function fromExternalClientApps(store: OrgStore): OAuthClient[] {
       consumerSecretOptional: isTrue(text(global.isConsumerSecretOptional)),
       secretRequiredForRefresh: isTrue(text(global.isSecretRequiredForRefreshToken)),
       hasSecret: store.hasConsumerSecret(clientId),
-      clientCredentialsEnabled: isTrue(text(global.isClientCredentialsFlowEnabled)) || isTrue(text(plcy.isClientCredentialsFlowEnabled)),
+      clientCredentialsEnabled:
+        isTrue(text(global.isClientCredentialsFlowEnabled)) || isTrue(text(plcy.isClientCredentialsFlowEnabled)),
       clientCredentialsUser: text(plcy.clientCredentialsFlowUser) || undefined,
       jwtBearerEnabled: text(global.certificate) !== '',
       codeCredentialsEnabled: isTrue(text(global.isCodeCredFlowEnabled)),
@@ -206,7 +218,11 @@ function fromExternalClientApps(store: OrgStore): OAuthClient[] {
       adminApprovedOnly: text(plcy.permittedUsersPolicyType) === 'AdminApprovedPreAuthorized',
       permittedProfiles: csv(text(plcy.commaSeparatedProfile)),
       permittedPermissionSets: csv(text(plcy.commaSeparatedPermissionSet)),
-      refreshPolicy: ecaPolicy(text(plcy.refreshTokenPolicyType), text(plcy.refreshTokenValidityPeriod), text(plcy.refreshTokenValidityUnit)),
+      refreshPolicy: ecaPolicy(
+        text(plcy.refreshTokenPolicyType),
+        text(plcy.refreshTokenValidityPeriod),
+        text(plcy.refreshTokenValidityUnit),
+      ),
       ipRelaxation: text(plcy.ipRelaxationPolicyType) || 'Enforce',
     });
   }

@@ -85,7 +85,10 @@ export class Faults {
   }
 
   /** The action of the first rule of this stage that matches, if any; counts the request against the rule. */
-  public take(stage: FaultStage, req: { method: string; path: string; soapOperation?: string; grantType?: string }): FaultAction | undefined {
+  public take(
+    stage: FaultStage,
+    req: { method: string; path: string; soapOperation?: string; grantType?: string },
+  ): FaultAction | undefined {
     for (const rule of this.rules) {
       if (rule.stage !== stage || !matches(rule.match, req)) continue;
       rule.seen++;
@@ -105,7 +108,10 @@ function inferStage(match: FaultMatch): FaultStage {
   return 'request';
 }
 
-function matches(m: FaultMatch, req: { method: string; path: string; soapOperation?: string; grantType?: string }): boolean {
+function matches(
+  m: FaultMatch,
+  req: { method: string; path: string; soapOperation?: string; grantType?: string },
+): boolean {
   if (m.method && m.method.toUpperCase() !== req.method) return false;
   if (typeof m.path === 'string' && !req.path.startsWith(m.path)) return false;
   if (m.path instanceof RegExp && !m.path.test(req.path)) return false;
@@ -121,8 +127,14 @@ function matches(m: FaultMatch, req: { method: string; path: string; soapOperati
 export function outagePage(status = 503, retryAfterSeconds?: number): FaultAction {
   const body =
     '<!DOCTYPE HTML PUBLIC "-//W3C//DTD HTML 4.01 Transitional//EN"><html><head><title>Service Unavailable</title></head>' +
-    '<body><center><b>We are down for maintenance.</b><br>Sorry for the inconvenience. We\'ll be back shortly.</center></body></html>';
-  return { kind: 'http', status, body, contentType: 'text/html;charset=UTF-8', headers: retryAfterSeconds === undefined ? undefined : { 'retry-after': String(retryAfterSeconds) } };
+    "<body><center><b>We are down for maintenance.</b><br>Sorry for the inconvenience. We'll be back shortly.</center></body></html>";
+  return {
+    kind: 'http',
+    status,
+    body,
+    contentType: 'text/html;charset=UTF-8',
+    headers: retryAfterSeconds === undefined ? undefined : { 'retry-after': String(retryAfterSeconds) },
+  };
 }
 
 /**

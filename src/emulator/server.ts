@@ -61,7 +61,11 @@ export class OrgEmulator {
   private server?: Server;
   private port = 0;
 
-  private constructor(public readonly store: OrgStore, public readonly secrets: SeedSecrets, private readonly options: EmulatorOptions) {
+  private constructor(
+    public readonly store: OrgStore,
+    public readonly secrets: SeedSecrets,
+    private readonly options: EmulatorOptions,
+  ) {
     this.latency = { ...NO_LATENCY, ...options.latency };
     this.services = {
       store,
@@ -189,7 +193,9 @@ export class OrgEmulator {
     try {
       if (this.latency.requestMs > 0) await sleep(this.latency.requestMs);
       // The emulator's own endpoints are never subject to injected faults.
-      const fault = ctx.path.startsWith('/_emulator/') ? undefined : this.faults.take('request', { method: ctx.method, path: ctx.path });
+      const fault = ctx.path.startsWith('/_emulator/')
+        ? undefined
+        : this.faults.take('request', { method: ctx.method, path: ctx.path });
       if (fault && (await applyFault(ctx, fault))) return;
       const handler = this.router.match(ctx);
       if (!handler) {
@@ -201,12 +207,22 @@ export class OrgEmulator {
       if (ctx.res.headersSent) {
         ctx.res.end();
       } else if (e instanceof HttpError) {
-        sendJson(ctx, e.status, [{ errorCode: e.status === 401 ? 'INVALID_SESSION_ID' : 'BAD_REQUEST', message: e.message }]);
+        sendJson(ctx, e.status, [
+          { errorCode: e.status === 401 ? 'INVALID_SESSION_ID' : 'BAD_REQUEST', message: e.message },
+        ]);
       } else {
-        sendJson(ctx, 500, [{ errorCode: 'UNKNOWN_EXCEPTION', message: 'An unexpected error occurred in the emulator.' }]);
+        sendJson(ctx, 500, [
+          { errorCode: 'UNKNOWN_EXCEPTION', message: 'An unexpected error occurred in the emulator.' },
+        ]);
       }
     } finally {
-      this.options.onRequest?.({ method: ctx.method, path: ctx.path, status: ctx.res.statusCode, ms: Date.now() - started, kind });
+      this.options.onRequest?.({
+        method: ctx.method,
+        path: ctx.path,
+        status: ctx.res.statusCode,
+        ms: Date.now() - started,
+        kind,
+      });
     }
   }
 }

@@ -25,7 +25,10 @@ export type EmulatorServices = {
 };
 
 /** The user and token behind a raw access token, or undefined when it is unknown or expired. */
-export function authenticate(services: EmulatorServices, raw: string | undefined): { user: UserRecord; token: AccessTokenRecord } | undefined {
+export function authenticate(
+  services: EmulatorServices,
+  raw: string | undefined,
+): { user: UserRecord; token: AccessTokenRecord } | undefined {
   if (!raw) return undefined;
   const token = services.store.accessToken(raw);
   if (!token) {

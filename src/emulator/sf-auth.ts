@@ -8,7 +8,11 @@ import type { OrgEmulator } from './server.js';
 
 export type SavedAuthorization = { username: string; alias?: string; orgId: string; instanceUrl: string };
 
-export async function saveCliAuthorization(emulator: OrgEmulator, alias?: string, username?: string): Promise<SavedAuthorization> {
+export async function saveCliAuthorization(
+  emulator: OrgEmulator,
+  alias?: string,
+  username?: string,
+): Promise<SavedAuthorization> {
   const grant = emulator.authorizeCli(username);
   const authInfo = await AuthInfo.create({
     accessTokenOptions: { accessToken: grant.accessToken, instanceUrl: emulator.url, loginUrl: emulator.url },

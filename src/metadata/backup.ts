@@ -105,7 +105,14 @@ function findElement(xml: string, name: string): ElementRange | undefined {
 function regexFallback(xml: string, name: string): ElementRange | undefined {
   const m = new RegExp(`<${name}(?:\\s[^>]*)?(?:/>|>[\\s\\S]*?</${name}\\s*>)`).exec(xml);
   if (!m) return undefined;
-  return { name, start: m.index, end: m.index + m[0].length, contentStart: m.index, contentEnd: m.index, selfClosing: false };
+  return {
+    name,
+    start: m.index,
+    end: m.index + m[0].length,
+    contentStart: m.index,
+    contentEnd: m.index,
+    selfClosing: false,
+  };
 }
 
 /** A folder name that sorts by time: `2026-05-11T09-30-00-123Z`. */
@@ -119,7 +126,7 @@ const safeName = (s: string): string => s.replace(/[^A-Za-z0-9_.-]/g, '_');
 export async function writeBackup(
   meta: { orgId: string; username: string; instanceUrl?: string; operation: string },
   entries: BackupEntry[],
-  now = new Date()
+  now = new Date(),
 ): Promise<Backup> {
   const orgDir = path.join(backupRoot(), safeName(meta.orgId));
   await privateDir(backupRoot());
@@ -185,7 +192,8 @@ export async function readBackupFiles(backup: Backup): Promise<Array<BackupCompo
   const out: Array<BackupComponent & RetrievedFile> = [];
   for (const c of backup.manifest.components) {
     const file = path.resolve(backup.path, c.file);
-    if (!file.startsWith(backup.path + path.sep)) throw new BackupError(`The manifest of ${backup.path} names a file outside the backup: ${c.file}`);
+    if (!file.startsWith(backup.path + path.sep))
+      throw new BackupError(`The manifest of ${backup.path} names a file outside the backup: ${c.file}`);
     let xml: string;
     try {
       xml = await readFile(file, 'utf8');
@@ -235,7 +243,9 @@ export async function findBackup(reference: string | undefined, orgId: string): 
       if (!(e instanceof BackupError)) throw e;
       if (reference.includes(path.sep) || reference.includes('/')) throw e;
     }
-    const match = (await listBackups()).find((b) => b.id === reference && b.manifest.orgId === orgId) ?? (await listBackups()).find((b) => b.id === reference);
+    const match =
+      (await listBackups()).find((b) => b.id === reference && b.manifest.orgId === orgId) ??
+      (await listBackups()).find((b) => b.id === reference);
     if (!match) throw new BackupError(`No backup named ${reference} in ${backupRoot()}.`);
     return match;
   }

@@ -7,7 +7,10 @@
 import type { Connection } from '@salesforce/core';
 import type { CertificateProof } from './deploy-fields.js';
 
-type Row = { ClientAssertionCertificate?: string | null; ExternalClientApplication?: { DeveloperName?: string; NamespacePrefix?: string | null } | null };
+type Row = {
+  ClientAssertionCertificate?: string | null;
+  ExternalClientApplication?: { DeveloperName?: string; NamespacePrefix?: string | null } | null;
+};
 
 export const CERTIFICATE_QUERY =
   'SELECT ClientAssertionCertificate, ExternalClientApplication.DeveloperName, ExternalClientApplication.NamespacePrefix FROM ExtlClntAppOauthSettings';

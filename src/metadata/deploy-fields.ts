@@ -39,7 +39,8 @@ export const DEPLOY_FIELDS: Readonly<Record<string, readonly FieldRule[]>> = {
 export type CertificateProof = ReadonlyMap<string, 'none' | 'present'>;
 
 /** The manual path for an ECA setting we may not deploy. */
-export const ECA_SETUP_PATH = 'Setup > External Client Apps > External Client App Manager > <app> > Edit Settings > OAuth Settings';
+export const ECA_SETUP_PATH =
+  'Setup > External Client Apps > External Client App Manager > <app> > Edit Settings > OAuth Settings';
 
 export type Deployable = { xml: string } | { refusal: string };
 
@@ -64,7 +65,11 @@ export function unreadFields(file: Pick<RetrievedFile, 'type' | 'xml'>): string[
  * The file as it may be deployed for `app` (stripped fields removed, everything else byte for byte), or why it may
  * not be deployed at all: a `must-be-read` field is absent and the proof does not say the app has none.
  */
-export function deployable(file: Pick<RetrievedFile, 'type' | 'xml'>, app: string, proof: CertificateProof = new Map()): Deployable {
+export function deployable(
+  file: Pick<RetrievedFile, 'type' | 'xml'>,
+  app: string,
+  proof: CertificateProof = new Map(),
+): Deployable {
   for (const element of unreadFields(file)) {
     const known = proof.get(app);
     if (element === 'certificate' && known === 'none') continue;

@@ -36,7 +36,7 @@ export function sourcePath(registry: RegistryAccess, type: string, fullName: str
 export async function deployFiles(
   conn: Connection,
   files: RetrievedFile[],
-  options: { checkOnly?: boolean; onProgress?: (p: DeployProgress) => void; pollMs?: number } = {}
+  options: { checkOnly?: boolean; onProgress?: (p: DeployProgress) => void; pollMs?: number } = {},
 ): Promise<DeployOutcome> {
   // SDR (some 350 modules) loads on first use, not with every command that might deploy: `--help` stays fast.
   const { ComponentSet, RegistryAccess, RequestStatus } = await import('@salesforce/source-deploy-retrieve');
@@ -57,7 +57,12 @@ export async function deployFiles(
       apiOptions: { checkOnly: options.checkOnly ?? false, rollbackOnError: true, singlePackage: true },
     });
     op.onUpdate((r) =>
-      options.onProgress?.({ status: String(r.status), deployed: r.numberComponentsDeployed, total: r.numberComponentsTotal, errors: r.numberComponentErrors })
+      options.onProgress?.({
+        status: String(r.status),
+        deployed: r.numberComponentsDeployed,
+        total: r.numberComponentsTotal,
+        errors: r.numberComponentErrors,
+      }),
     );
     const result = await op.pollStatus(options.pollMs ?? 250, WAIT_MINUTES * 60);
     const response = result.response;

@@ -67,7 +67,16 @@ function insert(xml: string, parent: ElementRange, children: ElementRange[], edi
     return xml.slice(0, first.start) + element + '\n' + indentBefore(xml, first.start) + xml.slice(first.start);
   }
   const parentIndent = indentBefore(xml, parent.start);
-  return xml.slice(0, parent.contentStart) + '\n' + parentIndent + '    ' + element + '\n' + parentIndent + xml.slice(parent.contentEnd);
+  return (
+    xml.slice(0, parent.contentStart) +
+    '\n' +
+    parentIndent +
+    '    ' +
+    element +
+    '\n' +
+    parentIndent +
+    xml.slice(parent.contentEnd)
+  );
 }
 
 /** The run of spaces and tabs between the previous line break and `offset`. */

@@ -50,7 +50,11 @@ export type RestoreResult = {
 export type RestoreErrorCode = 'orgMismatch' | 'unknownApps' | 'emptySelection';
 
 export class RestoreError extends Error {
-  public constructor(public readonly code: RestoreErrorCode, message: string, public readonly items: string[] = []) {
+  public constructor(
+    public readonly code: RestoreErrorCode,
+    message: string,
+    public readonly items: string[] = [],
+  ) {
     super(message);
     this.name = 'RestoreError';
   }
@@ -82,25 +86,34 @@ function leaf(xml: string | undefined, c: BackupComponent): string | null {
 export async function planRestore(
   conn: Connection,
   backup: Backup,
-  options: { orgId: string; apps?: string[]; certificateProof?: CertificateProof }
+  options: { orgId: string; apps?: string[]; certificateProof?: CertificateProof },
 ): Promise<RestorePlan> {
   if (backup.manifest.orgId !== options.orgId) {
-    throw new RestoreError('orgMismatch', `The backup ${backup.id} was taken in org ${backup.manifest.orgId}, not in the target org ${options.orgId}.`, [
-      backup.manifest.orgId,
-      options.orgId,
-    ]);
+    throw new RestoreError(
+      'orgMismatch',
+      `The backup ${backup.id} was taken in org ${backup.manifest.orgId}, not in the target org ${options.orgId}.`,
+      [backup.manifest.orgId, options.orgId],
+    );
   }
   let files = await readBackupFiles(backup);
   if (options.apps?.length) {
     const wanted = new Set(options.apps.map((a) => a.toLowerCase()));
     const unknown = options.apps.filter((a) => !files.some((f) => f.app.toLowerCase() === a.toLowerCase()));
-    if (unknown.length) throw new RestoreError('unknownApps', `The backup ${backup.id} has no app named ${unknown.map((n) => `"${n}"`).join(', ')}.`, unknown);
+    if (unknown.length)
+      throw new RestoreError(
+        'unknownApps',
+        `The backup ${backup.id} has no app named ${unknown.map((n) => `"${n}"`).join(', ')}.`,
+        unknown,
+      );
     files = files.filter((f) => wanted.has(f.app.toLowerCase()));
   }
   if (!files.length) throw new RestoreError('emptySelection', `The backup ${backup.id} holds no components.`);
   const needsProof = files.some((f) => unreadFields(f).length > 0);
   const [current, proof] = await Promise.all([
-    retrieveMembers(conn, files.map((f) => ({ type: f.type, fullName: f.fullName }))),
+    retrieveMembers(
+      conn,
+      files.map((f) => ({ type: f.type, fullName: f.fullName })),
+    ),
     needsProof && !options.certificateProof ? loadCertificateProof(conn) : Promise.resolve(options.certificateProof),
   ]);
   const items: Item[] = files.map((f) => {
@@ -154,7 +167,7 @@ export async function applyRestore(
     backup?: { orgId: string; username: string; instanceUrl?: string; operation: string };
     onProgress?: (p: DeployProgress) => void;
     pollMs?: number;
-  } = {}
+  } = {},
 ): Promise<RestoreOutcome> {
   const dryRun = options.dryRun ?? false;
   const { backup } = plan;
@@ -166,7 +179,12 @@ export async function applyRestore(
     dryRun,
     components: plan.items.map((i) => i.row),
   };
-  const outcome: RestoreOutcome = { result, failed: false, warnings: [], notRestored: plan.items.filter((i) => i.row.status === 'refused').map((i) => i.row) };
+  const outcome: RestoreOutcome = {
+    result,
+    failed: false,
+    warnings: [],
+    notRestored: plan.items.filter((i) => i.row.status === 'refused').map((i) => i.row),
+  };
   const changing = plan.items.filter((i) => i.row.status === 'changed' && i.deploy);
   if (!changing.length) return outcome;
 
@@ -176,13 +194,19 @@ export async function applyRestore(
     if (existing.length) {
       outcome.preRestoreBackup = await writeBackup(
         options.backup,
-        existing.map((i) => ({ ...i.component, value: leaf(i.current?.xml, i.component), xml: i.current?.xml ?? '' })).map(({ file: _file, ...rest }) => rest)
+        existing
+          .map((i) => ({ ...i.component, value: leaf(i.current?.xml, i.component), xml: i.current?.xml ?? '' }))
+          .map(({ file: _file, ...rest }) => rest),
       );
       result.preRestoreBackupPath = outcome.preRestoreBackup.path;
     }
   }
 
-  const deploy = await deployFiles(conn, changing.map((i) => i.deploy ?? i.saved), { checkOnly: dryRun, onProgress: options.onProgress, pollMs: options.pollMs });
+  const deploy = await deployFiles(
+    conn,
+    changing.map((i) => i.deploy ?? i.saved),
+    { checkOnly: dryRun, onProgress: options.onProgress, pollMs: options.pollMs },
+  );
   outcome.deploy = deploy;
   result.deployId = deploy.id;
   if (!deploy.success) {
@@ -191,13 +215,19 @@ export async function applyRestore(
       const own = deploy.failures.filter((f) => f.type === i.component.type && f.fullName === i.component.fullName);
       i.row.status = 'failed';
       i.row.after = i.row.before;
-      i.row.reason = own.length ? own.map((f) => f.problem).join(' ') : 'Not deployed: the deploy failed on another component and was rolled back.';
+      i.row.reason = own.length
+        ? own.map((f) => f.problem).join(' ')
+        : 'Not deployed: the deploy failed on another component and was rolled back.';
     }
     return outcome;
   }
   if (dryRun) return outcome;
   try {
-    const back = await retrieveMembers(conn, changing.map((i) => ({ type: i.component.type, fullName: i.component.fullName })), options.pollMs);
+    const back = await retrieveMembers(
+      conn,
+      changing.map((i) => ({ type: i.component.type, fullName: i.component.fullName })),
+      options.pollMs,
+    );
     for (const i of changing) {
       const file = back.files.find((f) => f.type === i.component.type && f.fullName === i.component.fullName);
       const value = leaf(file?.xml, i.component);

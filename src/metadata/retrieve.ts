@@ -20,7 +20,10 @@ export type RetrieveOutcome = {
 };
 
 export class RetrieveError extends Error {
-  public constructor(message: string, public readonly messages: string[] = []) {
+  public constructor(
+    message: string,
+    public readonly messages: string[] = [],
+  ) {
     super(message);
   }
 }
@@ -38,11 +41,17 @@ export async function retrieveMembers(conn: Connection, members: MemberSpec[], p
     const result = await op.pollStatus(pollMs, WAIT_MINUTES * 60);
     const response = result.response;
     const messages = toArray(response.messages).map((m) => (typeof m === 'string' ? m : `${m.fileName}: ${m.problem}`));
-    if (response.status === RequestStatus.Failed) throw new RetrieveError(`The retrieve failed: ${messages.join('; ') || 'no detail'}`, messages);
+    if (response.status === RequestStatus.Failed)
+      throw new RetrieveError(`The retrieve failed: ${messages.join('; ') || 'no detail'}`, messages);
     const files: RetrievedFile[] = [];
     for (const fileResponse of result.getFileResponses()) {
-      if (fileResponse.state === 'Failed' || !fileResponse.filePath || !fileResponse.filePath.endsWith('-meta.xml')) continue;
-      files.push({ type: fileResponse.type, fullName: fileResponse.fullName, xml: await readFile(fileResponse.filePath, 'utf8') });
+      if (fileResponse.state === 'Failed' || !fileResponse.filePath || !fileResponse.filePath.endsWith('-meta.xml'))
+        continue;
+      files.push({
+        type: fileResponse.type,
+        fullName: fileResponse.fullName,
+        xml: await readFile(fileResponse.filePath, 'utf8'),
+      });
     }
     return { files, messages, status: String(response.status) };
   } finally {

@@ -64,7 +64,11 @@ export type ToggleErrorCode = 'unknownApps' | 'refusedApps' | 'missingPermission
 
 /** A selection the command cannot act on; nothing was changed. */
 export class ToggleError extends Error {
-  public constructor(public readonly code: ToggleErrorCode, message: string, public readonly items: string[] = []) {
+  public constructor(
+    public readonly code: ToggleErrorCode,
+    message: string,
+    public readonly items: string[] = [],
+  ) {
     super(message);
     this.name = 'ToggleError';
   }
@@ -127,12 +131,20 @@ export async function planToggle(conn: Connection, selection: ToggleSelection): 
     const location = flagLocation(a);
     return location !== undefined && unreadFields(location.file).length > 0;
   });
-  const packaged = !permissionDenied && catalog.apps.some((a) => !flagLocation(a) && managedNamespace(a, selection.orgNamespace));
+  const packaged =
+    !permissionDenied && catalog.apps.some((a) => !flagLocation(a) && managedNamespace(a, selection.orgNamespace));
   const wantsUsage = selection.all === true && selection.value && !selection.usage;
   const [certificateProof, packages, usage] = await Promise.all([
-    needsProof && !selection.certificateProof ? loadCertificateProof(conn) : Promise.resolve(selection.certificateProof),
+    needsProof && !selection.certificateProof
+      ? loadCertificateProof(conn)
+      : Promise.resolve(selection.certificateProof),
     packaged && !selection.packages ? loadPackages(conn).catch(() => undefined) : Promise.resolve(selection.packages),
-    wantsUsage ? loadUsage(conn, SCOPE_USAGE_DAYS).then((u) => u.byApp, () => undefined) : Promise.resolve(selection.usage),
+    wantsUsage
+      ? loadUsage(conn, SCOPE_USAGE_DAYS).then(
+          (u) => u.byApp,
+          () => undefined,
+        )
+      : Promise.resolve(selection.usage),
   ]);
   return planFromCatalog(catalog, { ...selection, certificateProof, packages, usage });
 }
@@ -162,9 +174,15 @@ export function planFromCatalog(catalog: Catalog, selection: ToggleSelection): T
         // Installed from a managed package: its global OAuth settings live in the publisher's org, not in this one.
         const owner = describeOwner(metadataOwner(namespace, selection.packages, selection.orgNamespace ?? null));
         row.reason = `Its OAuth settings are set in the publisher's org (${owner}): ask the publisher to set ${element} to ${wanted}.`;
-        if (!selection.all) refused.push(`${app.name}: PKCE and rotation are set in the publisher's org (managed package ${owner}); ask the publisher to change it`);
+        if (!selection.all)
+          refused.push(
+            `${app.name}: PKCE and rotation are set in the publisher's org (managed package ${owner}); ask the publisher to change it`,
+          );
       } else {
-        row.reason = app.kind === 'ConnectedApp' ? 'The Connected App has no OAuth settings.' : 'The External Client App has no global OAuth settings (OAuth plugin not configured).';
+        row.reason =
+          app.kind === 'ConnectedApp'
+            ? 'The Connected App has no OAuth settings.'
+            : 'The External Client App has no global OAuth settings (OAuth plugin not configured).';
         if (!selection.all) refused.push(`${app.name}: ${row.reason}`);
       }
       continue;
@@ -180,7 +198,8 @@ export function planFromCatalog(catalog: Catalog, selection: ToggleSelection): T
     const namespace = managedNamespace(app, selection.orgNamespace);
     if (namespace) {
       row.reason = `Managed package "${namespace}": ask the vendor to set ${element} to ${wanted}.`;
-      if (!selection.all) refused.push(`${app.name}: installed from managed package "${namespace}"; ask the vendor to change it`);
+      if (!selection.all)
+        refused.push(`${app.name}: installed from managed package "${namespace}"; ask the vendor to change it`);
       continue;
     }
     if (selection.all && selection.value) {
@@ -208,7 +227,11 @@ export function planFromCatalog(catalog: Catalog, selection: ToggleSelection): T
   }
   if (needsPermission) throw permissionError();
   if (refused.length) {
-    throw new ToggleError('refusedApps', `Cannot change ${refused.length === 1 ? 'this app' : 'these apps'}:\n${refused.map((r) => `  - ${r}`).join('\n')}`, refused);
+    throw new ToggleError(
+      'refusedApps',
+      `Cannot change ${refused.length === 1 ? 'this app' : 'these apps'}:\n${refused.map((r) => `  - ${r}`).join('\n')}`,
+      refused,
+    );
   }
   return { setting: selection.setting, element, value: selection.value, rows, changes };
 }
@@ -226,7 +249,14 @@ function select(catalog: Catalog, selection: ToggleSelection): CatalogApp[] {
     for (const m of matches) chosen.add(m);
   }
   if (unknown.length) {
-    throw new ToggleError('unknownApps', unknownApps(unknown, (catalog.listedApps ?? catalog.apps.map((a) => a.name)).map((name) => ({ name }))).message, unknown);
+    throw new ToggleError(
+      'unknownApps',
+      unknownApps(
+        unknown,
+        (catalog.listedApps ?? catalog.apps.map((a) => a.name)).map((name) => ({ name })),
+      ).message,
+      unknown,
+    );
   }
   return catalog.apps.filter((a) => chosen.has(a));
 }
@@ -238,12 +268,17 @@ function managedNamespace(app: CatalogApp, orgNamespace?: string | null): string
 }
 
 /** Why an app does not need the flag turned on, for `--all` (decided in apps/scope.ts), or undefined when it does. */
-export function scopeProblem(app: CatalogApp, setting: ToggleSetting, usage?: Map<string, TokenUsage>): string | undefined {
+export function scopeProblem(
+  app: CatalogApp,
+  setting: ToggleSetting,
+  usage?: Map<string, TokenUsage>,
+): string | undefined {
   const settings = readAppSettings(app);
   return outOfScopeReason(settings, setting, usage ? usageOfLabel(settings.label, usage) : EMPTY_USAGE);
 }
 
-const toBool = (value: string | undefined): boolean | null => (value === undefined ? null : value.trim().toLowerCase() === 'true');
+const toBool = (value: string | undefined): boolean | null =>
+  value === undefined ? null : value.trim().toLowerCase() === 'true';
 
 export function isPermissionMessage(message: string): boolean {
   return message.includes(ECA_GLOBAL) && /permission|consumer secret|access/i.test(message);
@@ -253,7 +288,7 @@ function permissionError(): ToggleError {
   return new ToggleError(
     'missingPermission',
     'Cannot read the global OAuth settings (ExtlClntAppGlobalOauthSettings) of the External Client Apps, where PKCE and refresh token rotation are set. ' +
-      'Reading them needs the org permission "Allow Access to OAuth Consumer Secrets via Metadata API" and the user permission "View External Client Apps Consumer Secrets in Metadata".'
+      'Reading them needs the org permission "Allow Access to OAuth Consumer Secrets via Metadata API" and the user permission "View External Client Apps Consumer Secrets in Metadata".',
   );
 }
 
@@ -283,7 +318,11 @@ export type ApplyOutcome = {
 };
 
 /** Backs up, deploys the planned changes in one deploy (check-only for a dry run) and reads the values back. */
-export async function applyToggle(conn: Connection, plan: TogglePlan, options: ApplyOptions = {}): Promise<ApplyOutcome> {
+export async function applyToggle(
+  conn: Connection,
+  plan: TogglePlan,
+  options: ApplyOptions = {},
+): Promise<ApplyOutcome> {
   const dryRun = options.dryRun ?? false;
   const result: ToggleResult = { setting: plan.element, value: plan.value, dryRun, apps: plan.rows };
   const outcome: ApplyOutcome = { result, failed: false, notApplied: [], warnings: [] };
@@ -301,7 +340,7 @@ export async function applyToggle(conn: Connection, plan: TogglePlan, options: A
         element: plan.element,
         value: c.row.before === null ? null : String(c.row.before),
         xml: c.file.xml,
-      }))
+      })),
     );
     result.backupPath = outcome.backup.path;
     await options.onBackup?.(outcome.backup);
@@ -309,7 +348,11 @@ export async function applyToggle(conn: Connection, plan: TogglePlan, options: A
 
   let deploy: DeployOutcome;
   try {
-    deploy = await deployFiles(conn, plan.changes.map((c) => c.edited), { checkOnly: dryRun, onProgress: options.onProgress, pollMs: options.pollMs });
+    deploy = await deployFiles(
+      conn,
+      plan.changes.map((c) => c.edited),
+      { checkOnly: dryRun, onProgress: options.onProgress, pollMs: options.pollMs },
+    );
   } catch (e) {
     for (const c of plan.changes) markFailed(c, `The deploy could not run: ${(e as Error).message}`);
     throw new ToggleDeployError(`The deploy could not run: ${(e as Error).message}`, result, e);
@@ -321,7 +364,12 @@ export async function applyToggle(conn: Connection, plan: TogglePlan, options: A
     outcome.failed = true;
     for (const c of plan.changes) {
       const own = deploy.failures.filter((f) => f.type === c.file.type && f.fullName === c.file.fullName);
-      markFailed(c, own.length ? own.map((f) => f.problem).join(' ') : `Not ${dryRun ? 'validated' : 'deployed'}: the deploy failed on another component and was rolled back.`);
+      markFailed(
+        c,
+        own.length
+          ? own.map((f) => f.problem).join(' ')
+          : `Not ${dryRun ? 'validated' : 'deployed'}: the deploy failed on another component and was rolled back.`,
+      );
     }
     return outcome;
   }
@@ -332,7 +380,7 @@ export async function applyToggle(conn: Connection, plan: TogglePlan, options: A
     const back = await retrieveMembers(
       conn,
       plan.changes.map((c) => ({ type: c.file.type, fullName: c.file.fullName })),
-      options.pollMs
+      options.pollMs,
     );
     for (const c of plan.changes) {
       const file = back.files.find((f) => f.type === c.file.type && f.fullName === c.file.fullName);
@@ -372,7 +420,11 @@ function markFailed(change: PlannedChange, reason: string): void {
 
 /** A deploy that could not run at all (e.g. a SOAP fault); the result says what was planned. */
 export class ToggleDeployError extends Error {
-  public constructor(message: string, public readonly result: ToggleResult, public readonly cause?: unknown) {
+  public constructor(
+    message: string,
+    public readonly result: ToggleResult,
+    public readonly cause?: unknown,
+  ) {
     super(message);
     this.name = 'ToggleDeployError';
   }

@@ -14,7 +14,8 @@ export type ElementRange = {
   selfClosing: boolean;
 };
 
-const TOKEN = /<!--[\s\S]*?-->|<!\[CDATA\[[\s\S]*?\]\]>|<\?[\s\S]*?\?>|<!DOCTYPE[^>]*>|<(\/?)([A-Za-z_][\w.:-]*)(?:\s[^>]*?)?(\/?)>/g;
+const TOKEN =
+  /<!--[\s\S]*?-->|<!\[CDATA\[[\s\S]*?\]\]>|<\?[\s\S]*?\?>|<!DOCTYPE[^>]*>|<(\/?)([A-Za-z_][\w.:-]*)(?:\s[^>]*?)?(\/?)>/g;
 
 export class XmlScanError extends Error {}
 
@@ -32,7 +33,14 @@ export function childElements(xml: string, from: number, to: number): ElementRan
       const open = stack.pop();
       if (!open || open.name !== name) throw new XmlScanError(`Unbalanced </${name}> at offset ${m.index}`);
       if (stack.length === 0) {
-        out.push({ name: localName(open.name), start: open.start, end: m.index + token.length, contentStart: open.contentStart, contentEnd: m.index, selfClosing: false });
+        out.push({
+          name: localName(open.name),
+          start: open.start,
+          end: m.index + token.length,
+          contentStart: open.contentStart,
+          contentEnd: m.index,
+          selfClosing: false,
+        });
       }
     } else if (selfClose) {
       if (stack.length === 0) {

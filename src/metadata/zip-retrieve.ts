@@ -35,7 +35,11 @@ export function manifestTypes(members: readonly ListedMember[]): PackageTypes {
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
-export async function retrieveZip(conn: Connection, members: readonly ListedMember[], options: ZipRetrieveOptions = {}): Promise<RetrieveOutcome> {
+export async function retrieveZip(
+  conn: Connection,
+  members: readonly ListedMember[],
+  options: ZipRetrieveOptions = {},
+): Promise<RetrieveOutcome> {
   const apiVersion = conn.getApiVersion();
   const types = manifestTypes(members);
   const submitted = await conn.metadata.retrieve({
@@ -56,7 +60,10 @@ export async function retrieveZip(conn: Connection, members: readonly ListedMemb
   } while (!isDone(result));
   const messages = toArray(result.messages).map((m) => `${m.fileName}: ${m.problem}`);
   if (String(result.status) === 'Failed') {
-    throw new RetrieveError(`The retrieve failed: ${result.errorMessage ?? (messages.join('; ') || 'no detail')}`, messages);
+    throw new RetrieveError(
+      `The retrieve failed: ${result.errorMessage ?? (messages.join('; ') || 'no detail')}`,
+      messages,
+    );
   }
   const zip = await JSZip.loadAsync(result.zipFile ?? '', { base64: true });
   const files: RetrievedFile[] = [];

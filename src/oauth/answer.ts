@@ -92,12 +92,14 @@ export function parseBody(text: string, contentType?: string | null): Parsed {
 /** The error fields of a redirect target's query (and fragment), e.g. RemoteAccessErrorPage.apexp?error=… */
 export function parseQuery(url: URL): Parsed {
   const params = new URLSearchParams(url.search);
-  if (url.hash.length > 1) for (const [k, v] of new URLSearchParams(url.hash.slice(1))) if (!params.has(k)) params.set(k, v);
+  if (url.hash.length > 1)
+    for (const [k, v] of new URLSearchParams(url.hash.slice(1))) if (!params.has(k)) params.set(k, v);
   return { encoding: 'query', fields: Object.fromEntries(params) };
 }
 
 /** Pages that say the service is down rather than answer the request. */
-const OUTAGE = /down for maintenance|under maintenance|service (is )?(temporarily )?unavailable|temporarily unavailable|too many requests/i;
+const OUTAGE =
+  /down for maintenance|under maintenance|service (is )?(temporarily )?unavailable|temporarily unavailable|too many requests/i;
 
 /** Milliseconds from a Retry-After header (delta-seconds or an HTTP-date); undefined when absent or unreadable. */
 export function retryAfterMs(header: string | null | undefined, now = Date.now()): number | undefined {
@@ -117,11 +119,18 @@ export function classifyAnswer(status: number, text: string, headers?: Headers):
   const error = str(fields.error) ?? str(fields.errorCode);
   const description = str(fields.error_description) ?? str(fields.message) ?? '';
   const retryAfter = retryAfterMs(headers?.get('retry-after'));
-  const transient = (reason: string): Answer => ({ kind: 'transient', status, reason, ...(retryAfter !== undefined ? { retryAfterMs: retryAfter } : {}) });
+  const transient = (reason: string): Answer => ({
+    kind: 'transient',
+    status,
+    reason,
+    ...(retryAfter !== undefined ? { retryAfterMs: retryAfter } : {}),
+  });
   if (status === 429) return transient(`HTTP 429${error ? ` ${error}` : ''} (rate limited)`);
   if (status >= 500 && status !== 501 && status !== 505) return transient(`HTTP ${status}${error ? ` ${error}` : ''}`);
-  if (error === 'unknown_error' || /retry your request/i.test(description)) return transient(`HTTP ${status} ${error ?? ''} (${description})`.trim());
-  if (encoding === 'html' && !error && OUTAGE.test(text)) return transient(`HTTP ${status} with an outage page${str(fields.title) ? ` (${str(fields.title)})` : ''}`);
+  if (error === 'unknown_error' || /retry your request/i.test(description))
+    return transient(`HTTP ${status} ${error ?? ''} (${description})`.trim());
+  if (encoding === 'html' && !error && OUTAGE.test(text))
+    return transient(`HTTP ${status} with an outage page${str(fields.title) ? ` (${str(fields.title)})` : ''}`);
   if (status === 401 && (error === 'INVALID_SESSION_ID' || error === 'invalid_token' || !error)) {
     return { kind: 'session-expired', status, reason: `HTTP 401${error ? ` ${error}` : ''}` };
   }
@@ -129,7 +138,12 @@ export function classifyAnswer(status: number, text: string, headers?: Headers):
     return { kind: 'oauth-error', status, encoding, error, errorDescription: description };
   }
   if (status >= 200 && status < 400) return { kind: 'success', status, encoding, fields };
-  return { kind: 'other', status, encoding, reason: `HTTP ${status} ${encoding === 'empty' ? 'with an empty body' : `with a ${encoding} body that carries no OAuth error`}` };
+  return {
+    kind: 'other',
+    status,
+    encoding,
+    reason: `HTTP ${status} ${encoding === 'empty' ? 'with an empty body' : `with a ${encoding} body that carries no OAuth error`}`,
+  };
 }
 
 /** A transient answer (or dropped connection) that persisted through every retry: the request could not be made. */
@@ -141,7 +155,7 @@ export class TransientAnswer extends TransportError {
     public readonly status: number | undefined,
     /** How many times the request was sent. */
     public readonly attempts: number,
-    options?: { cause?: unknown }
+    options?: { cause?: unknown },
   ) {
     super(message, endpoint, options);
     this.name = 'TransientAnswer';
@@ -161,7 +175,14 @@ export function retryDelay(attempt: number, policy: RetryPolicy = {}, retryAfter
   return wait > p.maxDelayMs ? undefined : wait;
 }
 
-export type Received = { status: number; headers: Headers; text: string; url: string; answer: Answer; attempts: number };
+export type Received = {
+  status: number;
+  headers: Headers;
+  text: string;
+  url: string;
+  answer: Answer;
+  attempts: number;
+};
 
 export type SendHow = {
   /**
@@ -212,19 +233,28 @@ export async function send(url: string, init: RequestInit, options: HttpOptions,
       const res = await httpRequest(url, init, options);
       const text = await readText(res, url);
       const answer = classifyAnswer(res.status, text, res.headers);
-      if (answer.kind !== 'transient') return { status: res.status, headers: res.headers, text, url, answer, attempts: attempt };
+      if (answer.kind !== 'transient')
+        return { status: res.status, headers: res.headers, text, url, answer, attempts: attempt };
       last = { status: res.status, reason: answer.reason };
-      if (how.idempotent || NOT_PROCESSED.has(res.status)) wait = retryDelay(attempt, options.retry, answer.retryAfterMs);
+      if (how.idempotent || NOT_PROCESSED.has(res.status))
+        wait = retryDelay(attempt, options.retry, answer.retryAfterMs);
     } catch (e) {
       // A timeout already waited as long as the caller allows: it is not tried again.
-      if (!(e instanceof TransportError) || options.signal?.aborted || (e.cause as Error | undefined)?.name === 'TimeoutError') throw e;
+      if (
+        !(e instanceof TransportError) ||
+        options.signal?.aborted ||
+        (e.cause as Error | undefined)?.name === 'TimeoutError'
+      )
+        throw e;
       last = { reason: e.message.replace(`${endpoint}: `, ''), cause: e };
       if (how.idempotent || connectFailed(e)) wait = retryDelay(attempt, options.retry);
       else throw e;
     }
     if (wait === undefined || options.signal?.aborted) {
       const tries = attempt === 1 ? 'once' : `${attempt} times`;
-      throw new TransientAnswer(`${endpoint}: ${last.reason}; tried ${tries}`, endpoint, last.status, attempt, { cause: last.cause });
+      throw new TransientAnswer(`${endpoint}: ${last.reason}; tried ${tries}`, endpoint, last.status, attempt, {
+        cause: last.cause,
+      });
     }
     await abortable(wait, options.signal);
   }

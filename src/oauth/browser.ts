@@ -25,7 +25,11 @@ export type AuthorizeOutcome =
 export const MAX_REDIRECTS = 10;
 
 export function authorizeUrl(baseUrl: string, request: AuthorizeRequest, responseType = 'code'): string {
-  const params = new URLSearchParams({ response_type: responseType, client_id: request.clientId, redirect_uri: request.redirectUri });
+  const params = new URLSearchParams({
+    response_type: responseType,
+    client_id: request.clientId,
+    redirect_uri: request.redirectUri,
+  });
   if (request.scope) params.set('scope', request.scope);
   if (request.state) params.set('state', request.state);
   if (request.codeChallenge) params.set('code_challenge', request.codeChallenge);
@@ -51,7 +55,8 @@ export function readCallback(url: URL, redirectUri: string, status?: number): Au
   const params = parseQuery(url).fields as Record<string, string>;
   const error = params.error;
   const state = params.state;
-  if (error) return { kind: 'error', error, errorDescription: params.error_description ?? '', atCallback, state, status };
+  if (error)
+    return { kind: 'error', error, errorDescription: params.error_description ?? '', atCallback, state, status };
   if (!atCallback) return undefined;
   const code = params.code;
   if (code) return { kind: 'code', code, state, status };
@@ -63,7 +68,10 @@ export function classifyPage(body: string): 'login' | 'consent' | 'other' {
 }
 
 export class CookieBrowser {
-  public constructor(public readonly jar: CookieJar = new CookieJar(), private readonly http: HttpOptions = {}) {}
+  public constructor(
+    public readonly jar: CookieJar = new CookieJar(),
+    private readonly http: HttpOptions = {},
+  ) {}
 
   /**
    * One GET, its answer read and classified (answer.ts). Transient trouble (429, 5xx, an outage page, a dropped
@@ -71,7 +79,9 @@ export class CookieBrowser {
    */
   public async get(url: string, headers: Record<string, string> = {}): Promise<Received> {
     const cookie = await this.jar.getCookieString(url);
-    const got = await send(url, { redirect: 'manual', headers: cookie ? { ...headers, cookie } : headers }, this.http, { idempotent: true });
+    const got = await send(url, { redirect: 'manual', headers: cookie ? { ...headers, cookie } : headers }, this.http, {
+      idempotent: true,
+    });
     for (const setCookie of got.headers.getSetCookie()) await this.jar.setCookie(setCookie, url, { ignoreError: true });
     return got;
   }
@@ -88,7 +98,14 @@ export class CookieBrowser {
         const here = readCallback(new URL(current), redirectUri, got.status);
         if (here?.kind === 'error') return here;
         const { answer } = got;
-        if (answer.kind === 'oauth-error') return { kind: 'error', error: answer.error, errorDescription: answer.errorDescription, atCallback: false, status: got.status };
+        if (answer.kind === 'oauth-error')
+          return {
+            kind: 'error',
+            error: answer.error,
+            errorDescription: answer.errorDescription,
+            atCallback: false,
+            status: got.status,
+          };
         return { kind: 'interaction', page: classifyPage(got.text), status: got.status };
       }
       const next = new URL(location, current);

@@ -27,7 +27,11 @@ export function isLoopbackCallback(redirectUri: string): boolean {
 export class CallbackServer {
   private readonly waiters = new Map<string, Waiter>();
 
-  private constructor(private readonly servers: Server[], public readonly port: number, public readonly path: string) {}
+  private constructor(
+    private readonly servers: Server[],
+    public readonly port: number,
+    public readonly path: string,
+  ) {}
 
   /** Listens on the callback's port (127.0.0.1, and ::1 too for `localhost`). */
   public static async listen(redirectUri: string): Promise<CallbackServer> {
@@ -37,9 +41,10 @@ export class CallbackServer {
     const servers: Server[] = [];
     const instance = new CallbackServer(servers, port, url.pathname);
     for (const [i, host] of hosts.entries()) {
-      const server = createServer((req, res) => instance.handle(req.url ?? '/', req.headers.host ?? `localhost:${port}`, res));
+      const server = createServer((req, res) =>
+        instance.handle(req.url ?? '/', req.headers.host ?? `localhost:${port}`, res),
+      );
       try {
-         
         await new Promise<void>((resolve, reject) => {
           server.once('error', reject);
           server.listen(port, host, () => resolve());
@@ -87,8 +92,8 @@ export class CallbackServer {
           new Promise<void>((resolve) => {
             s.close(() => resolve());
             s.closeAllConnections();
-          })
-      )
+          }),
+      ),
     );
   }
 
@@ -101,7 +106,12 @@ export class CallbackServer {
     if (url.pathname !== this.path) return send(404, 'Not found', 'This is not the callback path.');
     const state = url.searchParams.get('state') ?? '';
     const waiter = this.waiters.get(state);
-    if (!state || !waiter) return send(400, 'Unexpected answer', 'The state parameter does not match a request of this run; the answer was ignored.');
+    if (!state || !waiter)
+      return send(
+        400,
+        'Unexpected answer',
+        'The state parameter does not match a request of this run; the answer was ignored.',
+      );
     const outcome = readCallback(new URL(`${waiter.redirectUri.split('?')[0]}${url.search}`), waiter.redirectUri) ?? {
       kind: 'interaction' as const,
       page: 'other' as const,

@@ -44,7 +44,11 @@ export type Overrides = { clientId?: string; callbackUrl?: string; loginUrl?: st
 export type Selection = { apps?: string[]; all?: boolean; kind: VerifyKind; preferLoopbackCallback?: boolean };
 
 export class ClientConfigError extends Error {
-  public constructor(message: string, public readonly code: 'unknownApps' | 'noApps' | 'noClientId' | 'noCallback' | 'overridesNeedOneApp', public readonly names: string[] = []) {
+  public constructor(
+    message: string,
+    public readonly code: 'unknownApps' | 'noApps' | 'noClientId' | 'noCallback' | 'overridesNeedOneApp',
+    public readonly names: string[] = [],
+  ) {
     super(message);
     this.name = 'ClientConfigError';
   }
@@ -56,7 +60,9 @@ type FileProps = { type: string; fullName: string; lastModifiedDate?: string };
 export async function lastModifiedDates(conn: Connection): Promise<Map<string, string>> {
   const listed = await conn.metadata.list([{ type: 'ConnectedApp' }, { type: 'ExtlClntAppGlobalOauthSettings' }]);
   const rows = (Array.isArray(listed) ? listed : listed ? [listed] : []) as FileProps[];
-  return new Map(rows.filter((r) => r.lastModifiedDate).map((r) => [`${r.type}:${r.fullName}`, String(r.lastModifiedDate)]));
+  return new Map(
+    rows.filter((r) => r.lastModifiedDate).map((r) => [`${r.type}:${r.fullName}`, String(r.lastModifiedDate)]),
+  );
 }
 
 function settingsComponent(app: CatalogApp): { type: string; fullName: string } | null {
@@ -94,18 +100,31 @@ function refreshScopeRequest(scopes: string[] | null): string {
   return wanted.join(' ');
 }
 
-export async function resolveClients(conn: Connection, selection: Selection, overrides: Overrides = {}): Promise<ClientConfig[]> {
+export async function resolveClients(
+  conn: Connection,
+  selection: Selection,
+  overrides: Overrides = {},
+): Promise<ClientConfig[]> {
   const names = selection.apps ?? [];
   if ((overrides.clientId ?? overrides.callbackUrl) && names.length !== 1) {
-    throw new ClientConfigError('--client-id and --callback-url describe one app: use them with exactly one --app.', 'overridesNeedOneApp');
+    throw new ClientConfigError(
+      '--client-id and --callback-url describe one app: use them with exactly one --app.',
+      'overridesNeedOneApp',
+    );
   }
-  const [catalog, modified] = await Promise.all([loadCatalog(conn, selection.all ? {} : { apps: names }), lastModifiedDates(conn).catch(() => new Map<string, string>())]);
+  const [catalog, modified] = await Promise.all([
+    loadCatalog(conn, selection.all ? {} : { apps: names }),
+    lastModifiedDates(conn).catch(() => new Map<string, string>()),
+  ]);
   const loginUrl = (overrides.loginUrl ?? conn.instanceUrl).replace(/\/+$/, '');
   const byName = new Map(catalog.apps.map((a) => [a.name.toLowerCase(), a]));
 
   let chosen: Array<{ name: string; app?: CatalogApp }>;
   if (selection.all) {
-    const usage = await loadUsage(conn, SCOPE_USAGE_DAYS).then((u) => u.byApp, () => new Map<string, TokenUsage>());
+    const usage = await loadUsage(conn, SCOPE_USAGE_DAYS).then(
+      (u) => u.byApp,
+      () => new Map<string, TokenUsage>(),
+    );
     chosen = catalog.apps
       .filter((a) => {
         const settings = readAppSettings(a);
@@ -116,7 +135,15 @@ export async function resolveClients(conn: Connection, selection: Selection, ove
   } else {
     chosen = names.map((name) => ({ name, app: byName.get(name.toLowerCase()) }));
     const unknown = chosen.filter((c) => !c.app && !(overrides.clientId && overrides.callbackUrl)).map((c) => c.name);
-    if (unknown.length) throw new ClientConfigError(unknownApps(unknown, (catalog.listedApps ?? catalog.apps.map((a) => a.name)).map((name) => ({ name }))).message, 'unknownApps', unknown);
+    if (unknown.length)
+      throw new ClientConfigError(
+        unknownApps(
+          unknown,
+          (catalog.listedApps ?? catalog.apps.map((a) => a.name)).map((name) => ({ name })),
+        ).message,
+        'unknownApps',
+        unknown,
+      );
   }
 
   return chosen.map(({ name, app }): ClientConfig => {
@@ -140,9 +167,16 @@ export async function resolveClients(conn: Connection, selection: Selection, ove
     }
     const s = readAppSettings(app);
     const clientId = overrides.clientId ?? s.consumerKey ?? undefined;
-    if (!clientId) throw new ClientConfigError(`${app.name} has no consumer key in the metadata the org returned; pass --client-id.`, 'noClientId', [app.name]);
-    const redirectUri = overrides.callbackUrl ?? pickCallback(s.callbackUrls ?? [], selection.preferLoopbackCallback ?? false);
-    if (!redirectUri) throw new ClientConfigError(`${app.name} has no callback URL; pass --callback-url.`, 'noCallback', [app.name]);
+    if (!clientId)
+      throw new ClientConfigError(
+        `${app.name} has no consumer key in the metadata the org returned; pass --client-id.`,
+        'noClientId',
+        [app.name],
+      );
+    const redirectUri =
+      overrides.callbackUrl ?? pickCallback(s.callbackUrls ?? [], selection.preferLoopbackCallback ?? false);
+    if (!redirectUri)
+      throw new ClientConfigError(`${app.name} has no callback URL; pass --callback-url.`, 'noCallback', [app.name]);
     const component = settingsComponent(app);
     return {
       app: app.name,
@@ -158,7 +192,7 @@ export async function resolveClients(conn: Connection, selection: Selection, ove
       refreshScopeRequest: refreshScopeRequest(s.scopes),
       pkceScopeRequest: s.scopes?.some((x) => x.toLowerCase() === 'api') ? 'api' : undefined,
       settingsComponent: component,
-      settingsLastModified: component ? modified.get(`${component.type}:${component.fullName}`) ?? null : null,
+      settingsLastModified: component ? (modified.get(`${component.type}:${component.fullName}`) ?? null) : null,
       source: overrides.clientId || overrides.callbackUrl ? 'overrides' : 'metadata',
     };
   });

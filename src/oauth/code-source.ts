@@ -10,7 +10,14 @@
  */
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { CookieBrowser, authorizeUrl, isCallback, readCallback, type AuthorizeOutcome, type AuthorizeRequest } from './browser.js';
+import {
+  CookieBrowser,
+  authorizeUrl,
+  isCallback,
+  readCallback,
+  type AuthorizeOutcome,
+  type AuthorizeRequest,
+} from './browser.js';
 import { CallbackServer, isLoopbackCallback } from './callback-server.js';
 import { FrontdoorSession } from './frontdoor.js';
 import { send } from './answer.js';
@@ -27,7 +34,10 @@ export type CodeSource = {
 };
 
 export class CodeSourceError extends Error {
-  public constructor(message: string, public readonly reason: 'session' | 'callback' | 'browser' | 'credentials') {
+  public constructor(
+    message: string,
+    public readonly reason: 'session' | 'callback' | 'browser' | 'credentials',
+  ) {
     super(message);
     this.name = 'CodeSourceError';
   }
@@ -36,12 +46,19 @@ export class CodeSourceError extends Error {
 export const newState = (): string => randomBytes(12).toString('base64url');
 
 /** frontdoor: one browser session per run, opened on first use from the org's current access token. */
-export function frontdoorSource(instanceUrl: string, accessToken: () => Promise<string> | string, http: HttpOptions = {}): CodeSource {
+export function frontdoorSource(
+  instanceUrl: string,
+  accessToken: () => Promise<string> | string,
+  http: HttpOptions = {},
+): CodeSource {
   let session: Promise<FrontdoorSession> | undefined;
   const open = async (): Promise<FrontdoorSession> => {
     const opened = await FrontdoorSession.open(instanceUrl, await accessToken(), http);
     if (!opened.signedIn) {
-      throw new CodeSourceError(`The org's session could not be turned into a browser session at ${opened.baseUrl}/secur/frontdoor.jsp.`, 'session');
+      throw new CodeSourceError(
+        `The org's session could not be turned into a browser session at ${opened.baseUrl}/secur/frontdoor.jsp.`,
+        'session',
+      );
     }
     return opened;
   };
@@ -67,7 +84,11 @@ export function frontdoorSource(instanceUrl: string, accessToken: () => Promise<
  * (and race on) one server-side session.
  */
 export function redirectSource(loginUrl: string, http: HttpOptions = {}): CodeSource {
-  return { name: 'redirect', authorize: (request) => new CookieBrowser(undefined, http).authorize(loginUrl, request), close: () => Promise.resolve() };
+  return {
+    name: 'redirect',
+    authorize: (request) => new CookieBrowser(undefined, http).authorize(loginUrl, request),
+    close: () => Promise.resolve(),
+  };
 }
 
 export type Opener = (url: string) => Promise<void>;
@@ -76,7 +97,11 @@ export type Opener = (url: string) => Promise<void>;
 export const systemOpener: Opener = (url) =>
   new Promise((resolve, reject) => {
     const [cmd, args] =
-      process.platform === 'darwin' ? ['open', [url]] : process.platform === 'win32' ? ['cmd', ['/c', 'start', '""', url.replace(/&/g, '^&')]] : ['xdg-open', [url]];
+      process.platform === 'darwin'
+        ? ['open', [url]]
+        : process.platform === 'win32'
+          ? ['cmd', ['/c', 'start', '""', url.replace(/&/g, '^&')]]
+          : ['xdg-open', [url]];
     const child = spawn(cmd, args, { stdio: 'ignore', detached: true });
     child.once('error', reject);
     child.once('spawn', () => {
@@ -100,7 +125,11 @@ export type BrowserSourceOptions = {
  * the callback: the local server would wait in vain while the person reads the error. Undefined when the request
  * would go on to the login page (or the check itself could not be made: the browser then shows what is wrong).
  */
-export async function untrustedAuthorizeError(url: string, redirectUri: string, http: HttpOptions): Promise<AuthorizeOutcome | undefined> {
+export async function untrustedAuthorizeError(
+  url: string,
+  redirectUri: string,
+  http: HttpOptions,
+): Promise<AuthorizeOutcome | undefined> {
   try {
     const got = await new CookieBrowser(undefined, http).get(url);
     const location = got.headers.get('location');
@@ -109,7 +138,15 @@ export async function untrustedAuthorizeError(url: string, redirectUri: string, 
       return outcome?.kind === 'error' && !outcome.atCallback ? outcome : undefined;
     }
     const { answer } = got;
-    return answer.kind === 'oauth-error' ? { kind: 'error', error: answer.error, errorDescription: answer.errorDescription, atCallback: false, status: got.status } : undefined;
+    return answer.kind === 'oauth-error'
+      ? {
+          kind: 'error',
+          error: answer.error,
+          errorDescription: answer.errorDescription,
+          atCallback: false,
+          status: got.status,
+        }
+      : undefined;
   } catch {
     return undefined;
   }
@@ -125,10 +162,13 @@ export function browserSource(options: BrowserSourceOptions): CodeSource {
       if (!isLoopbackCallback(request.redirectUri)) {
         throw new CodeSourceError(
           `--browser needs a callback on this computer (http://localhost:PORT/...); ${request.redirectUri} is not one.`,
-          'callback'
+          'callback',
         );
       }
-      const refused = await untrustedAuthorizeError(authorizeUrl(options.loginUrl, request), request.redirectUri, { timeoutMs: options.timeoutMs, signal: options.signal });
+      const refused = await untrustedAuthorizeError(authorizeUrl(options.loginUrl, request), request.redirectUri, {
+        timeoutMs: options.timeoutMs,
+        signal: options.signal,
+      });
       if (refused) return refused;
       const url = new URL(request.redirectUri);
       const port = Number(url.port);
@@ -172,7 +212,11 @@ export type SiteCredentials = { username: string; password: Secret };
  * code-credentials: POST {siteUrl}/services/oauth2/authorize with `Auth-Request-Type: Named-User` and HTTP Basic
  * credentials; the 302 Location carries the code (or the error).
  */
-export function codeCredentialsSource(siteUrl: string, credentials: SiteCredentials, http: HttpOptions = {}): CodeSource {
+export function codeCredentialsSource(
+  siteUrl: string,
+  credentials: SiteCredentials,
+  http: HttpOptions = {},
+): CodeSource {
   const base = siteUrl.replace(/\/+$/, '');
   return {
     name: 'code-credentials',
@@ -186,11 +230,15 @@ export function codeCredentialsSource(siteUrl: string, credentials: SiteCredenti
         {
           method: 'POST',
           redirect: 'manual',
-          headers: { 'content-type': 'application/x-www-form-urlencoded', 'auth-request-type': 'Named-User', authorization: `Basic ${basic}` },
+          headers: {
+            'content-type': 'application/x-www-form-urlencoded',
+            'auth-request-type': 'Named-User',
+            authorization: `Basic ${basic}`,
+          },
           body: params,
         },
         http,
-        { idempotent: false }
+        { idempotent: false },
       );
       const location = res.headers.get('location');
       if (location) {
@@ -201,10 +249,22 @@ export function codeCredentialsSource(siteUrl: string, credentials: SiteCredenti
       }
       // The echo callback may answer with the parameters as JSON; errors come in any encoding.
       const { answer } = res;
-      if (answer.kind === 'oauth-error') return { kind: 'error', error: answer.error, errorDescription: answer.errorDescription, atCallback: false, status: res.status };
+      if (answer.kind === 'oauth-error')
+        return {
+          kind: 'error',
+          error: answer.error,
+          errorDescription: answer.errorDescription,
+          atCallback: false,
+          status: res.status,
+        };
       if (answer.kind === 'success' && typeof answer.fields.code === 'string') {
         const state = answer.fields.state;
-        return { kind: 'code', code: answer.fields.code, state: typeof state === 'string' ? state : undefined, status: res.status };
+        return {
+          kind: 'code',
+          code: answer.fields.code,
+          state: typeof state === 'string' ? state : undefined,
+          status: res.status,
+        };
       }
       return { kind: 'interaction', page: 'login', status: res.status };
     },

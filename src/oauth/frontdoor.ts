@@ -26,11 +26,15 @@ export class FrontdoorSession {
     /** How the session was opened. */
     public readonly method: FrontdoorMethod,
     /** False when the server sent the browser to its login page instead of starting a session. */
-    public readonly signedIn: boolean
+    public readonly signedIn: boolean,
   ) {}
 
   /** Opens a browser session for the access token's user. */
-  public static async open(instanceUrl: string, accessToken: string, options: FrontdoorOptions = {}): Promise<FrontdoorSession> {
+  public static async open(
+    instanceUrl: string,
+    accessToken: string,
+    options: FrontdoorOptions = {},
+  ): Promise<FrontdoorSession> {
     const baseUrl = instanceUrl.replace(/\/+$/, '');
     const browser = new CookieBrowser(new CookieJar(), options);
     if (options.singleAccess ?? true) {
@@ -51,11 +55,20 @@ export class FrontdoorSession {
 }
 
 /** The one-time frontdoor URL of POST /services/oauth2/singleaccess, when the org offers it on its own origin. */
-async function singleAccessUrl(baseUrl: string, accessToken: string, options: HttpOptions): Promise<string | undefined> {
+async function singleAccessUrl(
+  baseUrl: string,
+  accessToken: string,
+  options: HttpOptions,
+): Promise<string | undefined> {
   const endpoint = `${baseUrl}/services/oauth2/singleaccess`;
   try {
     // Asking twice only mints another one-time URL: safe to retry.
-    const { answer } = await send(endpoint, { method: 'POST', headers: { authorization: `Bearer ${accessToken}`, accept: 'application/json' } }, options, { idempotent: true });
+    const { answer } = await send(
+      endpoint,
+      { method: 'POST', headers: { authorization: `Bearer ${accessToken}`, accept: 'application/json' } },
+      options,
+      { idempotent: true },
+    );
     if (answer.kind !== 'success') return undefined;
     const uri = answer.fields.frontdoor_uri;
     if (typeof uri !== 'string') return undefined;

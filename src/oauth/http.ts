@@ -5,7 +5,11 @@
 import { httpObserved, notifyHttp } from '../util/http-observer.js';
 
 export class TransportError extends Error {
-  public constructor(message: string, public readonly endpoint: string, options?: { cause?: unknown }) {
+  public constructor(
+    message: string,
+    public readonly endpoint: string,
+    options?: { cause?: unknown },
+  ) {
     super(message, options);
     this.name = 'TransportError';
   }
@@ -76,7 +80,12 @@ export async function httpRequest(url: string, init: RequestInit, options: HttpO
     if (httpObserved()) notifyHttp({ method: init.method ?? 'GET', url, response: res });
     return res;
   } catch (error) {
-    if (httpObserved()) notifyHttp({ method: init.method ?? 'GET', url, failure: (error as { cause?: { code?: string } }).cause?.code ?? (error as Error).name });
+    if (httpObserved())
+      notifyHttp({
+        method: init.method ?? 'GET',
+        url,
+        failure: (error as { cause?: { code?: string } }).cause?.code ?? (error as Error).name,
+      });
     const endpoint = endpointOf(url);
     throw new TransportError(`${endpoint}: ${reason(error)}`, endpoint, { cause: error });
   }

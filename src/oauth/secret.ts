@@ -39,7 +39,11 @@ export const GENERIC_SECRET_ENV = 'SF_OAUTH_CLIENT_SECRET';
  * The app's secret from the environment: the per-app variable, else SF_OAUTH_CLIENT_SECRET when only one app is tested
  * (a single variable cannot be right for several confidential apps).
  */
-export function secretFromEnv(app: string, appsInRun: number, env: NodeJS.ProcessEnv = process.env): { secret: Secret; from: string } | undefined {
+export function secretFromEnv(
+  app: string,
+  appsInRun: number,
+  env: NodeJS.ProcessEnv = process.env,
+): { secret: Secret; from: string } | undefined {
   const own = env[secretEnvName(app)];
   if (own) return { secret: new Secret(own), from: secretEnvName(app) };
   const generic = env[GENERIC_SECRET_ENV];

@@ -33,20 +33,40 @@ const trimSlash = (url: string): string => url.replace(/\/+$/, '');
  * (429, 5xx, outage pages, unknown_error) is retried, and when it persists a TransientAnswer is thrown: it says nothing
  * about the client. Not idempotent: a code exchange or a refresh is re-sent only when the server did not process it.
  */
-async function postForm(url: string, form: Record<string, string | undefined>, options: HttpOptions = {}): Promise<TokenResult> {
+async function postForm(
+  url: string,
+  form: Record<string, string | undefined>,
+  options: HttpOptions = {},
+): Promise<TokenResult> {
   const body = new URLSearchParams();
   for (const [k, v] of Object.entries(form)) if (v !== undefined) body.set(k, v);
   const { answer, status } = await send(
     url,
-    { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' }, body },
+    {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
+      body,
+    },
     options,
-    { idempotent: false }
+    { idempotent: false },
   );
-  if (answer.kind === 'oauth-error') return { ok: false, status, error: answer.error, errorDescription: answer.errorDescription };
-  if (answer.kind !== 'success') return { ok: false, status, error: INVALID_RESPONSE, errorDescription: `${'reason' in answer ? answer.reason : `HTTP ${status}`}` };
+  if (answer.kind === 'oauth-error')
+    return { ok: false, status, error: answer.error, errorDescription: answer.errorDescription };
+  if (answer.kind !== 'success')
+    return {
+      ok: false,
+      status,
+      error: INVALID_RESPONSE,
+      errorDescription: `${'reason' in answer ? answer.reason : `HTTP ${status}`}`,
+    };
   const json = answer.fields;
   if (answer.encoding !== 'json' || typeof json.access_token !== 'string') {
-    return { ok: false, status, error: INVALID_RESPONSE, errorDescription: `HTTP ${status} without an access token or an OAuth error code` };
+    return {
+      ok: false,
+      status,
+      error: INVALID_RESPONSE,
+      errorDescription: `HTTP ${status} without an access token or an OAuth error code`,
+    };
   }
   return {
     ok: true,
@@ -63,7 +83,7 @@ export function exchangeCode(
   loginUrl: string,
   client: ClientCredentials,
   params: { code: string; redirectUri: string; codeVerifier?: string },
-  options?: HttpOptions
+  options?: HttpOptions,
 ): Promise<TokenResult> {
   return postForm(
     `${trimSlash(loginUrl)}/services/oauth2/token`,
@@ -75,15 +95,25 @@ export function exchangeCode(
       redirect_uri: params.redirectUri,
       code_verifier: params.codeVerifier,
     },
-    options
+    options,
   );
 }
 
-export function refresh(loginUrl: string, client: ClientCredentials, refreshToken: string, options?: HttpOptions): Promise<TokenResult> {
+export function refresh(
+  loginUrl: string,
+  client: ClientCredentials,
+  refreshToken: string,
+  options?: HttpOptions,
+): Promise<TokenResult> {
   return postForm(
     `${trimSlash(loginUrl)}/services/oauth2/token`,
-    { grant_type: 'refresh_token', refresh_token: refreshToken, client_id: client.clientId, client_secret: client.clientSecret },
-    options
+    {
+      grant_type: 'refresh_token',
+      refresh_token: refreshToken,
+      client_id: client.clientId,
+      client_secret: client.clientSecret,
+    },
+    options,
   );
 }
 
@@ -108,16 +138,22 @@ export async function revokeToken(
   loginUrl: string,
   token: string,
   client?: ClientCredentials & { tokenTypeHint?: 'access_token' | 'refresh_token' },
-  options?: HttpOptions
+  options?: HttpOptions,
 ): Promise<RevokeOutcome> {
   const url = `${trimSlash(loginUrl)}/services/oauth2/revoke`;
   const body = new URLSearchParams({ token });
   if (client?.tokenTypeHint) body.set('token_type_hint', client.tokenTypeHint);
   if (client?.clientId) body.set('client_id', client.clientId);
   if (client?.clientSecret) body.set('client_secret', client.clientSecret);
-  const { answer, status } = await send(url, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body }, options ?? {}, { idempotent: true });
+  const { answer, status } = await send(
+    url,
+    { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body },
+    options ?? {},
+    { idempotent: true },
+  );
   if (answer.kind === 'success') return { outcome: 'revoked', status };
-  if (answer.kind === 'oauth-error' && status === 400 && NOT_ACTIVE.has(answer.error)) return { outcome: 'not-active', status, error: answer.error };
+  if (answer.kind === 'oauth-error' && status === 400 && NOT_ACTIVE.has(answer.error))
+    return { outcome: 'not-active', status, error: answer.error };
   return { outcome: 'failed', status, error: answer.kind === 'oauth-error' ? answer.error : `HTTP ${status}` };
 }
 

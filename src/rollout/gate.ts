@@ -56,7 +56,10 @@ export function rtrProven(run: Pick<AppRun, 'verdict' | 'checks'>): boolean {
 }
 
 /** Why a smoke test did not prove the app, in one sentence. */
-export function notProvenReason(run: Pick<AppRun, 'verdict' | 'checks' | 'error'>, key: 's256-flow' | 'rotation'): string {
+export function notProvenReason(
+  run: Pick<AppRun, 'verdict' | 'checks' | 'error'>,
+  key: 's256-flow' | 'rotation',
+): string {
   const bad = run.checks.filter((c) => c.verdict === 'fail' || c.verdict === 'error');
   if (bad.length) return `${bad.map((c) => `${c.id} ${c.verdict}`).join(', ')}${run.error ? ` (${run.error})` : ''}`;
   const decisive = run.checks.find((c) => c.id === key);
@@ -70,7 +73,11 @@ function pkgOf(row: AppRow): GateRow['package'] {
 function outOfScopeReason(row: AppRow): string {
   if (row.verdict === 'out-of-scope' && row.reasons.length && !row.flows.length) return row.reasons.join('; ');
   const flows = row.flows.filter((f) => f !== 'authorization-code' && f !== 'code-credentials');
-  const names: Record<string, string> = { 'client-credentials': 'client credentials', 'jwt-bearer': 'JWT bearer', device: 'device flow' };
+  const names: Record<string, string> = {
+    'client-credentials': 'client credentials',
+    'jwt-bearer': 'JWT bearer',
+    device: 'device flow',
+  };
   if (flows.length) return `no authorization code flow (${flows.map((f) => names[f] ?? f).join(' and ')} only)`;
   return row.reasons[0] ?? 'no authorization code flow';
 }
@@ -84,22 +91,41 @@ export type GateInputs = {
 };
 
 /** Judges one inventory row (exported for tests). */
-export function judge(row: AppRow, run: StoredRun | undefined, lastModified: string | null, waiver: PlanWaiver | undefined): GateRow {
+export function judge(
+  row: AppRow,
+  run: StoredRun | undefined,
+  lastModified: string | null,
+  waiver: PlanWaiver | undefined,
+): GateRow {
   const base = { app: row.name, label: row.label, kind: row.kind, pkceRequired: row.pkceRequired };
   if (row.kind === 'untracked') {
-    return { ...base, status: 'unverifiable', reason: row.reasons[0] ?? "not in this org's metadata: cannot be checked here" };
+    return {
+      ...base,
+      status: 'unverifiable',
+      reason: row.reasons[0] ?? "not in this org's metadata: cannot be checked here",
+    };
   }
   const smoke = run ? { verdict: run.verdict, at: run.time, current: isCurrent(run, lastModified) } : undefined;
   const block = (reason: string): GateRow => {
     const managed = row.owner.type === 'package' ? { package: pkgOf(row) } : {};
-    if (waiver) return { ...base, ...managed, ...(smoke ? { smoke } : {}), status: 'waived', reason: `waived: ${waiver.reason} (would block: ${reason})` };
+    if (waiver)
+      return {
+        ...base,
+        ...managed,
+        ...(smoke ? { smoke } : {}),
+        status: 'waived',
+        reason: `waived: ${waiver.reason} (would block: ${reason})`,
+      };
     return { ...base, ...managed, ...(smoke ? { smoke } : {}), status: 'blocked', reason };
   };
   // Its flows and PKCE are unknown here (set in the publisher's org), so it is never "out of scope" by default.
   if (row.settingsIn === 'publisher-org') {
-    return block(`managed package ${packageText(row)}: PKCE is set in the publisher's org, not in this one, so it cannot be checked here; ask the publisher, or waive it in the plan`);
+    return block(
+      `managed package ${packageText(row)}: PKCE is set in the publisher's org, not in this one, so it cannot be checked here; ask the publisher, or waive it in the plan`,
+    );
   }
-  if (row.verdict === 'out-of-scope' || !scopeOf(row).pkce) return { ...base, status: 'out-of-scope', reason: outOfScopeReason(row) };
+  if (row.verdict === 'out-of-scope' || !scopeOf(row).pkce)
+    return { ...base, status: 'out-of-scope', reason: outOfScopeReason(row) };
   if (row.owner.type === 'package' && row.pkceRequired !== true) {
     return block(`managed package ${packageText(row)} has PKCE off: only the vendor can turn it on`);
   }
@@ -107,21 +133,35 @@ export function judge(row: AppRow, run: StoredRun | undefined, lastModified: str
   if (!row.pkceRequired) return block('PKCE is not required on the app');
   if (!run) return block('no PKCE smoke test recorded (run sf oauth pkce verify)');
   if (!smoke?.current) {
-    return block(`the last PKCE smoke test (${run.time}) was made before its settings last changed${lastModified ? ` (${lastModified})` : ''}: test it again`);
+    return block(
+      `the last PKCE smoke test (${run.time}) was made before its settings last changed${lastModified ? ` (${lastModified})` : ''}: test it again`,
+    );
   }
   if (!pkceProven(run)) return block(`the last PKCE smoke test did not pass: ${notProvenReason(run, 's256-flow')}`);
-  return { ...base, ...(row.owner.type === 'package' ? { package: pkgOf(row) } : {}), smoke, status: 'pass', reason: `PKCE required; smoke test passed at ${run.time}` };
+  return {
+    ...base,
+    ...(row.owner.type === 'package' ? { package: pkgOf(row) } : {}),
+    smoke,
+    status: 'pass',
+    reason: `PKCE required; smoke test passed at ${run.time}`,
+  };
 }
 
-export async function evaluateGate(conn: Connection, inputs: GateInputs): Promise<GateResult & { orgSettings: OrgOAuthSettings }> {
+export async function evaluateGate(
+  conn: Connection,
+  inputs: GateInputs,
+): Promise<GateResult & { orgSettings: OrgOAuthSettings }> {
   const root = inputs.resultsDir ?? resultsRoot();
-  const [inventory, modified] = await Promise.all([buildInventory(conn, { days: inputs.days ?? 90 }), lastModifiedDates(conn)]);
+  const [inventory, modified] = await Promise.all([
+    buildInventory(conn, { days: inputs.days ?? 90 }),
+    lastModifiedDates(conn),
+  ]);
   const waivers = new Map((inputs.waivers ?? []).map((w) => [w.app.toLowerCase(), w]));
   const apps: GateRow[] = [];
   for (const row of [...inventory.result.apps].sort((a, b) => a.name.localeCompare(b.name))) {
     const run = row.kind === 'untracked' ? undefined : await latestRun(inputs.orgId, row.name, 'pkce', root);
     const component = run?.settingsComponent;
-    const lastModified = component ? modified.get(`${component.type}:${component.fullName}`) ?? null : null;
+    const lastModified = component ? (modified.get(`${component.type}:${component.fullName}`) ?? null) : null;
     apps.push(judge(row, run, lastModified, waivers.get(row.name.toLowerCase())));
   }
   const summary: Record<GateStatus, number> = { pass: 0, blocked: 0, waived: 0, 'out-of-scope': 0, unverifiable: 0 };

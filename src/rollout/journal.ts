@@ -18,7 +18,15 @@ import type { RolloutPlan } from './plan.js';
 
 export const JOURNAL_FORMAT = 1;
 
-export const PHASES = ['audit', 'backup', 'pkce-enable', 'pkce-verify', 'rtr-enable', 'rtr-verify', 'require-pkce'] as const;
+export const PHASES = [
+  'audit',
+  'backup',
+  'pkce-enable',
+  'pkce-verify',
+  'rtr-enable',
+  'rtr-verify',
+  'require-pkce',
+] as const;
 export type PhaseName = (typeof PHASES)[number];
 
 /**
@@ -61,7 +69,14 @@ export type JournalStep = {
 export type RolloutStatus = 'running' | 'interrupted' | 'failed' | 'completed' | 'undone';
 
 /** `kept-on-by-salesforce`: every restore deployed, but the org kept PKCE on for some apps (never "undone"). */
-export type JournalUndo = { at: string; status: 'done' | 'failed' | 'kept-on-by-salesforce'; restored: string[]; requirePkceTurnedOff: boolean; detail?: string; keptOn?: string[] };
+export type JournalUndo = {
+  at: string;
+  status: 'done' | 'failed' | 'kept-on-by-salesforce';
+  restored: string[];
+  requirePkceTurnedOff: boolean;
+  detail?: string;
+  keptOn?: string[];
+};
 
 export type Journal = {
   format: number;
@@ -102,7 +117,9 @@ export class JournalError extends Error {
 }
 
 export function rolloutRoot(env: NodeJS.ProcessEnv = process.env): string {
-  return env.SF_OAUTH_ROLLOUT_DIR ? path.resolve(env.SF_OAUTH_ROLLOUT_DIR) : path.join(homedir(), '.sf', 'oauth', 'rollouts');
+  return env.SF_OAUTH_ROLLOUT_DIR
+    ? path.resolve(env.SF_OAUTH_ROLLOUT_DIR)
+    : path.join(homedir(), '.sf', 'oauth', 'rollouts');
 }
 
 const safe = (s: string): string => s.replace(/[^A-Za-z0-9_.-]/g, '_');
@@ -129,7 +146,8 @@ export async function readJournal(orgId: string, root = rolloutRoot()): Promise<
   } catch {
     throw new JournalError(`The rollout journal ${file} is not valid JSON.`);
   }
-  if (parsed.format !== JOURNAL_FORMAT || !Array.isArray(parsed.steps)) throw new JournalError(`${file} is not a rollout journal this plugin can read.`);
+  if (parsed.format !== JOURNAL_FORMAT || !Array.isArray(parsed.steps))
+    throw new JournalError(`${file} is not a rollout journal this plugin can read.`);
   return parsed;
 }
 
@@ -140,7 +158,10 @@ export async function archiveJournal(journal: Journal, root = rolloutRoot()): Pr
   return target;
 }
 
-export function newJournal(init: { orgId: string; username: string; instanceUrl: string; planFile: string; planHash: string; plan: RolloutPlan }, now = new Date()): Journal {
+export function newJournal(
+  init: { orgId: string; username: string; instanceUrl: string; planFile: string; planHash: string; plan: RolloutPlan },
+  now = new Date(),
+): Journal {
   return {
     format: JOURNAL_FORMAT,
     id: randomBytes(6).toString('hex'),
@@ -161,7 +182,10 @@ export function newJournal(init: { orgId: string; username: string; instanceUrl:
 export class JournalStore {
   private queue: Promise<void> = Promise.resolve();
 
-  public constructor(public readonly journal: Journal, private readonly root = rolloutRoot()) {}
+  public constructor(
+    public readonly journal: Journal,
+    private readonly root = rolloutRoot(),
+  ) {}
 
   public get file(): string {
     return journalFile(this.journal.orgId, this.root);
@@ -210,7 +234,14 @@ export class JournalStore {
   }
 
   /** Records many steps' ends in one write. */
-  public async finishMany(ends: Array<{ step: JournalStep; status: Exclude<StepStatus, 'running' | 'pending'>; detail?: string; data?: StepData }>): Promise<void> {
+  public async finishMany(
+    ends: Array<{
+      step: JournalStep;
+      status: Exclude<StepStatus, 'running' | 'pending'>;
+      detail?: string;
+      data?: StepData;
+    }>,
+  ): Promise<void> {
     const now = new Date().toISOString();
     await this.update(() => {
       for (const { step, status, detail, data } of ends) {
@@ -222,7 +253,12 @@ export class JournalStore {
     });
   }
 
-  public async finish(step: JournalStep, status: Exclude<StepStatus, 'running' | 'pending'>, detail?: string, data?: StepData): Promise<void> {
+  public async finish(
+    step: JournalStep,
+    status: Exclude<StepStatus, 'running' | 'pending'>,
+    detail?: string,
+    data?: StepData,
+  ): Promise<void> {
     await this.update(() => {
       step.status = status;
       step.finishedAt = new Date().toISOString();

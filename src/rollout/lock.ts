@@ -12,7 +12,10 @@ import { orgDir, rolloutRoot } from './journal.js';
 export type LockOwner = { pid: number; host: string; startedAt: string; command: string };
 
 export class RolloutLockedError extends Error {
-  public constructor(message: string, public readonly owner?: LockOwner) {
+  public constructor(
+    message: string,
+    public readonly owner?: LockOwner,
+  ) {
     super(message);
     this.name = 'RolloutLockedError';
   }
@@ -52,7 +55,13 @@ export async function acquireRolloutLock(orgId: string, command: string, root = 
   const ownerFile = path.join(dir, 'lock-owner.json');
   const stale = staleMs();
   const take = (): Promise<() => Promise<void>> =>
-    lockfile.lock(target, { realpath: false, stale, update: Math.max(1000, Math.floor(stale / 3)), retries: 0, lockfilePath: `${target}.lock` });
+    lockfile.lock(target, {
+      realpath: false,
+      stale,
+      update: Math.max(1000, Math.floor(stale / 3)),
+      retries: 0,
+      lockfilePath: `${target}.lock`,
+    });
   let release: () => Promise<void>;
   try {
     release = await take();
@@ -64,7 +73,9 @@ export async function acquireRolloutLock(orgId: string, command: string, root = 
       await rm(`${target}.lock`, { recursive: true, force: true });
       release = await take();
     } else {
-      const who = owner ? `process ${owner.pid} on ${owner.host} (${owner.command}, since ${owner.startedAt})` : 'another process';
+      const who = owner
+        ? `process ${owner.pid} on ${owner.host} (${owner.command}, since ${owner.startedAt})`
+        : 'another process';
       throw new RolloutLockedError(`Another rollout command is running on org ${orgId}: ${who}.`, owner);
     }
   }

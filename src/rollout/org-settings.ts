@@ -36,7 +36,10 @@ const toBool = (v: string | undefined): boolean | null => (v === undefined ? nul
 export async function readOauthOidc(conn: Connection, pollMs?: number): Promise<RetrievedFile> {
   const got = await retrieveMembers(conn, [OAUTH_OIDC], pollMs);
   const file = got.files.find((f) => f.type === 'Settings' && f.fullName === 'OauthOidc');
-  if (!file) throw new OrgSettingsError(`The org did not return the OauthOidc settings${got.messages.length ? `: ${got.messages.join('; ')}` : ''}.`);
+  if (!file)
+    throw new OrgSettingsError(
+      `The org did not return the OauthOidc settings${got.messages.length ? `: ${got.messages.join('; ')}` : ''}.`,
+    );
   return file;
 }
 
@@ -47,24 +50,38 @@ export async function readRequirePkce(conn: Connection, pollMs?: number): Promis
 export async function setRequirePkce(
   conn: Connection,
   value: boolean,
-  options: { dryRun?: boolean; onProgress?: (p: DeployProgress) => void; pollMs?: number } = {}
+  options: { dryRun?: boolean; onProgress?: (p: DeployProgress) => void; pollMs?: number } = {},
 ): Promise<RequirePkceChange> {
   const dryRun = options.dryRun ?? false;
   const file = await readOauthOidc(conn, options.pollMs);
   const before = toBool(readLeaf(file.xml, [], 'isPkceRequired'));
-  const result: RequirePkceChange = { before, after: before, value, changed: false, dryRun, failed: false, problems: [] };
+  const result: RequirePkceChange = {
+    before,
+    after: before,
+    value,
+    changed: false,
+    dryRun,
+    failed: false,
+    problems: [],
+  };
   if ((before ?? false) === value) return result;
   const edit = setLeaf(file.xml, { path: [], element: 'isPkceRequired', value: String(value) });
   let deploy: DeployOutcome;
   try {
-    deploy = await deployFiles(conn, [{ ...OAUTH_OIDC, xml: edit.xml }], { checkOnly: dryRun, onProgress: options.onProgress, pollMs: options.pollMs });
+    deploy = await deployFiles(conn, [{ ...OAUTH_OIDC, xml: edit.xml }], {
+      checkOnly: dryRun,
+      onProgress: options.onProgress,
+      pollMs: options.pollMs,
+    });
   } catch (e) {
     throw new OrgSettingsError(`The deploy of the OauthOidc settings could not run: ${(e as Error).message}`);
   }
   result.deployId = deploy.id;
   if (!deploy.success) {
     result.failed = true;
-    result.problems = deploy.failures.length ? deploy.failures.map((f) => f.problem) : [`The deploy ended ${deploy.status}.`];
+    result.problems = deploy.failures.length
+      ? deploy.failures.map((f) => f.problem)
+      : [`The deploy ended ${deploy.status}.`];
     return result;
   }
   if (dryRun) {

@@ -47,20 +47,27 @@ export type RolloutContext = {
 
 /** The frontdoor code source of a rollout's smoke tests: one browser session for the whole run. */
 export function smokeSourceFor(ctx: RolloutContext): CodeSource {
-  const http = { timeoutMs: ctx.timeoutMs ?? 60_000, signal: ctx.signal, retry: { baseDelayMs: ctx.retryDelayMs ?? 2000 } };
+  const http = {
+    timeoutMs: ctx.timeoutMs ?? 60_000,
+    signal: ctx.signal,
+    retry: { baseDelayMs: ctx.retryDelayMs ?? 2000 },
+  };
   return frontdoorSource(ctx.instanceUrl, ctx.accessToken, http);
 }
 
 export type StepOutcome = { status: 'done' | 'failed'; detail: string; data?: StepData };
 
-const TRANSIENT = /REQUEST_LIMIT_EXCEEDED|rate limit|too many requests|ECONNRESET|ECONNREFUSED|ETIMEDOUT|EPIPE|socket hang up|UND_ERR|fetch failed|HTTP 5\d\d|\b50[234]\b|\b429\b|ServerUnavailable|Service Unavailable|INVALID_SESSION_ID|Session expired/i;
+const TRANSIENT =
+  /REQUEST_LIMIT_EXCEEDED|rate limit|too many requests|ECONNRESET|ECONNREFUSED|ETIMEDOUT|EPIPE|socket hang up|UND_ERR|fetch failed|HTTP 5\d\d|\b50[234]\b|\b429\b|ServerUnavailable|Service Unavailable|INVALID_SESSION_ID|Session expired/i;
 
 export const errorText = (e: unknown): string => (e instanceof Error ? e.message : String(e)).split('\n')[0];
 
 export function isTransient(e: unknown): boolean {
   // Our own OAuth requests are classified once, in oauth/answer.ts; the regex covers what jsforce and the core throw.
   if (e instanceof TransientAnswer) return true;
-  return TRANSIENT.test(e instanceof Error ? `${e.name} ${e.message} ${String((e as { cause?: unknown }).cause ?? '')}` : String(e));
+  return TRANSIENT.test(
+    e instanceof Error ? `${e.name} ${e.message} ${String((e as { cause?: unknown }).cause ?? '')}` : String(e),
+  );
 }
 
 const sleep = (ms: number, signal?: AbortSignal): Promise<void> =>
@@ -73,7 +80,12 @@ const sleep = (ms: number, signal?: AbortSignal): Promise<void> =>
   });
 
 /** Runs `fn`, retrying transient failures up to `attempts` times in all with exponential backoff. */
-export async function withRetries<T>(ctx: RolloutContext, attempts: number, fn: () => Promise<T>, onRetry?: (attempt: number, e: unknown) => void): Promise<T> {
+export async function withRetries<T>(
+  ctx: RolloutContext,
+  attempts: number,
+  fn: () => Promise<T>,
+  onRetry?: (attempt: number, e: unknown) => void,
+): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await fn();
@@ -98,24 +110,43 @@ export type Audit = {
 export async function audit(ctx: RolloutContext, plan: RolloutPlan): Promise<Audit> {
   const inventory = await buildInventory(ctx.conn, { days: plan.options.days });
   const selection = selectApps(plan, inventory.result.apps);
-  const warnings = inventory.warnings.map((w) => ('apps' in w ? `${w.code}: ${w.apps.join(', ')}` : `${w.code}: ${w.detail}`));
+  const warnings = inventory.warnings.map((w) =>
+    'apps' in w ? `${w.code}: ${w.apps.join(', ')}` : `${w.code}: ${w.detail}`,
+  );
   // The gate needs current PKCE evidence for every app of the org in PKCE scope: apps already compliant that the plan
   // did not select are smoke-tested too (testing changes nothing), unless the plan excludes them.
   const excluded = new Set(plan.exclude.map((n) => n.toLowerCase()));
   const chosen = new Set(selection.apps.map((r) => r.name));
   const verifyOnly = plan.options.requirePkce
-    ? inventory.result.apps.filter((r) => changeable(r) && scopeOf(r).pkce && r.pkceRequired === true && !chosen.has(r.name) && !excluded.has(r.name.toLowerCase())).map((r) => r.name)
+    ? inventory.result.apps
+        .filter(
+          (r) =>
+            changeable(r) &&
+            scopeOf(r).pkce &&
+            r.pkceRequired === true &&
+            !chosen.has(r.name) &&
+            !excluded.has(r.name.toLowerCase()),
+        )
+        .map((r) => r.name)
     : [];
   // The checks of `sf oauth org check` (read-only): a failing org-wide check, or a failing check of an app this rollout
   // touches, stops the rollout here, before any change.
-  const checked = await checkOrg(ctx.conn, { accessToken: ctx.accessToken, days: plan.options.days, env: ctx.env ?? process.env, inventory, http: { timeoutMs: ctx.timeoutMs ?? 60_000, signal: ctx.signal } });
+  const checked = await checkOrg(ctx.conn, {
+    accessToken: ctx.accessToken,
+    days: plan.options.days,
+    env: ctx.env ?? process.env,
+    inventory,
+    http: { timeoutMs: ctx.timeoutMs ?? 60_000, signal: ctx.signal },
+  });
   const blocking = blockingChecks(checked, [...selection.apps.map((r) => r.name), ...verifyOnly]).map(
-    (c) => `org check failed: ${c.app ? `${c.app}: ` : ''}${c.title}: ${c.detail}${c.action ? ` ${c.action}` : ''}`
+    (c) => `org check failed: ${c.app ? `${c.app}: ` : ''}${c.title}: ${c.detail}${c.action ? ` ${c.action}` : ''}`,
   );
   return {
     apps: selection.apps.map((r) => ({ name: r.name, ...scopeOf(r) })),
     verifyOnly,
-    staleTokens: inventory.result.apps.filter((r) => r.usage.staleHolders > 0).map((r) => ({ app: r.name, tokens: r.usage.staleHolders })),
+    staleTokens: inventory.result.apps
+      .filter((r) => r.usage.staleHolders > 0)
+      .map((r) => ({ app: r.name, tokens: r.usage.staleHolders })),
     warnings,
     problems: [...selection.problems, ...blocking],
   };
@@ -131,9 +162,27 @@ export async function backupApps(ctx: RolloutContext, apps: string[], rolloutId:
       const loc = flagLocation(a);
       if (!loc) return [];
       const value = readLeaf(loc.file.xml, loc.path, 'isPkceRequired') ?? null;
-      return [{ type: loc.file.type, fullName: loc.file.fullName, app: a.name, kind: a.kind, element: 'isPkceRequired', value, xml: loc.file.xml }];
+      return [
+        {
+          type: loc.file.type,
+          fullName: loc.file.fullName,
+          app: a.name,
+          kind: a.kind,
+          element: 'isPkceRequired',
+          value,
+          xml: loc.file.xml,
+        },
+      ];
     });
-  const backup = await writeBackup({ orgId: ctx.orgId, username: ctx.username, instanceUrl: ctx.instanceUrl, operation: `oauth rollout run (${rolloutId}): before any change` }, entries);
+  const backup = await writeBackup(
+    {
+      orgId: ctx.orgId,
+      username: ctx.username,
+      instanceUrl: ctx.instanceUrl,
+      operation: `oauth rollout run (${rolloutId}): before any change`,
+    },
+    entries,
+  );
   return backup.path;
 }
 
@@ -153,7 +202,7 @@ export async function enableSettings(
   setting: ToggleSetting,
   apps: string[],
   rolloutId: string,
-  onBackup: (path: string, apps: string[]) => Promise<void>
+  onBackup: (path: string, apps: string[]) => Promise<void>,
 ): Promise<BatchOutcome> {
   const label = setting === 'pkce' ? 'PKCE' : 'Refresh token rotation';
   const out: BatchOutcome = new Map();
@@ -162,12 +211,18 @@ export async function enableSettings(
   // A refused app fails alone: plan again without it (rare, and one more retrieve only then).
   while (!plan && remaining.length) {
     try {
-      plan = await planToggle(ctx.conn, { setting, value: true, apps: remaining, orgNamespace: ctx.orgNamespace ?? null });
+      plan = await planToggle(ctx.conn, {
+        setting,
+        value: true,
+        apps: remaining,
+        orgNamespace: ctx.orgNamespace ?? null,
+      });
     } catch (e) {
       if (!(e instanceof ToggleError) || e.code !== 'refusedApps') throw e;
       const refused = refusedApps(e.items, remaining);
       if (!refused.size) throw e;
-      for (const [app, reason] of refused) out.set(app, { status: 'failed', detail: `Not changed: ${reason}`, data: { changed: false } });
+      for (const [app, reason] of refused)
+        out.set(app, { status: 'failed', detail: `Not changed: ${reason}`, data: { changed: false } });
       remaining = remaining.filter((a) => !refused.has(a));
     }
   }
@@ -175,7 +230,12 @@ export async function enableSettings(
   const changing = plan.changes.map((c) => c.app.name);
   const outcome = plan.changes.length
     ? await applyToggle(ctx.conn, plan, {
-        backup: { orgId: ctx.orgId, username: ctx.username, instanceUrl: ctx.instanceUrl, operation: `oauth rollout run (${rolloutId}): ${setting} on ${changing.length} app(s)` },
+        backup: {
+          orgId: ctx.orgId,
+          username: ctx.username,
+          instanceUrl: ctx.instanceUrl,
+          operation: `oauth rollout run (${rolloutId}): ${setting} on ${changing.length} app(s)`,
+        },
         // The journal knows the backup before the deploy can have changed anything.
         onBackup: (b) => onBackup(b.path, changing),
         pollMs: ctx.pollMs,
@@ -190,14 +250,32 @@ export async function enableSettings(
     }
     const data: StepData = { ...base, deployId, backupPath: outcome?.result.backupPath };
     if (outcome?.failed) {
-      out.set(row.app, { status: 'failed', detail: `Deploy ${deployId ?? ''} failed and was rolled back: ${row.reason ?? 'no detail'}`, data: { ...data, changed: false } });
+      out.set(row.app, {
+        status: 'failed',
+        detail: `Deploy ${deployId ?? ''} failed and was rolled back: ${row.reason ?? 'no detail'}`,
+        data: { ...data, changed: false },
+      });
     } else if (row.status === 'changed') {
-      out.set(row.app, { status: 'done', detail: `${label} on (deploy ${deployId ?? ''}).`, data: { ...data, changed: true } });
+      out.set(row.app, {
+        status: 'done',
+        detail: `${label} on (deploy ${deployId ?? ''}).`,
+        data: { ...data, changed: true },
+      });
     } else {
-      out.set(row.app, { status: 'failed', detail: row.reason ?? `${label} did not stick.`, data: { ...data, changed: false } });
+      out.set(row.app, {
+        status: 'failed',
+        detail: row.reason ?? `${label} did not stick.`,
+        data: { ...data, changed: false },
+      });
     }
   }
-  for (const app of remaining) if (!out.has(app)) out.set(app, { status: 'failed', detail: `Not changed: ${app} was not found in the org.`, data: { changed: false } });
+  for (const app of remaining)
+    if (!out.has(app))
+      out.set(app, {
+        status: 'failed',
+        detail: `Not changed: ${app} was not found in the org.`,
+        data: { changed: false },
+      });
   return out;
 }
 
@@ -212,7 +290,11 @@ function refusedApps(items: string[], apps: string[]): Map<string, string> {
 }
 
 /** After an error in a change phase: which apps have the setting on anyway (the deploy went through); one read. */
-export async function settingsOn(ctx: RolloutContext, setting: ToggleSetting, apps: string[]): Promise<Map<string, boolean> | undefined> {
+export async function settingsOn(
+  ctx: RolloutContext,
+  setting: ToggleSetting,
+  apps: string[],
+): Promise<Map<string, boolean> | undefined> {
   try {
     const plan = await planToggle(ctx.conn, { setting, value: true, apps, orgNamespace: ctx.orgNamespace ?? null });
     return new Map(plan.rows.map((r) => [r.app, r.after === true]));
@@ -222,17 +304,30 @@ export async function settingsOn(ctx: RolloutContext, setting: ToggleSetting, ap
 }
 
 /** What a rollback did to each app: rolled back (deploy id), kept on by Salesforce, or why not. */
-export type RollbackOutcome = { deployId?: string; apps: Map<string, { status: 'rolled-back' | 'kept-on-by-salesforce' | 'failed'; reason?: string }> };
+export type RollbackOutcome = {
+  deployId?: string;
+  apps: Map<string, { status: 'rolled-back' | 'kept-on-by-salesforce' | 'failed'; reason?: string }>;
+};
 
 /**
  * Restores apps' components from one backup in one deploy; per app: rolled back, kept on by Salesforce (the org kept
  * PKCE on although the deploy set it off), or failed (refused, or read back otherwise). Throws when the deploy failed.
  */
-export async function restoreApps(ctx: RolloutContext, backupPath: string, apps: string[], rolloutId: string): Promise<RollbackOutcome> {
+export async function restoreApps(
+  ctx: RolloutContext,
+  backupPath: string,
+  apps: string[],
+  rolloutId: string,
+): Promise<RollbackOutcome> {
   const backup = await findBackup(backupPath, ctx.orgId);
   const plan = await planRestore(ctx.conn, backup, { orgId: ctx.orgId, apps });
   const outcome = await applyRestore(ctx.conn, plan, {
-    backup: { orgId: ctx.orgId, username: ctx.username, instanceUrl: ctx.instanceUrl, operation: `oauth rollout run (${rolloutId}): rollback of ${apps.length} app(s)` },
+    backup: {
+      orgId: ctx.orgId,
+      username: ctx.username,
+      instanceUrl: ctx.instanceUrl,
+      operation: `oauth rollout run (${rolloutId}): rollback of ${apps.length} app(s)`,
+    },
     pollMs: ctx.pollMs,
   });
   if (outcome.failed) throw new Error(`The rollback deploy ${outcome.result.deployId ?? ''} failed.`);
@@ -240,7 +335,8 @@ export async function restoreApps(ctx: RolloutContext, backupPath: string, apps:
   for (const app of apps) result.apps.set(app, { status: 'rolled-back' });
   for (const c of outcome.notRestored) {
     const status = c.status === 'kept-on-by-salesforce' ? 'kept-on-by-salesforce' : 'failed';
-    if (result.apps.get(c.app)?.status !== 'failed') result.apps.set(c.app, { status, reason: c.reason ?? `${c.component} not restored` });
+    if (result.apps.get(c.app)?.status !== 'failed')
+      result.apps.set(c.app, { status, reason: c.reason ?? `${c.component} not restored` });
   }
   return result;
 }
@@ -252,9 +348,21 @@ export type SmokeRequest = { app: string; kinds: VerifyKind[] };
  * without a person (consent page, login page, app access refused): neither retried nor rolled back. error: the server
  * or the network (worth another try).
  */
-export type SmokeOutcome = { app: string; status: 'passed' | 'failed' | 'blocked' | 'error'; runs: AppRun[]; detail: string; failedChecks: string[]; resultFiles: string[] };
+export type SmokeOutcome = {
+  app: string;
+  status: 'passed' | 'failed' | 'blocked' | 'error';
+  runs: AppRun[];
+  detail: string;
+  failedChecks: string[];
+  resultFiles: string[];
+};
 
-function secretFor(config: ClientConfig, plan: RolloutPlan, appsInRun: number, env: NodeJS.ProcessEnv): Secret | undefined {
+function secretFor(
+  config: ClientConfig,
+  plan: RolloutPlan,
+  appsInRun: number,
+  env: NodeJS.ProcessEnv,
+): Secret | undefined {
   if (config.clientType === 'public') return undefined;
   const named = plan.options.secretEnv[config.app];
   if (named) {
@@ -269,12 +377,21 @@ function secretFor(config: ClientConfig, plan: RolloutPlan, appsInRun: number, e
  * passed (proven), failed (a check failed, or the decisive flow could not be proven, e.g. no secret), or error (the
  * server or the network: worth another try).
  */
-export async function smokeTest(ctx: RolloutContext, plan: RolloutPlan, requests: SmokeRequest[], onApp: (o: SmokeOutcome) => Promise<void>): Promise<SmokeOutcome[]> {
+export async function smokeTest(
+  ctx: RolloutContext,
+  plan: RolloutPlan,
+  requests: SmokeRequest[],
+  onApp: (o: SmokeOutcome) => Promise<void>,
+): Promise<SmokeOutcome[]> {
   if (!requests.length) return [];
   const env = ctx.env ?? process.env;
   // Transient answers of the smoke tests' own requests are retried with the run's backoff (oauth/answer.ts); what
   // persists makes the app's run an error (not proven, never rolled back), which a resume tries again.
-  const http = { timeoutMs: ctx.timeoutMs ?? 60_000, signal: ctx.signal, retry: { baseDelayMs: ctx.retryDelayMs ?? 2000 } };
+  const http = {
+    timeoutMs: ctx.timeoutMs ?? 60_000,
+    signal: ctx.signal,
+    retry: { baseDelayMs: ctx.retryDelayMs ?? 2000 },
+  };
   const configs = new Map<string, Map<VerifyKind, ClientConfig>>();
   const configErrors = new Map<string, string>();
   for (const kind of ['pkce', 'rtr'] as const) {
@@ -325,7 +442,15 @@ export async function smokeTest(ctx: RolloutContext, plan: RolloutPlan, requests
   try {
     const runOne = async (request: SmokeRequest): Promise<SmokeOutcome> => {
       const error = configErrors.get(request.app);
-      if (error) return { app: request.app, status: 'failed', runs: [], detail: `No client to test: ${error}`, failedChecks: [], resultFiles: [] };
+      if (error)
+        return {
+          app: request.app,
+          status: 'failed',
+          runs: [],
+          detail: `No client to test: ${error}`,
+          failedChecks: [],
+          resultFiles: [],
+        };
       if (!session) {
         const detail = `No smoke test: the approvals ${ctx.username} holds cannot be counted (${sessionError ?? 'unknown'}), and a new one could revoke a live integration's token (approval limit).`;
         return { app: request.app, status: 'blocked', runs: [], detail, failedChecks: [], resultFiles: [] };
@@ -334,16 +459,35 @@ export async function smokeTest(ctx: RolloutContext, plan: RolloutPlan, requests
       const files: string[] = [];
       for (const kind of request.kinds) {
         const config = configs.get(request.app)?.get(kind);
-        if (!config) return { app: request.app, status: 'failed', runs, detail: `No ${kind} client configuration.`, failedChecks: [], resultFiles: files };
+        if (!config)
+          return {
+            app: request.app,
+            status: 'failed',
+            runs,
+            detail: `No ${kind} client configuration.`,
+            failedChecks: [],
+            resultFiles: files,
+          };
         const tested = await session.test(kind, { config, secret: secretFor(config, plan, requests.length, env) });
-        if (!tested) return { app: request.app, status: 'error', runs, detail: 'Interrupted.', failedChecks: [], resultFiles: files };
+        if (!tested)
+          return {
+            app: request.app,
+            status: 'error',
+            runs,
+            detail: 'Interrupted.',
+            failedChecks: [],
+            resultFiles: files,
+          };
         const { run } = tested;
         runs.push(run);
         if (tested.file) files.push(tested.file);
-        if (tested.storeError) throw new Error(`The ${kind} result of ${request.app} could not be stored: ${tested.storeError}`);
+        if (tested.storeError)
+          throw new Error(`The ${kind} result of ${request.app} could not be stored: ${tested.storeError}`);
         const proven = kind === 'pkce' ? pkceProven(run) : rtrProven(run);
         if (!proven) {
-          const failed = run.checks.filter((c) => c.verdict === 'fail' || c.verdict === 'error').map((c) => `${kind}:${c.id}`);
+          const failed = run.checks
+            .filter((c) => c.verdict === 'fail' || c.verdict === 'error')
+            .map((c) => `${kind}:${c.id}`);
           const detail = `${kind.toUpperCase()} smoke test: ${notProvenReason(run, kind === 'pkce' ? 's256-flow' : 'rotation')}${run.action ? ` ${run.action}` : ''}`;
           if (run.verdict === 'error' && run.blocked) {
             return { app: request.app, status: 'blocked', runs, detail, failedChecks: failed, resultFiles: files };
@@ -352,7 +496,14 @@ export async function smokeTest(ctx: RolloutContext, plan: RolloutPlan, requests
           return { app: request.app, status, runs, detail, failedChecks: failed, resultFiles: files };
         }
       }
-      return { app: request.app, status: 'passed', runs, detail: `${request.kinds.map((k) => k.toUpperCase()).join(' and ')} smoke tests passed.`, failedChecks: [], resultFiles: files };
+      return {
+        app: request.app,
+        status: 'passed',
+        runs,
+        detail: `${request.kinds.map((k) => k.toUpperCase()).join(' and ')} smoke tests passed.`,
+        failedChecks: [],
+        resultFiles: files,
+      };
     };
     const concurrency = Math.max(1, plan.options.concurrency);
     let next = 0;
@@ -376,7 +527,10 @@ export async function smokeTest(ctx: RolloutContext, plan: RolloutPlan, requests
  * or undefined when there was nothing to do. Never throws: the rollout goes on, and the next run tries again.
  */
 export function cleanUpCrashedRuns(ctx: RolloutContext): Promise<string | undefined> {
-  return SmokeSession.recoverCrashed(ctx.conn, ctx.orgId, { timeoutMs: ctx.timeoutMs ?? 60_000, retry: { baseDelayMs: ctx.retryDelayMs ?? 2000 } });
+  return SmokeSession.recoverCrashed(ctx.conn, ctx.orgId, {
+    timeoutMs: ctx.timeoutMs ?? 60_000,
+    retry: { baseDelayMs: ctx.retryDelayMs ?? 2000 },
+  });
 }
 
 /** The gate, judged with the plan's waivers. */
@@ -386,7 +540,12 @@ export async function gate(ctx: RolloutContext, plan: RolloutPlan): Promise<Gate
 
 export async function requirePkceOn(ctx: RolloutContext): Promise<StepOutcome> {
   const change = await setRequirePkce(ctx.conn, true, { pollMs: ctx.pollMs });
-  if (change.failed) return { status: 'failed', detail: `Require PKCE could not be turned on: ${change.problems.join(' ')}`, data: { before: change.before, after: change.after, deployId: change.deployId } };
+  if (change.failed)
+    return {
+      status: 'failed',
+      detail: `Require PKCE could not be turned on: ${change.problems.join(' ')}`,
+      data: { before: change.before, after: change.after, deployId: change.deployId },
+    };
   return {
     status: 'done',
     detail: change.changed ? `Require PKCE on (deploy ${change.deployId ?? ''}).` : 'Require PKCE was already on.',

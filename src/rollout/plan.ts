@@ -9,7 +9,15 @@ import { readFile } from 'node:fs/promises';
 import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 import type { AppListResult, AppRow } from '../apps/model.js';
 import { needsAction } from '../apps/readiness.js';
-import { changeable, closeMatches, isSelector, scopeOf, SELECTORS, selectorRows, unknownAppsText } from '../apps/scope.js';
+import {
+  changeable,
+  closeMatches,
+  isSelector,
+  scopeOf,
+  SELECTORS,
+  selectorRows,
+  unknownAppsText,
+} from '../apps/scope.js';
 
 export const PLAN_VERSION = 1;
 
@@ -62,7 +70,10 @@ export const DEFAULT_OPTIONS: PlanOptions = {
 };
 
 export class PlanError extends Error {
-  public constructor(message: string, public readonly problems: string[] = []) {
+  public constructor(
+    message: string,
+    public readonly problems: string[] = [],
+  ) {
     super(message);
     this.name = 'PlanError';
   }
@@ -102,16 +113,19 @@ const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
 
 export function validatePlan(raw: unknown, source = 'the plan'): RolloutPlan {
   const problems: string[] = [];
-  if (!isRecord(raw)) throw new PlanError(`${source} must be a mapping with at least "apps".`, ['top level: not a mapping']);
+  if (!isRecord(raw))
+    throw new PlanError(`${source} must be a mapping with at least "apps".`, ['top level: not a mapping']);
   const known = new Set(['version', 'apps', 'exclude', 'waive', 'options', '$schema']);
-  for (const key of Object.keys(raw)) if (!known.has(key)) problems.push(`unknown field "${key}" (expected version, apps, exclude, waive, options)`);
+  for (const key of Object.keys(raw))
+    if (!known.has(key)) problems.push(`unknown field "${key}" (expected version, apps, exclude, waive, options)`);
 
   const version = raw.version ?? PLAN_VERSION;
   if (version !== PLAN_VERSION) problems.push(`version: must be ${PLAN_VERSION}`);
 
   const names = (field: string, value: unknown, required: boolean): string[] => {
     if (value === undefined) {
-      if (required) problems.push(`${field}: required: a list of app developer names or selectors (${SELECTORS.join(', ')})`);
+      if (required)
+        problems.push(`${field}: required: a list of app developer names or selectors (${SELECTORS.join(', ')})`);
       return [];
     }
     if (!Array.isArray(value)) {
@@ -121,13 +135,15 @@ export function validatePlan(raw: unknown, source = 'the plan'): RolloutPlan {
     const out: string[] = [];
     value.forEach((v, i) => {
       if (typeof v !== 'string' || !v.trim()) problems.push(`${field}[${i}]: must be a non-empty string`);
-      else if (!APP_NAME.test(v.trim())) problems.push(`${field}[${i}]: "${v}" is not an app developer name or selector`);
+      else if (!APP_NAME.test(v.trim()))
+        problems.push(`${field}[${i}]: "${v}" is not an app developer name or selector`);
       else out.push(v.trim());
     });
     return out;
   };
   const apps = names('apps', raw.apps, true);
-  if (raw.apps !== undefined && Array.isArray(raw.apps) && !apps.length && !problems.some((p) => p.startsWith('apps'))) problems.push('apps: must name at least one app or selector');
+  if (raw.apps !== undefined && Array.isArray(raw.apps) && !apps.length && !problems.some((p) => p.startsWith('apps')))
+    problems.push('apps: must name at least one app or selector');
   const exclude = names('exclude', raw.exclude, false);
 
   const waive: PlanWaiver[] = [];
@@ -136,7 +152,8 @@ export function validatePlan(raw: unknown, source = 'the plan'): RolloutPlan {
     else
       raw.waive.forEach((w, i) => {
         if (!isRecord(w) || typeof w.app !== 'string' || !w.app.trim()) problems.push(`waive[${i}].app: required`);
-        else if (typeof w.reason !== 'string' || w.reason.trim().length < 5) problems.push(`waive[${i}].reason: required: say why Require PKCE is safe for ${w.app}`);
+        else if (typeof w.reason !== 'string' || w.reason.trim().length < 5)
+          problems.push(`waive[${i}].reason: required: say why Require PKCE is safe for ${w.app}`);
         else waive.push({ app: w.app.trim(), reason: w.reason.trim() });
       });
   }
@@ -149,7 +166,8 @@ export function validatePlan(raw: unknown, source = 'the plan'): RolloutPlan {
       const bools = ['rollbackOnSmokeFailure', 'skipRtr', 'requirePkce'] as const;
       const ints = { concurrency: [1, 32], days: [1, 365], retries: [1, 10] } as const;
       for (const key of Object.keys(o)) {
-        if (!(bools as readonly string[]).includes(key) && !(key in ints) && key !== 'secretEnv') problems.push(`options.${key}: unknown option`);
+        if (!(bools as readonly string[]).includes(key) && !(key in ints) && key !== 'secretEnv')
+          problems.push(`options.${key}: unknown option`);
       }
       for (const key of bools) {
         if (o[key] === undefined) continue;
@@ -159,20 +177,29 @@ export function validatePlan(raw: unknown, source = 'the plan'): RolloutPlan {
       for (const [key, [min, max]] of Object.entries(ints) as Array<[keyof typeof ints, readonly [number, number]]>) {
         const v = o[key];
         if (v === undefined) continue;
-        if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) problems.push(`options.${key}: must be a whole number from ${min} to ${max}`);
+        if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max)
+          problems.push(`options.${key}: must be a whole number from ${min} to ${max}`);
         else options[key] = v;
       }
       if (o.secretEnv !== undefined) {
-        if (!isRecord(o.secretEnv)) problems.push('options.secretEnv: must map app names to environment variable names');
+        if (!isRecord(o.secretEnv))
+          problems.push('options.secretEnv: must map app names to environment variable names');
         else
           for (const [app, env] of Object.entries(o.secretEnv)) {
-            if (typeof env !== 'string' || !ENV_NAME.test(env)) problems.push(`options.secretEnv.${app}: must be the name of an environment variable (not the secret itself)`);
+            if (typeof env !== 'string' || !ENV_NAME.test(env))
+              problems.push(
+                `options.secretEnv.${app}: must be the name of an environment variable (not the secret itself)`,
+              );
             else options.secretEnv[app] = env;
           }
       }
     }
   }
-  if (problems.length) throw new PlanError(`${source} is not a valid rollout plan:\n${problems.map((p) => `  - ${p}`).join('\n')}`, problems);
+  if (problems.length)
+    throw new PlanError(
+      `${source} is not a valid rollout plan:\n${problems.map((p) => `  - ${p}`).join('\n')}`,
+      problems,
+    );
   return { version: PLAN_VERSION, apps, exclude, waive, options };
 }
 
@@ -184,7 +211,8 @@ export function selectApps(plan: RolloutPlan, rows: AppRow[]): Selection {
   const chosen = new Map<string, AppRow>();
   const known = rows.filter((r) => r.kind !== 'untracked').map((r) => ({ name: r.name, keys: [r.name, r.label] }));
   const unknown = (name: string): string => unknownAppsText([name], closeMatches([name], known));
-  const byName = (name: string): AppRow | undefined => rows.find((r) => r.name === name) ?? rows.find((r) => r.name.toLowerCase() === name.toLowerCase());
+  const byName = (name: string): AppRow | undefined =>
+    rows.find((r) => r.name === name) ?? rows.find((r) => r.name.toLowerCase() === name.toLowerCase());
   for (const entry of plan.apps) {
     if (isSelector(entry)) {
       for (const r of selectorRows(rows, entry)) chosen.set(r.name, r);
@@ -192,9 +220,16 @@ export function selectApps(plan: RolloutPlan, rows: AppRow[]): Selection {
     }
     const row = byName(entry);
     if (!row) problems.push(`${unknown(entry)} It is not a selector either (${SELECTORS.join(', ')}).`);
-    else if (row.kind === 'untracked') problems.push(`"${row.name}" is not in this org's metadata: it cannot be changed here`);
-    else if (row.owner.type === 'package') problems.push(`"${row.name}" is from managed package ${packageText(row)}: only the vendor can change it (list it under waive if Require PKCE is safe for it)`);
-    else if (!changeable(row)) problems.push(`"${row.name}" is out of scope: ${row.reasons.join('; ') || 'no authorization code flow and no refresh tokens'}`);
+    else if (row.kind === 'untracked')
+      problems.push(`"${row.name}" is not in this org's metadata: it cannot be changed here`);
+    else if (row.owner.type === 'package')
+      problems.push(
+        `"${row.name}" is from managed package ${packageText(row)}: only the vendor can change it (list it under waive if Require PKCE is safe for it)`,
+      );
+    else if (!changeable(row))
+      problems.push(
+        `"${row.name}" is out of scope: ${row.reasons.join('; ') || 'no authorization code flow and no refresh tokens'}`,
+      );
     else chosen.set(row.name, row);
   }
   for (const name of plan.exclude) {
@@ -242,10 +277,15 @@ export function starterPlan(inventory: AppListResult, format: PlanFormat): { pla
   ];
   if (confidential.length) {
     lines.push('# Confidential clients: the smoke tests need their consumer secrets in the environment:');
-    for (const r of confidential) lines.push(`#   SF_OAUTH_CLIENT_SECRET_${r.name.toUpperCase().replace(/[^A-Z0-9]/g, '_')}  (or name another variable under options.secretEnv)`);
+    for (const r of confidential)
+      lines.push(
+        `#   SF_OAUTH_CLIENT_SECRET_${r.name.toUpperCase().replace(/[^A-Z0-9]/g, '_')}  (or name another variable under options.secretEnv)`,
+      );
   }
   if (vendor.length) {
-    lines.push('# These managed-package apps have PKCE off and block org-wide Require PKCE until their vendor fixes them.');
+    lines.push(
+      '# These managed-package apps have PKCE off and block org-wide Require PKCE until their vendor fixes them.',
+    );
     lines.push('# Once the vendor confirms their client sends PKCE, list them under "waive" with that reason:');
     for (const r of vendor) lines.push(`#   - app: ${r.name}   # ${packageText(r)}`);
   }

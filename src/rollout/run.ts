@@ -42,7 +42,14 @@ export type { RolloutContext } from './phases.js';
 
 export type { RolloutEvent } from './steps/index.js';
 
-export type PhaseSummary = { phase: PhaseName; status: 'done' | 'failed' | 'pending' | 'skipped' | 'interrupted'; steps: number; done: number; failed: number; rolledBack: number };
+export type PhaseSummary = {
+  phase: PhaseName;
+  status: 'done' | 'failed' | 'pending' | 'skipped' | 'interrupted';
+  steps: number;
+  done: number;
+  failed: number;
+  rolledBack: number;
+};
 
 export type RolloutResult = {
   rolloutId: string;
@@ -75,7 +82,10 @@ export type RolloutResult = {
 export type RolloutErrorCode = 'planChanged' | 'noJournal' | 'alreadyUndone';
 
 export class RolloutError extends Error {
-  public constructor(public readonly code: RolloutErrorCode, message: string) {
+  public constructor(
+    public readonly code: RolloutErrorCode,
+    message: string,
+  ) {
     super(message);
     this.name = 'RolloutError';
   }
@@ -91,12 +101,21 @@ export function phaseSummaries(journal: Journal): PhaseSummary[] {
     else if (steps.every((s) => s.status === 'done')) status = 'done';
     else if (journal.status === 'interrupted' && journal.stoppedAt === phase) status = 'interrupted';
     else status = 'pending';
-    return { phase, status, steps: steps.length, done: count('done'), failed: count('failed'), rolledBack: count('rolled-back') };
+    return {
+      phase,
+      status,
+      steps: steps.length,
+      done: count('done'),
+      failed: count('failed'),
+      rolledBack: count('rolled-back'),
+    };
   });
 }
 
 export function backupsOf(journal: Journal): string[] {
-  const steps = journal.steps.filter((s) => s.data?.backupPath).sort((a, b) => (b.startedAt ?? '').localeCompare(a.startedAt ?? ''));
+  const steps = journal.steps
+    .filter((s) => s.data?.backupPath)
+    .sort((a, b) => (b.startedAt ?? '').localeCompare(a.startedAt ?? ''));
   const paths = steps.map((s) => s.data?.backupPath as string);
   if (journal.initialBackup) paths.push(journal.initialBackup);
   return [...new Set(paths)];
@@ -117,7 +136,7 @@ export function resultOf(journal: Journal, root = rolloutRoot(), resumed = false
     apps: journal.apps,
     phases: phaseSummaries(journal),
     steps: journal.steps,
-    blockers: gateStep?.status === 'failed' ? gateStep.data?.blockers ?? [] : [],
+    blockers: gateStep?.status === 'failed' ? (gateStep.data?.blockers ?? []) : [],
     requirePkceTurnedOn: journal.requirePkceTurnedOn,
     staleTokens: journal.staleTokens,
     backups: backupsOf(journal),
@@ -160,12 +179,19 @@ async function runLocked(ctx: RolloutContext, inputs: RunInputs, root: string): 
     if (journal.planHash !== hash) {
       throw new RolloutError(
         'planChanged',
-        `The rollout ${journal.id} on this org (started ${journal.createdAt} from ${journal.planFile}) stopped before the end, and ${inputs.planFile} asks for something else.`
+        `The rollout ${journal.id} on this org (started ${journal.createdAt} from ${journal.planFile}) stopped before the end, and ${inputs.planFile} asks for something else.`,
       );
     }
     resumed = true;
   } else {
-    journal = newJournal({ orgId: ctx.orgId, username: ctx.username, instanceUrl: ctx.instanceUrl, planFile: inputs.planFile, planHash: hash, plan });
+    journal = newJournal({
+      orgId: ctx.orgId,
+      username: ctx.username,
+      instanceUrl: ctx.instanceUrl,
+      planFile: inputs.planFile,
+      planHash: hash,
+      plan,
+    });
   }
   const store = new JournalStore(journal, root);
   await store.update((j) => {
@@ -174,7 +200,13 @@ async function runLocked(ctx: RolloutContext, inputs: RunInputs, root: string): 
     delete j.stoppedAt;
     delete j.finishedAt;
   });
-  if (resumed) emit({ type: 'resume', rolloutId: journal.id, runs: journal.runs, remaining: journal.steps.filter((s) => s.status !== 'done').length });
+  if (resumed)
+    emit({
+      type: 'resume',
+      rolloutId: journal.id,
+      runs: journal.runs,
+      remaining: journal.steps.filter((s) => s.status !== 'done').length,
+    });
   // Approvals a killed smoke run left (its ledger died with it): found by the run record and revoked before anything else.
   const cleaned = await cleanUpCrashedRuns(ctx);
   if (cleaned) await store.update((j) => j.warnings.push(cleaned));
@@ -213,7 +245,13 @@ async function runLocked(ctx: RolloutContext, inputs: RunInputs, root: string): 
 }
 
 /** Runs the unfinished steps of a phase through its module (steps/); false when a step failed or the run was interrupted. */
-async function runPhase(ctx: RolloutContext, store: JournalStore, phase: PhaseName, steps: JournalStep[], emit: (e: RolloutEvent) => void): Promise<boolean> {
+async function runPhase(
+  ctx: RolloutContext,
+  store: JournalStore,
+  phase: PhaseName,
+  steps: JournalStep[],
+  emit: (e: RolloutEvent) => void,
+): Promise<boolean> {
   return PHASE_RUNNERS[phase]({ ctx, store, phase, steps, emit });
 }
 
@@ -221,7 +259,11 @@ export type UndoResult = {
   rolloutId: string;
   orgId: string;
   requirePkceTurnedOff: boolean;
-  restored: Array<{ backupPath: string; deployId?: string; components: Array<{ app: string; component: string; status: string }> }>;
+  restored: Array<{
+    backupPath: string;
+    deployId?: string;
+    components: Array<{ app: string; component: string; status: string }>;
+  }>;
   /** `kept-on-by-salesforce`: everything deployed, but the org kept PKCE on for `keptOn` (not undone). */
   status: 'done' | 'failed' | 'kept-on-by-salesforce';
   /** Apps whose PKCE the org kept on although the backup had it off. */
@@ -238,9 +280,21 @@ export async function undoRollout(ctx: RolloutContext, onProgress?: (message: st
   try {
     const journal = await readJournal(ctx.orgId, root);
     if (!journal) throw new RolloutError('noJournal', `No rollout journal for org ${ctx.orgId} in ${root}.`);
-    if (journal.status === 'undone') throw new RolloutError('alreadyUndone', `The rollout ${journal.id} was already undone on ${journal.undo?.at ?? '?'}.`);
+    if (journal.status === 'undone')
+      throw new RolloutError(
+        'alreadyUndone',
+        `The rollout ${journal.id} was already undone on ${journal.undo?.at ?? '?'}.`,
+      );
     const store = new JournalStore(journal, root);
-    const result: UndoResult = { rolloutId: journal.id, orgId: ctx.orgId, requirePkceTurnedOff: false, restored: [], status: 'done', keptOn: [], problems: [] };
+    const result: UndoResult = {
+      rolloutId: journal.id,
+      orgId: ctx.orgId,
+      requirePkceTurnedOff: false,
+      restored: [],
+      status: 'done',
+      keptOn: [],
+      problems: [],
+    };
     const cleaned = await cleanUpCrashedRuns(ctx);
     if (cleaned) {
       result.crashedRunsCleanup = cleaned;
@@ -249,7 +303,9 @@ export async function undoRollout(ctx: RolloutContext, onProgress?: (message: st
     if (journal.requirePkceTurnedOn) {
       onProgress?.('Turning Require PKCE off');
       try {
-        const change = await withRetries(ctx, journal.plan.options.retries, () => setRequirePkce(ctx.conn, false, { pollMs: ctx.pollMs }));
+        const change = await withRetries(ctx, journal.plan.options.retries, () =>
+          setRequirePkce(ctx.conn, false, { pollMs: ctx.pollMs }),
+        );
         if (change.failed) result.problems.push(`Require PKCE: ${change.problems.join(' ')}`);
         else {
           result.requirePkceTurnedOff = true;
@@ -267,14 +323,23 @@ export async function undoRollout(ctx: RolloutContext, onProgress?: (message: st
             const backup = await findBackup(backupPath, ctx.orgId);
             const restorePlan = await planRestore(ctx.conn, backup, { orgId: ctx.orgId });
             return applyRestore(ctx.conn, restorePlan, {
-              backup: { orgId: ctx.orgId, username: ctx.username, instanceUrl: ctx.instanceUrl, operation: `oauth rollout undo (${journal.id})` },
+              backup: {
+                orgId: ctx.orgId,
+                username: ctx.username,
+                instanceUrl: ctx.instanceUrl,
+                operation: `oauth rollout undo (${journal.id})`,
+              },
               pollMs: ctx.pollMs,
             });
           });
           result.restored.push({
             backupPath,
             deployId: outcome.result.deployId,
-            components: outcome.result.components.map((c) => ({ app: c.app, component: c.component, status: c.status })),
+            components: outcome.result.components.map((c) => ({
+              app: c.app,
+              component: c.component,
+              status: c.status,
+            })),
           });
           if (outcome.failed) {
             result.problems.push(`${backupPath}: the restore deploy ${outcome.result.deployId ?? ''} failed`);
@@ -292,8 +357,11 @@ export async function undoRollout(ctx: RolloutContext, onProgress?: (message: st
     }
     // A newer backup's restore may be followed by an older one of the same app that sets it again: judge the end state.
     const lastStatus = new Map<string, string>();
-    for (const r of [...result.restored].reverse()) for (const c of r.components) if (!lastStatus.has(c.app)) lastStatus.set(c.app, c.status);
-    result.keptOn = [...new Set(result.keptOn)].filter((app) => lastStatus.get(app) === 'kept-on-by-salesforce' || !lastStatus.has(app));
+    for (const r of [...result.restored].reverse())
+      for (const c of r.components) if (!lastStatus.has(c.app)) lastStatus.set(c.app, c.status);
+    result.keptOn = [...new Set(result.keptOn)].filter(
+      (app) => lastStatus.get(app) === 'kept-on-by-salesforce' || !lastStatus.has(app),
+    );
     result.status = result.problems.length ? 'failed' : result.keptOn.length ? 'kept-on-by-salesforce' : 'done';
     await store.update((j) => {
       j.undo = {

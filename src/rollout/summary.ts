@@ -18,14 +18,24 @@ const PHASE_TITLES: Record<string, string> = {
 
 export const phaseTitle = (phase: string): string => PHASE_TITLES[phase] ?? phase;
 
-const ICON: Record<string, string> = { done: '✅', failed: '❌', pending: '⏸️', skipped: '➖', interrupted: '⏸️', running: '⏳', 'rolled-back': '↩️', 'kept-on-by-salesforce': '🔒' };
+const ICON: Record<string, string> = {
+  done: '✅',
+  failed: '❌',
+  pending: '⏸️',
+  skipped: '➖',
+  interrupted: '⏸️',
+  running: '⏳',
+  'rolled-back': '↩️',
+  'kept-on-by-salesforce': '🔒',
+};
 
 const cell = (text: string): string => text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
 
 /** One sentence per stale-token app: Salesforce's 30-day idle timeout will expire its refresh tokens. */
 export function staleTokenWarnings(result: Pick<RolloutResult, 'staleTokens'>): string[] {
   return result.staleTokens.map(
-    (s) => `${s.app}: ${s.tokens} refresh token(s) unused for over 30 days; Salesforce's idle timeout will expire them, so their users must authorize again.`
+    (s) =>
+      `${s.app}: ${s.tokens} refresh token(s) unused for over 30 days; Salesforce's idle timeout will expire them, so their users must authorize again.`,
   );
 }
 
@@ -40,10 +50,18 @@ export function toMarkdown(result: RolloutResult): string {
           ? `⏸️ Rollout interrupted in "${phaseTitle(result.stoppedAt ?? '')}": run it again to resume`
           : `Rollout ${result.status}`;
   lines.push(`## sf oauth rollout: ${headline}`, '');
-  lines.push(`Org \`${result.orgId}\` (${result.username}), rollout \`${result.rolloutId}\`, plan \`${result.planFile}\`, run ${result.runs}${result.resumed ? ' (resumed)' : ''}.`, '');
+  lines.push(
+    `Org \`${result.orgId}\` (${result.username}), rollout \`${result.rolloutId}\`, plan \`${result.planFile}\`, run ${result.runs}${result.resumed ? ' (resumed)' : ''}.`,
+    '',
+  );
   lines.push('| Phase | Status | Steps | Done | Failed | Rolled back |', '|---|---|---|---|---|---|');
-  for (const p of result.phases) lines.push(`| ${phaseTitle(p.phase)} | ${ICON[p.status] ?? ''} ${p.status} | ${p.steps} | ${p.done} | ${p.failed} | ${p.rolledBack} |`);
-  const notable = result.steps.filter((s) => s.status === 'failed' || s.status === 'rolled-back' || s.status === 'kept-on-by-salesforce');
+  for (const p of result.phases)
+    lines.push(
+      `| ${phaseTitle(p.phase)} | ${ICON[p.status] ?? ''} ${p.status} | ${p.steps} | ${p.done} | ${p.failed} | ${p.rolledBack} |`,
+    );
+  const notable = result.steps.filter(
+    (s) => s.status === 'failed' || s.status === 'rolled-back' || s.status === 'kept-on-by-salesforce',
+  );
   if (notable.length) {
     lines.push('', '### Needs attention', '', '| Step | Status | Detail |', '|---|---|---|');
     for (const s of notable) lines.push(`| \`${s.id}\` | ${ICON[s.status]} ${s.status} | ${cell(s.detail ?? '')} |`);
@@ -61,7 +79,10 @@ export function toMarkdown(result: RolloutResult): string {
     lines.push('', '### Warnings', '');
     for (const w of result.warnings) lines.push(`- ${w}`);
   }
-  lines.push('', `Journal: \`${result.journalFile}\`. Undo: \`sf oauth rollout undo --target-org ${result.username}\`.`);
+  lines.push(
+    '',
+    `Journal: \`${result.journalFile}\`. Undo: \`sf oauth rollout undo --target-org ${result.username}\`.`,
+  );
   return lines.join('\n') + '\n';
 }
 
@@ -88,12 +109,16 @@ export function toRolloutJunit(result: RolloutResult): string {
   const suites = result.phases.map((p) => {
     const steps = result.steps.filter((s) => s.phase === p.phase);
     const failures = steps.filter((s) => s.status === 'failed' || s.status === 'kept-on-by-salesforce').length;
-    const skipped = steps.filter((s) => s.status !== 'done' && s.status !== 'failed' && s.status !== 'kept-on-by-salesforce').length;
+    const skipped = steps.filter(
+      (s) => s.status !== 'done' && s.status !== 'failed' && s.status !== 'kept-on-by-salesforce',
+    ).length;
     const body = steps.map(testcase).join('\n');
     return `  <testsuite name="${xmlEscape(`rollout ${p.phase}`)}" tests="${steps.length}" failures="${failures}" errors="0" skipped="${skipped}">${body ? `\n${body}\n  ` : ''}</testsuite>`;
   });
   const tests = result.steps.length;
   const failures = result.steps.filter((s) => s.status === 'failed' || s.status === 'kept-on-by-salesforce').length;
-  const skipped = result.steps.filter((s) => s.status !== 'done' && s.status !== 'failed' && s.status !== 'kept-on-by-salesforce').length;
+  const skipped = result.steps.filter(
+    (s) => s.status !== 'done' && s.status !== 'failed' && s.status !== 'kept-on-by-salesforce',
+  ).length;
   return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="sf oauth rollout run" tests="${tests}" failures="${failures}" errors="0" skipped="${skipped}">\n${suites.join('\n')}\n</testsuites>\n`;
 }

@@ -20,12 +20,22 @@ const NONE: Evidence = { at: 'none' };
 
 export function describeFailure(e: unknown): { message: string; evidence: Evidence; action?: string } {
   if (e instanceof AuthorizeBlocked) return { message: e.message, evidence: e.evidence, action: e.action };
-  if (e instanceof ServerProblem) return { message: e.message, evidence: e.evidence, action: 'Run again when the server answers normally; every token this run created was revoked.' };
+  if (e instanceof ServerProblem)
+    return {
+      message: e.message,
+      evidence: e.evidence,
+      action: 'Run again when the server answers normally; every token this run created was revoked.',
+    };
   if (e instanceof TransientAnswer) {
     // Rate limits and outages say nothing about the app: the check could not run (error), it did not fail.
     return {
       message: `Could not run: the server had transient trouble that outlasted ${e.attempts} tries: ${e.message}`,
-      evidence: { at: e.endpoint.endsWith('/token') || e.endpoint.endsWith('/revoke') ? 'token' : 'authorize', status: e.status, error: 'transient', error_description: e.message },
+      evidence: {
+        at: e.endpoint.endsWith('/token') || e.endpoint.endsWith('/revoke') ? 'token' : 'authorize',
+        status: e.status,
+        error: 'transient',
+        error_description: e.message,
+      },
       action:
         e.status === undefined
           ? 'Check the server is reachable (--login-url), then run again; nothing was judged.'
@@ -35,11 +45,16 @@ export function describeFailure(e: unknown): { message: string; evidence: Eviden
   if (e instanceof TransportError) {
     return {
       message: `The connection failed: ${e.message}`,
-      evidence: { at: e.endpoint.endsWith('/authorize') ? 'authorize' : 'token', error: 'transport_error', error_description: e.message },
+      evidence: {
+        at: e.endpoint.endsWith('/authorize') ? 'authorize' : 'token',
+        error: 'transport_error',
+        error_description: e.message,
+      },
       action: 'Check the server is reachable (--login-url), or raise --timeout.',
     };
   }
-  if (e instanceof CodeSourceError) return { message: e.message, evidence: { at: 'authorize', error: 'code_source', error_description: e.message } };
+  if (e instanceof CodeSourceError)
+    return { message: e.message, evidence: { at: 'authorize', error: 'code_source', error_description: e.message } };
   return { message: e instanceof Error ? e.message : String(e), evidence: NONE };
 }
 
@@ -48,16 +63,34 @@ export async function runChecks<S>(specs: Array<CheckSpec<S>>, state: S): Promis
   for (const [i, spec] of specs.entries()) {
     const started = Date.now();
     try {
-       
       const outcome = await spec.run(state);
       checks.push({ id: spec.id, title: spec.title, ...outcome, ms: Date.now() - started });
     } catch (e) {
       const failure = describeFailure(e);
-      checks.push({ id: spec.id, title: spec.title, verdict: 'error', evidence: failure.evidence, note: failure.message, ms: Date.now() - started });
+      checks.push({
+        id: spec.id,
+        title: spec.title,
+        verdict: 'error',
+        evidence: failure.evidence,
+        note: failure.message,
+        ms: Date.now() - started,
+      });
       for (const rest of specs.slice(i + 1)) {
-        checks.push({ id: rest.id, title: rest.title, verdict: 'error', evidence: NONE, note: 'Not run: the run for this app stopped at the error above.', ms: 0 });
+        checks.push({
+          id: rest.id,
+          title: rest.title,
+          verdict: 'error',
+          evidence: NONE,
+          note: 'Not run: the run for this app stopped at the error above.',
+          ms: 0,
+        });
       }
-      return { checks, error: failure.message, action: failure.action, ...(e instanceof AuthorizeBlocked ? { blocked: true } : {}) };
+      return {
+        checks,
+        error: failure.message,
+        action: failure.action,
+        ...(e instanceof AuthorizeBlocked ? { blocked: true } : {}),
+      };
     }
   }
   return { checks };

@@ -53,14 +53,20 @@ export function mayApprove(scope: string | undefined): boolean {
 }
 
 /** The approvals each check of a run may create, given the scope the run asks for. */
-export function checkApprovals(kind: VerifyKind, config?: Pick<ClientConfig, 'pkceScopeRequest' | 'refreshScopeRequest'>): ReadonlyArray<{ id: string; creates: number; keep?: boolean }> {
+export function checkApprovals(
+  kind: VerifyKind,
+  config?: Pick<ClientConfig, 'pkceScopeRequest' | 'refreshScopeRequest'>,
+): ReadonlyArray<{ id: string; creates: number; keep?: boolean }> {
   const scope = kind === 'pkce' ? config?.pkceScopeRequest : config?.refreshScopeRequest;
   if (!config || mayApprove(scope)) return CHECK_APPROVALS[kind];
   return CHECK_APPROVALS[kind].map((c) => ({ ...c, creates: 0 }));
 }
 
 /** The most approvals a run of `kind` holds at once, revoking each as soon as no later check needs it. */
-export function peakApprovals(kind: VerifyKind, config?: Pick<ClientConfig, 'pkceScopeRequest' | 'refreshScopeRequest'>): number {
+export function peakApprovals(
+  kind: VerifyKind,
+  config?: Pick<ClientConfig, 'pkceScopeRequest' | 'refreshScopeRequest'>,
+): number {
   let peak = 0;
   let held = 0;
   for (const check of checkApprovals(kind, config)) {
@@ -108,28 +114,44 @@ export class ApprovalGuard {
     private readonly conn: Connection,
     public readonly user: SmokeUser,
     private readonly otherUser: string,
-    public readonly limit = APPROVAL_LIMIT
+    public readonly limit = APPROVAL_LIMIT,
   ) {}
 
   /** The guard for the user named `username` (looked up by Username); throws when the org has no such user. */
   public static async forUsername(conn: Connection, username: string, otherUser: string): Promise<ApprovalGuard> {
-    const result = await conn.query<{ Id?: string; Username?: string | null }>(`SELECT Id, Username FROM User WHERE Username = ${soqlString(username)}`);
+    const result = await conn.query<{ Id?: string; Username?: string | null }>(
+      `SELECT Id, Username FROM User WHERE Username = ${soqlString(username)}`,
+    );
     const row = result.records[0];
     if (!row?.Id) throw new Error(`The org has no user ${username}.`);
     return new ApprovalGuard(conn, { id: row.Id, username: row.Username ?? username }, otherUser);
   }
 
   /** The smoke user's live approvals of the app, against what a run of `kind` needs at once. */
-  public async headroom(config: Pick<ClientConfig, 'app' | 'appLabel' | 'pkceScopeRequest' | 'refreshScopeRequest'>, kind: VerifyKind): Promise<Headroom> {
+  public async headroom(
+    config: Pick<ClientConfig, 'app' | 'appLabel' | 'pkceScopeRequest' | 'refreshScopeRequest'>,
+    kind: VerifyKind,
+  ): Promise<Headroom> {
     const appNames = [...new Set([config.appLabel ?? config.app, config.app])];
     const where = `UserId = ${soqlString(this.user.id)} AND AppName IN (${appNames.map(soqlString).join(', ')})`;
     const result = await this.conn.query<{ CreatedDate?: string | null; LastUsedDate?: string | null }>(
       `SELECT CreatedDate, LastUsedDate FROM OauthToken WHERE ${where} ORDER BY CreatedDate`,
-      { autoFetch: true, maxFetch: 2500 }
+      { autoFetch: true, maxFetch: 2500 },
     );
-    const approvals = result.records.map((r) => ({ createdDate: r.CreatedDate ?? null, lastUsedDate: r.LastUsedDate ?? null }));
+    const approvals = result.records.map((r) => ({
+      createdDate: r.CreatedDate ?? null,
+      lastUsedDate: r.LastUsedDate ?? null,
+    }));
     const needed = peakApprovals(kind, config);
-    return { user: this.user, app: config.app, appNames, approvals, needed, limit: this.limit, ok: approvals.length + needed <= this.limit };
+    return {
+      user: this.user,
+      app: config.app,
+      appNames,
+      approvals,
+      needed,
+      limit: this.limit,
+      ok: approvals.length + needed <= this.limit,
+    };
   }
 
   /** Why an app without headroom was not tested, and what to do. */
@@ -138,7 +160,7 @@ export class ApprovalGuard {
     return new NoApprovalHeadroom(
       `Not tested: ${h.user.username} already holds ${h.approvals.length} of the ${h.limit} approvals Salesforce keeps per user for ${h.appNames[0]}` +
         `${held ? ` (${held})` : ''}, and this test needs ${h.needed} more at once. A new approval beyond ${h.limit} revokes the oldest, which may be a live integration's token (approval limit).`,
-      `Run the test as a user who holds at most ${h.limit - h.needed} approvals of ${h.appNames[0]} (${this.otherUser}), or revoke ${h.user.username}'s stale approvals of it (Setup > Connected Apps OAuth Usage, or the user's OAuth Connected Apps list).`
+      `Run the test as a user who holds at most ${h.limit - h.needed} approvals of ${h.appNames[0]} (${this.otherUser}), or revoke ${h.user.username}'s stale approvals of it (Setup > Connected Apps OAuth Usage, or the user's OAuth Connected Apps list).`,
     );
   }
 
@@ -147,7 +169,7 @@ export class ApprovalGuard {
     if (creates > 0 && h.approvals.length + held + creates > h.limit) {
       throw new NoApprovalHeadroom(
         `Stopped: ${h.user.username} holds ${h.approvals.length} approvals of ${h.appNames[0]} and this run still holds ${held} it could not revoke; the next check would pass the limit of ${h.limit} (approval limit).`,
-        `Revoke ${h.user.username}'s stale approvals of ${h.appNames[0]} (Setup > Connected Apps OAuth Usage), then run again.`
+        `Revoke ${h.user.username}'s stale approvals of ${h.appNames[0]} (Setup > Connected Apps OAuth Usage), then run again.`,
       );
     }
   }

@@ -5,21 +5,28 @@
 import type { AppRun, CheckResult, VerifyResult } from './model.js';
 
 export function xmlEscape(text: string): string {
-  return text
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&apos;')
-    // eslint-disable-next-line no-control-regex
-    .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F]/g, '');
+  return (
+    text
+      .replace(/&/g, '&amp;')
+      .replace(/</g, '&lt;')
+      .replace(/>/g, '&gt;')
+      .replace(/"/g, '&quot;')
+      .replace(/'/g, '&apos;')
+      // eslint-disable-next-line no-control-regex
+      .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F]/g, '')
+  );
 }
 
 const seconds = (ms: number): string => (ms / 1000).toFixed(3);
 
 export function evidenceText(c: CheckResult): string {
   const e = c.evidence;
-  const parts = [e.at !== 'none' ? `at ${e.at}` : '', e.status ? `HTTP ${e.status}` : '', e.error ?? '', e.error_description ? `"${e.error_description}"` : ''].filter(Boolean);
+  const parts = [
+    e.at !== 'none' ? `at ${e.at}` : '',
+    e.status ? `HTTP ${e.status}` : '',
+    e.error ?? '',
+    e.error_description ? `"${e.error_description}"` : '',
+  ].filter(Boolean);
   return parts.join(' ');
 }
 
@@ -53,7 +60,9 @@ export function toJunit(result: VerifyResult): string {
     ]
       .map(([k, v]) => `      <property name="${k}" value="${xmlEscape(v)}"/>`)
       .join('\n');
-    const err = app.error ? `\n    <system-err>${xmlEscape(`${app.error}${app.action ? `\n${app.action}` : ''}`)}</system-err>` : '';
+    const err = app.error
+      ? `\n    <system-err>${xmlEscape(`${app.error}${app.action ? `\n${app.action}` : ''}`)}</system-err>`
+      : '';
     return `${head}\n    <properties>\n${props}\n    </properties>\n${app.checks.map((c) => testcase(app, c)).join('\n')}${err}\n  </testsuite>`;
   });
   const total = result.apps.reduce((n, a) => n + a.checks.length, 0);

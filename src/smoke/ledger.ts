@@ -27,10 +27,23 @@ export class TokenLedger {
   public constructor(private readonly http: HttpOptions = {}) {}
 
   /** Records the tokens of a successful token response; `approval`: it answered a code exchange (a new approval). */
-  public record(app: string, loginUrl: string, client: { clientId: string; secret?: Secret }, tokens: TokenSuccess, approval = false): void {
+  public record(
+    app: string,
+    loginUrl: string,
+    client: { clientId: string; secret?: Secret },
+    tokens: TokenSuccess,
+    approval = false,
+  ): void {
     const add = (type: Entry['type'], token: string | undefined): void => {
       if (!token) return;
-      const entry: Entry = { app, type, loginUrl, clientId: client.clientId, state: 'live', ...(approval && type === 'refresh_token' ? { approval } : {}) };
+      const entry: Entry = {
+        app,
+        type,
+        loginUrl,
+        clientId: client.clientId,
+        state: 'live',
+        ...(approval && type === 'refresh_token' ? { approval } : {}),
+      };
       this.#entries.push(entry);
       this.#tokens.set(entry, token);
       this.#secrets.set(entry, client.secret);
@@ -54,7 +67,8 @@ export class TokenLedger {
 
   /** Approvals of `app` this run created and has not revoked (a failed revoke counts: the approval may be live). */
   public approvalsHeld(app: string): number {
-    return this.#entries.filter((e) => e.approval && e.app === app && (e.state === 'live' || e.state === 'failed')).length;
+    return this.#entries.filter((e) => e.approval && e.app === app && (e.state === 'live' || e.state === 'failed'))
+      .length;
   }
 
   /**
@@ -67,7 +81,6 @@ export class TokenLedger {
     const pending = this.#entries.filter((e) => e.state === 'live' && (!app || e.app === app));
     pending.sort((a, b) => (a.type === b.type ? 0 : a.type === 'refresh_token' ? -1 : 1));
     for (const entry of pending) {
-       
       entry.state = await this.revokeOne(entry);
     }
     return this.summary(app);
@@ -89,10 +102,17 @@ export class TokenLedger {
   private async revokeOne(entry: Entry): Promise<Entry['state']> {
     const token = this.#tokens.get(entry) ?? '';
     const secret = this.#secrets.get(entry);
-    const client: ClientCredentials & { tokenTypeHint: Entry['type'] } = { clientId: entry.clientId, clientSecret: secret?.reveal(), tokenTypeHint: entry.type };
+    const client: ClientCredentials & { tokenTypeHint: Entry['type'] } = {
+      clientId: entry.clientId,
+      clientSecret: secret?.reveal(),
+      tokenTypeHint: entry.type,
+    };
     try {
       // A fresh timeout, never the run's abort signal: cleanup must happen after Ctrl-C too.
-      const outcome = await revokeToken(entry.loginUrl, token, client, { timeoutMs: this.http.timeoutMs, retry: this.http.retry });
+      const outcome = await revokeToken(entry.loginUrl, token, client, {
+        timeoutMs: this.http.timeoutMs,
+        retry: this.http.retry,
+      });
       return outcome.outcome;
     } catch {
       // transient trouble that outlasted the retries, or no connection: the token may still be live

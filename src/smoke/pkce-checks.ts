@@ -25,7 +25,16 @@ import { secretEnvName } from '../oauth/secret.js';
 import type { TokenResult } from '../oauth/token-client.js';
 import { notApplicable, outcome, type CheckSpec, type Outcome } from './checks.js';
 import type { Evidence } from './model.js';
-import { authorize, authorizeEvidence, blockedAction, describe, exchange, isConfidential, tokenEvidence, type ProbeContext } from './probe.js';
+import {
+  authorize,
+  authorizeEvidence,
+  blockedAction,
+  describe,
+  exchange,
+  isConfidential,
+  tokenEvidence,
+  type ProbeContext,
+} from './probe.js';
 
 type PkceState = {
   ctx: ProbeContext;
@@ -38,7 +47,9 @@ type PkceState = {
 export const APPROVAL_ERROR_GENERIC = 'OAUTH_APPROVAL_ERROR_GENERIC';
 
 const noSecret = (ctx: ProbeContext, what: string): Outcome =>
-  notApplicable(`${what} needs the consumer secret of this confidential client, which is unknown: set ${secretEnvName(ctx.config.app)} (or answer the prompt).`);
+  notApplicable(
+    `${what} needs the consumer secret of this confidential client, which is unknown: set ${secretEnvName(ctx.config.app)} (or answer the prompt).`,
+  );
 
 const canExchange = (ctx: ProbeContext): boolean => !isConfidential(ctx) || ctx.secret !== undefined;
 
@@ -62,7 +73,9 @@ const s256Flow: CheckSpec<PkceState> = {
     const confidential = isConfidential(ctx);
     const result = await exchange(ctx, code, { verifier, withSecret: confidential, what: 'the S256 code exchange' });
     state.s256 = result;
-    const how = confidential ? 'with the verifier and the client secret' : 'with the verifier and no secret (public client)';
+    const how = confidential
+      ? 'with the verifier and the client secret'
+      : 'with the verifier and no secret (public client)';
     return result.ok
       ? outcome('pass', tokenEvidence(result), `Tokens issued for an S256 challenge, exchanged ${how}.`)
       : outcome('fail', tokenEvidence(result), `The exchange ${how} was refused: ${describe(tokenEvidence(result))}.`);
@@ -78,27 +91,50 @@ const withoutChallenge: CheckSpec<PkceState> = {
     const evidence = authorizeEvidence(got);
     const flag = ctx.config.pkceRequired === false ? ' The app does not require PKCE (isPkceRequired is false).' : '';
     if (got.kind === 'error') {
-      if (got.error === 'invalid_request') return outcome('pass', evidence, 'Refused at the authorization endpoint with invalid_request (RFC 7636 §4.4.1).');
+      if (got.error === 'invalid_request')
+        return outcome(
+          'pass',
+          evidence,
+          'Refused at the authorization endpoint with invalid_request (RFC 7636 §4.4.1).',
+        );
       if (got.error === APPROVAL_ERROR_GENERIC && state.authorizedWithChallenge) {
         return outcome(
           'pass',
           evidence,
-          `Refused at the authorization endpoint with ${APPROVAL_ERROR_GENERIC}, while the same request with a code_challenge got a code: this is how Salesforce reports the org-wide Require PKCE setting.${flag}`
+          `Refused at the authorization endpoint with ${APPROVAL_ERROR_GENERIC}, while the same request with a code_challenge got a code: this is how Salesforce reports the org-wide Require PKCE setting.${flag}`,
         );
       }
       if (got.error === APPROVAL_ERROR_GENERIC) {
-        return outcome('fail', evidence, `Refused with the generic ${APPROVAL_ERROR_GENERIC}, and no request with a code_challenge got a code in this run: nothing shows the refusal is PKCE's.`);
+        return outcome(
+          'fail',
+          evidence,
+          `Refused with the generic ${APPROVAL_ERROR_GENERIC}, and no request with a code_challenge got a code in this run: nothing shows the refusal is PKCE's.`,
+        );
       }
       return outcome('fail', evidence, `Refused, but with ${got.error} instead of invalid_request (RFC 7636 §4.4.1).`);
     }
-    if (got.kind === 'interaction') return outcome('error', evidence, `The server showed a ${got.page} page instead of answering.`);
+    if (got.kind === 'interaction')
+      return outcome('error', evidence, `The server showed a ${got.page} page instead of answering.`);
     if (!canExchange(ctx)) {
-      return notApplicable(`The server issued a code without a challenge; whether the token endpoint refuses it needs the consumer secret (set ${secretEnvName(ctx.config.app)}).${flag}`);
+      return notApplicable(
+        `The server issued a code without a challenge; whether the token endpoint refuses it needs the consumer secret (set ${secretEnvName(ctx.config.app)}).${flag}`,
+      );
     }
-    const result = await exchange(ctx, got.code, { withSecret: isConfidential(ctx), what: 'the exchange of a code issued without a challenge' });
+    const result = await exchange(ctx, got.code, {
+      withSecret: isConfidential(ctx),
+      what: 'the exchange of a code issued without a challenge',
+    });
     return result.ok
-      ? outcome('fail', tokenEvidence(result), `The server issued a code without a code_challenge, and tokens for it without a verifier.${flag}`)
-      : outcome('pass', tokenEvidence(result), `The server issued a code without a challenge, but refused to exchange it without a verifier (${describe(tokenEvidence(result))}): PKCE is enforced at the token endpoint.`);
+      ? outcome(
+          'fail',
+          tokenEvidence(result),
+          `The server issued a code without a code_challenge, and tokens for it without a verifier.${flag}`,
+        )
+      : outcome(
+          'pass',
+          tokenEvidence(result),
+          `The server issued a code without a challenge, but refused to exchange it without a verifier (${describe(tokenEvidence(result))}): PKCE is enforced at the token endpoint.`,
+        );
   },
 };
 
@@ -109,9 +145,14 @@ const wrongVerifier: CheckSpec<PkceState> = {
     const { ctx } = state;
     if (!canExchange(ctx)) return noSecret(ctx, 'This check');
     const { code } = await codeWithChallenge(state);
-    const result = await exchange(ctx, code, { verifier: newPkcePair().verifier, withSecret: isConfidential(ctx), what: 'an exchange with a wrong verifier' });
+    const result = await exchange(ctx, code, {
+      verifier: newPkcePair().verifier,
+      withSecret: isConfidential(ctx),
+      what: 'an exchange with a wrong verifier',
+    });
     const evidence = tokenEvidence(result);
-    if (result.ok) return outcome('fail', evidence, 'Tokens were issued for a verifier that does not match the challenge.');
+    if (result.ok)
+      return outcome('fail', evidence, 'Tokens were issued for a verifier that does not match the challenge.');
     return result.error === 'invalid_grant'
       ? outcome('pass', evidence, 'Refused with invalid_grant (RFC 7636 §4.6).')
       : outcome('fail', evidence, `Refused, but with ${result.error} instead of invalid_grant (RFC 7636 §4.6).`);
@@ -125,9 +166,17 @@ const missingVerifier: CheckSpec<PkceState> = {
     const { ctx } = state;
     if (!canExchange(ctx)) return noSecret(ctx, 'This check');
     const { code } = await codeWithChallenge(state);
-    const result = await exchange(ctx, code, { withSecret: isConfidential(ctx), what: 'an exchange without a verifier' });
+    const result = await exchange(ctx, code, {
+      withSecret: isConfidential(ctx),
+      what: 'an exchange without a verifier',
+    });
     const evidence = tokenEvidence(result);
-    if (result.ok) return outcome('fail', evidence, 'Tokens were issued without a verifier for a code that was bound to a challenge.');
+    if (result.ok)
+      return outcome(
+        'fail',
+        evidence,
+        'Tokens were issued without a verifier for a code that was bound to a challenge.',
+      );
     return ['invalid_grant', 'invalid_request'].includes(result.error)
       ? outcome('pass', evidence, `Refused with ${result.error} (RFC 7636 §4.6, RFC 6749 §5.2).`)
       : outcome('fail', evidence, `Refused, but with ${result.error} instead of invalid_grant or invalid_request.`);
@@ -140,21 +189,48 @@ const clientAuthentication: CheckSpec<PkceState> = {
   async run(state) {
     const { ctx } = state;
     const known = ctx.config.clientType !== null;
-    const basis = known ? `isConsumerSecretOptional is ${String(ctx.config.clientType === 'public')}` : 'the app settings are unknown; assumed from whether a secret was given';
+    const basis = known
+      ? `isConsumerSecretOptional is ${String(ctx.config.clientType === 'public')}`
+      : 'the app settings are unknown; assumed from whether a secret was given';
     if (!isConfidential(ctx)) {
       const s256 = state.s256;
       if (!s256) return notApplicable('The S256 flow did not run.');
       return s256.ok
-        ? outcome('pass', tokenEvidence(s256), `Public client (${basis}): the S256 flow above succeeded without a secret.`)
-        : outcome('fail', tokenEvidence(s256), `Public client (${basis}), but the exchange without a secret was refused: ${describe(tokenEvidence(s256))}.`);
+        ? outcome(
+            'pass',
+            tokenEvidence(s256),
+            `Public client (${basis}): the S256 flow above succeeded without a secret.`,
+          )
+        : outcome(
+            'fail',
+            tokenEvidence(s256),
+            `Public client (${basis}), but the exchange without a secret was refused: ${describe(tokenEvidence(s256))}.`,
+          );
     }
     const { code, verifier } = await codeWithChallenge(state);
-    const result = await exchange(ctx, code, { verifier, withSecret: false, what: 'an exchange without the client secret' });
+    const result = await exchange(ctx, code, {
+      verifier,
+      withSecret: false,
+      what: 'an exchange without the client secret',
+    });
     const evidence = tokenEvidence(result);
-    if (result.ok) return outcome('fail', evidence, `Confidential client (${basis}), but tokens were issued without the client secret.`);
+    if (result.ok)
+      return outcome(
+        'fail',
+        evidence,
+        `Confidential client (${basis}), but tokens were issued without the client secret.`,
+      );
     return result.error === 'invalid_client'
-      ? outcome('pass', evidence, `Confidential client (${basis}): refused without the secret with invalid_client (RFC 6749 §5.2).`)
-      : outcome('fail', evidence, `Confidential client (${basis}): refused without the secret, but with ${result.error} instead of invalid_client.`);
+      ? outcome(
+          'pass',
+          evidence,
+          `Confidential client (${basis}): refused without the secret with invalid_client (RFC 6749 §5.2).`,
+        )
+      : outcome(
+          'fail',
+          evidence,
+          `Confidential client (${basis}): refused without the secret, but with ${result.error} instead of invalid_client.`,
+        );
   },
 };
 
@@ -165,20 +241,42 @@ const plainMethod: CheckSpec<PkceState> = {
     const verifier = newPkcePair().verifier;
     const got = await authorize(ctx, { challenge: verifier, method: 'plain' }, ctx.config.pkceScopeRequest);
     const evidence = authorizeEvidence(got);
-    if (got.kind === 'error') return outcome('info', evidence, `plain is refused at the authorization endpoint: ${describe(evidence)}.`);
-    if (got.kind === 'interaction') return outcome('info', evidence, `The server showed a ${got.page} page for a plain challenge.`);
-    if (!canExchange(ctx)) return outcome('info', evidence, 'plain is accepted at the authorization endpoint; the exchange was not tried (no secret).');
-    const result = await exchange(ctx, got.code, { verifier, withSecret: isConfidential(ctx), what: 'the exchange of a plain challenge' });
+    if (got.kind === 'error')
+      return outcome('info', evidence, `plain is refused at the authorization endpoint: ${describe(evidence)}.`);
+    if (got.kind === 'interaction')
+      return outcome('info', evidence, `The server showed a ${got.page} page for a plain challenge.`);
+    if (!canExchange(ctx))
+      return outcome(
+        'info',
+        evidence,
+        'plain is accepted at the authorization endpoint; the exchange was not tried (no secret).',
+      );
+    const result = await exchange(ctx, got.code, {
+      verifier,
+      withSecret: isConfidential(ctx),
+      what: 'the exchange of a plain challenge',
+    });
     return result.ok
-      ? outcome('info', tokenEvidence(result), 'plain is accepted: tokens were issued for a plain challenge (and revoked). RFC 7636 §4.2 asks clients to use S256.')
+      ? outcome(
+          'info',
+          tokenEvidence(result),
+          'plain is accepted: tokens were issued for a plain challenge (and revoked). RFC 7636 §4.2 asks clients to use S256.',
+        )
       : outcome(
           'info',
           tokenEvidence(result),
-          `A code was issued for a plain challenge, but the exchange was refused: ${describe(tokenEvidence(result))}. The server judges the challenge at the exchange, as an S256 hash (Salesforce ignores code_challenge_method).`
+          `A code was issued for a plain challenge, but the exchange was refused: ${describe(tokenEvidence(result))}. The server judges the challenge at the exchange, as an S256 hash (Salesforce ignores code_challenge_method).`,
         );
   },
 };
 
-export const PKCE_CHECKS = [s256Flow, withoutChallenge, wrongVerifier, missingVerifier, clientAuthentication, plainMethod];
+export const PKCE_CHECKS = [
+  s256Flow,
+  withoutChallenge,
+  wrongVerifier,
+  missingVerifier,
+  clientAuthentication,
+  plainMethod,
+];
 
 export const pkceState = (ctx: ProbeContext): PkceState => ({ ctx });

@@ -15,7 +15,10 @@ import type { TokenLedger } from './ledger.js';
 import type { Evidence } from './model.js';
 
 export class ServerProblem extends Error {
-  public constructor(message: string, public readonly evidence: Evidence) {
+  public constructor(
+    message: string,
+    public readonly evidence: Evidence,
+  ) {
     super(message);
     this.name = 'ServerProblem';
   }
@@ -23,7 +26,11 @@ export class ServerProblem extends Error {
 
 /** The app cannot be authorized at all (login or consent page, app access error): no check can run. */
 export class AuthorizeBlocked extends Error {
-  public constructor(message: string, public readonly evidence: Evidence, public readonly action: string) {
+  public constructor(
+    message: string,
+    public readonly evidence: Evidence,
+    public readonly action: string,
+  ) {
     super(message);
     this.name = 'AuthorizeBlocked';
   }
@@ -38,21 +45,41 @@ export type ProbeContext = {
 };
 
 export function tokenEvidence(result: TokenResult): Evidence {
-  return result.ok ? { at: 'token', status: result.status } : { at: 'token', status: result.status, error: result.error, error_description: result.errorDescription };
+  return result.ok
+    ? { at: 'token', status: result.status }
+    : { at: 'token', status: result.status, error: result.error, error_description: result.errorDescription };
 }
 
 export function authorizeEvidence(outcome: AuthorizeOutcome): Evidence {
-  if (outcome.kind === 'error') return { at: 'authorize', status: outcome.status, error: outcome.error, error_description: outcome.errorDescription };
+  if (outcome.kind === 'error')
+    return {
+      at: 'authorize',
+      status: outcome.status,
+      error: outcome.error,
+      error_description: outcome.errorDescription,
+    };
   if (outcome.kind === 'code') return { at: 'authorize', status: outcome.status };
-  return { at: 'authorize', status: outcome.status, error: `${outcome.page}_page`, error_description: `the server showed a ${outcome.page} page` };
+  return {
+    at: 'authorize',
+    status: outcome.status,
+    error: `${outcome.page}_page`,
+    error_description: `the server showed a ${outcome.page} page`,
+  };
 }
 
 export const describe = (e: Evidence): string =>
-  e.error ? `${e.error}${e.error_description ? ` (${e.error_description})` : ''}` : e.status ? `HTTP ${e.status}` : 'no answer';
+  e.error
+    ? `${e.error}${e.error_description ? ` (${e.error_description})` : ''}`
+    : e.status
+      ? `HTTP ${e.status}`
+      : 'no answer';
 
 function assertOAuthAnswer(result: TokenResult, what: string): TokenResult {
   if (!result.ok && (result.status >= 500 || result.error === INVALID_RESPONSE)) {
-    throw new ServerProblem(`The token endpoint did not give an OAuth answer to ${what}: HTTP ${result.status}${result.errorDescription ? ` (${result.errorDescription})` : ''}.`, tokenEvidence(result));
+    throw new ServerProblem(
+      `The token endpoint did not give an OAuth answer to ${what}: HTTP ${result.status}${result.errorDescription ? ` (${result.errorDescription})` : ''}.`,
+      tokenEvidence(result),
+    );
   }
   return result;
 }
@@ -60,7 +87,11 @@ function assertOAuthAnswer(result: TokenResult, what: string): TokenResult {
 export type Authorized = { outcome: AuthorizeOutcome; request: AuthorizeRequest };
 
 /** One authorize request; a code whose state does not match is refused (RFC 6749 §10.12). */
-export async function authorize(ctx: ProbeContext, pkce: { challenge?: string; method?: string }, scope?: string): Promise<AuthorizeOutcome> {
+export async function authorize(
+  ctx: ProbeContext,
+  pkce: { challenge?: string; method?: string },
+  scope?: string,
+): Promise<AuthorizeOutcome> {
   const state = newState();
   const request: AuthorizeRequest = {
     clientId: ctx.config.clientId,
@@ -74,12 +105,15 @@ export async function authorize(ctx: ProbeContext, pkce: { challenge?: string; m
   if (outcome.kind === 'code') {
     ctx.ledger.remember(outcome.code);
     if (outcome.state !== state) {
-      throw new ServerProblem('The authorization response carried another state than the request: the code was not used.', {
-        at: 'authorize',
-        status: outcome.status,
-        error: 'state_mismatch',
-        error_description: 'the state parameter did not come back unchanged',
-      });
+      throw new ServerProblem(
+        'The authorization response carried another state than the request: the code was not used.',
+        {
+          at: 'authorize',
+          status: outcome.status,
+          error: 'state_mismatch',
+          error_description: 'the state parameter did not come back unchanged',
+        },
+      );
     }
   }
   return outcome;
@@ -92,7 +126,7 @@ export function blockedAction(outcome: AuthorizeOutcome, ctx: ProbeContext): Aut
     return new AuthorizeBlocked(
       `${ctx.config.app} asks the user for consent: no code without a person.`,
       evidence,
-      'Approve the app once (run with --browser and allow access), or pre-authorize it for your profile or a permission set (admin-approved users), then run again.'
+      'Approve the app once (run with --browser and allow access), or pre-authorize it for your profile or a permission set (admin-approved users), then run again.',
     );
   }
   if (outcome.kind === 'interaction') {
@@ -101,7 +135,7 @@ export function blockedAction(outcome: AuthorizeOutcome, ctx: ProbeContext): Aut
       evidence,
       ctx.source.name === 'frontdoor'
         ? 'Log in to the org again (sf org login web) so that its session can open a browser session, or use --browser.'
-        : 'Use --browser to sign in as a person, or a server that signs in without a page.'
+        : 'Use --browser to sign in as a person, or a server that signs in without a page.',
     );
   }
   const error = outcome.kind === 'error' ? outcome.error : '';
@@ -110,14 +144,14 @@ export function blockedAction(outcome: AuthorizeOutcome, ctx: ProbeContext): Aut
     return new AuthorizeBlocked(
       `The authorization request for ${ctx.config.app} was refused: the org does not know its consumer key: ${describe(evidence)}.`,
       evidence,
-      'Check the consumer key (--client-id) is the app\'s, and that the app exists and is enabled in this org; a new app can take a few minutes to be usable.'
+      "Check the consumer key (--client-id) is the app's, and that the app exists and is enabled in this org; a new app can take a few minutes to be usable.",
     );
   }
   if (error === 'redirect_uri_mismatch') {
     return new AuthorizeBlocked(
       `The authorization request for ${ctx.config.app} was refused: its callback URL ${ctx.config.redirectUri} is not registered: ${describe(evidence)}.`,
       evidence,
-      'Pass one of the app\'s registered callback URLs (--callback-url), or add this one to the app.'
+      "Pass one of the app's registered callback URLs (--callback-url), or add this one to the app.",
     );
   }
   if (error === 'invalid_scope') {
@@ -125,7 +159,7 @@ export function blockedAction(outcome: AuthorizeOutcome, ctx: ProbeContext): Aut
     return new AuthorizeBlocked(
       `The authorization request for ${ctx.config.app} was refused: the app does not allow a scope the run asked for: ${describe(evidence)}.`,
       evidence,
-      'Add the scopes the check needs (API; Refresh Token for rtr verify) to the app\'s OAuth scopes, then run again.'
+      "Add the scopes the check needs (API; Refresh Token for rtr verify) to the app's OAuth scopes, then run again.",
     );
   }
   return new AuthorizeBlocked(
@@ -133,28 +167,55 @@ export function blockedAction(outcome: AuthorizeOutcome, ctx: ProbeContext): Aut
     evidence,
     error === 'invalid_app_access'
       ? 'Pre-authorize the app for your profile or a permission set, or approve it once, then run again.'
-      : 'Check the app is enabled and its consumer key and callback URL match (--client-id, --callback-url).'
+      : 'Check the app is enabled and its consumer key and callback URL match (--client-id, --callback-url).',
   );
 }
 
-export async function exchange(ctx: ProbeContext, code: string, options: { verifier?: string; withSecret: boolean; what: string }): Promise<TokenResult> {
+export async function exchange(
+  ctx: ProbeContext,
+  code: string,
+  options: { verifier?: string; withSecret: boolean; what: string },
+): Promise<TokenResult> {
   ctx.ledger.remember(options.verifier);
   const secret = options.withSecret ? ctx.secret : undefined;
   const result = assertOAuthAnswer(
-    await exchangeCode(ctx.config.loginUrl, { clientId: ctx.config.clientId, clientSecret: secret?.reveal() }, { code, redirectUri: ctx.config.redirectUri, codeVerifier: options.verifier }, ctx.http),
-    options.what
+    await exchangeCode(
+      ctx.config.loginUrl,
+      { clientId: ctx.config.clientId, clientSecret: secret?.reveal() },
+      { code, redirectUri: ctx.config.redirectUri, codeVerifier: options.verifier },
+      ctx.http,
+    ),
+    options.what,
   );
-  if (result.ok) ctx.ledger.record(ctx.config.app, ctx.config.loginUrl, { clientId: ctx.config.clientId, secret: ctx.secret }, result, true);
+  if (result.ok)
+    ctx.ledger.record(
+      ctx.config.app,
+      ctx.config.loginUrl,
+      { clientId: ctx.config.clientId, secret: ctx.secret },
+      result,
+      true,
+    );
   return result;
 }
 
 export async function refreshWith(ctx: ProbeContext, refreshToken: string, what: string): Promise<TokenResult> {
   const secret = ctx.config.clientType === 'public' ? undefined : ctx.secret;
   const result = assertOAuthAnswer(
-    await refresh(ctx.config.loginUrl, { clientId: ctx.config.clientId, clientSecret: secret?.reveal() }, refreshToken, ctx.http),
-    what
+    await refresh(
+      ctx.config.loginUrl,
+      { clientId: ctx.config.clientId, clientSecret: secret?.reveal() },
+      refreshToken,
+      ctx.http,
+    ),
+    what,
   );
-  if (result.ok) ctx.ledger.record(ctx.config.app, ctx.config.loginUrl, { clientId: ctx.config.clientId, secret: ctx.secret }, result);
+  if (result.ok)
+    ctx.ledger.record(
+      ctx.config.app,
+      ctx.config.loginUrl,
+      { clientId: ctx.config.clientId, secret: ctx.secret },
+      result,
+    );
   return result;
 }
 

@@ -34,7 +34,11 @@ export function resultFile(orgId: string, app: string, root = resultsRoot()): st
   return path.join(root, orgId.replace(/[^A-Za-z0-9]/g, '_'), fileNameOf(app));
 }
 
-export async function readAppResults(orgId: string, app: string, root = resultsRoot()): Promise<AppResultsFile | undefined> {
+export async function readAppResults(
+  orgId: string,
+  app: string,
+  root = resultsRoot(),
+): Promise<AppResultsFile | undefined> {
   try {
     const parsed = JSON.parse(await readFile(resultFile(orgId, app, root), 'utf8')) as AppResultsFile;
     return Array.isArray(parsed.runs) ? parsed : undefined;
@@ -44,13 +48,21 @@ export async function readAppResults(orgId: string, app: string, root = resultsR
 }
 
 /** The newest run of a kind for an app, if any. */
-export async function latestRun(orgId: string, app: string, kind: VerifyKind, root = resultsRoot()): Promise<StoredRun | undefined> {
+export async function latestRun(
+  orgId: string,
+  app: string,
+  kind: VerifyKind,
+  root = resultsRoot(),
+): Promise<StoredRun | undefined> {
   const file = await readAppResults(orgId, app, root);
   return file?.runs.filter((r) => r.kind === kind).at(-1);
 }
 
 /** Every app with stored results in an org, with its newest PKCE and RTR runs. */
-export async function orgResults(orgId: string, root = resultsRoot()): Promise<Array<{ app: string; pkce?: StoredRun; rtr?: StoredRun }>> {
+export async function orgResults(
+  orgId: string,
+  root = resultsRoot(),
+): Promise<Array<{ app: string; pkce?: StoredRun; rtr?: StoredRun }>> {
   let names: string[];
   try {
     names = (await readdir(path.join(root, orgId.replace(/[^A-Za-z0-9]/g, '_')))).filter((n) => n.endsWith('.json'));
@@ -59,25 +71,40 @@ export async function orgResults(orgId: string, root = resultsRoot()): Promise<A
   }
   const out: Array<{ app: string; pkce?: StoredRun; rtr?: StoredRun }> = [];
   for (const name of names.sort()) {
-     
     const file = await readAppResults(orgId, name.slice(0, -5), root);
     if (!file) continue;
-    out.push({ app: file.app, pkce: file.runs.filter((r) => r.kind === 'pkce').at(-1), rtr: file.runs.filter((r) => r.kind === 'rtr').at(-1) });
+    out.push({
+      app: file.app,
+      pkce: file.runs.filter((r) => r.kind === 'pkce').at(-1),
+      rtr: file.runs.filter((r) => r.kind === 'rtr').at(-1),
+    });
   }
   return out;
 }
 
 /** Whether a stored run was made under the app's current settings (same last-modified time of the flags' component). */
 export function isCurrent(run: StoredRun, settingsLastModified: string | null): boolean {
-  return run.settingsLastModified !== null && settingsLastModified !== null && Date.parse(run.settingsLastModified) === Date.parse(settingsLastModified);
+  return (
+    run.settingsLastModified !== null &&
+    settingsLastModified !== null &&
+    Date.parse(run.settingsLastModified) === Date.parse(settingsLastModified)
+  );
 }
 
 /** Appends a run to the app's history; returns the file path. */
 export async function storeRun(orgId: string, run: AppRun, root = resultsRoot()): Promise<string> {
   const file = resultFile(orgId, run.app, root);
-  const existing = (await readAppResults(orgId, run.app, root)) ?? { version: FORMAT_VERSION, orgId, app: run.app, runs: [] };
+  const existing = (await readAppResults(orgId, run.app, root)) ?? {
+    version: FORMAT_VERSION,
+    orgId,
+    app: run.app,
+    runs: [],
+  };
   const stored: StoredRun = { id: randomBytes(8).toString('hex'), time: run.timings.finishedAt, orgId, ...run };
   const runs = [...existing.runs, stored].slice(-MAX_RUNS);
-  await writePrivateFile(file, JSON.stringify({ version: FORMAT_VERSION, orgId, app: run.app, runs } satisfies AppResultsFile, null, 2) + '\n');
+  await writePrivateFile(
+    file,
+    JSON.stringify({ version: FORMAT_VERSION, orgId, app: run.app, runs } satisfies AppResultsFile, null, 2) + '\n',
+  );
   return file;
 }

@@ -12,7 +12,16 @@ import { newPkcePair } from '../oauth/pkce.js';
 import { secretEnvName } from '../oauth/secret.js';
 import type { TokenResult } from '../oauth/token-client.js';
 import { notApplicable, outcome, type CheckSpec, type Outcome } from './checks.js';
-import { authorize, blockedAction, describe, exchange, isConfidential, refreshWith, tokenEvidence, type ProbeContext } from './probe.js';
+import {
+  authorize,
+  blockedAction,
+  describe,
+  exchange,
+  isConfidential,
+  refreshWith,
+  tokenEvidence,
+  type ProbeContext,
+} from './probe.js';
 
 type RtrState = {
   ctx: ProbeContext;
@@ -30,9 +39,19 @@ async function newChain(ctx: ProbeContext): Promise<{ refreshToken?: string; rea
   const pair = newPkcePair();
   const got = await authorize(ctx, { challenge: pair.challenge, method: 'S256' }, ctx.config.refreshScopeRequest);
   if (got.kind !== 'code') throw blockedAction(got, ctx);
-  const result = await exchange(ctx, got.code, { verifier: pair.verifier, withSecret: isConfidential(ctx), what: 'the S256 code exchange' });
-  if (!result.ok) return { reason: `The code exchange was refused (${describe(tokenEvidence(result))}), so there is no refresh token to test with.` };
-  if (!result.refreshToken) return { reason: `No refresh token was issued for scope "${ctx.config.refreshScopeRequest}": the app cannot get refresh tokens.` };
+  const result = await exchange(ctx, got.code, {
+    verifier: pair.verifier,
+    withSecret: isConfidential(ctx),
+    what: 'the S256 code exchange',
+  });
+  if (!result.ok)
+    return {
+      reason: `The code exchange was refused (${describe(tokenEvidence(result))}), so there is no refresh token to test with.`,
+    };
+  if (!result.refreshToken)
+    return {
+      reason: `No refresh token was issued for scope "${ctx.config.refreshScopeRequest}": the app cannot get refresh tokens.`,
+    };
   return { refreshToken: result.refreshToken };
 }
 
@@ -45,8 +64,10 @@ const rotation: CheckSpec<RtrState> = {
   title: 'A refresh returns a new refresh token that differs from the old one',
   async run(state) {
     const { ctx } = state;
-    if (ctx.config.refreshScope === false) state.skip = 'The app has no RefreshToken, OfflineAccess or Full scope: it cannot get refresh tokens.';
-    else if (isConfidential(ctx) && !ctx.secret) state.skip = `This confidential client's consumer secret is unknown: set ${secretEnvName(ctx.config.app)} (or answer the prompt).`;
+    if (ctx.config.refreshScope === false)
+      state.skip = 'The app has no RefreshToken, OfflineAccess or Full scope: it cannot get refresh tokens.';
+    else if (isConfidential(ctx) && !ctx.secret)
+      state.skip = `This confidential client's consumer secret is unknown: set ${secretEnvName(ctx.config.app)} (or answer the prompt).`;
     if (state.skip) return notApplicable(state.skip);
     const chain = await newChain(ctx);
     if (!chain.refreshToken) {
@@ -59,7 +80,10 @@ const rotation: CheckSpec<RtrState> = {
     if (!result.ok) return outcome('fail', evidence, `The first refresh was refused: ${describe(evidence)}.`);
     if (!result.refreshToken) {
       state.rotates = false;
-      const flag = ctx.config.rtrEnabled === false ? ' The app does not rotate refresh tokens (isRefreshTokenRotationEnabled is false).' : '';
+      const flag =
+        ctx.config.rtrEnabled === false
+          ? ' The app does not rotate refresh tokens (isRefreshTokenRotationEnabled is false).'
+          : '';
       return outcome('fail', evidence, `The refresh response had no refresh_token: the old token stays valid.${flag}`);
     }
     if (result.refreshToken === chain.refreshToken) {
@@ -97,7 +121,14 @@ const reuseRejected: CheckSpec<RtrState> = {
     if (!state.original) return notApplicable('No refresh token was issued.');
     const result = await refreshWith(state.ctx, state.original, 'a refresh with the old token');
     const evidence = tokenEvidence(result);
-    if (result.ok) return outcome('fail', evidence, state.rotates ? 'The rotated-out refresh token was accepted again.' : 'The old refresh token still works: it was never rotated out.');
+    if (result.ok)
+      return outcome(
+        'fail',
+        evidence,
+        state.rotates
+          ? 'The rotated-out refresh token was accepted again.'
+          : 'The old refresh token still works: it was never rotated out.',
+      );
     state.reuseRefused = true;
     return result.error === 'invalid_grant'
       ? outcome('pass', evidence, 'Refused with invalid_grant.')
@@ -111,11 +142,19 @@ const chainRevoked: CheckSpec<RtrState> = {
   async run(state) {
     const skipped = guard(state);
     if (skipped) return skipped;
-    if (!state.newest || state.newest === state.original) return notApplicable('There is no newer refresh token than the reused one (no rotation), so there is no chain to revoke.');
+    if (!state.newest || state.newest === state.original)
+      return notApplicable(
+        'There is no newer refresh token than the reused one (no rotation), so there is no chain to revoke.',
+      );
     if (!state.reuseRefused) return notApplicable('The reuse was not refused, so no chain revocation was triggered.');
     const result = await refreshWith(state.ctx, state.newest, 'a refresh with the newest token after the reuse');
     const evidence = tokenEvidence(result);
-    if (result.ok) return outcome('fail', evidence, 'The newest refresh token still works after the reuse of a rotated-out one: the chain was not revoked.');
+    if (result.ok)
+      return outcome(
+        'fail',
+        evidence,
+        'The newest refresh token still works after the reuse of a rotated-out one: the chain was not revoked.',
+      );
     return result.error === 'invalid_grant'
       ? outcome('pass', evidence, 'The newest token is refused with invalid_grant: the whole chain was revoked.')
       : outcome('fail', evidence, `The newest token is refused, but with ${result.error} instead of invalid_grant.`);
@@ -132,19 +171,34 @@ const concurrent: CheckSpec<RtrState> = {
     const chain = await newChain(ctx);
     if (!chain.refreshToken) return notApplicable(chain.reason ?? '');
     const token = chain.refreshToken;
-    const [a, b] = await Promise.all([refreshWith(ctx, token, 'a concurrent refresh'), refreshWith(ctx, token, 'a concurrent refresh')]);
+    const [a, b] = await Promise.all([
+      refreshWith(ctx, token, 'a concurrent refresh'),
+      refreshWith(ctx, token, 'a concurrent refresh'),
+    ]);
     const answers: TokenResult[] = [a, b];
     const ok = answers.filter((r) => r.ok);
     const refused = answers.find((r) => !r.ok);
     if (ok.length <= 1) {
       const evidence = refused ? tokenEvidence(refused) : tokenEvidence(a);
-      return outcome('pass', evidence, ok.length === 1 ? `One refresh succeeded; the other got ${describe(evidence)}.` : `Neither refresh succeeded: ${describe(tokenEvidence(a))}; ${describe(tokenEvidence(b))}.`);
+      return outcome(
+        'pass',
+        evidence,
+        ok.length === 1
+          ? `One refresh succeeded; the other got ${describe(evidence)}.`
+          : `Neither refresh succeeded: ${describe(tokenEvidence(a))}; ${describe(tokenEvidence(b))}.`,
+      );
     }
     const newTokens = ok.map((r) => (r.ok ? r.refreshToken : undefined)).filter((t) => t && t !== token);
     if (!newTokens.length && !state.rotates) {
-      return notApplicable('Both refreshes succeeded without returning a new refresh token: the server does not rotate, so nothing forked.');
+      return notApplicable(
+        'Both refreshes succeeded without returning a new refresh token: the server does not rotate, so nothing forked.',
+      );
     }
-    return outcome('fail', tokenEvidence(b), `Both refreshes succeeded${newTokens.length === 2 ? ' with two different new refresh tokens: the chain forked' : ''}.`);
+    return outcome(
+      'fail',
+      tokenEvidence(b),
+      `Both refreshes succeeded${newTokens.length === 2 ? ' with two different new refresh tokens: the chain forked' : ''}.`,
+    );
   },
 };
 

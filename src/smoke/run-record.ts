@@ -55,11 +55,26 @@ export class RunRecorder {
   private timer?: NodeJS.Timeout;
   private queue: Promise<void> = Promise.resolve();
 
-  private constructor(private readonly record: RunRecord, private readonly file: string) {}
+  private constructor(
+    private readonly record: RunRecord,
+    private readonly file: string,
+  ) {}
 
-  public static async start(init: { orgId: string; user: { id: string; username: string }; command: string }, root = resultsRoot()): Promise<RunRecorder> {
+  public static async start(
+    init: { orgId: string; user: { id: string; username: string }; command: string },
+    root = resultsRoot(),
+  ): Promise<RunRecorder> {
     const now = new Date().toISOString();
-    const record: RunRecord = { format: RUN_RECORD_FORMAT, id: randomBytes(6).toString('hex'), ...init, pid: process.pid, host: hostname(), startedAt: now, heartbeatAt: now, apps: [] };
+    const record: RunRecord = {
+      format: RUN_RECORD_FORMAT,
+      id: randomBytes(6).toString('hex'),
+      ...init,
+      pid: process.pid,
+      host: hostname(),
+      startedAt: now,
+      heartbeatAt: now,
+      apps: [],
+    };
     const recorder = new RunRecorder(record, path.join(runsDir(init.orgId, root), `${record.id}.json`));
     await recorder.save();
     recorder.timer = setInterval(() => {
@@ -114,7 +129,10 @@ function alive(pid: number): boolean {
 }
 
 /** Records of runs of this org whose process is gone (on this host); a run on another host is never judged dead. */
-export async function crashedRuns(orgId: string, root = resultsRoot()): Promise<Array<{ record: RunRecord; file: string }>> {
+export async function crashedRuns(
+  orgId: string,
+  root = resultsRoot(),
+): Promise<Array<{ record: RunRecord; file: string }>> {
   const dir = runsDir(orgId, root);
   let names: string[];
   try {
@@ -156,7 +174,11 @@ const soqlDateTime = (ms: number): string => new Date(Math.floor(ms / 1000) * 10
  * Finds the approvals crashed runs of this org left and revokes them (one revoke per OauthToken row's DeleteToken).
  * A record is removed once every approval of it is revoked (or none is found).
  */
-export async function recoverCrashedRuns(conn: Connection, orgId: string, options: { loginUrl: string; http?: HttpOptions; root?: string }): Promise<Recovery> {
+export async function recoverCrashedRuns(
+  conn: Connection,
+  orgId: string,
+  options: { loginUrl: string; http?: HttpOptions; root?: string },
+): Promise<Recovery> {
   const recovery: Recovery = { runs: 0, found: 0, revoked: 0, failed: 0, unreadable: [] };
   for (const { record, file } of await crashedRuns(orgId, options.root)) {
     recovery.runs++;
@@ -172,7 +194,12 @@ export async function recoverCrashedRuns(conn: Connection, orgId: string, option
       ].join(' AND ');
       let rows: Array<{ DeleteToken?: string | null }>;
       try {
-        rows = (await conn.query<{ DeleteToken?: string | null }>(`SELECT DeleteToken FROM OauthToken WHERE ${where}`, { autoFetch: true, maxFetch: 2500 })).records;
+        rows = (
+          await conn.query<{ DeleteToken?: string | null }>(`SELECT DeleteToken FROM OauthToken WHERE ${where}`, {
+            autoFetch: true,
+            maxFetch: 2500,
+          })
+        ).records;
       } catch {
         recovery.unreadable.push(app.app);
         clean = false;
@@ -181,7 +208,9 @@ export async function recoverCrashedRuns(conn: Connection, orgId: string, option
       for (const row of rows) {
         if (!row.DeleteToken) continue;
         recovery.found++;
-        const outcome = await revokeToken(options.loginUrl, row.DeleteToken, undefined, options.http).catch(() => ({ outcome: 'failed' as const }));
+        const outcome = await revokeToken(options.loginUrl, row.DeleteToken, undefined, options.http).catch(() => ({
+          outcome: 'failed' as const,
+        }));
         if (outcome.outcome === 'failed') {
           recovery.failed++;
           clean = false;
@@ -196,7 +225,9 @@ export async function recoverCrashedRuns(conn: Connection, orgId: string, option
 /** One sentence for a recovery that found something, or undefined. */
 export function recoveryText(r: Recovery): string | undefined {
   if (!r.runs) return undefined;
-  const parts = [`${r.runs} smoke run(s) that ended without cleaning up (killed) left ${r.found} approval(s): ${r.revoked} revoked`];
+  const parts = [
+    `${r.runs} smoke run(s) that ended without cleaning up (killed) left ${r.found} approval(s): ${r.revoked} revoked`,
+  ];
   if (r.failed) parts.push(`${r.failed} could not be revoked and will be tried again by the next run`);
   if (r.unreadable.length) parts.push(`the approvals of ${r.unreadable.join(', ')} could not be read`);
   return `${parts.join('; ')}.`;

@@ -39,13 +39,18 @@ export type RunOptions = {
 };
 
 /** Maps with at most `limit` calls in flight; results keep the input order. */
-export async function mapPool<T, R>(items: T[], limit: number, fn: (item: T, index: number) => Promise<R>, signal?: AbortSignal): Promise<R[]> {
+export async function mapPool<T, R>(
+  items: T[],
+  limit: number,
+  fn: (item: T, index: number) => Promise<R>,
+  signal?: AbortSignal,
+): Promise<R[]> {
   const results = new Array<R>(items.length);
   let next = 0;
   const worker = async (): Promise<void> => {
     while (next < items.length && !signal?.aborted) {
       const index = next++;
-       
+
       results[index] = await fn(items[index], index);
     }
   };
@@ -57,7 +62,13 @@ export async function mapPool<T, R>(items: T[], limit: number, fn: (item: T, ind
  * The checks with their approvals released as soon as they are judged: after each check whose tokens no later check
  * needs, the app's tokens are revoked; before a check that may create an approval, the guard makes sure it fits.
  */
-export function sequenced<S>(specs: Array<CheckSpec<S>>, kind: RunOptions['kind'], config: ClientConfig, ledger: TokenLedger, guard?: { approvals: ApprovalGuard; headroom: Headroom }): Array<CheckSpec<S>> {
+export function sequenced<S>(
+  specs: Array<CheckSpec<S>>,
+  kind: RunOptions['kind'],
+  config: ClientConfig,
+  ledger: TokenLedger,
+  guard?: { approvals: ApprovalGuard; headroom: Headroom },
+): Array<CheckSpec<S>> {
   const app = config.app;
   const table = new Map(checkApprovals(kind, config).map((c) => [c.id, c]));
   return specs.map((spec) => ({
@@ -75,14 +86,27 @@ export function sequenced<S>(specs: Array<CheckSpec<S>>, kind: RunOptions['kind'
   }));
 }
 
-function checksRun<S>(specs: Array<CheckSpec<S>>, state: S, options: RunOptions, plan: AppPlan, guard?: { approvals: ApprovalGuard; headroom: Headroom }): Promise<ChecksRun> {
+function checksRun<S>(
+  specs: Array<CheckSpec<S>>,
+  state: S,
+  options: RunOptions,
+  plan: AppPlan,
+  guard?: { approvals: ApprovalGuard; headroom: Headroom },
+): Promise<ChecksRun> {
   return runChecks(sequenced(specs, options.kind, plan.config, options.ledger, guard), state);
 }
 
 /** A run refused before any check: every check is an error with the reason (never a fail). */
 function refused<S>(specs: Array<CheckSpec<S>>, message: string, action: string): ChecksRun {
   return {
-    checks: specs.map((s) => ({ id: s.id, title: s.title, verdict: 'error', evidence: { at: 'none' }, note: `Not run: ${message}`, ms: 0 })),
+    checks: specs.map((s) => ({
+      id: s.id,
+      title: s.title,
+      verdict: 'error',
+      evidence: { at: 'none' },
+      note: `Not run: ${message}`,
+      ms: 0,
+    })),
     error: message,
     action,
     blocked: true,
@@ -90,7 +114,9 @@ function refused<S>(specs: Array<CheckSpec<S>>, message: string, action: string)
 }
 
 async function checkApp(plan: AppPlan, options: RunOptions, ctx: ProbeContext): Promise<ChecksRun> {
-  const specs: Array<CheckSpec<never>> = (options.kind === 'pkce' ? PKCE_CHECKS : RTR_CHECKS) as Array<CheckSpec<never>>;
+  const specs: Array<CheckSpec<never>> = (options.kind === 'pkce' ? PKCE_CHECKS : RTR_CHECKS) as Array<
+    CheckSpec<never>
+  >;
   let guard: { approvals: ApprovalGuard; headroom: Headroom } | undefined;
   if (options.approvals) {
     try {
@@ -104,19 +130,29 @@ async function checkApp(plan: AppPlan, options: RunOptions, ctx: ProbeContext): 
       return refused(
         specs,
         `the approvals ${options.approvals.user.username} holds for ${plan.config.app} could not be counted (${e instanceof Error ? e.message : String(e)}), so a new one might revoke a live integration's token (approval limit).`,
-        'Run as a user with "Customize Application" or "Manage Users", who can read OauthToken, then run again.'
+        'Run as a user with "Customize Application" or "Manage Users", who can read OauthToken, then run again.',
       );
     }
   }
-  return options.kind === 'pkce' ? checksRun(PKCE_CHECKS, pkceState(ctx), options, plan, guard) : checksRun(RTR_CHECKS, rtrState(ctx), options, plan, guard);
+  return options.kind === 'pkce'
+    ? checksRun(PKCE_CHECKS, pkceState(ctx), options, plan, guard)
+    : checksRun(RTR_CHECKS, rtrState(ctx), options, plan, guard);
 }
 
 export async function runApp(plan: AppPlan, options: RunOptions): Promise<AppRun> {
   const started = new Date();
-  const ctx: ProbeContext = { config: plan.config, secret: plan.secret, source: options.source, ledger: options.ledger, http: options.http };
+  const ctx: ProbeContext = {
+    config: plan.config,
+    secret: plan.secret,
+    source: options.source,
+    ledger: options.ledger,
+    http: options.http,
+  };
   let run: ChecksRun;
   // On disk before the first token: a run killed from here on leaves approvals the next run can find.
-  await options.record?.appStarted(plan.config.app, [...new Set([plan.config.appLabel ?? plan.config.app, plan.config.app])]);
+  await options.record?.appStarted(plan.config.app, [
+    ...new Set([plan.config.appLabel ?? plan.config.app, plan.config.app]),
+  ]);
   try {
     run = await checkApp(plan, options, ctx);
   } finally {
@@ -141,7 +177,11 @@ export async function runApp(plan: AppPlan, options: RunOptions): Promise<AppRun
     ...(run.action ? { action: run.action } : {}),
     ...(run.blocked ? { blocked: true } : {}),
     cleanup: options.ledger.summary(config.app),
-    timings: { startedAt: started.toISOString(), finishedAt: finished.toISOString(), ms: finished.getTime() - started.getTime() },
+    timings: {
+      startedAt: started.toISOString(),
+      finishedAt: finished.toISOString(),
+      ms: finished.getTime() - started.getTime(),
+    },
   };
   const secrets = [...options.ledger.secrets(), ...(plan.secret ? [plan.secret.reveal()] : [])];
   return scrub(result, secrets);
@@ -161,9 +201,12 @@ export async function runVerify(options: RunOptions): Promise<AppRun[]> {
         await options.onApp?.(run);
         return run;
       });
-      lanes.set(key, mine.catch(() => undefined));
+      lanes.set(
+        key,
+        mine.catch(() => undefined),
+      );
       return mine;
     },
-    options.signal
+    options.signal,
   );
 }

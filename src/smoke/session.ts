@@ -42,7 +42,10 @@ export type SessionRun = { run: AppRun; file?: string; storeError?: string };
 
 /** Thrown by `SmokeSession.open` when the smoke user cannot be found in the org (so no approval can be counted). */
 export class SmokeUserUnknown extends Error {
-  public constructor(public readonly username: string, public readonly reason: string) {
+  public constructor(
+    public readonly username: string,
+    public readonly reason: string,
+  ) {
     super(`The approvals of ${username} cannot be counted: ${reason}`);
     this.name = 'SmokeUserUnknown';
   }
@@ -56,7 +59,7 @@ export class SmokeSession {
   private constructor(
     private readonly options: SmokeSessionOptions,
     public readonly approvals: ApprovalGuard,
-    private readonly record: RunRecorder
+    private readonly record: RunRecorder,
   ) {
     this.ledger = new TokenLedger({ timeoutMs: options.http.timeoutMs });
   }
@@ -72,7 +75,10 @@ export class SmokeSession {
     } catch (e) {
       throw new SmokeUserUnknown(options.username, (e instanceof Error ? e.message : String(e)).split('\n')[0]);
     }
-    const record = await RunRecorder.start({ orgId: options.orgId, user: approvals.user, command: options.command }, options.root);
+    const record = await RunRecorder.start(
+      { orgId: options.orgId, user: approvals.user, command: options.command },
+      options.root,
+    );
     return new SmokeSession(options, approvals, record);
   }
 
@@ -80,7 +86,12 @@ export class SmokeSession {
    * Revokes the approvals that smoke runs of this org left when they were killed; one sentence saying how many, or
    * undefined when there was nothing to do. Never throws: a lookup that fails is said, and the next run tries again.
    */
-  public static async recoverCrashed(conn: Connection, orgId: string, http: HttpOptions, root?: string): Promise<string | undefined> {
+  public static async recoverCrashed(
+    conn: Connection,
+    orgId: string,
+    http: HttpOptions,
+    root?: string,
+  ): Promise<string | undefined> {
     try {
       return recoveryText(await recoverCrashedRuns(conn, orgId, { loginUrl: conn.instanceUrl, http, root }));
     } catch (e) {
@@ -101,12 +112,20 @@ export class SmokeSession {
     const key = plan.config.clientId || plan.config.app;
     const before = this.lanes.get(key) ?? Promise.resolve();
     const mine = before.then(() => this.testNow(kind, plan));
-    this.lanes.set(key, mine.catch(() => undefined));
+    this.lanes.set(
+      key,
+      mine.catch(() => undefined),
+    );
     return mine;
   }
 
   /** Tests `plans` for one kind, `concurrency` at a time, in input order; `onApp` sees each as it finishes. */
-  public async testAll(kind: VerifyKind, plans: AppPlan[], concurrency: number, onApp?: (r: SessionRun) => Promise<void> | void): Promise<SessionRun[]> {
+  public async testAll(
+    kind: VerifyKind,
+    plans: AppPlan[],
+    concurrency: number,
+    onApp?: (r: SessionRun) => Promise<void> | void,
+  ): Promise<SessionRun[]> {
     const runs = await mapPool(
       plans,
       concurrency,
@@ -115,7 +134,7 @@ export class SmokeSession {
         if (r) await onApp?.(r);
         return r;
       },
-      this.options.signal
+      this.options.signal,
     );
     return runs.filter((r): r is SessionRun => r !== undefined);
   }
@@ -140,7 +159,17 @@ export class SmokeSession {
   private async testNow(kind: VerifyKind, plan: AppPlan): Promise<SessionRun | undefined> {
     if (this.options.signal?.aborted) return undefined;
     const { source, http, signal } = this.options;
-    const run = await runApp(plan, { kind, apps: [plan], source, ledger: this.ledger, concurrency: 1, http, signal, approvals: this.approvals, record: this.record });
+    const run = await runApp(plan, {
+      kind,
+      apps: [plan],
+      source,
+      ledger: this.ledger,
+      concurrency: 1,
+      http,
+      signal,
+      approvals: this.approvals,
+      record: this.record,
+    });
     // A run cut short by Ctrl-C proves nothing: it is not kept as evidence for the gate.
     if (signal?.aborted) return { run };
     try {
@@ -150,4 +179,3 @@ export class SmokeSession {
     }
   }
 }
-

@@ -12,7 +12,12 @@ function generatedEca(i: number): SeedApp {
   return {
     kind: 'ExternalClientApplication',
     name,
-    header: { contactEmail: 'gen@acme.example.com', distributionState: 'Local', isProtected: 'false', label: `Generated ECA ${i}` },
+    header: {
+      contactEmail: 'gen@acme.example.com',
+      distributionState: 'Local',
+      isProtected: 'false',
+      label: `Generated ECA ${i}`,
+    },
     globalOauth: {
       callbackUrl: `https://gen-${i}.acme.example.com/oauth/callback`,
       externalClientApplication: name,
@@ -21,7 +26,11 @@ function generatedEca(i: number): SeedApp {
       isRefreshTokenRotationEnabled: String(i % 3 === 0),
       label: `${name}_glbloauth`,
     },
-    oauthSettings: { commaSeparatedOauthScopes: 'Api, RefreshToken', externalClientApplication: name, label: `${name}_oauth` },
+    oauthSettings: {
+      commaSeparatedOauthScopes: 'Api, RefreshToken',
+      externalClientApplication: name,
+      label: `${name}_oauth`,
+    },
     oauthPolicies: {
       externalClientApplication: name,
       label: `${name}_oauthPlcy`,
@@ -29,7 +38,12 @@ function generatedEca(i: number): SeedApp {
       refreshTokenPolicyType: i % 4 === 0 ? 'SpecificInactivity' : 'Infinite',
       ...(i % 4 === 0 ? { refreshTokenValidityPeriod: '30', refreshTokenValidityUnit: 'Days' } : {}),
     },
-    policies: { externalClientApplication: name, isEnabled: 'true', isOauthPluginEnabled: 'true', label: `${name}_plcy` },
+    policies: {
+      externalClientApplication: name,
+      isEnabled: 'true',
+      isOauthPluginEnabled: 'true',
+      label: `${name}_plcy`,
+    },
   };
 }
 
@@ -56,11 +70,25 @@ export function bigSeed(ecas: number, connectedApps: number, isSandbox = false):
   const tokens: SeedToken[] = [...(DEFAULT_SEED.oauthTokens ?? [])];
   for (let i = 1; i <= ecas; i++) {
     apps.push(generatedEca(i));
-    if (i % 3 === 0) tokens.push({ app: `Generated ECA ${i}`, username: ADMIN, createdDaysAgo: 200, lastUsedDaysAgo: i % 150, useCount: i });
+    if (i % 3 === 0)
+      tokens.push({
+        app: `Generated ECA ${i}`,
+        username: ADMIN,
+        createdDaysAgo: 200,
+        lastUsedDaysAgo: i % 150,
+        useCount: i,
+      });
   }
   for (let i = 1; i <= connectedApps; i++) {
     apps.push(generatedConnectedApp(i));
-    if (i % 3 === 0) tokens.push({ app: `Generated Connected App ${i}`, username: ADMIN, createdDaysAgo: 300, lastUsedDaysAgo: i % 120, useCount: i });
+    if (i % 3 === 0)
+      tokens.push({
+        app: `Generated Connected App ${i}`,
+        username: ADMIN,
+        createdDaysAgo: 300,
+        lastUsedDaysAgo: i % 120,
+        useCount: i,
+      });
   }
   return {
     ...DEFAULT_SEED,

@@ -40,13 +40,34 @@ describe('app inventory against the default emulator org', () => {
 
   it('shows the org and its org-wide OAuth settings in the header', () => {
     const { org, orgSettings } = inventory.result;
-    expect(org).to.include({ id: emulator().store.state.org.id, name: 'Acme Corporation (UAT sandbox)', environment: 'sandbox', username: 'admin@acme.example.com.uat' });
-    expect(orgSettings).to.deep.equal({ requirePkce: false, usernamePasswordFlowBlocked: true, userAgentFlowBlocked: false, codeCredentialFlowAllowed: true });
+    expect(org).to.include({
+      id: emulator().store.state.org.id,
+      name: 'Acme Corporation (UAT sandbox)',
+      environment: 'sandbox',
+      username: 'admin@acme.example.com.uat',
+    });
+    expect(orgSettings).to.deep.equal({
+      requirePkce: false,
+      usernamePasswordFlowBlocked: true,
+      userAgentFlowBlocked: false,
+      codeCredentialFlowAllowed: true,
+    });
   });
 
   it('Partner_Portal_Sync: active with PKCE off, so it breaks at enforcement', () => {
     const r = row(inventory, 'Partner_Portal_Sync');
-    expect(r).to.include({ kind: 'ConnectedApp', label: 'Partner Portal Sync', verdict: 'breaks', breaksAtEnforcement: true, activity: 'active', clientType: 'confidential', pkceRequired: false, rtrEnabled: false, refreshScope: true, permittedUsers: 'admin-approved' });
+    expect(r).to.include({
+      kind: 'ConnectedApp',
+      label: 'Partner Portal Sync',
+      verdict: 'breaks',
+      breaksAtEnforcement: true,
+      activity: 'active',
+      clientType: 'confidential',
+      pkceRequired: false,
+      rtrEnabled: false,
+      refreshScope: true,
+      permittedUsers: 'admin-approved',
+    });
     expect(r.owner).to.deep.equal({ type: 'org' });
     expect(r.flows).to.deep.equal(['authorization-code']);
     expect(r.reasons).to.include.members(['PKCE off', 'issues refresh tokens without RTR']);
@@ -60,7 +81,12 @@ describe('app inventory against the default emulator org', () => {
   it('managed-package apps: the vendor must change them, with the package publisher', () => {
     const mc = row(inventory, 'mcconn__Marketing_Cloud_Connector');
     expect(mc).to.include({ verdict: 'vendor', breaksAtEnforcement: true });
-    expect(mc.owner).to.deep.equal({ type: 'package', namespace: 'mcconn', packageName: 'Marketing Cloud Connector', publisher: 'Northwind Software' });
+    expect(mc.owner).to.deep.equal({
+      type: 'package',
+      namespace: 'mcconn',
+      packageName: 'Marketing Cloud Connector',
+      publisher: 'Northwind Software',
+    });
     expect(mc.reasons.join(' ')).to.include('managed package: vendor must change it (mcconn, Northwind Software)');
     const pa = row(inventory, 'ptnrx__Partner_Analytics');
     expect(pa).to.include({ kind: 'ExternalClientApplication', verdict: 'vendor' });
@@ -79,14 +105,25 @@ describe('app inventory against the default emulator org', () => {
       expect(r.activity, name).to.equal('unknown');
       expect(r.reasons, name).to.deep.equal(['not in scope: no authorization code flow']);
     }
-    expect(row(inventory, 'Nightly_ETL_Client_Credentials').clientCredentialsUser).to.equal('integration@acme.example.com.uat');
-    expect(row(inventory, 'Warehouse_Client_Credentials').clientCredentialsUser).to.equal('integration@acme.example.com.uat');
+    expect(row(inventory, 'Nightly_ETL_Client_Credentials').clientCredentialsUser).to.equal(
+      'integration@acme.example.com.uat',
+    );
+    expect(row(inventory, 'Warehouse_Client_Credentials').clientCredentialsUser).to.equal(
+      'integration@acme.example.com.uat',
+    );
     expect(row(inventory, 'CI_JWT_Deployer').certificate).to.equal(true);
   });
 
   it('Field_Service_App and Ops_Dashboard_Local are ready', () => {
     const fs = row(inventory, 'Field_Service_App');
-    expect(fs).to.include({ verdict: 'ready', clientType: 'public', pkceRequired: true, rtrEnabled: true, permittedUsers: 'admin-approved', breaksAtEnforcement: false });
+    expect(fs).to.include({
+      verdict: 'ready',
+      clientType: 'public',
+      pkceRequired: true,
+      rtrEnabled: true,
+      permittedUsers: 'admin-approved',
+      breaksAtEnforcement: false,
+    });
     expect(fs.refreshTokenPolicy).to.deep.equal({ type: 'specific-inactivity', period: 30, unit: 'days' });
     expect(fs.reasons).to.deep.equal([]);
     expect(fs.findings).to.deep.equal([]);
@@ -104,7 +141,12 @@ describe('app inventory against the default emulator org', () => {
 
   it('Data_Loader_Legacy is dormant with --days 90 and active with --days 150', async () => {
     const r = row(inventory, 'Data_Loader_Legacy');
-    expect(r).to.include({ activity: 'dormant', verdict: 'needs-action', breaksAtEnforcement: false, refreshScope: true });
+    expect(r).to.include({
+      activity: 'dormant',
+      verdict: 'needs-action',
+      breaksAtEnforcement: false,
+      refreshScope: true,
+    });
     expect(r.scopes).to.deep.equal(['Full']);
     expect(r.reasons).to.include('dormant: no token use in 90 days (fix it or retire it)');
     const wide = await buildInventory(await coreConnection(emulator()), { days: 150, apps: ['Data_Loader_Legacy'] });
@@ -112,7 +154,10 @@ describe('app inventory against the default emulator org', () => {
   });
 
   it('posture findings: self-authorization, IP bypass, guest code-credential flow', () => {
-    expect(row(inventory, 'Billing_Integration').findings).to.include.members(['self-authorization instead of admin pre-approval', 'IP restrictions bypassed']);
+    expect(row(inventory, 'Billing_Integration').findings).to.include.members([
+      'self-authorization instead of admin pre-approval',
+      'IP restrictions bypassed',
+    ]);
     expect(row(inventory, 'Reporting_Portal').findings).to.deep.equal(['IP restrictions bypassed']);
     expect(row(inventory, 'Reporting_Portal').ipRelaxation).to.equal('bypass');
     const headless = row(inventory, 'Community_Headless_Login');
@@ -132,8 +177,15 @@ describe('app inventory against the default emulator org', () => {
 
   it('--app selects by developer name or label, in any case', async () => {
     const conn = await coreConnection(emulator());
-    const picked = await buildInventory(conn, { days: 90, apps: ['partner portal sync', 'Field_Service_App', 'ZAPIER'] });
-    expect(picked.result.apps.map((r) => r.name).sort()).to.deep.equal(['Field_Service_App', 'Partner_Portal_Sync', 'Zapier']);
+    const picked = await buildInventory(conn, {
+      days: 90,
+      apps: ['partner portal sync', 'Field_Service_App', 'ZAPIER'],
+    });
+    expect(picked.result.apps.map((r) => r.name).sort()).to.deep.equal([
+      'Field_Service_App',
+      'Partner_Portal_Sync',
+      'Zapier',
+    ]);
   });
 
   it('an unknown --app name fails with close matches', async () => {
@@ -152,7 +204,12 @@ describe('app inventory against the default emulator org', () => {
     const conn = await coreConnection(emulator());
     const only = await buildInventory(conn, { days: 90, needsAction: true });
     const names = only.result.apps.map((r) => r.name);
-    expect(names).to.include.members(['Partner_Portal_Sync', 'mcconn__Marketing_Cloud_Connector', 'Data_Loader_Legacy', 'Zapier']);
+    expect(names).to.include.members([
+      'Partner_Portal_Sync',
+      'mcconn__Marketing_Cloud_Connector',
+      'Data_Loader_Legacy',
+      'Zapier',
+    ]);
     expect(names).not.to.include.members(['Field_Service_App', 'CI_JWT_Deployer', 'Tableau Desktop']);
     expect(only.result.apps.every((r) => r.verdict !== 'ready' && r.verdict !== 'out-of-scope')).to.equal(true);
   });
@@ -168,7 +225,10 @@ describe('app inventory against the default emulator org', () => {
 
   it('never returns a token or a secret; the consumer key is in the JSON result only', async () => {
     const json = JSON.stringify(inventory.result);
-    for (const app of [...emulator().store.components('ConnectedApp'), ...emulator().store.components('ExternalClientApplication')]) {
+    for (const app of [
+      ...emulator().store.components('ConnectedApp'),
+      ...emulator().store.components('ExternalClientApplication'),
+    ]) {
       const secret = emulator().consumerSecret(app.fullName);
       if (secret) expect(json).not.to.include(secret);
     }
@@ -183,9 +243,12 @@ describe('in-memory zip retrieve', () => {
   const emulator = useEmulator();
 
   it('names members unless a wildcard is allowed', () => {
-    expect(manifestTypes([{ type: 'ConnectedApp', fullName: 'B' }, { type: 'ConnectedApp', fullName: 'A' }])).to.deep.equal([
-      { name: 'ConnectedApp', members: ['A', 'B'] },
-    ]);
+    expect(
+      manifestTypes([
+        { type: 'ConnectedApp', fullName: 'B' },
+        { type: 'ConnectedApp', fullName: 'A' },
+      ]),
+    ).to.deep.equal([{ name: 'ConnectedApp', members: ['A', 'B'] }]);
   });
 
   it('asks for `*` plus the managed components by name, and Settings by name', () => {
@@ -205,8 +268,14 @@ describe('in-memory zip retrieve', () => {
     const conn = await coreConnection(emulator());
     const [sdr, zip] = await Promise.all([loadCatalog(conn, sdrRetriever), loadCatalog(conn, retrieveZip)]);
     const files = (c: typeof sdr): string[] =>
-      c.apps.flatMap((a) => [a.header, ...Object.values(a.parts)].map((f) => `${f?.type ?? ''}:${f?.fullName ?? ''}:${f?.xml ?? ''}`)).sort();
-    expect(zip.apps.map((a) => `${a.kind}:${a.name}:${a.namespacePrefix ?? ''}`)).to.deep.equal(sdr.apps.map((a) => `${a.kind}:${a.name}:${a.namespacePrefix ?? ''}`));
+      c.apps
+        .flatMap((a) =>
+          [a.header, ...Object.values(a.parts)].map((f) => `${f?.type ?? ''}:${f?.fullName ?? ''}:${f?.xml ?? ''}`),
+        )
+        .sort();
+    expect(zip.apps.map((a) => `${a.kind}:${a.name}:${a.namespacePrefix ?? ''}`)).to.deep.equal(
+      sdr.apps.map((a) => `${a.kind}:${a.name}:${a.namespacePrefix ?? ''}`),
+    );
     expect(files(zip)).to.deep.equal(files(sdr));
     expect(zip.oauthSettings?.xml).to.equal(sdr.oauthSettings?.xml);
     expect(zip.apps.find((a) => a.name === 'mcconn__Marketing_Cloud_Connector')).to.not.equal(undefined);
@@ -221,7 +290,10 @@ describe('app inventory without the permission to read ECA OAuth settings', () =
     const inventory = await buildInventory(await coreConnection(emulator()), { days: 90 });
     const warning = inventory.warnings.find((w) => w.code === 'consumerSecretPermission');
     expect(warning).to.not.equal(undefined);
-    expect(warning && warning.code === 'consumerSecretPermission' ? warning.apps : []).to.include.members(['Field_Service_App', 'Billing_Integration']);
+    expect(warning && warning.code === 'consumerSecretPermission' ? warning.apps : []).to.include.members([
+      'Field_Service_App',
+      'Billing_Integration',
+    ]);
     expect(inventory.warnings.map((w) => w.code)).not.to.include('retrieveMessages');
     const fs = row(inventory, 'Field_Service_App');
     expect(fs).to.include({ verdict: 'unknown', pkceRequired: null, rtrEnabled: null, consumerKey: null });
@@ -241,7 +313,10 @@ const TOKEN_ANSWERS: Array<Partial<Behaviours>> = [
 ];
 
 for (const behaviours of TOKEN_ANSWERS) {
-  const label = Object.entries(behaviours).map(([k, v]) => `${k}=${v}`).join(', ') || 'defaults (Id null, aggregates refused)';
+  const label =
+    Object.entries(behaviours)
+      .map(([k, v]) => `${k}=${v}`)
+      .join(', ') || 'defaults (Id null, aggregates refused)';
   describe(`app usage from OauthToken rows, ${label}`, () => {
     const emulator = useEmulator(() => ({ behaviours }));
 
@@ -251,10 +326,17 @@ for (const behaviours of TOKEN_ANSWERS) {
       expect(row(inventory, 'Partner_Portal_Sync').usage).to.include({ holders: 2, activeHolders: 2, staleHolders: 1 });
       expect(row(inventory, 'Support_Console').usage).to.include({ holders: 1, activeHolders: 1, staleHolders: 1 });
       expect(row(inventory, 'Data_Loader_Legacy').usage).to.include({ holders: 1, activeHolders: 0, staleHolders: 1 });
-      expect(row(inventory, 'Field_Service_App').usage).to.deep.equal({ holders: 0, activeHolders: 0, staleHolders: 0, lastUsed: null });
+      expect(row(inventory, 'Field_Service_App').usage).to.deep.equal({
+        holders: 0,
+        activeHolders: 0,
+        staleHolders: 0,
+        lastUsed: null,
+      });
       const zapier = row(inventory, 'Zapier');
       expect(zapier).to.include({ kind: 'untracked', activity: 'active' });
-      const zapierRow = emulator().store.liveGrants().find((g) => g.appName === 'Zapier');
+      const zapierRow = emulator()
+        .store.liveGrants()
+        .find((g) => g.appName === 'Zapier');
       expect(zapier.usage.lastUsed).to.equal(zapierRow?.lastUsedDate);
     });
   });
@@ -268,13 +350,18 @@ describe('app usage from OauthToken rows with empty fields', () => {
     addRows(
       byApp,
       [
-        { AppName: 'Never Used', UserId: null, LastUsedDate: null, CreatedDate: new Date(now - 40 * day).toISOString() },
+        {
+          AppName: 'Never Used',
+          UserId: null,
+          LastUsedDate: null,
+          CreatedDate: new Date(now - 40 * day).toISOString(),
+        },
         { AppName: 'Never Used', LastUsedDate: null, CreatedDate: new Date(now - 5 * day).toISOString() },
         { AppName: 'Never Used' },
         { AppName: null, LastUsedDate: new Date(now).toISOString() },
         { UserId: '005000000000001AAA' },
       ],
-      usageWindow(90, now)
+      usageWindow(90, now),
     );
     expect([...byApp.keys()]).to.deep.equal(['Never Used']);
     expect(byApp.get('Never Used')).to.deep.equal({ holders: 3, activeHolders: 0, staleHolders: 1, lastUsed: null });
@@ -286,7 +373,14 @@ describe('app usage past the 2,500-row OauthToken cap', function () {
   const USERS = ['admin@acme.example.com.uat', 'ops@acme.example.com.uat', 'integration@acme.example.com.uat'];
   // 3,100 rows of one app (past the cap alone) and 2,400 rows over 60 others, around the default org's 11.
   const tokens: SeedToken[] = [];
-  for (let i = 0; i < 3100; i++) tokens.push({ app: 'Bulk Heavy', username: USERS[i % 3], createdDaysAgo: 40 + (i % 30), lastUsedDaysAgo: i % 60, useCount: i });
+  for (let i = 0; i < 3100; i++)
+    tokens.push({
+      app: 'Bulk Heavy',
+      username: USERS[i % 3],
+      createdDaysAgo: 40 + (i % 30),
+      lastUsedDaysAgo: i % 60,
+      useCount: i,
+    });
   for (let i = 0; i < 2400; i++) {
     const app = `Bulk ${String(i % 60).padStart(2, '0')}`;
     tokens.push({ app, username: USERS[i % 3], createdDaysAgo: 10 + (i % 200), lastUsedDaysAgo: i % 150, useCount: i });
@@ -306,8 +400,13 @@ describe('app usage past the 2,500-row OauthToken cap', function () {
     const grants = emulator().store.liveGrants();
     addRows(
       expected,
-      grants.map((g) => ({ AppName: g.appName, UserId: g.userId, LastUsedDate: g.lastUsedDate, CreatedDate: g.createdDate })),
-      window
+      grants.map((g) => ({
+        AppName: g.appName,
+        UserId: g.userId,
+        LastUsedDate: g.lastUsedDate,
+        CreatedDate: g.createdDate,
+      })),
+      window,
     );
     expect(grants.length).to.be.greaterThan(5500);
     expect(report.byApp.size).to.equal(expected.size);
@@ -325,14 +424,25 @@ describe('app inventory at scale', function () {
   let big: ReturnType<typeof bigSeed> | undefined;
   const emulator = useEmulator(() => (big ? { seed: big } : {}));
 
-  async function countCalls(): Promise<{ total: number; byKind: Record<string, number>; apps: number; environment: string | null }> {
+  async function countCalls(): Promise<{
+    total: number;
+    byKind: Record<string, number>;
+    apps: number;
+    environment: string | null;
+  }> {
     const conn = await coreConnection(emulator());
     const before = { ...emulator().stats.byKind };
     const requestsBefore = emulator().stats.requests;
     const inventory = await buildInventory(conn, { days: 90 });
     const byKind: Record<string, number> = {};
-    for (const [kind, n] of Object.entries(emulator().stats.byKind)) if (n - (before[kind] ?? 0) > 0) byKind[kind] = n - (before[kind] ?? 0);
-    return { total: emulator().stats.requests - requestsBefore, byKind, apps: inventory.result.apps.length, environment: inventory.result.org.environment };
+    for (const [kind, n] of Object.entries(emulator().stats.byKind))
+      if (n - (before[kind] ?? 0) > 0) byKind[kind] = n - (before[kind] ?? 0);
+    return {
+      total: emulator().stats.requests - requestsBefore,
+      byKind,
+      apps: inventory.result.apps.length,
+      environment: inventory.result.org.environment,
+    };
   }
 
   let small: Awaited<ReturnType<typeof countCalls>>;
@@ -370,12 +480,27 @@ describe('catalog narrowed to named apps', () => {
     const store = emulator().store;
     // Rename one ECA's global settings so that its name does not start with the app's name.
     const global = store.component('ExtlClntAppGlobalOauthSettings', 'Billing_Integration_glbloauth');
-    store.putComponent('ExtlClntAppGlobalOauthSettings', 'Zz_Renamed_Settings', global?.value ?? {}, store.adminUser().id);
+    store.putComponent(
+      'ExtlClntAppGlobalOauthSettings',
+      'Zz_Renamed_Settings',
+      global?.value ?? {},
+      store.adminUser().id,
+    );
     store.deleteComponent('ExtlClntAppGlobalOauthSettings', 'Billing_Integration_glbloauth');
-    const catalog = await loadCatalog(conn, { apps: ['partner_portal_sync', 'Billing_Integration', 'Field_Service_App'] });
-    expect(catalog.apps.map((a) => a.name)).to.deep.equal(['Billing_Integration', 'Field_Service_App', 'Partner_Portal_Sync']);
-    expect(catalog.apps.find((a) => a.name === 'Billing_Integration')?.parts.ExtlClntAppGlobalOauthSettings?.fullName).to.equal('Zz_Renamed_Settings');
-    expect(catalog.apps.find((a) => a.name === 'Field_Service_App')?.parts.ExtlClntAppGlobalOauthSettings?.fullName).to.equal('Field_Service_App_glbloauth');
+    const catalog = await loadCatalog(conn, {
+      apps: ['partner_portal_sync', 'Billing_Integration', 'Field_Service_App'],
+    });
+    expect(catalog.apps.map((a) => a.name)).to.deep.equal([
+      'Billing_Integration',
+      'Field_Service_App',
+      'Partner_Portal_Sync',
+    ]);
+    expect(
+      catalog.apps.find((a) => a.name === 'Billing_Integration')?.parts.ExtlClntAppGlobalOauthSettings?.fullName,
+    ).to.equal('Zz_Renamed_Settings');
+    expect(
+      catalog.apps.find((a) => a.name === 'Field_Service_App')?.parts.ExtlClntAppGlobalOauthSettings?.fullName,
+    ).to.equal('Field_Service_App_glbloauth');
     expect(catalog.oauthSettings?.fullName).to.equal('OauthOidc');
   });
 });

@@ -12,13 +12,21 @@ export const PACKAGED_LABEL = 'Publisher Connect';
 export function packagedEcaSeed(): OrgSeed {
   return {
     ...DEFAULT_SEED,
-    packages: [...(DEFAULT_SEED.packages ?? []), { namespace: 'pubx', name: 'Publisher Connect for Salesforce', publisher: 'Fabrikam Publishing' }],
+    packages: [
+      ...(DEFAULT_SEED.packages ?? []),
+      { namespace: 'pubx', name: 'Publisher Connect for Salesforce', publisher: 'Fabrikam Publishing' },
+    ],
     apps: [
       ...DEFAULT_SEED.apps,
       {
         kind: 'ExternalClientApplication',
         name: PACKAGED_ECA,
-        header: { contactEmail: 'support@fabrikam.example.com', distributionState: 'Packaged', isProtected: 'false', label: PACKAGED_LABEL },
+        header: {
+          contactEmail: 'support@fabrikam.example.com',
+          distributionState: 'Packaged',
+          isProtected: 'false',
+          label: PACKAGED_LABEL,
+        },
         oauthPolicies: {
           externalClientApplication: PACKAGED_ECA,
           ipRelaxationPolicyType: 'Bypass',
@@ -28,12 +36,23 @@ export function packagedEcaSeed(): OrgSeed {
           refreshTokenValidityPeriod: '30',
           refreshTokenValidityUnit: 'Days',
         },
-        policies: { externalClientApplication: PACKAGED_ECA, isEnabled: 'true', isOauthPluginEnabled: 'true', label: 'Publisher_Connect_plcy' },
+        policies: {
+          externalClientApplication: PACKAGED_ECA,
+          isEnabled: 'true',
+          isOauthPluginEnabled: 'true',
+          label: 'Publisher_Connect_plcy',
+        },
       },
     ],
     oauthTokens: [
       ...(DEFAULT_SEED.oauthTokens ?? []),
-      { app: PACKAGED_LABEL, username: 'admin@acme.example.com.uat', createdDaysAgo: 40, lastUsedDaysAgo: 2, useCount: 75 },
+      {
+        app: PACKAGED_LABEL,
+        username: 'admin@acme.example.com.uat',
+        createdDaysAgo: 40,
+        lastUsedDaysAgo: 2,
+        useCount: 75,
+      },
     ],
   };
 }

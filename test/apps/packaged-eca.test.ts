@@ -17,13 +17,17 @@ import { buildState, SeedError } from '../../src/emulator/seed/build.js';
 import { DEFAULT_SEED } from '../../src/emulator/seed/default.js';
 import { PACKAGED_ECA, packagedEcaSeed } from './packaged-eca-seed.js';
 
-describe('a packaged ECA whose OAuth settings live in the publisher\'s org', function () {
+describe("a packaged ECA whose OAuth settings live in the publisher's org", function () {
   this.timeout(60_000);
   const emu = useEmulator(() => ({ seed: packagedEcaSeed() }));
 
   it('the seed holds no global OAuth settings for it, and refuses such an app that is not from an installed package', () => {
     expect(emu().store.component('ExternalClientApplication', PACKAGED_ECA)?.manageableState).to.equal('installed');
-    expect(emu().store.components('ExtlClntAppGlobalOauthSettings').some((c) => c.fullName.startsWith('pubx__'))).to.equal(false);
+    expect(
+      emu()
+        .store.components('ExtlClntAppGlobalOauthSettings')
+        .some((c) => c.fullName.startsWith('pubx__')),
+    ).to.equal(false);
     const orphan = { kind: 'ExternalClientApplication' as const, name: 'Lonely_App', header: { label: 'Lonely' } };
     expect(() => buildState({ ...DEFAULT_SEED, apps: [orphan] }, Date.now())).to.throw(SeedError, /installed package/);
   });
@@ -33,9 +37,15 @@ describe('a packaged ECA whose OAuth settings live in the publisher\'s org', fun
     const row = inventory.result.apps.find((r) => r.name === PACKAGED_ECA);
     expect(row).to.include({ settingsIn: 'publisher-org', verdict: 'vendor', pkceRequired: null, rtrEnabled: null });
     expect(row?.owner).to.deep.include({ type: 'package', namespace: 'pubx', publisher: 'Fabrikam Publishing' });
-    expect(row?.reasons.join(' ')).to.match(/set in the publisher's org \(namespace pubx, publisher Fabrikam Publishing/);
+    expect(row?.reasons.join(' ')).to.match(
+      /set in the publisher's org \(namespace pubx, publisher Fabrikam Publishing/,
+    );
     expect(row?.reasons.join(' ')).not.to.match(/permission/i);
-    expect(row).to.deep.include({ permittedUsers: 'admin-approved', ipRelaxation: 'bypass', refreshTokenPolicy: { type: 'specific-inactivity', period: 30, unit: 'days' } });
+    expect(row).to.deep.include({
+      permittedUsers: 'admin-approved',
+      ipRelaxation: 'bypass',
+      refreshTokenPolicy: { type: 'specific-inactivity', period: 30, unit: 'days' },
+    });
     expect(row?.findings).to.include('IP restrictions bypassed');
     expect(inventory.warnings.map((w) => w.code)).not.to.include('consumerSecretPermission');
     // The table says where PKCE is set, not "unknown".
@@ -46,10 +56,14 @@ describe('a packaged ECA whose OAuth settings live in the publisher\'s org', fun
 
   it('toggles refuse it by name, naming namespace and publisher; --all skips it with the reason', async () => {
     const conn = await coreConnection(emu());
-    const error = await planToggle(conn, { setting: 'pkce', value: true, apps: [PACKAGED_ECA] }).catch((e: unknown) => e);
+    const error = await planToggle(conn, { setting: 'pkce', value: true, apps: [PACKAGED_ECA] }).catch(
+      (e: unknown) => e,
+    );
     expect(error).to.be.instanceOf(ToggleError);
     expect((error as ToggleError).code).to.equal('refusedApps');
-    expect((error as ToggleError).items[0]).to.match(/^pubx__Publisher_Connect: PKCE and rotation are set in the publisher's org \(managed package pubx \(Publisher Connect for Salesforce, Fabrikam Publishing\)\)/);
+    expect((error as ToggleError).items[0]).to.match(
+      /^pubx__Publisher_Connect: PKCE and rotation are set in the publisher's org \(managed package pubx \(Publisher Connect for Salesforce, Fabrikam Publishing\)\)/,
+    );
     const all = await planToggle(conn, { setting: 'pkce', value: true, all: true });
     const row = all.rows.find((r) => r.app === PACKAGED_ECA);
     expect(row).to.include({ status: 'skipped' });
@@ -64,9 +78,13 @@ describe('a packaged ECA whose OAuth settings live in the publisher\'s org', fun
       const orgId = emu().store.state.org.id;
       const blocked = (await evaluateGate(conn, { orgId })).apps.find((a) => a.app === PACKAGED_ECA);
       expect(blocked?.status).to.equal('blocked');
-      expect(blocked?.reason).to.match(/"pubx" \(Publisher Connect for Salesforce by Fabrikam Publishing\): PKCE is set in the publisher's org/);
+      expect(blocked?.reason).to.match(
+        /"pubx" \(Publisher Connect for Salesforce by Fabrikam Publishing\): PKCE is set in the publisher's org/,
+      );
       expect(blocked?.package).to.deep.include({ namespace: 'pubx', publisher: 'Fabrikam Publishing' });
-      const waived = (await evaluateGate(conn, { orgId, waivers: [{ app: PACKAGED_ECA, reason: 'Fabrikam confirmed S256 PKCE' }] })).apps.find((a) => a.app === PACKAGED_ECA);
+      const waived = (
+        await evaluateGate(conn, { orgId, waivers: [{ app: PACKAGED_ECA, reason: 'Fabrikam confirmed S256 PKCE' }] })
+      ).apps.find((a) => a.app === PACKAGED_ECA);
       expect(waived?.status).to.equal('waived');
       expect(waived?.reason).to.match(/^waived: Fabrikam confirmed S256 PKCE \(would block: managed package "pubx"/);
     } finally {

@@ -5,13 +5,28 @@ import { closeMatches } from '../../src/apps/inventory.js';
 import type { OrgOAuthSettings, TokenUsage } from '../../src/apps/model.js';
 import { readOrgSettings } from '../../src/apps/org-settings.js';
 import { activityOf, assess, needsAction, RULES, type Facts } from '../../src/apps/readiness.js';
-import { connectedAppRefreshPolicy, ecaRefreshPolicy, flowsInUse, ipRelaxation, readAppSettings, type AppSettings } from '../../src/apps/settings.js';
+import {
+  connectedAppRefreshPolicy,
+  ecaRefreshPolicy,
+  flowsInUse,
+  ipRelaxation,
+  readAppSettings,
+  type AppSettings,
+} from '../../src/apps/settings.js';
 import { EMPTY_USAGE } from '../../src/apps/usage.js';
 
-const ORG: OrgOAuthSettings = { requirePkce: false, usernamePasswordFlowBlocked: true, userAgentFlowBlocked: false, codeCredentialFlowAllowed: false };
+const ORG: OrgOAuthSettings = {
+  requirePkce: false,
+  usernamePasswordFlowBlocked: true,
+  userAgentFlowBlocked: false,
+  codeCredentialFlowAllowed: false,
+};
 const ACTIVE: TokenUsage = { holders: 1, activeHolders: 1, staleHolders: 0, lastUsed: '2026-01-01T00:00:00.000Z' };
 
-function connectedApp(config: string, policy = '<ipRelaxation>ENFORCE</ipRelaxation><refreshTokenPolicy>infinite</refreshTokenPolicy>'): CatalogApp {
+function connectedApp(
+  config: string,
+  policy = '<ipRelaxation>ENFORCE</ipRelaxation><refreshTokenPolicy>infinite</refreshTokenPolicy>',
+): CatalogApp {
   const xml = `<?xml version="1.0" encoding="UTF-8"?>
 <ConnectedApp xmlns="http://soap.sforce.com/2006/04/metadata">
     <label>My App</label>
@@ -21,7 +36,13 @@ function connectedApp(config: string, policy = '<ipRelaxation>ENFORCE</ipRelaxat
     </oauthConfig>
     <oauthPolicy>${policy}</oauthPolicy>
 </ConnectedApp>`;
-  return { name: 'My_App', kind: 'ConnectedApp', namespacePrefix: null, header: { type: 'ConnectedApp', fullName: 'My_App', xml }, parts: {} };
+  return {
+    name: 'My_App',
+    kind: 'ConnectedApp',
+    namespacePrefix: null,
+    header: { type: 'ConnectedApp', fullName: 'My_App', xml },
+    parts: {},
+  };
 }
 
 function facts(settings: AppSettings, usage: TokenUsage = ACTIVE): Facts {
@@ -34,32 +55,63 @@ describe('app settings from metadata', () => {
     const s = readAppSettings(
       connectedApp(
         '<consumerKey>KEY</consumerKey><isAdminApproved>true</isAdminApproved><isConsumerSecretOptional>true</isConsumerSecretOptional><isPkceRequired>true</isPkceRequired><isRefreshTokenRotationEnabled>false</isRefreshTokenRotationEnabled><isSecretRequiredForRefreshToken>false</isSecretRequiredForRefreshToken><scopes>Api</scopes><scopes>OfflineAccess</scopes>',
-        '<ipRelaxation>BYPASS_2FACTOR</ipRelaxation><refreshTokenPolicy>specific_lifetime:4:HOURS</refreshTokenPolicy>'
-      )
+        '<ipRelaxation>BYPASS_2FACTOR</ipRelaxation><refreshTokenPolicy>specific_lifetime:4:HOURS</refreshTokenPolicy>',
+      ),
     );
-    expect(s).to.include({ label: 'My App', clientType: 'public', refreshScope: true, pkceRequired: true, rtrEnabled: false, secretRequiredForRefresh: false, permittedUsers: 'admin-approved', ipRelaxation: 'bypass-with-second-factor', consumerKey: 'KEY' });
+    expect(s).to.include({
+      label: 'My App',
+      clientType: 'public',
+      refreshScope: true,
+      pkceRequired: true,
+      rtrEnabled: false,
+      secretRequiredForRefresh: false,
+      permittedUsers: 'admin-approved',
+      ipRelaxation: 'bypass-with-second-factor',
+      consumerKey: 'KEY',
+    });
     expect(s.scopes).to.deep.equal(['Api', 'OfflineAccess']);
     expect(s.refreshTokenPolicy).to.deep.equal({ type: 'specific-lifetime', period: 4, unit: 'hours' });
   });
 
   it('takes documented defaults for absent elements (PKCE and RTR off, secret required, confidential)', () => {
     const s = readAppSettings(connectedApp('<scopes>Api</scopes>'));
-    expect(s).to.include({ clientType: 'confidential', pkceRequired: false, rtrEnabled: false, secretRequiredForRefresh: true, refreshScope: false, permittedUsers: 'self-authorized' });
+    expect(s).to.include({
+      clientType: 'confidential',
+      pkceRequired: false,
+      rtrEnabled: false,
+      secretRequiredForRefresh: true,
+      refreshScope: false,
+      permittedUsers: 'self-authorized',
+    });
   });
 
   it('parses refresh token policies and IP relaxation of both kinds', () => {
-    expect(connectedAppRefreshPolicy('specific_inactivity:30:DAYS')).to.deep.equal({ type: 'specific-inactivity', period: 30, unit: 'days' });
+    expect(connectedAppRefreshPolicy('specific_inactivity:30:DAYS')).to.deep.equal({
+      type: 'specific-inactivity',
+      period: 30,
+      unit: 'days',
+    });
     expect(connectedAppRefreshPolicy('zero')).to.deep.equal({ type: 'zero' });
     expect(connectedAppRefreshPolicy(undefined)).to.deep.equal({ type: 'infinite' });
-    expect(ecaRefreshPolicy('SpecificLifetime', '2', 'Months')).to.deep.equal({ type: 'specific-lifetime', period: 2, unit: 'months' });
+    expect(ecaRefreshPolicy('SpecificLifetime', '2', 'Months')).to.deep.equal({
+      type: 'specific-lifetime',
+      period: 2,
+      unit: 'months',
+    });
     expect(ecaRefreshPolicy('Infinite', undefined, undefined)).to.deep.equal({ type: 'infinite' });
     expect(ipRelaxation('Enforce_RelaxRefresh')).to.equal('relax-for-refresh');
     expect(ipRelaxation('Bypass')).to.equal('bypass');
   });
 
   it('reads the org-wide settings, unknown when the file is missing', () => {
-    const xml = '<OauthOidcSettings xmlns="http://soap.sforce.com/2006/04/metadata"><blockOAuthUnPwFlow>true</blockOAuthUnPwFlow><isPkceRequired>true</isPkceRequired></OauthOidcSettings>';
-    expect(readOrgSettings({ type: 'Settings', fullName: 'OauthOidc', xml })).to.deep.equal({ requirePkce: true, usernamePasswordFlowBlocked: true, userAgentFlowBlocked: false, codeCredentialFlowAllowed: false });
+    const xml =
+      '<OauthOidcSettings xmlns="http://soap.sforce.com/2006/04/metadata"><blockOAuthUnPwFlow>true</blockOAuthUnPwFlow><isPkceRequired>true</isPkceRequired></OauthOidcSettings>';
+    expect(readOrgSettings({ type: 'Settings', fullName: 'OauthOidc', xml })).to.deep.equal({
+      requirePkce: true,
+      usernamePasswordFlowBlocked: true,
+      userAgentFlowBlocked: false,
+      codeCredentialFlowAllowed: false,
+    });
     expect(readOrgSettings(undefined).requirePkce).to.equal(null);
   });
 });
@@ -73,17 +125,24 @@ describe('flows in use', () => {
   it('the same app with OauthToken approvals, or a refresh scope, uses the authorization code flow too', () => {
     const s = readAppSettings(connectedApp('<certificate>MIIB</certificate><scopes>Api</scopes>'));
     expect(flowsInUse(s, ACTIVE)).to.deep.equal(['authorization-code', 'jwt-bearer']);
-    const r = readAppSettings(connectedApp('<isClientCredentialEnabled>true</isClientCredentialEnabled><oauthClientCredentialUser>u@x</oauthClientCredentialUser><scopes>RefreshToken</scopes>'));
+    const r = readAppSettings(
+      connectedApp(
+        '<isClientCredentialEnabled>true</isClientCredentialEnabled><oauthClientCredentialUser>u@x</oauthClientCredentialUser><scopes>RefreshToken</scopes>',
+      ),
+    );
     expect(flowsInUse(r, EMPTY_USAGE)).to.deep.equal(['authorization-code', 'client-credentials']);
   });
 
   it('an app with only a callback URL uses the authorization code flow', () => {
-    expect(flowsInUse(readAppSettings(connectedApp('<scopes>Api</scopes>')), EMPTY_USAGE)).to.deep.equal(['authorization-code']);
+    expect(flowsInUse(readAppSettings(connectedApp('<scopes>Api</scopes>')), EMPTY_USAGE)).to.deep.equal([
+      'authorization-code',
+    ]);
   });
 });
 
 describe('readiness rules', () => {
-  const ids = (f: Facts, kind: 'break' | 'posture'): string[] => RULES.filter((r) => r.kind === kind && r.fails(f)).map((r) => r.id);
+  const ids = (f: Facts, kind: 'break' | 'posture'): string[] =>
+    RULES.filter((r) => r.kind === kind && r.fails(f)).map((r) => r.id);
 
   it('every rule has a unique id and a wording', () => {
     expect(new Set(RULES.map((r) => r.id)).size).to.equal(RULES.length);
@@ -92,15 +151,29 @@ describe('readiness rules', () => {
   it('break conditions: PKCE off on a code flow, RTR off with refresh scope; nothing else breaks', () => {
     const f = facts(readAppSettings(connectedApp('<scopes>RefreshToken</scopes>')));
     expect(ids(f, 'break')).to.deep.equal(['pkce-off', 'rtr-off']);
-    expect(assess(f)).to.deep.include({ verdict: 'breaks', breaksAtEnforcement: true, reasons: ['PKCE off', 'issues refresh tokens without RTR'] });
+    expect(assess(f)).to.deep.include({
+      verdict: 'breaks',
+      breaksAtEnforcement: true,
+      reasons: ['PKCE off', 'issues refresh tokens without RTR'],
+    });
     // A "zero" policy expires refresh tokens at once: nothing to rotate.
-    const zero = facts(readAppSettings(connectedApp('<isPkceRequired>true</isPkceRequired><scopes>RefreshToken</scopes>', '<refreshTokenPolicy>zero</refreshTokenPolicy>')));
+    const zero = facts(
+      readAppSettings(
+        connectedApp(
+          '<isPkceRequired>true</isPkceRequired><scopes>RefreshToken</scopes>',
+          '<refreshTokenPolicy>zero</refreshTokenPolicy>',
+        ),
+      ),
+    );
     expect(ids(zero, 'break')).to.deep.equal([]);
   });
 
   it('a refresh token valid until revoked is a posture finding, not a break', () => {
     const s = readAppSettings(
-      connectedApp('<isPkceRequired>true</isPkceRequired><isRefreshTokenRotationEnabled>true</isRefreshTokenRotationEnabled><scopes>RefreshToken</scopes>', '<refreshTokenPolicy>infinite</refreshTokenPolicy>')
+      connectedApp(
+        '<isPkceRequired>true</isPkceRequired><isRefreshTokenRotationEnabled>true</isRefreshTokenRotationEnabled><scopes>RefreshToken</scopes>',
+        '<refreshTokenPolicy>infinite</refreshTokenPolicy>',
+      ),
     );
     const a = assess(facts(s));
     expect(a).to.deep.include({ verdict: 'ready', breaksAtEnforcement: false, reasons: [] });
@@ -108,7 +181,10 @@ describe('readiness rules', () => {
   });
 
   it('client credentials without a run-as user is a posture finding: the flow cannot work, enforcement changes nothing', () => {
-    const cc = facts(readAppSettings(connectedApp('<isClientCredentialEnabled>true</isClientCredentialEnabled><scopes>Api</scopes>')), EMPTY_USAGE);
+    const cc = facts(
+      readAppSettings(connectedApp('<isClientCredentialEnabled>true</isClientCredentialEnabled><scopes>Api</scopes>')),
+      EMPTY_USAGE,
+    );
     expect(ids(cc, 'break')).to.deep.equal([]);
     expect(ids(cc, 'posture')).to.include('client-credentials-no-user');
     const a = assess(cc);
@@ -120,8 +196,8 @@ describe('readiness rules', () => {
     const s = readAppSettings(
       connectedApp(
         '<isAdminApproved>true</isAdminApproved><isPkceRequired>true</isPkceRequired><isRefreshTokenRotationEnabled>true</isRefreshTokenRotationEnabled><scopes>RefreshToken</scopes>',
-        '<ipRelaxation>ENFORCE</ipRelaxation><refreshTokenPolicy>specific_inactivity:90:DAYS</refreshTokenPolicy>'
-      )
+        '<ipRelaxation>ENFORCE</ipRelaxation><refreshTokenPolicy>specific_inactivity:90:DAYS</refreshTokenPolicy>',
+      ),
     );
     const a = assess(facts(s));
     expect(a).to.deep.include({ verdict: 'ready', breaksAtEnforcement: false, reasons: [] });
@@ -129,7 +205,12 @@ describe('readiness rules', () => {
   });
 
   it('posture: self-authorization, IP bypass, relaxed refresh', () => {
-    const s = readAppSettings(connectedApp('<isPkceRequired>true</isPkceRequired><scopes>Api</scopes>', '<ipRelaxation>ENFORCE_RELAXREFRESH</ipRelaxation><refreshTokenPolicy>infinite</refreshTokenPolicy>'));
+    const s = readAppSettings(
+      connectedApp(
+        '<isPkceRequired>true</isPkceRequired><scopes>Api</scopes>',
+        '<ipRelaxation>ENFORCE_RELAXREFRESH</ipRelaxation><refreshTokenPolicy>infinite</refreshTokenPolicy>',
+      ),
+    );
     expect(ids(facts(s), 'posture')).to.deep.equal(['self-authorized', 'ip-relax-refresh']);
   });
 
@@ -139,7 +220,10 @@ describe('readiness rules', () => {
     expect(covered).to.deep.include({ verdict: 'ready', breaksAtEnforcement: false, reasons: [] });
     expect(covered.findings).to.deep.equal(['PKCE off on the app (org-wide Require PKCE already enforces it)']);
     for (const requirePkce of [false, null]) {
-      expect(assess({ ...facts(settings), org: { ...ORG, requirePkce } })).to.deep.include({ verdict: 'breaks', reasons: ['PKCE off'] });
+      expect(assess({ ...facts(settings), org: { ...ORG, requirePkce } })).to.deep.include({
+        verdict: 'breaks',
+        reasons: ['PKCE off'],
+      });
     }
   });
 

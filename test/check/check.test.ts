@@ -12,12 +12,24 @@ import type { CheckItem, OrgCheckResult } from '../../src/check/model.js';
 import { startEmulator, useEmulator } from '../helpers/emulator.js';
 import { coreConnection } from '../helpers/core.js';
 
-const ORG_WIDE = ['access.api-version', 'access.metadata-read', 'access.metadata-deploy', 'access.oauth-token', 'access.tooling-api', 'access.eca-global-settings', 'answers.browser-session', 'answers.usage-queries', 'answers.org-oauth-settings'];
+const ORG_WIDE = [
+  'access.api-version',
+  'access.metadata-read',
+  'access.metadata-deploy',
+  'access.oauth-token',
+  'access.tooling-api',
+  'access.eca-global-settings',
+  'answers.browser-session',
+  'answers.usage-queries',
+  'answers.org-oauth-settings',
+];
 
 const run = (conn: Connection, extra: Partial<Parameters<typeof checkOrg>[1]> = {}): Promise<OrgCheckResult> =>
   checkOrg(conn, { accessToken: () => Promise.resolve(conn.accessToken ?? ''), env: {}, ...extra });
-const byId = (r: OrgCheckResult, id: string, app?: string): CheckItem | undefined => r.checks.find((c) => c.id === id && c.app === app);
-const statuses = (r: OrgCheckResult, id: string): Record<string, string> => Object.fromEntries(r.checks.filter((c) => c.id === id).map((c) => [c.app ?? '', c.status]));
+const byId = (r: OrgCheckResult, id: string, app?: string): CheckItem | undefined =>
+  r.checks.find((c) => c.id === id && c.app === app);
+const statuses = (r: OrgCheckResult, id: string): Record<string, string> =>
+  Object.fromEntries(r.checks.filter((c) => c.id === id).map((c) => [c.app ?? '', c.status]));
 
 describe('org check: the checklist under every behaviour option value', function () {
   this.timeout(180_000);
@@ -28,12 +40,17 @@ describe('org check: the checklist under every behaviour option value', function
       try {
         const result = await run(await coreConnection(emulator));
         // Every org-wide check passes: the plugin can do its job in the emulator's org whatever the option.
-        for (const id of ORG_WIDE) expect(byId(result, id)?.status, `${id}: ${byId(result, id)?.detail}`).to.equal('pass');
-        expect(byId(result, 'access.oauth-token')?.detail).to.include(variant.behaviours.oauthTokenId === 'id' ? 'Ids returned' : 'Ids null');
+        for (const id of ORG_WIDE)
+          expect(byId(result, id)?.status, `${id}: ${byId(result, id)?.detail}`).to.equal('pass');
+        expect(byId(result, 'access.oauth-token')?.detail).to.include(
+          variant.behaviours.oauthTokenId === 'id' ? 'Ids returned' : 'Ids null',
+        );
         expect(byId(result, 'answers.browser-session')?.detail).to.include('singleaccess');
 
         // Per app: scope and reasons, ownership, consent, secrets, live traffic.
-        expect(byId(result, 'app.scope', 'CI_JWT_Deployer')?.detail).to.equal('Not in scope: no authorization code flow.');
+        expect(byId(result, 'app.scope', 'CI_JWT_Deployer')?.detail).to.equal(
+          'Not in scope: no authorization code flow.',
+        );
         expect(byId(result, 'app.owner', 'mcconn__Marketing_Cloud_Connector')).to.include({ status: 'warn' });
         expect(byId(result, 'app.owner', 'mcconn__Marketing_Cloud_Connector')?.detail).to.include('Northwind Software');
         expect(byId(result, 'app.headroom', 'Partner_Portal_Sync')?.detail).to.include('holds 1 of 5');
@@ -46,11 +63,16 @@ describe('org check: the checklist under every behaviour option value', function
 
         // ECA certificates: only when the org neither returns the certificate nor answers the certificate field can a
         // deploy not be proven harmless, and then every in-scope ECA fails, naming the manual path.
-        const ecaDeploys = Object.entries(statuses(result, 'app.deploy-fields')).filter(([app]) => ['Field_Service_App', 'Support_Console', 'Community_Headless_Login'].includes(app));
+        const ecaDeploys = Object.entries(statuses(result, 'app.deploy-fields')).filter(([app]) =>
+          ['Field_Service_App', 'Support_Console', 'Community_Headless_Login'].includes(app),
+        );
         expect(ecaDeploys.length).to.equal(3);
         const unprovable = variant.behaviours.ecaCertificateField === 'absent';
         for (const [app, status] of ecaDeploys) expect(status, app).to.equal(unprovable ? 'fail' : 'pass');
-        if (unprovable) expect(byId(result, 'app.deploy-fields', 'Field_Service_App')?.detail).to.include('External Client App Manager');
+        if (unprovable)
+          expect(byId(result, 'app.deploy-fields', 'Field_Service_App')?.detail).to.include(
+            'External Client App Manager',
+          );
         expect(result.passed).to.equal(!unprovable);
       } finally {
         await emulator.stop();
@@ -67,24 +89,35 @@ describe('org check: what fails and what warns', function () {
     const store = emu().store;
     const admin = store.adminUser();
     const key = (app: string): string => consumerKeyFor(store.state.org.name, app);
-    for (let i = 0; i < 5; i++) store.createGrant(key('Field_Service_App'), 'Field Service App', admin.id, ['api', 'refresh_token']);
-    for (let i = 0; i < 4; i++) store.createGrant(key('Ops_Dashboard_Local'), 'Ops Dashboard (local dev)', admin.id, ['api', 'refresh_token']);
+    for (let i = 0; i < 5; i++)
+      store.createGrant(key('Field_Service_App'), 'Field Service App', admin.id, ['api', 'refresh_token']);
+    for (let i = 0; i < 4; i++)
+      store.createGrant(key('Ops_Dashboard_Local'), 'Ops Dashboard (local dev)', admin.id, ['api', 'refresh_token']);
     const result = await run(await coreConnection(emu()));
     expect(byId(result, 'app.headroom', 'Field_Service_App')).to.include({ status: 'fail' });
     expect(byId(result, 'app.headroom', 'Field_Service_App')?.detail).to.include('holds 5 of 5');
     expect(byId(result, 'app.headroom', 'Field_Service_App')?.action).to.include('Revoke stale approvals');
     expect(byId(result, 'app.headroom', 'Ops_Dashboard_Local')).to.include({ status: 'warn' });
-    expect(byId(result, 'app.headroom', 'Ops_Dashboard_Local')?.detail).to.include('holds 4 of 5').and.include('takes the last free one');
+    expect(byId(result, 'app.headroom', 'Ops_Dashboard_Local')?.detail)
+      .to.include('holds 4 of 5')
+      .and.include('takes the last free one');
     expect(result.passed).to.equal(false);
     expect(blockingChecks(result, ['Field_Service_App']).map((c) => c.id)).to.deep.equal(['app.headroom']);
     expect(blockingChecks(result, ['Partner_Portal_Sync'])).to.deep.equal([]);
   });
 
-  it('fails the OauthToken check with the org\'s error code when queries are refused, and leaves headroom unknown', async () => {
+  it("fails the OauthToken check with the org's error code when queries are refused, and leaves headroom unknown", async () => {
     // REST queries refused (the Tooling API still answers): as for a user without access to OauthToken.
     emu().faults.add({
       match: { path: /\/services\/data\/v[\d.]+\/query$/ },
-      action: { kind: 'http', status: 400, contentType: 'application/json', body: JSON.stringify([{ errorCode: 'INSUFFICIENT_ACCESS', message: 'insufficient access rights on object id' }]) },
+      action: {
+        kind: 'http',
+        status: 400,
+        contentType: 'application/json',
+        body: JSON.stringify([
+          { errorCode: 'INSUFFICIENT_ACCESS', message: 'insufficient access rights on object id' },
+        ]),
+      },
     });
     const result = await run(await coreConnection(emu()));
     expect(byId(result, 'access.oauth-token')?.status).to.equal('fail');
@@ -103,10 +136,19 @@ describe('org check: what fails and what warns', function () {
   });
 
   it('fails metadata access, naming each type, when the Metadata API refuses the user', async () => {
-    emu().faults.add({ match: { soapOperation: 'listMetadata' }, action: { kind: 'soapFault', code: 'INSUFFICIENT_ACCESS', message: 'INSUFFICIENT_ACCESS: use of the Metadata API requires a user with the ModifyAllData or ModifyMetadata permission' } });
+    emu().faults.add({
+      match: { soapOperation: 'listMetadata' },
+      action: {
+        kind: 'soapFault',
+        code: 'INSUFFICIENT_ACCESS',
+        message:
+          'INSUFFICIENT_ACCESS: use of the Metadata API requires a user with the ModifyAllData or ModifyMetadata permission',
+      },
+    });
     const result = await run(await coreConnection(emu()));
     expect(byId(result, 'access.metadata-read')).to.include({ status: 'fail' });
-    for (const type of ['ConnectedApp', 'ExternalClientApplication', 'ExtlClntAppGlobalOauthSettings']) expect(byId(result, 'access.metadata-read')?.detail).to.include(`${type} (`);
+    for (const type of ['ConnectedApp', 'ExternalClientApplication', 'ExtlClntAppGlobalOauthSettings'])
+      expect(byId(result, 'access.metadata-read')?.detail).to.include(`${type} (`);
     expect(byId(result, 'access.metadata-read')?.detail).to.include('INSUFFICIENT_ACCESS');
     expect(byId(result, 'access.inventory')).to.include({ status: 'fail' });
     expect(result.checks.filter((c) => c.group === 'app')).to.deep.equal([]);
@@ -122,7 +164,9 @@ describe('org check: what fails and what warns', function () {
     emu().store.state.permissions.consumerSecretsViaMetadata = false;
     const result = await run(await coreConnection(emu()));
     expect(byId(result, 'access.eca-global-settings')).to.include({ status: 'fail' });
-    expect(byId(result, 'access.eca-global-settings')?.action).to.include('Allow Access to OAuth Consumer Secrets via Metadata API');
+    expect(byId(result, 'access.eca-global-settings')?.action).to.include(
+      'Allow Access to OAuth Consumer Secrets via Metadata API',
+    );
   });
 
   it('stops with SessionInvalidError when the session is expired', async () => {

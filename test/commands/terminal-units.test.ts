@@ -27,7 +27,14 @@ const cells = (name: string, extra: Partial<TableCells> = {}): TableCells => ({
   ...extra,
 });
 
-const check = (id: string, verdict: CheckResult['verdict']): CheckResult => ({ id, title: id, verdict, evidence: { at: 'none' }, note: '', ms: 0 });
+const check = (id: string, verdict: CheckResult['verdict']): CheckResult => ({
+  id,
+  title: id,
+  verdict,
+  evidence: { at: 'none' },
+  note: '',
+  ms: 0,
+});
 
 describe('terminal width', () => {
   it('a terminal gives its own width; a pipe takes COLUMNS, else 120', () => {
@@ -44,7 +51,20 @@ describe('app list table layout', () => {
   it('shows every column when the width allows, and leaves none out', () => {
     const layout = tableLayout(rows, 400);
     expect(layout.omitted).to.deep.equal([]);
-    expect(layout.columns.map((c) => c.key)).to.deep.equal(['name', 'kind', 'owner', 'client', 'flows', 'pkce', 'rtr', 'refresh', 'tokens', 'lastUsed', 'activity', 'verdict']);
+    expect(layout.columns.map((c) => c.key)).to.deep.equal([
+      'name',
+      'kind',
+      'owner',
+      'client',
+      'flows',
+      'pkce',
+      'rtr',
+      'refresh',
+      'tokens',
+      'lastUsed',
+      'activity',
+      'verdict',
+    ]);
   });
 
   it('within 120 and 80 columns: the table fits, the deciding columns stay, in display order', () => {
@@ -61,7 +81,10 @@ describe('app list table layout', () => {
 
   it('counts visible characters only (a coloured verdict is no wider)', () => {
     const plain = tableWidth([{ key: 'verdict', name: 'Verdict' }], [cells('a')]);
-    const coloured = tableWidth([{ key: 'verdict', name: 'Verdict' }], [cells('a', { verdict: '\u001b[33mneeds-action\u001b[39m' })]);
+    const coloured = tableWidth(
+      [{ key: 'verdict', name: 'Verdict' }],
+      [cells('a', { verdict: '\u001b[33mneeds-action\u001b[39m' })],
+    );
     expect(coloured).to.equal(plain);
   });
 
@@ -69,13 +92,19 @@ describe('app list table layout', () => {
     const lines = wrapText('one two three four five six seven eight nine ten', 20, '  ', '    ');
     expect(lines).to.deep.equal(['  one two three four', '    five six seven', '    eight nine ten']);
     for (const line of lines) expect(line.length).to.be.at.most(20);
-    const row = { name: 'Billing_Integration', reasons: ['PKCE off', 'issues refresh tokens without RTR'], findings: ['IP restrictions bypassed'] } as AppRow;
+    const row = {
+      name: 'Billing_Integration',
+      reasons: ['PKCE off', 'issues refresh tokens without RTR'],
+      findings: ['IP restrictions bypassed'],
+    } as AppRow;
     const quiet = { name: 'Field_Service_App', reasons: [], findings: [] } as unknown as AppRow;
     const out = reasonLines([row, quiet], 60);
     expect(out[0]).to.match(/^ {2}Billing_Integration: PKCE off;/);
     for (const line of out.slice(1)) expect(line).to.match(/^ {6}\S/);
     for (const line of out) expect(line.length).to.be.at.most(60);
-    expect(out.join(' ').replace(/\s+/g, ' ')).to.equal(' Billing_Integration: PKCE off; issues refresh tokens without RTR; note: IP restrictions bypassed');
+    expect(out.join(' ').replace(/\s+/g, ' ')).to.equal(
+      ' Billing_Integration: PKCE off; issues refresh tokens without RTR; note: IP restrictions bypassed',
+    );
     expect(out.join('\n')).not.to.include('Field_Service_App');
   });
 });
@@ -91,7 +120,12 @@ describe('progress without a live spinner', () => {
     progress.status('Succeeded: 1/1 components');
     progress.stop();
     progress.stop('ignored after stop');
-    expect(written).to.deep.equal(['Deploying 1 app(s)... Queued', '  InProgress: 0/1 components', '  Succeeded: 1/1 components', 'Deploying 1 app(s)... done']);
+    expect(written).to.deep.equal([
+      'Deploying 1 app(s)... Queued',
+      '  InProgress: 0/1 components',
+      '  Succeeded: 1/1 components',
+      'Deploying 1 app(s)... done',
+    ]);
   });
 
   it('in a terminal, hands everything to the spinner', () => {
@@ -113,18 +147,31 @@ describe('progress without a live spinner', () => {
 
 describe('smoke test status word', () => {
   it('pass only when the deciding check ran and passed', () => {
-    expect(appStatusWord({ kind: 'pkce', verdict: 'pass', checks: [check('s256-flow', 'pass'), check('wrong-verifier', 'pass')] })).to.equal('pass');
+    expect(
+      appStatusWord({
+        kind: 'pkce',
+        verdict: 'pass',
+        checks: [check('s256-flow', 'pass'), check('wrong-verifier', 'pass')],
+      }),
+    ).to.equal('pass');
     expect(appStatusWord({ kind: 'rtr', verdict: 'pass', checks: [check('rotation', 'pass')] })).to.equal('pass');
   });
 
   it('"not proven" when other checks passed but the deciding one could not run', () => {
-    expect(appStatusWord({ kind: 'pkce', verdict: 'pass', checks: [check('s256-flow', 'not-applicable'), check('client-authentication', 'pass')] })).to.equal(
-      'not proven (s256-flow not-applicable)'
+    expect(
+      appStatusWord({
+        kind: 'pkce',
+        verdict: 'pass',
+        checks: [check('s256-flow', 'not-applicable'), check('client-authentication', 'pass')],
+      }),
+    ).to.equal('not proven (s256-flow not-applicable)');
+    expect(appStatusWord({ kind: 'rtr', verdict: 'pass', checks: [check('chain-revoked', 'pass')] })).to.equal(
+      'not proven (rotation did not run)',
     );
-    expect(appStatusWord({ kind: 'rtr', verdict: 'pass', checks: [check('chain-revoked', 'pass')] })).to.equal('not proven (rotation did not run)');
   });
 
   it('fail, error and not-applicable are shown as they are', () => {
-    for (const verdict of ['fail', 'error', 'not-applicable'] as const) expect(appStatusWord({ kind: 'pkce', verdict, checks: [] })).to.equal(verdict);
+    for (const verdict of ['fail', 'error', 'not-applicable'] as const)
+      expect(appStatusWord({ kind: 'pkce', verdict, checks: [] })).to.equal(verdict);
   });
 });

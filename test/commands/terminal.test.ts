@@ -15,7 +15,11 @@ import { freePort, isolatedEnv, runCli, startCli, type CliResult } from '../help
 type Emulator = { child: ChildProcess; done: Promise<CliResult> };
 
 async function startEmulator(env: NodeJS.ProcessEnv, alias: string, extra: string[] = []): Promise<Emulator> {
-  return startCli(['oauth', 'emulator', 'start', '--alias', alias, '--port', String(await freePort()), ...extra], env, /Press Ctrl-C/);
+  return startCli(
+    ['oauth', 'emulator', 'start', '--alias', alias, '--port', String(await freePort()), ...extra],
+    env,
+    /Press Ctrl-C/,
+  );
 }
 
 async function stop(emulator: Emulator | undefined): Promise<void> {
@@ -31,7 +35,12 @@ const widest = (text: string): number => Math.max(...lines(text).map((l) => l.le
  * plain, cells apart by two spaces or more (CI=true, as a CI runner sets it).
  */
 function tableRow(text: string, name: string): string[] {
-  const rows = lines(text).map((l) => l.split(/│| {2,}/).map((c) => c.trim()).filter(Boolean));
+  const rows = lines(text).map((l) =>
+    l
+      .split(/│| {2,}/)
+      .map((c) => c.trim())
+      .filter(Boolean),
+  );
   return rows.find((cells) => cells[0] === name) ?? [];
 }
 /** The table whose header line names `column`: from its top border to the first empty line. */
@@ -65,7 +74,8 @@ describe('without a terminal: sf oauth app list', function () {
     expect(run.code, run.stderr).to.equal(0);
     expect(widest(run.stdout), run.stdout).to.be.at.most(120);
     const header = lines(run.stdout).find((l) => l.includes('Name') && l.includes('Verdict')) ?? '';
-    for (const column of ['Name', 'Kind', 'PKCE', 'RTR', 'Refresh Token', 'Last Used', 'Verdict']) expect(header).to.include(column);
+    for (const column of ['Name', 'Kind', 'PKCE', 'RTR', 'Refresh Token', 'Last Used', 'Verdict'])
+      expect(header).to.include(column);
     expect(tableRow(run.stdout, 'Partner_Portal_Sync'), run.stdout).to.include('breaks');
     expect(run.stdout).to.include('Reasons and findings:');
     expect(run.stdout).to.match(/^ {2}Partner_Portal_Sync: PKCE off; issues refresh tokens without RTR/m);
@@ -103,16 +113,27 @@ describe('without a terminal: verify, toggles and rollouts never prompt and prin
   for (const ci of [false, true]) {
     it(`pkce verify with a confidential app and no secret${ci ? ' (CI=true)' : ''}: no prompt, a warning naming the variable, "not proven" instead of pass`, async () => {
       const runEnv: NodeJS.ProcessEnv = { ...env, ...(ci ? { CI: 'true' } : {}) };
-      const run = await runCli(['oauth', 'pkce', 'verify', '-o', 'emu', '--app', 'Field_Service_App', '--app', 'Partner_Portal_Sync'], runEnv);
+      const run = await runCli(
+        ['oauth', 'pkce', 'verify', '-o', 'emu', '--app', 'Field_Service_App', '--app', 'Partner_Portal_Sync'],
+        runEnv,
+      );
       expectNoPrompt(run);
       expect(run.code, run.stderr).to.equal(0);
-      expect(run.stderr).to.include('Standard input is not a terminal').and.include('SF_OAUTH_CLIENT_SECRET_PARTNER_PORTAL_SYNC');
+      expect(run.stderr)
+        .to.include('Standard input is not a terminal')
+        .and.include('SF_OAUTH_CLIENT_SECRET_PARTNER_PORTAL_SYNC');
       const progress = lines(run.stderr);
       // Each app's status on a line of its own, under the action's line; the action ends with its own line.
       expect(progress).to.include('  Field_Service_App: pass');
       expect(progress).to.include('  Partner_Portal_Sync: not proven (s256-flow not-applicable)');
-      expect(progress.filter((l) => /^Testing 2 app\(s\)/.test(l))).to.deep.equal(['Testing 2 app(s), 2 at a time...', 'Testing 2 app(s), 2 at a time... done']);
-      for (const line of progress) expect(line, 'two statuses run together').not.to.match(/(pass|fail|error|not proven[^)]*\)).*(Testing|: pass|: fail)/);
+      expect(progress.filter((l) => /^Testing 2 app\(s\)/.test(l))).to.deep.equal([
+        'Testing 2 app(s), 2 at a time...',
+        'Testing 2 app(s), 2 at a time... done',
+      ]);
+      for (const line of progress)
+        expect(line, 'two statuses run together').not.to.match(
+          /(pass|fail|error|not proven[^)]*\)).*(Testing|: pass|: fail)/,
+        );
       expect(run.stderr).not.to.match(CURSOR_CODES);
       // The checks table wraps its evidence within 120 columns rather than printing lines as long as the longest.
       expect(widest(tableOf(run.stdout, 'Evidence')), run.stdout).to.be.at.most(120);
@@ -165,12 +186,17 @@ describe('without a terminal: a production org', function () {
     expect(refused.stderr).to.include('standard input is not a terminal').and.include('--no-prompt');
     expect(refused.stderr).not.to.match(/\n\s+at /);
     const before = await runCli(['oauth', 'app', 'list', '-o', 'prod', '--app', 'Partner_Portal_Sync', '--json'], env);
-    expect((JSON.parse(before.stdout) as { result: { apps: Array<{ pkceRequired: boolean }> } }).result.apps[0].pkceRequired).to.equal(false);
+    expect(
+      (JSON.parse(before.stdout) as { result: { apps: Array<{ pkceRequired: boolean }> } }).result.apps[0].pkceRequired,
+    ).to.equal(false);
     const verify = await runCli(['oauth', 'pkce', 'verify', '-o', 'prod', '--app', 'Field_Service_App'], env);
     expectNoPrompt(verify);
     expect(verify.code).to.equal(1);
     expect(verify.stderr).to.include('--no-prompt');
-    const ok = await runCli(['oauth', 'pkce', 'enable', '-o', 'prod', '--app', 'Partner_Portal_Sync', '--no-prompt'], env);
+    const ok = await runCli(
+      ['oauth', 'pkce', 'enable', '-o', 'prod', '--app', 'Partner_Portal_Sync', '--no-prompt'],
+      env,
+    );
     expect(ok.code, ok.stderr).to.equal(0);
   });
 });

@@ -20,7 +20,9 @@ describe('emulator server', () => {
   it('answers unknown paths with a Salesforce-style 404', async () => {
     const res = await fetch(`${emu().url}/services/nothing`);
     expect(res.status).to.equal(404);
-    expect(await res.json()).to.deep.equal([{ errorCode: 'NOT_FOUND', message: 'The requested resource does not exist' }]);
+    expect(await res.json()).to.deep.equal([
+      { errorCode: 'NOT_FOUND', message: 'The requested resource does not exist' },
+    ]);
   });
 
   it('applies injected faults a limited number of times', async () => {

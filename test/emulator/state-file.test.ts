@@ -23,7 +23,9 @@ describe('emulator state file', () => {
       expect(second.store.component('ConnectedApp', 'Restart_Check')?.value.label).to.equal('Restart check');
       expect(second.store.accessToken(accessToken)?.userId).to.equal(admin.id);
       expect(second.store.findRefreshToken(refreshToken)?.current).to.equal(true);
-      const res = await fetch(`${second.url}/services/oauth2/userinfo`, { headers: { authorization: `Bearer ${accessToken}` } });
+      const res = await fetch(`${second.url}/services/oauth2/userinfo`, {
+        headers: { authorization: `Bearer ${accessToken}` },
+      });
       expect(res.status).to.equal(200);
     } finally {
       await second.stop();

@@ -42,7 +42,12 @@ export function runCli(args: string[], env: NodeJS.ProcessEnv, input?: string): 
 }
 
 /** Starts a long-running command and resolves once its output contains `ready`. */
-export function startCli(args: string[], env: NodeJS.ProcessEnv, ready: RegExp, timeoutMs = 120_000): Promise<{ child: ChildProcess; output: () => string; done: Promise<CliResult> }> {
+export function startCli(
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  ready: RegExp,
+  timeoutMs = 120_000,
+): Promise<{ child: ChildProcess; output: () => string; done: Promise<CliResult> }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [RUN, ...args], { env, cwd: ROOT });
     let stdout = '';

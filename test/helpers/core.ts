@@ -10,6 +10,8 @@ export async function coreConnection(emulator: OrgEmulator, username?: string): 
   // AuthInfo merges in any authorization saved for this username. One saved by another test file (through
   // saveCliAuthorization) belongs to another emulator, and its refresh token would be tried there: drop it.
   await (await AuthRemover.create()).removeAuth(user).catch(() => undefined);
-  const authInfo = await AuthInfo.create({ accessTokenOptions: { accessToken, instanceUrl: emulator.url, loginUrl: emulator.url } });
+  const authInfo = await AuthInfo.create({
+    accessTokenOptions: { accessToken, instanceUrl: emulator.url, loginUrl: emulator.url },
+  });
   return Connection.create({ authInfo });
 }

@@ -15,7 +15,11 @@ export const SF_RUN = path.join(ROOT, 'node_modules', '@salesforce', 'cli', 'bin
 export type RunResult = { code: number | null; stdout: string; stderr: string };
 
 /** Runs a command to completion, standard input closed (no terminal), output collected. */
-export function run(command: string, args: string[], options: { cwd: string; env: NodeJS.ProcessEnv }): Promise<RunResult> {
+export function run(
+  command: string,
+  args: string[],
+  options: { cwd: string; env: NodeJS.ProcessEnv },
+): Promise<RunResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, { ...options, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
@@ -30,7 +34,10 @@ export function run(command: string, args: string[], options: { cwd: string; env
 /** A copy of the work tree as a fresh clone after `npm ci` has it: git's files (no lib/, no manifest), node_modules linked. */
 export function cloneWorkTree(): string {
   const dir = mkdtempSync(path.join(tmpdir(), 'sf-oauth-clone-'));
-  const files = execFileSync('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], { cwd: ROOT, encoding: 'utf8' })
+  const files = execFileSync('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], {
+    cwd: ROOT,
+    encoding: 'utf8',
+  })
     .split('\0')
     .filter(Boolean);
   for (const file of files) {
@@ -54,7 +61,8 @@ export async function npmPack(clone: string, destination: string): Promise<{ tar
     env: { ...process.env, npm_config_update_notifier: 'false', npm_config_audit: 'false', npm_config_fund: 'false' },
   });
   const tarball = readdirSync(destination).find((f) => f.endsWith('.tgz'));
-  if (output.code !== 0 || !tarball) throw new Error(`npm pack failed (${output.code}):\n${output.stdout}\n${output.stderr}`);
+  if (output.code !== 0 || !tarball)
+    throw new Error(`npm pack failed (${output.code}):\n${output.stdout}\n${output.stderr}`);
   return { tarball: path.join(destination, tarball), output };
 }
 

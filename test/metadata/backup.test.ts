@@ -7,7 +7,16 @@ import { coreConnection } from '../helpers/core.js';
 import { oauthClient } from '../../src/emulator/clients.js';
 import { consumerKeyFor } from '../../src/emulator/seed/build.js';
 import type { OrgEmulator } from '../../src/emulator/server.js';
-import { backupRoot, BackupError, findBackup, listBackups, readBackup, withoutConsumerSecret, writeBackup, type BackupEntry } from '../../src/metadata/backup.js';
+import {
+  backupRoot,
+  BackupError,
+  findBackup,
+  listBackups,
+  readBackup,
+  withoutConsumerSecret,
+  writeBackup,
+  type BackupEntry,
+} from '../../src/metadata/backup.js';
 import { applyToggle, planToggle } from '../../src/metadata/toggle.js';
 import { applyRestore, planRestore, RestoreError } from '../../src/metadata/restore.js';
 import { PLANTED_SECRET_CA, RICH_CA, richSeed } from './toggle-seed.js';
@@ -54,9 +63,11 @@ describe('backups: consumer secrets removed', () => {
   });
 
   it('removes a secret at the root (ECA global settings), one on a shared line, several, and CRLF lines', () => {
-    const eca = '<?xml version="1.0"?>\r\n<ExtlClntAppGlobalOauthSettings>\r\n  <consumerKey>K</consumerKey>\r\n  <consumerSecret>A</consumerSecret>\r\n  <label>L</label>\r\n</ExtlClntAppGlobalOauthSettings>\r\n';
+    const eca =
+      '<?xml version="1.0"?>\r\n<ExtlClntAppGlobalOauthSettings>\r\n  <consumerKey>K</consumerKey>\r\n  <consumerSecret>A</consumerSecret>\r\n  <label>L</label>\r\n</ExtlClntAppGlobalOauthSettings>\r\n';
     expect(withoutConsumerSecret(eca)).to.equal(eca.replace('  <consumerSecret>A</consumerSecret>\r\n', ''));
-    const oneLine = '<ConnectedApp><oauthConfig><consumerSecret>A</consumerSecret><consumerSecret>B</consumerSecret><x>1</x></oauthConfig></ConnectedApp>';
+    const oneLine =
+      '<ConnectedApp><oauthConfig><consumerSecret>A</consumerSecret><consumerSecret>B</consumerSecret><x>1</x></oauthConfig></ConnectedApp>';
     expect(withoutConsumerSecret(oneLine)).to.equal('<ConnectedApp><oauthConfig><x>1</x></oauthConfig></ConnectedApp>');
     expect(withoutConsumerSecret('not xml <consumerSecret>A</consumerSecret>')).not.to.include('A</');
     expect(withoutConsumerSecret('<a><b>1</b></a>')).to.equal('<a><b>1</b></a>');
@@ -69,7 +80,14 @@ describe('backups: files on disk', () => {
   it('writes private folders and files, without secrets, with a manifest written last', async () => {
     const backup = await writeBackup({ orgId: '00DORG', username: 'me@example.com', operation: 'oauth pkce enable' }, [
       entry(),
-      entry({ type: 'ExtlClntAppGlobalOauthSettings', fullName: 'E_glbloauth', app: 'E', kind: 'ExternalClientApplication', value: null, xml: CA }),
+      entry({
+        type: 'ExtlClntAppGlobalOauthSettings',
+        fullName: 'E_glbloauth',
+        app: 'E',
+        kind: 'ExternalClientApplication',
+        value: null,
+        xml: CA,
+      }),
     ]);
     expect(backup.path.startsWith(path.join(dir(), '00DORG') + path.sep)).to.equal(true);
     expect(backupRoot()).to.equal(path.resolve(dir()));
@@ -83,11 +101,31 @@ describe('backups: files on disk', () => {
       expect(readFileSync(full, 'utf8'), f).not.to.include('S3CRET');
     }
     // No temporary files left behind.
-    expect(readdirSync(backup.path).sort()).to.deep.equal(['ConnectedApp', 'ExtlClntAppGlobalOauthSettings', 'manifest.json']);
-    const manifest = JSON.parse(readFileSync(path.join(backup.path, 'manifest.json'), 'utf8')) as Record<string, unknown>;
-    expect(manifest).to.include({ format: 1, orgId: '00DORG', username: 'me@example.com', operation: 'oauth pkce enable' });
+    expect(readdirSync(backup.path).sort()).to.deep.equal([
+      'ConnectedApp',
+      'ExtlClntAppGlobalOauthSettings',
+      'manifest.json',
+    ]);
+    const manifest = JSON.parse(readFileSync(path.join(backup.path, 'manifest.json'), 'utf8')) as Record<
+      string,
+      unknown
+    >;
+    expect(manifest).to.include({
+      format: 1,
+      orgId: '00DORG',
+      username: 'me@example.com',
+      operation: 'oauth pkce enable',
+    });
     expect(manifest.components).to.deep.equal([
-      { type: 'ConnectedApp', fullName: 'My_App', app: 'My_App', kind: 'ConnectedApp', element: 'isPkceRequired', value: 'false', file: 'ConnectedApp/My_App.xml' },
+      {
+        type: 'ConnectedApp',
+        fullName: 'My_App',
+        app: 'My_App',
+        kind: 'ConnectedApp',
+        element: 'isPkceRequired',
+        value: 'false',
+        file: 'ConnectedApp/My_App.xml',
+      },
       {
         type: 'ExtlClntAppGlobalOauthSettings',
         fullName: 'E_glbloauth',
@@ -136,14 +174,27 @@ describe('backups: restore against the emulator', function () {
   this.timeout(60_000);
   useBackupDir();
   const emu = useEmulator(() => ({ seed: richSeed() }));
-  const pkce = (e: OrgEmulator, app: string): boolean | undefined => oauthClient(e.store, consumerKeyFor(e.store.state.org.name, app))?.pkceRequired;
-  const meta = (e: OrgEmulator, operation: string) => ({ orgId: e.store.state.org.id, username: e.store.adminUser().username, operation });
+  const pkce = (e: OrgEmulator, app: string): boolean | undefined =>
+    oauthClient(e.store, consumerKeyFor(e.store.state.org.name, app))?.pkceRequired;
+  const meta = (e: OrgEmulator, operation: string) => ({
+    orgId: e.store.state.org.id,
+    username: e.store.adminUser().username,
+    operation,
+  });
 
   it('restores the old values from the backup, backs up what it replaces, and then has nothing to restore', async () => {
     const conn = await coreConnection(emu());
-    const plan = await planToggle(conn, { setting: 'pkce', value: true, apps: ['Partner_Portal_Sync', 'Billing_Integration', RICH_CA] });
+    const plan = await planToggle(conn, {
+      setting: 'pkce',
+      value: true,
+      apps: ['Partner_Portal_Sync', 'Billing_Integration', RICH_CA],
+    });
     const toggled = await applyToggle(conn, plan, { pollMs: 20, backup: meta(emu(), 'oauth pkce enable') });
-    expect([pkce(emu(), 'Partner_Portal_Sync'), pkce(emu(), 'Billing_Integration'), pkce(emu(), RICH_CA)]).to.deep.equal([true, true, true]);
+    expect([
+      pkce(emu(), 'Partner_Portal_Sync'),
+      pkce(emu(), 'Billing_Integration'),
+      pkce(emu(), RICH_CA),
+    ]).to.deep.equal([true, true, true]);
     const backup = await readBackup(toggled.result.backupPath ?? '');
     expect(backup.manifest.components.map((c) => [c.app, c.value])).to.deep.equal([
       ['Billing_Integration', 'false'],
@@ -159,15 +210,24 @@ describe('backups: restore against the emulator', function () {
       ['Partner_Portal_Sync', 'true', 'false', 'changed'],
       [RICH_CA, 'true', 'false', 'changed'],
     ]);
-    expect([pkce(emu(), 'Partner_Portal_Sync'), pkce(emu(), 'Billing_Integration'), pkce(emu(), RICH_CA)]).to.deep.equal([false, false, false]);
+    expect([
+      pkce(emu(), 'Partner_Portal_Sync'),
+      pkce(emu(), 'Billing_Integration'),
+      pkce(emu(), RICH_CA),
+    ]).to.deep.equal([false, false, false]);
     // The restore kept the secret the org had.
-    expect(emu().store.checkConsumerSecret(consumerKeyFor(emu().store.state.org.name, RICH_CA), PLANTED_SECRET_CA)).to.equal(true);
+    expect(
+      emu().store.checkConsumerSecret(consumerKeyFor(emu().store.state.org.name, RICH_CA), PLANTED_SECRET_CA),
+    ).to.equal(true);
     const pre = await readBackup(restored.result.preRestoreBackupPath ?? '');
     expect(pre.manifest.operation).to.equal('oauth backup restore');
     expect(pre.manifest.components.map((c) => c.value)).to.deep.equal(['true', 'true', 'true']);
 
     const deploysBefore = emu().stats.byKind['soap:deploy'] ?? 0;
-    const again = await applyRestore(conn, await planRestore(conn, backup, { orgId: emu().store.state.org.id }), { pollMs: 20, backup: meta(emu(), 'r') });
+    const again = await applyRestore(conn, await planRestore(conn, backup, { orgId: emu().store.state.org.id }), {
+      pollMs: 20,
+      backup: meta(emu(), 'r'),
+    });
     expect(again.result.components.map((c) => c.status)).to.deep.equal(['unchanged', 'unchanged', 'unchanged']);
     expect(emu().stats.byKind['soap:deploy'] ?? 0).to.equal(deploysBefore);
   });
@@ -177,19 +237,31 @@ describe('backups: restore against the emulator', function () {
     const plan = await planToggle(conn, { setting: 'rtr', value: true, apps: ['Acme_Mobile', 'Support_Console'] });
     const toggled = await applyToggle(conn, plan, { pollMs: 20, backup: meta(emu(), 'oauth rtr enable') });
     const backup = await readBackup(toggled.result.backupPath ?? '');
-    const dry = await applyRestore(conn, await planRestore(conn, backup, { orgId: emu().store.state.org.id, apps: ['support_console'] }), { dryRun: true, pollMs: 20 });
-    expect(dry.result.components.map((c) => [c.app, c.status, c.after])).to.deep.equal([['Support_Console', 'changed', 'false']]);
+    const dry = await applyRestore(
+      conn,
+      await planRestore(conn, backup, { orgId: emu().store.state.org.id, apps: ['support_console'] }),
+      { dryRun: true, pollMs: 20 },
+    );
+    expect(dry.result.components.map((c) => [c.app, c.status, c.after])).to.deep.equal([
+      ['Support_Console', 'changed', 'false'],
+    ]);
     expect(dry.deploy?.checkOnly).to.equal(true);
     const key = (app: string): string => consumerKeyFor(emu().store.state.org.name, app);
     expect(oauthClient(emu().store, key('Support_Console'))?.rotationEnabled).to.equal(true);
-    await applyRestore(conn, await planRestore(conn, backup, { orgId: emu().store.state.org.id, apps: ['Support_Console'] }), { pollMs: 20, backup: meta(emu(), 'r') });
+    await applyRestore(
+      conn,
+      await planRestore(conn, backup, { orgId: emu().store.state.org.id, apps: ['Support_Console'] }),
+      { pollMs: 20, backup: meta(emu(), 'r') },
+    );
     expect(oauthClient(emu().store, key('Support_Console'))?.rotationEnabled).to.equal(false);
     expect(oauthClient(emu().store, key('Acme_Mobile'))?.rotationEnabled).to.equal(true);
   });
 
   it('refuses a backup of another org, and an app the backup does not hold', async () => {
     const conn = await coreConnection(emu());
-    const backup = await writeBackup({ orgId: '00DOTHERORG0000AAA', username: 'x', operation: 'oauth pkce enable' }, [entry({ fullName: 'Partner_Portal_Sync', app: 'Partner_Portal_Sync' })]);
+    const backup = await writeBackup({ orgId: '00DOTHERORG0000AAA', username: 'x', operation: 'oauth pkce enable' }, [
+      entry({ fullName: 'Partner_Portal_Sync', app: 'Partner_Portal_Sync' }),
+    ]);
     let error: RestoreError | undefined;
     try {
       await planRestore(conn, backup, { orgId: emu().store.state.org.id });
@@ -198,7 +270,9 @@ describe('backups: restore against the emulator', function () {
     }
     expect(error?.code).to.equal('orgMismatch');
     expect(error?.message).to.include('00DOTHERORG0000AAA').and.include(emu().store.state.org.id);
-    const own = await writeBackup(meta(emu(), 'x'), [entry({ fullName: 'Partner_Portal_Sync', app: 'Partner_Portal_Sync' })]);
+    const own = await writeBackup(meta(emu(), 'x'), [
+      entry({ fullName: 'Partner_Portal_Sync', app: 'Partner_Portal_Sync' }),
+    ]);
     try {
       await planRestore(conn, own, { orgId: emu().store.state.org.id, apps: ['Nope'] });
     } catch (e) {

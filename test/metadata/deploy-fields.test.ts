@@ -35,7 +35,8 @@ function files(dir: string, suffix: string): string[] {
 const all = (suffix: string): string[] => FIXTURES.flatMap((d) => files(d, suffix));
 
 /** The file without the lines that hold `element`, also when its tag spans lines (`<consumerKey\n>…`). */
-const withoutLine = (xml: string, element: string): string => xml.replace(new RegExp(`^[ \\t]*<${element}[\\s>][\\s\\S]*?</${element}>[ \\t]*\\r?\\n`, 'gm'), '');
+const withoutLine = (xml: string, element: string): string =>
+  xml.replace(new RegExp(`^[ \\t]*<${element}[\\s>][\\s\\S]*?</${element}>[ \\t]*\\r?\\n`, 'gm'), '');
 
 describe('fields a deploy must not carry, over every public fixture', () => {
   it('strips the consumer key of every public Connected App fixture and nothing else', () => {
@@ -60,14 +61,19 @@ describe('fields a deploy must not carry, over every public fixture', () => {
     for (const file of ecas) {
       const xml = readFileSync(file, 'utf8');
       const hasCertificate = xml.includes('<certificate>');
-      expect(unreadFields({ type: 'ExtlClntAppGlobalOauthSettings', xml }), file).to.deep.equal(hasCertificate ? [] : ['certificate']);
+      expect(unreadFields({ type: 'ExtlClntAppGlobalOauthSettings', xml }), file).to.deep.equal(
+        hasCertificate ? [] : ['certificate'],
+      );
       const unknown = deployable({ type: 'ExtlClntAppGlobalOauthSettings', xml }, 'App');
       const proven = deployable({ type: 'ExtlClntAppGlobalOauthSettings', xml }, 'App', new Map([['App', 'none']]));
       const present = deployable({ type: 'ExtlClntAppGlobalOauthSettings', xml }, 'App', new Map([['App', 'present']]));
       if (hasCertificate) {
-        for (const out of [unknown, proven, present]) expect('xml' in out ? out.xml : out.refusal, file).to.equal(withoutLine(xml, 'consumerSecret'));
+        for (const out of [unknown, proven, present])
+          expect('xml' in out ? out.xml : out.refusal, file).to.equal(withoutLine(xml, 'consumerSecret'));
       } else {
-        expect('refusal' in unknown && unknown.refusal, file).to.match(/cannot prove it has none.*External Client App Manager > App/);
+        expect('refusal' in unknown && unknown.refusal, file).to.match(
+          /cannot prove it has none.*External Client App Manager > App/,
+        );
         expect('refusal' in present && present.refusal, file).to.match(/^it has a certificate/);
         expect('xml' in proven && proven.xml, file).to.equal(withoutLine(xml, 'consumerSecret'));
       }
@@ -77,7 +83,9 @@ describe('fields a deploy must not carry, over every public fixture', () => {
   it('names a consumer key that differs between two reads', () => {
     const a = '<ConnectedApp><oauthConfig><consumerKey>K1</consumerKey></oauthConfig></ConnectedApp>';
     expect(changedFields('ConnectedApp', a, a)).to.deep.equal([]);
-    expect(changedFields('ConnectedApp', a, a.replace('K1', 'K2'))).to.deep.equal(['consumerKey changed from K1 to K2']);
+    expect(changedFields('ConnectedApp', a, a.replace('K1', 'K2'))).to.deep.equal([
+      'consumerKey changed from K1 to K2',
+    ]);
   });
 });
 

@@ -38,13 +38,18 @@ const TARGETS = [
 
 describe('one-element flag edit over every real fixture', () => {
   for (const target of TARGETS) {
-    const elements = target.suffix.includes('settings') ? ['isPkceRequired'] : ['isPkceRequired', 'isRefreshTokenRotationEnabled'];
+    const elements = target.suffix.includes('settings')
+      ? ['isPkceRequired']
+      : ['isPkceRequired', 'isRefreshTokenRotationEnabled'];
     for (const file of files(FIXTURES, target.suffix)) {
       const original = readFileSync(file, 'utf8');
       const name = path.relative(FIXTURES, file);
       if (target.path.length && !original.includes(`<${target.path[0]}>`)) {
         it(`${name}: refuses to add a flag where the parent element is missing`, () => {
-          expect(() => setLeaf(original, { path: target.path, element: 'isPkceRequired', value: 'true' })).to.throw(FlagEditError, /no <oauthConfig>/);
+          expect(() => setLeaf(original, { path: target.path, element: 'isPkceRequired', value: 'true' })).to.throw(
+            FlagEditError,
+            /no <oauthConfig>/,
+          );
         });
         continue;
       }
@@ -90,13 +95,18 @@ describe('one-element flag edit over every real fixture', () => {
     ].join('\n');
     const result = setLeaf(xml, { path: ['oauthConfig'], element: 'isPkceRequired', value: 'true' });
     expect(result.xml).to.equal(
-      xml.replace('        <!-- a comment', '        <isPkceRequired>true</isPkceRequired>\n        <!-- a comment')
+      xml.replace('        <!-- a comment', '        <isPkceRequired>true</isPkceRequired>\n        <!-- a comment'),
     );
     const last = setLeaf(xml, { path: ['oauthConfig'], element: 'singleLogoutUrl', value: 'a&b' });
-    expect(last.xml).to.include('        <scopes>Api</scopes>\n        <singleLogoutUrl>a&amp;b</singleLogoutUrl>\n    </oauthConfig>');
+    expect(last.xml).to.include(
+      '        <scopes>Api</scopes>\n        <singleLogoutUrl>a&amp;b</singleLogoutUrl>\n    </oauthConfig>',
+    );
   });
 
   it('refuses text that is not well-formed', () => {
-    expect(() => setLeaf('<A><b></A>', { path: [], element: 'x', value: '1' })).to.throw(FlagEditError, /not well-formed/);
+    expect(() => setLeaf('<A><b></A>', { path: [], element: 'x', value: '1' })).to.throw(
+      FlagEditError,
+      /not well-formed/,
+    );
   });
 });

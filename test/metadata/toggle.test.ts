@@ -12,7 +12,13 @@ import type { OrgEmulator } from '../../src/emulator/server.js';
 import type { MdObject } from '../../src/emulator/store/state.js';
 import { loadCatalog } from '../../src/apps/catalog.js';
 import { retrieveMembers, type RetrievedFile } from '../../src/metadata/retrieve.js';
-import { applyToggle, planFromCatalog, planToggle, ToggleError, type ToggleSelection } from '../../src/metadata/toggle.js';
+import {
+  applyToggle,
+  planFromCatalog,
+  planToggle,
+  ToggleError,
+  type ToggleSelection,
+} from '../../src/metadata/toggle.js';
 import { PLANTED_SECRET_CA, PLANTED_SECRET_ECA, RICH_CA, RICH_ECA, richSeed } from './toggle-seed.js';
 
 const parser = new XMLParser({ ignoreAttributes: false, parseTagValue: false });
@@ -28,7 +34,11 @@ async function toggle(conn: Connection, emu: OrgEmulator, selection: ToggleSelec
   return applyToggle(conn, plan, {
     dryRun,
     pollMs: 20,
-    backup: { orgId: emu.store.state.org.id, username: emu.store.adminUser().username, operation: `oauth ${selection.setting} test` },
+    backup: {
+      orgId: emu.store.state.org.id,
+      username: emu.store.adminUser().username,
+      operation: `oauth ${selection.setting} test`,
+    },
   });
 }
 
@@ -48,7 +58,11 @@ function withoutElement(xml: string, element: string): unknown {
   const strip = (o: unknown): unknown => {
     if (Array.isArray(o)) return o.map(strip);
     if (o && typeof o === 'object') {
-      return Object.fromEntries(Object.entries(o as Record<string, unknown>).filter(([k]) => k !== element).map(([k, v]) => [k, strip(v)]));
+      return Object.fromEntries(
+        Object.entries(o as Record<string, unknown>)
+          .filter(([k]) => k !== element)
+          .map(([k, v]) => [k, strip(v)]),
+      );
     }
     return o;
   };
@@ -73,14 +87,32 @@ describe('toggle: plan and apply PKCE / rotation changes against the emulator', 
     expect(client(emu(), 'Partner_Portal_Sync')?.pkceRequired).to.equal(false);
     expect(client(emu(), 'Billing_Integration')?.pkceRequired).to.equal(false);
     const before = deploys(emu());
-    const outcome = await toggle(conn, emu(), { setting: 'pkce', value: true, apps: ['Partner_Portal_Sync', 'billing_integration'] });
+    const outcome = await toggle(conn, emu(), {
+      setting: 'pkce',
+      value: true,
+      apps: ['Partner_Portal_Sync', 'billing_integration'],
+    });
     expect(deploys(emu()) - before).to.equal(1);
     expect(outcome.failed).to.equal(false);
     expect(outcome.notApplied).to.deep.equal([]);
     expect(outcome.result.deployId).to.match(/^0Af/);
     expect(outcome.result.apps).to.deep.equal([
-      { app: 'Billing_Integration', kind: 'ExternalClientApplication', component: 'ExtlClntAppGlobalOauthSettings:Billing_Integration_glbloauth', before: false, after: true, status: 'changed' },
-      { app: 'Partner_Portal_Sync', kind: 'ConnectedApp', component: 'ConnectedApp:Partner_Portal_Sync', before: false, after: true, status: 'changed' },
+      {
+        app: 'Billing_Integration',
+        kind: 'ExternalClientApplication',
+        component: 'ExtlClntAppGlobalOauthSettings:Billing_Integration_glbloauth',
+        before: false,
+        after: true,
+        status: 'changed',
+      },
+      {
+        app: 'Partner_Portal_Sync',
+        kind: 'ConnectedApp',
+        component: 'ConnectedApp:Partner_Portal_Sync',
+        before: false,
+        after: true,
+        status: 'changed',
+      },
     ]);
     expect(client(emu(), 'Partner_Portal_Sync')?.pkceRequired).to.equal(true);
     expect(client(emu(), 'Billing_Integration')?.pkceRequired).to.equal(true);
@@ -93,19 +125,29 @@ describe('toggle: plan and apply PKCE / rotation changes against the emulator', 
   it('refuses an ECA whose certificate the org does not return, naming the manual path, and deploys nothing', async () => {
     const conn = await coreConnection(emu());
     const before = deploys(emu());
-    const error = await toggle(conn, emu(), { setting: 'pkce', value: true, apps: [RICH_CA, RICH_ECA] }).catch((e: unknown) => e);
+    const error = await toggle(conn, emu(), { setting: 'pkce', value: true, apps: [RICH_CA, RICH_ECA] }).catch(
+      (e: unknown) => e,
+    );
     expect(error).to.be.instanceOf(ToggleError);
     expect((error as ToggleError).code).to.equal('refusedApps');
     expect((error as ToggleError).items).to.have.length(1);
-    expect((error as ToggleError).items[0]).to.match(/^Rich_Eca: .*certificate.*Setup > External Client Apps > External Client App Manager > Rich_Eca/);
+    expect((error as ToggleError).items[0]).to.match(
+      /^Rich_Eca: .*certificate.*Setup > External Client Apps > External Client App Manager > Rich_Eca/,
+    );
     expect(deploys(emu())).to.equal(before);
-    expect(emu().store.component('ExtlClntAppGlobalOauthSettings', 'Rich_Eca_glbloauth')?.value.certificate).to.equal('MIIBRICHECACERTIFICATE==');
+    expect(emu().store.component('ExtlClntAppGlobalOauthSettings', 'Rich_Eca_glbloauth')?.value.certificate).to.equal(
+      'MIIBRICHECACERTIFICATE==',
+    );
   });
 
   it('reports apps already in the wanted state as unchanged and deploys nothing', async () => {
     const conn = await coreConnection(emu());
     const before = deploys(emu());
-    const outcome = await toggle(conn, emu(), { setting: 'pkce', value: true, apps: ['Acme_Mobile', 'Field_Service_App'] });
+    const outcome = await toggle(conn, emu(), {
+      setting: 'pkce',
+      value: true,
+      apps: ['Acme_Mobile', 'Field_Service_App'],
+    });
     expect(deploys(emu())).to.equal(before);
     expect(outcome.deploy).to.equal(undefined);
     expect(outcome.result.backupPath).to.equal(undefined);
@@ -152,7 +194,11 @@ describe('toggle: plan and apply PKCE / rotation changes against the emulator', 
   it('a failed deploy reports each component, leaves the org unchanged, and keeps the backup', async () => {
     const conn = await coreConnection(emu());
     emu().faults.failDeploys({ outcome: 'fail', message: 'Emulated failure: UNABLE_TO_LOCK_ROW', times: 1 });
-    const outcome = await toggle(conn, emu(), { setting: 'rtr', value: true, apps: ['Acme_Mobile', 'Support_Console'] });
+    const outcome = await toggle(conn, emu(), {
+      setting: 'rtr',
+      value: true,
+      apps: ['Acme_Mobile', 'Support_Console'],
+    });
     expect(outcome.failed).to.equal(true);
     expect(outcome.result.apps.every((a) => a.status === 'failed')).to.equal(true);
     const reasons = outcome.result.apps.map((a) => a.reason ?? '');
@@ -166,7 +212,11 @@ describe('toggle: plan and apply PKCE / rotation changes against the emulator', 
 
   it('a deploy refused by the API (SOAP fault) throws and changes nothing', async () => {
     const conn = await coreConnection(emu());
-    emu().faults.add({ match: { soapOperation: 'deploy' }, action: { kind: 'soapFault', code: 'REQUEST_LIMIT_EXCEPTION', message: 'TotalRequests Limit exceeded.' }, times: 1 });
+    emu().faults.add({
+      match: { soapOperation: 'deploy' },
+      action: { kind: 'soapFault', code: 'REQUEST_LIMIT_EXCEPTION', message: 'TotalRequests Limit exceeded.' },
+      times: 1,
+    });
     let error: Error | undefined;
     try {
       await toggle(conn, emu(), { setting: 'pkce', value: true, apps: ['Partner_Portal_Sync'] });
@@ -183,7 +233,11 @@ describe('toggle: plan and apply PKCE / rotation changes against the emulator', 
     const before = deploys(emu());
     let error: ToggleError | undefined;
     try {
-      await planToggle(conn, { setting: 'pkce', value: true, apps: ['Partner_Portal_Sync', 'ptnrx__Partner_Analytics'] });
+      await planToggle(conn, {
+        setting: 'pkce',
+        value: true,
+        apps: ['Partner_Portal_Sync', 'ptnrx__Partner_Analytics'],
+      });
     } catch (e) {
       error = e as ToggleError;
     }
@@ -230,7 +284,12 @@ describe('toggle: plan and apply PKCE / rotation changes against the emulator', 
   it('a dry run validates with a check-only deploy and changes nothing, without a backup', async () => {
     const conn = await coreConnection(emu());
     const before = deploys(emu());
-    const outcome = await toggle(conn, emu(), { setting: 'pkce', value: true, apps: ['Partner_Portal_Sync', 'Billing_Integration'] }, true);
+    const outcome = await toggle(
+      conn,
+      emu(),
+      { setting: 'pkce', value: true, apps: ['Partner_Portal_Sync', 'Billing_Integration'] },
+      true,
+    );
     expect(deploys(emu()) - before).to.equal(1);
     expect(outcome.result.dryRun).to.equal(true);
     expect(outcome.deploy?.checkOnly).to.equal(true);
@@ -261,7 +320,10 @@ describe('toggle: plan and apply PKCE / rotation changes against the emulator', 
     const acme = outcome.result.apps.find((a) => a.app === 'Acme_Mobile');
     expect(acme).to.include({ status: 'kept-on-by-salesforce', before: true, after: true });
     expect(acme?.reason).to.match(/^Kept on by Salesforce: .*isPkceRequired = true/);
-    expect(outcome.result.apps.find((a) => a.app === 'Reporting_Portal')).to.include({ status: 'changed', after: false });
+    expect(outcome.result.apps.find((a) => a.app === 'Reporting_Portal')).to.include({
+      status: 'changed',
+      after: false,
+    });
   });
 });
 
@@ -308,7 +370,9 @@ describe('toggle: an org that returns ECA certificates (ecaCertificateReadBack=r
       [RICH_CA, PLANTED_SECRET_CA],
       [RICH_ECA, PLANTED_SECRET_ECA],
     ]) {
-      expect(emu().store.checkConsumerSecret(consumerKeyFor(emu().store.state.org.name, app), secret), app).to.equal(true);
+      expect(emu().store.checkConsumerSecret(consumerKeyFor(emu().store.state.org.name, app), secret), app).to.equal(
+        true,
+      );
     }
   });
 
@@ -318,11 +382,20 @@ describe('toggle: an org that returns ECA certificates (ecaCertificateReadBack=r
     const catalog = await loadCatalog(conn);
     const rich = catalog.apps.find((a) => a.name === RICH_CA);
     if (!rich) throw new Error('rich app missing');
-    rich.header = { ...rich.header, xml: rich.header.xml.replace('<consumerKey>', `<consumerSecret>${PLANTED_SECRET_CA}</consumerSecret>\n        <consumerKey>`) };
+    rich.header = {
+      ...rich.header,
+      xml: rich.header.xml.replace(
+        '<consumerKey>',
+        `<consumerSecret>${PLANTED_SECRET_CA}</consumerSecret>\n        <consumerKey>`,
+      ),
+    };
     expect(rich.header.xml).to.include(PLANTED_SECRET_CA);
     const plan = planFromCatalog(catalog, { setting: 'pkce', value: true, apps: [RICH_CA, RICH_ECA] });
     for (const change of plan.changes) expect(change.edited.xml).not.to.include('consumerSecret');
-    const outcome = await applyToggle(conn, plan, { pollMs: 20, backup: { orgId: emu().store.state.org.id, username: 'admin', operation: 'test' } });
+    const outcome = await applyToggle(conn, plan, {
+      pollMs: 20,
+      backup: { orgId: emu().store.state.org.id, username: 'admin', operation: 'test' },
+    });
     expect(outcome.result.apps.map((a) => a.status)).to.deep.equal(['changed', 'changed']);
     const serialized = JSON.stringify(outcome.result);
     for (const secret of [PLANTED_SECRET_CA, PLANTED_SECRET_ECA]) expect(serialized).not.to.include(secret);
@@ -334,12 +407,16 @@ describe('toggle: an org that returns ECA certificates (ecaCertificateReadBack=r
       expect(text, file).not.to.include(PLANTED_SECRET_ECA);
       expect(text, file).not.to.include('consumerSecret');
     }
-    expect(emu().store.checkConsumerSecret(consumerKeyFor(emu().store.state.org.name, RICH_CA), PLANTED_SECRET_CA)).to.equal(true);
+    expect(
+      emu().store.checkConsumerSecret(consumerKeyFor(emu().store.state.org.name, RICH_CA), PLANTED_SECRET_CA),
+    ).to.equal(true);
     const back: RetrievedFile[] = (await retrieveMembers(conn, [{ type: 'ConnectedApp', fullName: RICH_CA }])).files;
     expect(back[0].xml).not.to.include(PLANTED_SECRET_CA);
   });
 });
 
 function walk(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(path.join(dir, e.name)) : [path.join(dir, e.name)]));
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? walk(path.join(dir, e.name)) : [path.join(dir, e.name)],
+  );
 }

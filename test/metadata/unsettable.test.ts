@@ -34,7 +34,11 @@ for (const variant of behaviourVariants(['ecaPkceLock'])) {
       const backup = { orgId, username: 'admin', operation: 'test' };
       const stored = (): unknown => emu().store.component(GLOBAL, 'Field_Service_App_glbloauth')?.value.isPkceRequired;
 
-      const off = await applyToggle(conn, await planToggle(conn, { setting: 'pkce', value: false, apps: ['Field_Service_App'] }), { pollMs: 20, backup });
+      const off = await applyToggle(
+        conn,
+        await planToggle(conn, { setting: 'pkce', value: false, apps: ['Field_Service_App'] }),
+        { pollMs: 20, backup },
+      );
       const row = off.result.apps[0];
       expect(off.failed).to.equal(false);
       if (locked) {
@@ -49,7 +53,11 @@ for (const variant of behaviourVariants(['ecaPkceLock'])) {
       }
 
       // Billing_Integration: PKCE on by a toggle, then the restore of its backup (PKCE off).
-      const on = await applyToggle(conn, await planToggle(conn, { setting: 'pkce', value: true, apps: ['Billing_Integration'] }), { pollMs: 20, backup });
+      const on = await applyToggle(
+        conn,
+        await planToggle(conn, { setting: 'pkce', value: true, apps: ['Billing_Integration'] }),
+        { pollMs: 20, backup },
+      );
       expect(on.result.apps[0].status).to.equal('changed');
       const saved = await findBackup(on.result.backupPath, orgId);
       const restored = await applyRestore(conn, await planRestore(conn, saved, { orgId }), { pollMs: 20, backup });
@@ -85,7 +93,7 @@ for (const variant of behaviourVariants(['ecaCertificateReadBack', 'ecaCertifica
 
       const withCert = await planToggle(conn, { setting: 'pkce', value: true, apps: [RICH_ECA] }).then(
         (plan) => applyToggle(conn, plan, { pollMs: 20, backup }),
-        (e: unknown) => e
+        (e: unknown) => e,
       );
       if (returned) {
         expect((withCert as Awaited<ReturnType<typeof applyToggle>>).result.apps[0].status).to.equal('changed');
@@ -97,13 +105,15 @@ for (const variant of behaviourVariants(['ecaCertificateReadBack', 'ecaCertifica
 
       const without = await planToggle(conn, { setting: 'pkce', value: true, apps: ['Billing_Integration'] }).then(
         (plan) => applyToggle(conn, plan, { pollMs: 20, backup }),
-        (e: unknown) => e
+        (e: unknown) => e,
       );
       if (provable) {
         expect((without as Awaited<ReturnType<typeof applyToggle>>).result.apps[0].status).to.equal('changed');
       } else {
         expect(without).to.be.instanceOf(ToggleError);
-        expect((without as ToggleError).items[0]).to.match(/^Billing_Integration: Salesforce does not return its certificate.*cannot prove/);
+        expect((without as ToggleError).items[0]).to.match(
+          /^Billing_Integration: Salesforce does not return its certificate.*cannot prove/,
+        );
       }
     });
   });

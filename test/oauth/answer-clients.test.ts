@@ -20,7 +20,12 @@ const FAST = { timeoutMs: 10_000, retry: { baseDelayMs: 5 } };
 const EVIL = 'https://evil.example.com/cb';
 
 function probeFor(source: ProbeContext['source'], redirectUri: string): ProbeContext {
-  return { config: { app: 'Some_App', redirectUri } as ProbeContext['config'], source, ledger: new TokenLedger(), http: {} };
+  return {
+    config: { app: 'Some_App', redirectUri } as ProbeContext['config'],
+    source,
+    ledger: new TokenLedger(),
+    http: {},
+  };
 }
 
 for (const variant of behaviourVariants(['revokeErrorEncoding', 'untrustedAuthorizeError'])) {
@@ -30,13 +35,29 @@ for (const variant of behaviourVariants(['revokeErrorEncoding', 'untrustedAuthor
 
     it('revokeToken: revoked, then not-active for the dead refresh token and its access token; the ledger counts no failure', async () => {
       const t = await tokensFor(emu(), 'Acme_Mobile');
-      expect(await revokeToken(emu().url, t.refresh_token, undefined, FAST)).to.deep.equal({ outcome: 'revoked', status: 200 });
-      expect(await revokeToken(emu().url, t.refresh_token, undefined, FAST)).to.deep.equal({ outcome: 'not-active', status: 400, error: 'unsupported_token_type' });
-      expect(await revokeToken(emu().url, t.access_token, undefined, FAST)).to.deep.equal({ outcome: 'not-active', status: 400, error: 'unsupported_token_type' });
+      expect(await revokeToken(emu().url, t.refresh_token, undefined, FAST)).to.deep.equal({
+        outcome: 'revoked',
+        status: 200,
+      });
+      expect(await revokeToken(emu().url, t.refresh_token, undefined, FAST)).to.deep.equal({
+        outcome: 'not-active',
+        status: 400,
+        error: 'unsupported_token_type',
+      });
+      expect(await revokeToken(emu().url, t.access_token, undefined, FAST)).to.deep.equal({
+        outcome: 'not-active',
+        status: 400,
+        error: 'unsupported_token_type',
+      });
 
       const fresh = await tokensFor(emu(), 'Acme_Mobile');
       const ledger = new TokenLedger(FAST);
-      ledger.record('Acme_Mobile', emu().url, { clientId: app(emu(), 'Acme_Mobile').clientId }, { ok: true, status: 200, accessToken: fresh.access_token, refreshToken: fresh.refresh_token });
+      ledger.record(
+        'Acme_Mobile',
+        emu().url,
+        { clientId: app(emu(), 'Acme_Mobile').clientId },
+        { ok: true, status: 200, accessToken: fresh.access_token, refreshToken: fresh.refresh_token },
+      );
       // The refresh token goes first and takes its access token along: the access token is then not active, not a failure.
       expect(await ledger.revokeAll()).to.deep.equal({ revoked: 1, notActive: 1, failed: 0 });
     });
@@ -48,11 +69,20 @@ for (const variant of behaviourVariants(['revokeErrorEncoding', 'untrustedAuthor
       const sources = [
         frontdoorSource(emu().url, () => emu().accessTokenFor(), FAST),
         redirectSource(emu().url, FAST),
-        codeCredentialsSource(emu().url, { username: 'nobody@example.com', password: new Secret('not-a-password') }, FAST),
+        codeCredentialsSource(
+          emu().url,
+          { username: 'nobody@example.com', password: new Secret('not-a-password') },
+          FAST,
+        ),
       ];
       for (const source of sources) {
         const a: AuthorizeOutcome = await source.authorize(unknownClient);
-        expect(a, source.name).to.deep.include({ kind: 'error', error: 'invalid_client_id', errorDescription: 'client identifier invalid', atCallback: false });
+        expect(a, source.name).to.deep.include({
+          kind: 'error',
+          error: 'invalid_client_id',
+          errorDescription: 'client identifier invalid',
+          atCallback: false,
+        });
         const b = await source.authorize(wrongCallback);
         expect(b, source.name).to.deep.include({ kind: 'error', error: 'redirect_uri_mismatch', atCallback: false });
         const blocked = blockedAction(a, probeFor(source, EVIL));
@@ -64,12 +94,24 @@ for (const variant of behaviourVariants(['revokeErrorEncoding', 'untrustedAuthor
 
     it('the browser source names an unknown client_id and an unregistered callback without waiting for a person', async () => {
       const opened: string[] = [];
-      const source = browserSource({ loginUrl: emu().url, timeoutMs: 20_000, opener: (url) => Promise.resolve(void opened.push(url)) });
+      const source = browserSource({
+        loginUrl: emu().url,
+        timeoutMs: 20_000,
+        opener: (url) => Promise.resolve(void opened.push(url)),
+      });
       try {
         const loopback = 'http://localhost:1/never-listened';
-        expect(await source.authorize({ clientId: 'nope', redirectUri: loopback })).to.deep.include({ kind: 'error', error: 'invalid_client_id', atCallback: false });
+        expect(await source.authorize({ clientId: 'nope', redirectUri: loopback })).to.deep.include({
+          kind: 'error',
+          error: 'invalid_client_id',
+          atCallback: false,
+        });
         const known = app(emu(), 'Data_Loader_Legacy');
-        expect(await source.authorize({ clientId: known.clientId, redirectUri: loopback })).to.deep.include({ kind: 'error', error: 'redirect_uri_mismatch', atCallback: false });
+        expect(await source.authorize({ clientId: known.clientId, redirectUri: loopback })).to.deep.include({
+          kind: 'error',
+          error: 'redirect_uri_mismatch',
+          atCallback: false,
+        });
         expect(opened).to.deep.equal([]);
       } finally {
         await source.close();
@@ -87,14 +129,19 @@ describe('OAuth clients under transient trouble', function () {
     const { verifier, challenge } = pkce();
     const code = await codeFor(emu(), { app: a, challenge });
     emu().faults.add({ match: { grantType: 'authorization_code' }, action: rateLimited(0), times: 2 });
-    const tokens = await exchangeCode(emu().url, { clientId: a.clientId }, { code, redirectUri: a.redirectUri, codeVerifier: verifier }, FAST);
+    const tokens = await exchangeCode(
+      emu().url,
+      { clientId: a.clientId },
+      { code, redirectUri: a.redirectUri, codeVerifier: verifier },
+      FAST,
+    );
     expect(tokens.ok).to.equal(true);
 
     emu().faults.add({ match: { grantType: 'refresh_token' }, action: rateLimited() });
     const refreshToken = tokens.ok ? (tokens.refreshToken ?? '') : '';
     const persisting = await refresh(emu().url, { clientId: a.clientId }, refreshToken, FAST).then(
       () => undefined,
-      (e: unknown) => e
+      (e: unknown) => e,
     );
     expect(persisting).to.be.instanceOf(TransientAnswer);
     expect((persisting as TransientAnswer).status).to.equal(429);
@@ -108,7 +155,11 @@ describe('OAuth clients under transient trouble', function () {
     const a = app(emu(), 'Acme_Mobile');
     const t = await tokensFor(emu(), 'Acme_Mobile');
     // Each fault fires once: a second send would have succeeded, so an error proves the request was sent once.
-    const rule = emu().faults.add({ match: { grantType: 'refresh_token' }, action: { kind: 'http', status: 500, body: '{"error":"server_error"}' }, times: 1 });
+    const rule = emu().faults.add({
+      match: { grantType: 'refresh_token' },
+      action: { kind: 'http', status: 500, body: '{"error":"server_error"}' },
+      times: 1,
+    });
     const e500 = await refresh(emu().url, { clientId: a.clientId }, t.refresh_token, FAST).catch((e: unknown) => e);
     expect(e500).to.be.instanceOf(TransientAnswer);
     expect((e500 as TransientAnswer).attempts).to.equal(1);
@@ -122,7 +173,13 @@ describe('OAuth clients under transient trouble', function () {
   it('authorize and frontdoor.jsp outage pages are retried to a code; an outage that persists throws TransientAnswer, not a page', async () => {
     emu().preApprove();
     const a = app(emu(), 'Acme_Mobile');
-    const request: AuthorizeRequest = { clientId: a.clientId, redirectUri: a.redirectUri, state: 'st', codeChallenge: pkce().challenge, codeChallengeMethod: 'S256' };
+    const request: AuthorizeRequest = {
+      clientId: a.clientId,
+      redirectUri: a.redirectUri,
+      state: 'st',
+      codeChallenge: pkce().challenge,
+      codeChallengeMethod: 'S256',
+    };
     emu().faults.add({ match: { path: '/secur/frontdoor.jsp' }, action: outagePage(), times: 2 });
     emu().faults.add({ match: { path: '/services/oauth2/authorize' }, action: outagePage(), times: 3 });
     const source = frontdoorSource(emu().url, () => emu().accessTokenFor(), FAST);
@@ -131,7 +188,9 @@ describe('OAuth clients under transient trouble', function () {
     emu().faults.add({ match: { path: '/services/oauth2/authorize' }, action: outagePage() });
     const down = await new CookieBrowser(undefined, FAST).authorize(emu().url, request).catch((e: unknown) => e);
     expect(down).to.be.instanceOf(TransientAnswer);
-    expect((down as TransientAnswer).message).to.include('HTTP 503').and.include('tried 4 times');
+    expect((down as TransientAnswer).message)
+      .to.include('HTTP 503')
+      .and.include('tried 4 times');
   });
 
   it('revoke retries a 503 and still revokes; a persisting one leaves the token counted as failed', async () => {
@@ -142,7 +201,12 @@ describe('OAuth clients under transient trouble', function () {
     const fresh = await tokensFor(emu(), 'Acme_Mobile');
     emu().faults.add({ match: { path: '/services/oauth2/revoke' }, action: outagePage() });
     const ledger = new TokenLedger(FAST);
-    ledger.record('Acme_Mobile', emu().url, { clientId: app(emu(), 'Acme_Mobile').clientId }, { ok: true, status: 200, accessToken: fresh.access_token, refreshToken: fresh.refresh_token });
+    ledger.record(
+      'Acme_Mobile',
+      emu().url,
+      { clientId: app(emu(), 'Acme_Mobile').clientId },
+      { ok: true, status: 200, accessToken: fresh.access_token, refreshToken: fresh.refresh_token },
+    );
     expect(await ledger.revokeAll()).to.deep.equal({ revoked: 0, notActive: 0, failed: 2 });
   });
 });

@@ -4,7 +4,15 @@
 import { expect } from 'chai';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { classifyAnswer, parseBody, parseQuery, retryAfterMs, retryDelay, send, TransientAnswer } from '../../src/oauth/answer.js';
+import {
+  classifyAnswer,
+  parseBody,
+  parseQuery,
+  retryAfterMs,
+  retryDelay,
+  send,
+  TransientAnswer,
+} from '../../src/oauth/answer.js';
 import { TransportError } from '../../src/oauth/http.js';
 
 const headers = (h: Record<string, string>): Headers => new Headers(h);
@@ -14,25 +22,56 @@ describe('answer classifier', () => {
     const json = parseBody('{"error":"invalid_grant","error_description":"expired access/refresh token"}');
     const form = parseBody('error=unsupported_token_type&error_description=this%20token%20type%20is%20not%20supported');
     const html = parseBody(
-      '<html><head><title>Remote Access Error</title></head><body><h1>Remote Access Error</h1><p>error=invalid_client_id</p><p>error_description=client identifier invalid</p></body></html>'
+      '<html><head><title>Remote Access Error</title></head><body><h1>Remote Access Error</h1><p>error=invalid_client_id</p><p>error_description=client identifier invalid</p></body></html>',
     );
-    const query = parseQuery(new URL('https://acme.my.salesforce.com/setup/secur/RemoteAccessErrorPage.apexp?error=redirect_uri_mismatch&error_description=redirect_uri%20must%20match%20configuration'));
-    expect(json).to.deep.equal({ encoding: 'json', fields: { error: 'invalid_grant', error_description: 'expired access/refresh token' } });
-    expect(form).to.deep.equal({ encoding: 'form', fields: { error: 'unsupported_token_type', error_description: 'this token type is not supported' } });
+    const query = parseQuery(
+      new URL(
+        'https://acme.my.salesforce.com/setup/secur/RemoteAccessErrorPage.apexp?error=redirect_uri_mismatch&error_description=redirect_uri%20must%20match%20configuration',
+      ),
+    );
+    expect(json).to.deep.equal({
+      encoding: 'json',
+      fields: { error: 'invalid_grant', error_description: 'expired access/refresh token' },
+    });
+    expect(form).to.deep.equal({
+      encoding: 'form',
+      fields: { error: 'unsupported_token_type', error_description: 'this token type is not supported' },
+    });
     expect(html.encoding).to.equal('html');
-    expect(html.fields).to.include({ error: 'invalid_client_id', error_description: 'client identifier invalid', title: 'Remote Access Error' });
-    expect(query).to.deep.equal({ encoding: 'query', fields: { error: 'redirect_uri_mismatch', error_description: 'redirect_uri must match configuration' } });
+    expect(html.fields).to.include({
+      error: 'invalid_client_id',
+      error_description: 'client identifier invalid',
+      title: 'Remote Access Error',
+    });
+    expect(query).to.deep.equal({
+      encoding: 'query',
+      fields: { error: 'redirect_uri_mismatch', error_description: 'redirect_uri must match configuration' },
+    });
   });
 
   it('reads a form body whatever its content type, and a REST error array', () => {
-    const form = classifyAnswer(400, 'error=invalid_client_id&error_description=client%20identifier%20invalid', headers({ 'content-type': 'text/html;charset=UTF-8' }));
-    expect(form).to.deep.equal({ kind: 'oauth-error', status: 400, encoding: 'form', error: 'invalid_client_id', errorDescription: 'client identifier invalid' });
+    const form = classifyAnswer(
+      400,
+      'error=invalid_client_id&error_description=client%20identifier%20invalid',
+      headers({ 'content-type': 'text/html;charset=UTF-8' }),
+    );
+    expect(form).to.deep.equal({
+      kind: 'oauth-error',
+      status: 400,
+      encoding: 'form',
+      error: 'invalid_client_id',
+      errorDescription: 'client identifier invalid',
+    });
     const rest = classifyAnswer(401, '[{"errorCode":"INVALID_SESSION_ID","message":"Session expired or invalid"}]');
     expect(rest).to.deep.equal({ kind: 'session-expired', status: 401, reason: 'HTTP 401 INVALID_SESSION_ID' });
   });
 
   it('classifies 429 and 5xx as transient whatever the body says, with Retry-After', () => {
-    const limited = classifyAnswer(429, '{"error":"rate_limit_exceeded","error_description":"too many requests"}', headers({ 'retry-after': '3' }));
+    const limited = classifyAnswer(
+      429,
+      '{"error":"rate_limit_exceeded","error_description":"too many requests"}',
+      headers({ 'retry-after': '3' }),
+    );
     expect(limited).to.deep.include({ kind: 'transient', status: 429, retryAfterMs: 3000 });
     expect(classifyAnswer(503, '<html><body>We are down for maintenance.</body></html>').kind).to.equal('transient');
     expect(classifyAnswer(500, '{"error":"server_error"}').kind).to.equal('transient');
@@ -41,8 +80,15 @@ describe('answer classifier', () => {
   });
 
   it('classifies an outage page served with 200 and unknown_error "retry your request" as transient', () => {
-    expect(classifyAnswer(200, '<html><title>Maintenance</title><body>We are down for maintenance. Sorry for the inconvenience.</body></html>').kind).to.equal('transient');
-    expect(classifyAnswer(400, '{"error":"unknown_error","error_description":"retry your request"}').kind).to.equal('transient');
+    expect(
+      classifyAnswer(
+        200,
+        '<html><title>Maintenance</title><body>We are down for maintenance. Sorry for the inconvenience.</body></html>',
+      ).kind,
+    ).to.equal('transient');
+    expect(classifyAnswer(400, '{"error":"unknown_error","error_description":"retry your request"}').kind).to.equal(
+      'transient',
+    );
   });
 
   it('keeps real OAuth errors, successes and pages apart', () => {
@@ -53,9 +99,14 @@ describe('answer classifier', () => {
       error: 'invalid_grant',
       errorDescription: 'invalid code verifier',
     });
-    expect(classifyAnswer(200, '{"access_token":"x","instance_url":"https://i"}')).to.deep.include({ kind: 'success', encoding: 'json' });
+    expect(classifyAnswer(200, '{"access_token":"x","instance_url":"https://i"}')).to.deep.include({
+      kind: 'success',
+      encoding: 'json',
+    });
     expect(classifyAnswer(200, '')).to.deep.include({ kind: 'success', encoding: 'empty' });
-    expect(classifyAnswer(200, '<html><body><form><input name="pw" type="password"> Log In</form></body></html>')).to.deep.include({ kind: 'success', encoding: 'html' });
+    expect(
+      classifyAnswer(200, '<html><body><form><input name="pw" type="password"> Log In</form></body></html>'),
+    ).to.deep.include({ kind: 'success', encoding: 'html' });
     expect(classifyAnswer(404, 'Not Found')).to.deep.include({ kind: 'other', encoding: 'text' });
   });
 
@@ -76,7 +127,12 @@ describe('answer classifier', () => {
     await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
     const port = (closed.address() as AddressInfo).port;
     await new Promise<void>((resolve) => closed.close(() => resolve()));
-    const refused = await send(`http://127.0.0.1:${port}/services/oauth2/token`, { method: 'POST' }, { retry: { baseDelayMs: 1 } }, { idempotent: false }).catch((e: unknown) => e);
+    const refused = await send(
+      `http://127.0.0.1:${port}/services/oauth2/token`,
+      { method: 'POST' },
+      { retry: { baseDelayMs: 1 } },
+      { idempotent: false },
+    ).catch((e: unknown) => e);
     expect(refused).to.be.instanceOf(TransientAnswer);
     expect(refused).to.deep.include({ status: undefined, attempts: 4 });
     expect((refused as Error).message).to.include('connection was refused');
@@ -88,7 +144,9 @@ describe('answer classifier', () => {
     await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
     try {
       const url = `http://127.0.0.1:${(silent.address() as AddressInfo).port}/secur/frontdoor.jsp`;
-      const timedOut = await send(url, {}, { timeoutMs: 100, retry: { baseDelayMs: 1 } }, { idempotent: true }).catch((e: unknown) => e);
+      const timedOut = await send(url, {}, { timeoutMs: 100, retry: { baseDelayMs: 1 } }, { idempotent: true }).catch(
+        (e: unknown) => e,
+      );
       expect(timedOut).to.be.instanceOf(TransportError).and.not.be.instanceOf(TransientAnswer);
       expect((timedOut as Error).message).to.include('no answer before the timeout');
       expect(seen).to.equal(1);

@@ -20,15 +20,13 @@ function headlessBrowser(redirectUri: string, before?: (callback: URL) => Promis
     const browser = new CookieBrowser();
     let current = url;
     for (let hop = 0; hop < 10; hop++) {
-       
       const res = await browser.get(current);
       const location = res.headers.get('location');
       if (!location) throw new Error(`no redirect at ${res.status}`);
       const next = new URL(location, current);
       if (next.href.startsWith(redirectUri)) {
-         
         if (before) await before(next);
-         
+
         await (await fetch(next)).text();
         return;
       }
@@ -51,7 +49,7 @@ describe('--browser code source', function () {
     for (const kind of ['pkce', 'rtr'] as const) {
       const source = browserSource({ loginUrl: peer.url, timeoutMs: 10_000, opener: headlessBrowser(redirectUri) });
       const ledger = new TokenLedger();
-       
+
       const [run] = await runVerify({
         kind,
         apps: [
@@ -80,10 +78,13 @@ describe('--browser code source', function () {
         concurrency: 1,
         http: {},
       });
-       
+
       await source.close();
       expect(run.codeSource).to.equal('browser');
-      expect(run.checks.filter((c) => c.verdict !== 'info').every((c) => c.verdict === 'pass'), JSON.stringify(run.checks)).to.equal(true);
+      expect(
+        run.checks.filter((c) => c.verdict !== 'info').every((c) => c.verdict === 'pass'),
+        JSON.stringify(run.checks),
+      ).to.equal(true);
     }
   });
 
@@ -100,7 +101,14 @@ describe('--browser code source', function () {
       }),
     });
     const pair = newPkcePair();
-    const outcome = await source.authorize({ clientId: peer.publicClient.clientId, redirectUri, state: 'mine', scope: 'api', codeChallenge: pair.challenge, codeChallengeMethod: 'S256' });
+    const outcome = await source.authorize({
+      clientId: peer.publicClient.clientId,
+      redirectUri,
+      state: 'mine',
+      scope: 'api',
+      codeChallenge: pair.challenge,
+      codeChallengeMethod: 'S256',
+    });
     await source.close();
     expect(forged).to.equal(400);
     expect(outcome.kind).to.equal('code');
@@ -120,7 +128,9 @@ describe('--browser code source', function () {
     expect(error).to.be.instanceOf(CodeSourceError);
     expect((error as Error).message).to.match(/No answer at .* within/);
     expect(shown).to.include('/services/oauth2/authorize?');
-    const remote = await source.authorize({ clientId: 'x', redirectUri: 'https://example.com/cb' }).catch((e: unknown) => e);
+    const remote = await source
+      .authorize({ clientId: 'x', redirectUri: 'https://example.com/cb' })
+      .catch((e: unknown) => e);
     expect((remote as Error).message).to.include('--browser needs a callback on this computer');
     await source.close();
     expect(isLoopbackCallback('http://127.0.0.1:8080/cb')).to.equal(true);

@@ -11,7 +11,12 @@ import type { AppRun } from '../../src/smoke/model.js';
 import { runVerify } from '../../src/smoke/runner.js';
 import { startOidcPeer, type OidcPeer } from './oidc-peer.js';
 
-function config(peer: OidcPeer, app: string, clientId: string, clientType: 'public' | 'confidential' | null): ClientConfig {
+function config(
+  peer: OidcPeer,
+  app: string,
+  clientId: string,
+  clientType: 'public' | 'confidential' | null,
+): ClientConfig {
   return {
     app,
     appKind: 'unknown',
@@ -46,7 +51,10 @@ describe('verify checks against oidc-provider (independent server)', function ()
       kind,
       apps: [
         { config: config(peer, 'Peer_Public', peer.publicClient.clientId, 'public') },
-        { config: config(peer, 'Peer_Confidential', peer.confidentialClient.clientId, 'confidential'), secret: withSecret ? new Secret(peer.confidentialClient.clientSecret) : undefined },
+        {
+          config: config(peer, 'Peer_Confidential', peer.confidentialClient.clientId, 'confidential'),
+          secret: withSecret ? new Secret(peer.confidentialClient.clientSecret) : undefined,
+        },
       ],
       source: redirectSource(peer.url, { timeoutMs: 10_000 }),
       ledger,
@@ -71,27 +79,41 @@ describe('verify checks against oidc-provider (independent server)', function ()
       expect(r.checks.find((c) => c.id === 'plain-method')?.evidence.error).to.equal('invalid_request');
     }
     const conf = runs.find((r) => r.app === 'Peer_Confidential');
-    expect(conf?.checks.find((c) => c.id === 'client-authentication')?.evidence).to.deep.include({ status: 401, error: 'invalid_client' });
+    expect(conf?.checks.find((c) => c.id === 'client-authentication')?.evidence).to.deep.include({
+      status: 401,
+      error: 'invalid_client',
+    });
   });
 
   it('every RTR check passes: rotation, reuse refused with invalid_grant, grant revoked, one of two concurrent refreshes wins', async () => {
     const { runs, ledger } = await run('rtr');
     for (const r of runs) {
-      expect(verdicts(r), r.app).to.deep.equal({ rotation: 'pass', 'new-token-works': 'pass', 'reuse-rejected': 'pass', 'chain-revoked': 'pass', 'concurrent-refresh': 'pass' });
+      expect(verdicts(r), r.app).to.deep.equal({
+        rotation: 'pass',
+        'new-token-works': 'pass',
+        'reuse-rejected': 'pass',
+        'chain-revoked': 'pass',
+        'concurrent-refresh': 'pass',
+      });
     }
     expect(ledger.live()).to.equal(0);
     // Every token the run created is dead on the server.
     const { provider } = peer;
     for (const token of ledger.secrets()) {
-       
       const [rt, at] = await Promise.all([provider.RefreshToken.find(token), provider.AccessToken.find(token)]);
-      expect(rt?.isValid && !rt.consumed ? 'live refresh token' : at?.isValid ? 'live access token' : 'dead').to.equal('dead');
+      expect(rt?.isValid && !rt.consumed ? 'live refresh token' : at?.isValid ? 'live access token' : 'dead').to.equal(
+        'dead',
+      );
     }
   });
 
   it('a confidential client without its secret: exchanges that need it are not applicable, client authentication still passes', async () => {
     const { runs } = await run('pkce', false);
     const conf = runs.find((r) => r.app === 'Peer_Confidential');
-    expect(conf && verdicts(conf)).to.deep.include({ 's256-flow': 'not-applicable', 'wrong-verifier': 'not-applicable', 'client-authentication': 'pass' });
+    expect(conf && verdicts(conf)).to.deep.include({
+      's256-flow': 'not-applicable',
+      'wrong-verifier': 'not-applicable',
+      'client-authentication': 'pass',
+    });
   });
 });

@@ -19,7 +19,9 @@ export type OidcPeer = {
   stop: () => Promise<void>;
 };
 
-export async function startOidcPeer(options: { confidentialSecret?: string; redirectUri?: string } = {}): Promise<OidcPeer> {
+export async function startOidcPeer(
+  options: { confidentialSecret?: string; redirectUri?: string } = {},
+): Promise<OidcPeer> {
   let handler: (req: IncomingMessage, res: ServerResponse) => void = (_req, res) => {
     res.statusCode = 503;
     res.end();
@@ -32,7 +34,13 @@ export async function startOidcPeer(options: { confidentialSecret?: string; redi
 
   const provider = new Provider(url, {
     clients: [
-      { client_id: 'peer-public', token_endpoint_auth_method: 'none', redirect_uris: [redirectUri], grant_types: ['authorization_code', 'refresh_token'], response_types: ['code'] },
+      {
+        client_id: 'peer-public',
+        token_endpoint_auth_method: 'none',
+        redirect_uris: [redirectUri],
+        grant_types: ['authorization_code', 'refresh_token'],
+        response_types: ['code'],
+      },
       {
         client_id: 'peer-confidential',
         client_secret: clientSecret,
@@ -62,12 +70,19 @@ export async function startOidcPeer(options: { confidentialSecret?: string; redi
   const interaction = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const details = await provider.interactionDetails(req, res);
     const clientId = String(details.params.client_id);
-    const grant = details.grantId ? await provider.Grant.find(details.grantId) : new provider.Grant({ accountId: PEER_ACCOUNT, clientId });
+    const grant = details.grantId
+      ? await provider.Grant.find(details.grantId)
+      : new provider.Grant({ accountId: PEER_ACCOUNT, clientId });
     if (!grant) throw new Error('grant not found');
     const scope = String(details.params.scope ?? '');
     if (scope) grant.addOIDCScope(scope);
     const grantId = await grant.save();
-    await provider.interactionFinished(req, res, { login: { accountId: PEER_ACCOUNT }, consent: { grantId } }, { mergeWithLastSubmission: false });
+    await provider.interactionFinished(
+      req,
+      res,
+      { login: { accountId: PEER_ACCOUNT }, consent: { grantId } },
+      { mergeWithLastSubmission: false },
+    );
   };
 
   const callback = provider.callback();

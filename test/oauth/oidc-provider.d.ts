@@ -17,16 +17,27 @@ declare module 'oidc-provider' {
   }
 
   export default class Provider {
-    public constructor(issuer: string, configuration: Record<string, unknown> & {
-      issueRefreshToken?: (ctx: unknown, client: Client) => boolean | Promise<boolean>;
-      interactions?: { url: (ctx: unknown, interaction: Interaction) => string };
-      findAccount?: (ctx: unknown, sub: string) => { accountId: string; claims: () => Record<string, unknown> };
-    });
+    public constructor(
+      issuer: string,
+      configuration: Record<string, unknown> & {
+        issueRefreshToken?: (ctx: unknown, client: Client) => boolean | Promise<boolean>;
+        interactions?: { url: (ctx: unknown, interaction: Interaction) => string };
+        findAccount?: (ctx: unknown, sub: string) => { accountId: string; claims: () => Record<string, unknown> };
+      },
+    );
     public Grant: typeof Grant;
     public RefreshToken: { find(value: string): Promise<Token | undefined> };
     public AccessToken: { find(value: string): Promise<Token | undefined> };
     public callback(): (req: IncomingMessage, res: ServerResponse) => Promise<void>;
-    public interactionDetails(req: IncomingMessage, res: ServerResponse): Promise<{ uid: string; grantId?: string; params: Record<string, unknown> }>;
-    public interactionFinished(req: IncomingMessage, res: ServerResponse, result: Record<string, unknown>, options?: { mergeWithLastSubmission?: boolean }): Promise<void>;
+    public interactionDetails(
+      req: IncomingMessage,
+      res: ServerResponse,
+    ): Promise<{ uid: string; grantId?: string; params: Record<string, unknown> }>;
+    public interactionFinished(
+      req: IncomingMessage,
+      res: ServerResponse,
+      result: Record<string, unknown>,
+      options?: { mergeWithLastSubmission?: boolean },
+    ): Promise<void>;
   }
 }

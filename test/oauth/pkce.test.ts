@@ -3,7 +3,9 @@ import { challengeOf, newPkcePair } from '../../src/oauth/pkce.js';
 
 describe('PKCE pairs', () => {
   it('matches the RFC 7636 appendix B example', () => {
-    expect(challengeOf('dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk')).to.equal('E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM');
+    expect(challengeOf('dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk')).to.equal(
+      'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM',
+    );
   });
 
   it('makes fresh 43-character base64url verifiers with their S256 challenge', () => {

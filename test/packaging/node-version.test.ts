@@ -5,7 +5,17 @@
  * are skipped where there is none), or a stand-in executable for the Node that npm itself runs on.
  */
 import { execFileSync, spawnSync, type SpawnSyncReturns } from 'node:child_process';
-import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  realpathSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
@@ -47,7 +57,10 @@ describe('Node.js version guard', function () {
 
   it('bin/run.js on an older Node: one line (needed, found, how to get it), exit 1, no stack trace', function () {
     if (!oldNodeVersion) this.skip();
-    const run = spawnSync(OLD_NODE, [path.join(ROOT, 'bin', 'run.js'), 'oauth', 'app', 'list', '--help'], { encoding: 'utf8', cwd: ROOT });
+    const run = spawnSync(OLD_NODE, [path.join(ROOT, 'bin', 'run.js'), 'oauth', 'app', 'list', '--help'], {
+      encoding: 'utf8',
+      cwd: ROOT,
+    });
     expectOneClearLine(run, oldNodeVersion as string);
     expect(run.stderr.trim().split('\n')).to.have.length(1);
     expect(run.stdout).to.equal('');
@@ -69,7 +82,10 @@ describe('Node.js version guard', function () {
     // The project's own package.json (its engines and prepare script) and guard, without dependencies to fetch.
     const dir = mkdtempSync(path.join(tmpdir(), 'sf-oauth-preinstall-'));
     const pjson = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as Record<string, unknown>;
-    writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ ...pjson, dependencies: {}, devDependencies: {} }, null, 2));
+    writeFileSync(
+      path.join(dir, 'package.json'),
+      JSON.stringify({ ...pjson, dependencies: {}, devDependencies: {} }, null, 2),
+    );
     mkdirSync(path.join(dir, 'bin'));
     copyFileSync(path.join(ROOT, 'bin', 'check-node.cjs'), path.join(dir, 'bin', 'check-node.cjs'));
     const run = spawnSync(OLD_NODE, [npmCli(), 'install', '--offline', '--no-audit', '--no-fund'], {
@@ -87,16 +103,25 @@ describe('Node.js version guard', function () {
     writeFileSync(fakeNode, '#!/bin/sh\necho 18.20.4\n');
     chmodSync(fakeNode, 0o755);
     const guard = path.join(ROOT, 'bin', 'check-node.cjs');
-    const old = spawnSync(process.execPath, [guard], { encoding: 'utf8', env: { ...process.env, npm_node_execpath: fakeNode } });
+    const old = spawnSync(process.execPath, [guard], {
+      encoding: 'utf8',
+      env: { ...process.env, npm_node_execpath: fakeNode },
+    });
     expectOneClearLine(old, '18.20.4');
     expect(old.stderr).to.include(`npm runs on ${fakeNode}`);
-    const current = spawnSync(process.execPath, [guard], { encoding: 'utf8', env: { ...process.env, npm_node_execpath: process.execPath } });
+    const current = spawnSync(process.execPath, [guard], {
+      encoding: 'utf8',
+      env: { ...process.env, npm_node_execpath: process.execPath },
+    });
     expect(current.status, current.stderr).to.equal(0);
     expect(current.stderr).to.equal('');
   });
 
   it('bin/run.js on Node 22 runs the command', () => {
-    const run = spawnSync(process.execPath, [path.join(ROOT, 'bin', 'run.js'), '--version'], { encoding: 'utf8', cwd: ROOT });
+    const run = spawnSync(process.execPath, [path.join(ROOT, 'bin', 'run.js'), '--version'], {
+      encoding: 'utf8',
+      cwd: ROOT,
+    });
     expect(run.status, run.stderr).to.equal(0);
     expect(run.stdout).to.match(/^plugin-oauth\/\d+\.\d+\.\d+ /);
   });

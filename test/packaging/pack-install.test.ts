@@ -41,9 +41,20 @@ describe('npm pack, then sf plugins install of the tarball (slow)', function () 
       'package/messages/oauth.app.list.md',
       'package/schemas/commands/oauth-app-list.json',
     ]);
-    expect(files.filter((f) => /^package\/(src|test|bench|scripts|node_modules)\//.test(f) || (f.endsWith('.ts') && !f.endsWith('.d.ts')))).to.deep.equal([]);
-    const extracted = await run('tar', ['-xzOf', tarball, 'package/oclif.manifest.json'], { cwd: clone, env: process.env });
-    const manifest = JSON.parse(extracted.stdout) as { version: string; commands: Record<string, { flags: Record<string, unknown> }> };
+    expect(
+      files.filter(
+        (f) =>
+          /^package\/(src|test|bench|scripts|node_modules)\//.test(f) || (f.endsWith('.ts') && !f.endsWith('.d.ts')),
+      ),
+    ).to.deep.equal([]);
+    const extracted = await run('tar', ['-xzOf', tarball, 'package/oclif.manifest.json'], {
+      cwd: clone,
+      env: process.env,
+    });
+    const manifest = JSON.parse(extracted.stdout) as {
+      version: string;
+      commands: Record<string, { flags: Record<string, unknown> }>;
+    };
     const snapshot = JSON.parse(readFileSync(path.join(ROOT, 'command-snapshot.json'), 'utf8')) as Snapshot;
     expect(Object.keys(manifest.commands).sort()).to.deep.equal(snapshot.map((c) => c.command).sort());
     expect(manifest.commands['oauth:app:list'].flags).to.have.property('target-org');
@@ -71,17 +82,30 @@ describe('npm pack, then sf plugins install of the tarball (slow)', function () 
   });
 
   it('the installed plugin runs in sf: --help, then the emulator and sf oauth app list --json', async () => {
-    const help = await run(process.execPath, [SF_RUN, 'oauth', 'app', 'list', '--help'], { cwd: env.HOME as string, env });
+    const help = await run(process.execPath, [SF_RUN, 'oauth', 'app', 'list', '--help'], {
+      cwd: env.HOME as string,
+      env,
+    });
     expect(help.code, help.stderr).to.equal(0);
     expect(help.stdout).to.include('USAGE').and.include('sf oauth app list');
 
     const port = await freePort();
-    const emulator = spawn(process.execPath, [SF_RUN, 'oauth', 'emulator', 'start', '--alias', 'emu', '--port', String(port)], { cwd: env.HOME as string, env });
+    const emulator = spawn(
+      process.execPath,
+      [SF_RUN, 'oauth', 'emulator', 'start', '--alias', 'emu', '--port', String(port)],
+      { cwd: env.HOME as string, env },
+    );
     try {
       await ready(emulator, /Press Ctrl-C/);
-      const list = await run(process.execPath, [SF_RUN, 'oauth', 'app', 'list', '-o', 'emu', '--json'], { cwd: env.HOME as string, env });
+      const list = await run(process.execPath, [SF_RUN, 'oauth', 'app', 'list', '-o', 'emu', '--json'], {
+        cwd: env.HOME as string,
+        env,
+      });
       expect(list.code, list.stderr).to.equal(0);
-      const json = JSON.parse(list.stdout) as { status: number; result: { apps: Array<{ name: string; verdict: string }> } };
+      const json = JSON.parse(list.stdout) as {
+        status: number;
+        result: { apps: Array<{ name: string; verdict: string }> };
+      };
       expect(json.result.apps.find((a) => a.name === 'Partner_Portal_Sync')?.verdict).to.equal('breaks');
     } finally {
       emulator.kill('SIGINT');

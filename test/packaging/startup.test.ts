@@ -27,16 +27,24 @@ process.stdout.write(String(loaded - before));
 `;
 
 function modulesAdded(commandFile: string): number {
-  const out = execFileSync(process.execPath, ['--input-type=module', '--eval', COUNT, pathToFileURL(commandFile).href], { cwd: ROOT, encoding: 'utf8' });
+  const out = execFileSync(
+    process.execPath,
+    ['--input-type=module', '--eval', COUNT, pathToFileURL(commandFile).href],
+    { cwd: ROOT, encoding: 'utf8' },
+  );
   return Number(out.trim());
 }
 
 describe('command modules load light (sf --help starts like official commands)', function () {
   this.timeout(120_000);
-  const commands = (JSON.parse(readFileSync(path.join(ROOT, 'command-snapshot.json'), 'utf8')) as Array<{ command: string }>).map((c) => c.command);
+  const commands = (
+    JSON.parse(readFileSync(path.join(ROOT, 'command-snapshot.json'), 'utf8')) as Array<{ command: string }>
+  ).map((c) => c.command);
 
   it(`every command module adds at most ${BUDGET} modules of its own; a heavy core module is loaded when the command runs`, () => {
-    const counts = Object.fromEntries(commands.map((id) => [id, modulesAdded(path.join(ROOT, 'lib', 'commands', ...id.split(':')) + '.js')]));
+    const counts = Object.fromEntries(
+      commands.map((id) => [id, modulesAdded(path.join(ROOT, 'lib', 'commands', ...id.split(':')) + '.js')]),
+    );
     const heavy = Object.entries(counts).filter(([id, n]) => n > BUDGET && id !== 'oauth:emulator:start');
     expect(heavy, JSON.stringify(counts)).to.deep.equal([]);
     // emulator start has no flag whose help is computed, so `--help` never loads its module (the emulator itself is
@@ -47,8 +55,15 @@ describe('command modules load light (sf --help starts like official commands)',
   it('the count sees a heavy import (SDR adds hundreds of modules)', () => {
     const sdr = execFileSync(
       process.execPath,
-      ['--input-type=module', '--eval', COUNT, pathToFileURL(path.join(ROOT, 'node_modules', '@salesforce', 'source-deploy-retrieve', 'lib', 'src', 'index.js')).href],
-      { cwd: ROOT, encoding: 'utf8' }
+      [
+        '--input-type=module',
+        '--eval',
+        COUNT,
+        pathToFileURL(
+          path.join(ROOT, 'node_modules', '@salesforce', 'source-deploy-retrieve', 'lib', 'src', 'index.js'),
+        ).href,
+      ],
+      { cwd: ROOT, encoding: 'utf8' },
     );
     expect(Number(sdr)).to.be.greaterThan(BUDGET * 3);
   });

@@ -26,7 +26,11 @@ async function killDuringSmokeTest(emulator: OrgEmulator, ctx: RolloutContext): 
   const admin = emulator.store.adminUser().id;
   const live = (): number => emulator.store.approvalsOf(admin, partner.clientId, 'Partner Portal Sync').length;
   const before = live();
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'test', 'rollout', 'fixtures', 'rollout-child.ts'), PLAN], { env: ctx.env, cwd: ROOT, stdio: 'ignore' });
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', path.join(ROOT, 'test', 'rollout', 'fixtures', 'rollout-child.ts'), PLAN],
+    { env: ctx.env, cwd: ROOT, stdio: 'ignore' },
+  );
   const exited = new Promise<NodeJS.Signals | null>((resolve) => child.on('close', (_code, signal) => resolve(signal)));
   let held: number | undefined;
   try {
@@ -76,12 +80,21 @@ describe('approvals left by a smoke run that was killed', function () {
 
     const result = await runRollout(ctx, { plan: parsePlan(PLAN), planFile: 'plan.yaml' });
     expect(result.status).to.equal('completed');
-    expect(result.warnings.join(' ')).to.include(`1 smoke run(s) that ended without cleaning up (killed) left ${left} approval(s): ${left} revoked`);
+    expect(result.warnings.join(' ')).to.include(
+      `1 smoke run(s) that ended without cleaning up (killed) left ${left} approval(s): ${left} revoked`,
+    );
     const partner = app(emulator, 'Partner_Portal_Sync');
     const admin = emulator.store.adminUser().id;
     // Only the integration's approval is left (the resumed smoke test cleaned up its own).
-    expect(emulator.store.approvalsOf(admin, partner.clientId, 'Partner Portal Sync').filter((g) => !g.revoked).length).to.be.at.most(2);
-    const refreshed = await token(emulator, { grant_type: 'refresh_token', client_id: partner.clientId, client_secret: partner.secret, refresh_token: integration.refresh_token });
+    expect(
+      emulator.store.approvalsOf(admin, partner.clientId, 'Partner Portal Sync').filter((g) => !g.revoked).length,
+    ).to.be.at.most(2);
+    const refreshed = await token(emulator, {
+      grant_type: 'refresh_token',
+      client_id: partner.clientId,
+      client_secret: partner.secret,
+      refresh_token: integration.refresh_token,
+    });
     expect(refreshed.status, JSON.stringify(refreshed.body)).to.equal(200);
     expect(readdirSync(runsDir(ctx.orgId)), 'records of finished runs are gone').to.deep.equal([]);
     expect(JSON.stringify(result)).not.to.include(integration.refresh_token);
@@ -94,7 +107,9 @@ describe('approvals left by a smoke run that was killed', function () {
     const before = emulator.store.approvalsOf(admin, partner.clientId, 'Partner Portal Sync').length;
     const left = await killDuringSmokeTest(emulator, ctx);
     const undo = await undoRollout(ctx);
-    expect(undo.crashedRunsCleanup).to.equal(`1 smoke run(s) that ended without cleaning up (killed) left ${left} approval(s): ${left} revoked.`);
+    expect(undo.crashedRunsCleanup).to.equal(
+      `1 smoke run(s) that ended without cleaning up (killed) left ${left} approval(s): ${left} revoked.`,
+    );
     expect(emulator.store.approvalsOf(admin, partner.clientId, 'Partner Portal Sync').length).to.equal(before);
   });
 });

@@ -21,8 +21,10 @@ import type { RolloutContext } from '../../src/rollout/run.js';
 function fixedVendorsSeed(): typeof DEFAULT_SEED {
   const seed = structuredClone(DEFAULT_SEED);
   for (const app of seed.apps) {
-    if (app.name === 'mcconn__Marketing_Cloud_Connector' && app.kind === 'ConnectedApp') (app.metadata.oauthConfig as Record<string, unknown>).isPkceRequired = 'true';
-    if (app.name === 'ptnrx__Partner_Analytics' && app.kind === 'ExternalClientApplication' && app.globalOauth) app.globalOauth.isPkceRequired = 'true';
+    if (app.name === 'mcconn__Marketing_Cloud_Connector' && app.kind === 'ConnectedApp')
+      (app.metadata.oauthConfig as Record<string, unknown>).isPkceRequired = 'true';
+    if (app.name === 'ptnrx__Partner_Analytics' && app.kind === 'ExternalClientApplication' && app.globalOauth)
+      app.globalOauth.isPkceRequired = 'true';
   }
   return seed;
 }
@@ -47,11 +49,23 @@ describe('the Require PKCE gate', function () {
       expect(by.Field_Service_App.status).to.equal('blocked');
       expect(by.Field_Service_App.reason).to.include('no PKCE smoke test recorded');
       expect(by.mcconn__Marketing_Cloud_Connector.status).to.equal('blocked');
-      expect(by.mcconn__Marketing_Cloud_Connector.reason).to.include('"mcconn" (Marketing Cloud Connector by Northwind Software)');
-      expect(by.mcconn__Marketing_Cloud_Connector.package).to.deep.equal({ namespace: 'mcconn', name: 'Marketing Cloud Connector', publisher: 'Northwind Software' });
+      expect(by.mcconn__Marketing_Cloud_Connector.reason).to.include(
+        '"mcconn" (Marketing Cloud Connector by Northwind Software)',
+      );
+      expect(by.mcconn__Marketing_Cloud_Connector.package).to.deep.equal({
+        namespace: 'mcconn',
+        name: 'Marketing Cloud Connector',
+        publisher: 'Northwind Software',
+      });
       expect(by.ptnrx__Partner_Analytics.reason).to.include('Contoso Analytics');
-      expect(by.Nightly_ETL_Client_Credentials).to.include({ status: 'out-of-scope', reason: 'no authorization code flow (client credentials only)' });
-      expect(by.CI_JWT_Deployer).to.include({ status: 'out-of-scope', reason: 'no authorization code flow (JWT bearer only)' });
+      expect(by.Nightly_ETL_Client_Credentials).to.include({
+        status: 'out-of-scope',
+        reason: 'no authorization code flow (client credentials only)',
+      });
+      expect(by.CI_JWT_Deployer).to.include({
+        status: 'out-of-scope',
+        reason: 'no authorization code flow (JWT bearer only)',
+      });
       expect(by.Warehouse_Client_Credentials.status).to.equal('out-of-scope');
       expect(by.Zapier.status).to.equal('unverifiable');
       expect(gate.blockers.every((b) => b.status === 'blocked')).to.equal(true);
@@ -66,7 +80,10 @@ describe('the Require PKCE gate', function () {
       // Any change of the app's settings component makes the evidence stale.
       const toggle = await planToggle(ctx.conn, { setting: 'rtr', value: false, apps: ['Field_Service_App'] });
       await applyToggle(ctx.conn, toggle, { backup: { orgId: ctx.orgId, username: ctx.username, operation: 'test' } });
-      gate = await evaluateGate(ctx.conn, { orgId: ctx.orgId, waivers: [{ app: 'mcconn__Marketing_Cloud_Connector', reason: 'vendor confirmed PKCE' }] });
+      gate = await evaluateGate(ctx.conn, {
+        orgId: ctx.orgId,
+        waivers: [{ app: 'mcconn__Marketing_Cloud_Connector', reason: 'vendor confirmed PKCE' }],
+      });
       const fsa = gate.apps.find((a) => a.app === 'Field_Service_App');
       expect(fsa?.status).to.equal('blocked');
       expect(fsa?.reason).to.include('before its settings last changed');
@@ -82,7 +99,9 @@ describe('the Require PKCE gate', function () {
       const plan = parsePlan('apps: [Reporting_Portal]\noptions: {requirePkce: false, skipRtr: true}');
       await runRollout({ ...ctx, env }, { plan, planFile: 'p.yaml' });
       const gate = await evaluateGate(ctx.conn, { orgId: ctx.orgId });
-      expect(gate.apps.find((a) => a.app === 'Reporting_Portal')?.reason).to.include('did not pass: s256-flow was not-applicable');
+      expect(gate.apps.find((a) => a.app === 'Reporting_Portal')?.reason).to.include(
+        'did not pass: s256-flow was not-applicable',
+      );
     });
   });
 
@@ -92,13 +111,32 @@ describe('the Require PKCE gate', function () {
     it('passes once every in-scope app is proven; Require PKCE then changes only isPkceRequired, and --undo turns it off', async () => {
       privateDirs();
       approveForAdmin(emu());
-      const ctx = await rolloutContext(emu(), secretsEnv(emu(), [...['Partner_Portal_Sync', 'Data_Loader_Legacy', 'Reporting_Portal', 'Billing_Integration', 'Support_Console'], 'mcconn__Marketing_Cloud_Connector', 'ptnrx__Partner_Analytics']));
+      const ctx = await rolloutContext(
+        emu(),
+        secretsEnv(emu(), [
+          ...[
+            'Partner_Portal_Sync',
+            'Data_Loader_Legacy',
+            'Reporting_Portal',
+            'Billing_Integration',
+            'Support_Console',
+          ],
+          'mcconn__Marketing_Cloud_Connector',
+          'ptnrx__Partner_Analytics',
+        ]),
+      );
       const before = (await readOauthOidc(ctx.conn)).xml;
-      const result = await runRollout(ctx, { plan: parsePlan('apps: [all-in-scope]\noptions: {requirePkce: false}'), planFile: 'p.yaml' });
+      const result = await runRollout(ctx, {
+        plan: parsePlan('apps: [all-in-scope]\noptions: {requirePkce: false}'),
+        planFile: 'p.yaml',
+      });
       expect(result.status).to.equal('completed');
       // The managed apps have PKCE on but were never tested: the rollout does not own them.
       let gate = await evaluateGate(ctx.conn, { orgId: ctx.orgId });
-      expect(gate.blockers.map((b) => b.app)).to.deep.equal(['mcconn__Marketing_Cloud_Connector', 'ptnrx__Partner_Analytics']);
+      expect(gate.blockers.map((b) => b.app)).to.deep.equal([
+        'mcconn__Marketing_Cloud_Connector',
+        'ptnrx__Partner_Analytics',
+      ]);
       expect(gate.blockers[0].reason).to.include('no PKCE smoke test recorded');
       const { resolveClients } = await import('../../src/oauth/client-config.js');
       const { frontdoorSource } = await import('../../src/oauth/code-source.js');
@@ -106,7 +144,10 @@ describe('the Require PKCE gate', function () {
       const { storeRun } = await import('../../src/smoke/results-store.js');
       const { TokenLedger } = await import('../../src/smoke/ledger.js');
       const { Secret } = await import('../../src/oauth/secret.js');
-      const configs = await resolveClients(ctx.conn, { apps: ['mcconn__Marketing_Cloud_Connector', 'ptnrx__Partner_Analytics'], kind: 'pkce' });
+      const configs = await resolveClients(ctx.conn, {
+        apps: ['mcconn__Marketing_Cloud_Connector', 'ptnrx__Partner_Analytics'],
+        kind: 'pkce',
+      });
       const runs = await runVerify({
         kind: 'pkce',
         apps: configs.map((config) => ({ config, secret: new Secret(emu().consumerSecret(config.app) ?? '') })),
@@ -126,7 +167,9 @@ describe('the Require PKCE gate', function () {
       expect(on).to.include({ changed: true, after: true, failed: false });
       expect(orgRequiresPkce(emu())).to.equal(true);
       const after = (await readOauthOidc(ctx.conn)).xml;
-      expect(after).to.equal(before.replace('<isPkceRequired>false</isPkceRequired>', '<isPkceRequired>true</isPkceRequired>'));
+      expect(after).to.equal(
+        before.replace('<isPkceRequired>false</isPkceRequired>', '<isPkceRequired>true</isPkceRequired>'),
+      );
       const again = await setRequirePkce(ctx.conn, true);
       expect(again.changed).to.equal(false);
       expect(again.deployId).to.equal(undefined);
@@ -139,21 +182,40 @@ describe('the Require PKCE gate', function () {
 
 describe('rollout plan format', () => {
   it('reads YAML and JSON with defaults', () => {
-    const yaml = parsePlan('apps: [needs-action, Acme_Mobile]\nexclude: [Data_Loader_Legacy]\noptions:\n  skipRtr: true\n  secretEnv: {Acme_Mobile: MY_SECRET}\n');
+    const yaml = parsePlan(
+      'apps: [needs-action, Acme_Mobile]\nexclude: [Data_Loader_Legacy]\noptions:\n  skipRtr: true\n  secretEnv: {Acme_Mobile: MY_SECRET}\n',
+    );
     expect(yaml.apps).to.deep.equal(['needs-action', 'Acme_Mobile']);
-    expect(yaml.options).to.deep.include({ skipRtr: true, rollbackOnSmokeFailure: true, requirePkce: true, concurrency: 4, days: 90, retries: 3 });
+    expect(yaml.options).to.deep.include({
+      skipRtr: true,
+      rollbackOnSmokeFailure: true,
+      requirePkce: true,
+      concurrency: 4,
+      days: 90,
+      retries: 3,
+    });
     expect(yaml.options.secretEnv).to.deep.equal({ Acme_Mobile: 'MY_SECRET' });
     expect(parsePlan(JSON.stringify({ apps: ['all-in-scope'] })).apps).to.deep.equal(['all-in-scope']);
   });
 
   it('refuses bad plans with every problem named', () => {
     try {
-      parsePlan('apps: []\ncolor: blue\nwaive: [{app: X}]\noptions: {concurrency: 0, skipRtr: "yes", secretEnv: {A: "s3cr3t value!"}, turbo: true}');
+      parsePlan(
+        'apps: []\ncolor: blue\nwaive: [{app: X}]\noptions: {concurrency: 0, skipRtr: "yes", secretEnv: {A: "s3cr3t value!"}, turbo: true}',
+      );
       expect.fail('must be refused');
     } catch (e) {
       expect(e).to.be.instanceOf(PlanError);
       const problems = (e as PlanError).problems.join('\n');
-      for (const text of ['unknown field "color"', 'apps: must name at least one', 'waive[0].reason', 'options.concurrency', 'options.skipRtr', 'options.secretEnv.A', 'options.turbo']) {
+      for (const text of [
+        'unknown field "color"',
+        'apps: must name at least one',
+        'waive[0].reason',
+        'options.concurrency',
+        'options.skipRtr',
+        'options.secretEnv.A',
+        'options.turbo',
+      ]) {
         expect(problems).to.include(text);
       }
     }
@@ -162,9 +224,26 @@ describe('rollout plan format', () => {
   });
 
   it('has a committed JSON schema that names the same fields', () => {
-    const schema = JSON.parse(readFileSync(path.join(ROOT, 'schemas', 'plan', 'rollout-plan.json'), 'utf8')) as { properties: Record<string, { properties?: Record<string, unknown> }> };
-    expect(Object.keys(schema.properties).sort()).to.deep.equal(['$schema', 'apps', 'exclude', 'options', 'version', 'waive']);
-    expect(Object.keys(schema.properties.options.properties ?? {}).sort()).to.deep.equal(['concurrency', 'days', 'requirePkce', 'retries', 'rollbackOnSmokeFailure', 'secretEnv', 'skipRtr']);
+    const schema = JSON.parse(readFileSync(path.join(ROOT, 'schemas', 'plan', 'rollout-plan.json'), 'utf8')) as {
+      properties: Record<string, { properties?: Record<string, unknown> }>;
+    };
+    expect(Object.keys(schema.properties).sort()).to.deep.equal([
+      '$schema',
+      'apps',
+      'exclude',
+      'options',
+      'version',
+      'waive',
+    ]);
+    expect(Object.keys(schema.properties.options.properties ?? {}).sort()).to.deep.equal([
+      'concurrency',
+      'days',
+      'requirePkce',
+      'retries',
+      'rollbackOnSmokeFailure',
+      'secretEnv',
+      'skipRtr',
+    ]);
   });
 
   describe('starter plan', () => {

@@ -14,12 +14,22 @@ import type { RolloutContext } from '../../src/rollout/run.js';
 
 Lifecycle.getInstance().onWarning(() => Promise.resolve());
 
-export const CONFIDENTIAL = ['Partner_Portal_Sync', 'Data_Loader_Legacy', 'Reporting_Portal', 'Billing_Integration', 'Support_Console'];
+export const CONFIDENTIAL = [
+  'Partner_Portal_Sync',
+  'Data_Loader_Legacy',
+  'Reporting_Portal',
+  'Billing_Integration',
+  'Support_Console',
+];
 
 /** Fresh SF_OAUTH_{ROLLOUT,BACKUP,RESULTS}_DIR folders, set in process.env (the core reads them from there). */
 export function privateDirs(): { rollouts: string; backups: string; results: string } {
   const base = mkdtempSync(path.join(tmpdir(), 'sf-oauth-rollout-'));
-  const dirs = { rollouts: path.join(base, 'rollouts'), backups: path.join(base, 'backups'), results: path.join(base, 'results') };
+  const dirs = {
+    rollouts: path.join(base, 'rollouts'),
+    backups: path.join(base, 'backups'),
+    results: path.join(base, 'results'),
+  };
   process.env.SF_OAUTH_ROLLOUT_DIR = dirs.rollouts;
   process.env.SF_OAUTH_BACKUP_DIR = dirs.backups;
   process.env.SF_OAUTH_RESULTS_DIR = dirs.results;
@@ -32,7 +42,11 @@ export function secretsEnv(emulator: OrgEmulator, apps = CONFIDENTIAL): NodeJS.P
   return env;
 }
 
-export async function rolloutContext(emulator: OrgEmulator, env: NodeJS.ProcessEnv, alias = 'emu'): Promise<RolloutContext & { org: Org }> {
+export async function rolloutContext(
+  emulator: OrgEmulator,
+  env: NodeJS.ProcessEnv,
+  alias = 'emu',
+): Promise<RolloutContext & { org: Org }> {
   await saveCliAuthorization(emulator, alias);
   const org = await Org.create({ aliasOrUsername: alias });
   const conn = org.getConnection();
@@ -60,7 +74,10 @@ export async function rolloutContext(emulator: OrgEmulator, env: NodeJS.ProcessE
 export function approveForAdmin(emulator: OrgEmulator): void {
   const admin = emulator.store.state.users.find((u) => u.username.startsWith('admin@'));
   if (!admin) throw new Error('no admin user in the seed');
-  for (const c of [...emulator.store.components('ConnectedApp'), ...emulator.store.components('ExtlClntAppGlobalOauthSettings')]) {
+  for (const c of [
+    ...emulator.store.components('ConnectedApp'),
+    ...emulator.store.components('ExtlClntAppGlobalOauthSettings'),
+  ]) {
     const value = c.value as { oauthConfig?: { consumerKey?: unknown }; consumerKey?: unknown };
     const key = value.oauthConfig?.consumerKey ?? value.consumerKey;
     if (typeof key === 'string' && key) emulator.store.approve(admin.id, key);
@@ -80,11 +97,18 @@ export function orgFlags(emulator: OrgEmulator): Map<string, { pkce: boolean; rt
   const out = new Map<string, { pkce: boolean; rtr: boolean }>();
   for (const c of emulator.store.components('ConnectedApp')) {
     const o = (c.value as { oauthConfig?: Record<string, unknown> }).oauthConfig;
-    if (o) out.set(c.fullName, { pkce: String(o.isPkceRequired) === 'true', rtr: String(o.isRefreshTokenRotationEnabled) === 'true' });
+    if (o)
+      out.set(c.fullName, {
+        pkce: String(o.isPkceRequired) === 'true',
+        rtr: String(o.isRefreshTokenRotationEnabled) === 'true',
+      });
   }
   for (const c of emulator.store.components('ExtlClntAppGlobalOauthSettings')) {
     const v = c.value as Record<string, unknown>;
-    out.set(String(v.externalClientApplication), { pkce: String(v.isPkceRequired) === 'true', rtr: String(v.isRefreshTokenRotationEnabled) === 'true' });
+    out.set(String(v.externalClientApplication), {
+      pkce: String(v.isPkceRequired) === 'true',
+      rtr: String(v.isRefreshTokenRotationEnabled) === 'true',
+    });
   }
   return out;
 }

@@ -19,7 +19,7 @@ describe('rollout killed between a batch deploy and its journal entry', function
   this.timeout(180_000);
   const emu = useEmulator();
 
-  it('the resume finds the change in the org, records it as this rollout\'s without a second deploy, and undo restores the org', async () => {
+  it("the resume finds the change in the org, records it as this rollout's without a second deploy, and undo restores the org", async () => {
     const emulator = emu();
     privateDirs();
     approveForAdmin(emulator);
@@ -27,12 +27,22 @@ describe('rollout killed between a batch deploy and its journal entry', function
     const initial = orgFlags(emulator);
     const deploys = (): number => emulator.stats.byKind['soap:deploy'] ?? 0;
     // The deploy takes effect at its due time, but its status answers are held back: the rollout cannot record it.
-    const held = emulator.faults.add({ match: { soapOperation: 'checkDeployStatus' }, action: { kind: 'delay', ms: 120_000 } });
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'test', 'rollout', 'fixtures', 'rollout-child.ts'), PLAN], { env: ctx.env, cwd: ROOT, stdio: 'ignore' });
-    const exited = new Promise<NodeJS.Signals | null>((resolve) => child.on('close', (_code, signal) => resolve(signal)));
+    const held = emulator.faults.add({
+      match: { soapOperation: 'checkDeployStatus' },
+      action: { kind: 'delay', ms: 120_000 },
+    });
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', path.join(ROOT, 'test', 'rollout', 'fixtures', 'rollout-child.ts'), PLAN],
+      { env: ctx.env, cwd: ROOT, stdio: 'ignore' },
+    );
+    const exited = new Promise<NodeJS.Signals | null>((resolve) =>
+      child.on('close', (_code, signal) => resolve(signal)),
+    );
     try {
       const deadline = Date.now() + 90_000;
-      const changedInOrg = (): boolean => deploys() === 1 && [...orgFlags(emulator)].some(([app, f]) => f.pkce && initial.get(app)?.pkce === false);
+      const changedInOrg = (): boolean =>
+        deploys() === 1 && [...orgFlags(emulator)].some(([app, f]) => f.pkce && initial.get(app)?.pkce === false);
       while (!changedInOrg() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
       expect(changedInOrg(), 'the batch deploy reached the org').to.equal(true);
     } finally {
@@ -42,7 +52,9 @@ describe('rollout killed between a batch deploy and its journal entry', function
     emulator.faults.remove(held);
 
     const crashed = (await readJournal(ctx.orgId)) as Journal;
-    const batch = crashed.steps.filter((s) => s.phase === 'pkce-enable' && initial.get(s.app as string)?.pkce === false);
+    const batch = crashed.steps.filter(
+      (s) => s.phase === 'pkce-enable' && initial.get(s.app as string)?.pkce === false,
+    );
     expect(batch.length).to.be.greaterThan(1);
     for (const step of batch) {
       expect(step.status, step.id).to.equal('running');

@@ -13,7 +13,9 @@ import { toRolloutJunit } from '../../src/rollout/summary.js';
 import { secretEnvName } from '../../src/oauth/secret.js';
 import { approveForAdmin, orgFlags, privateDirs, rolloutContext, secretsEnv } from './helpers.js';
 
-const PLAN = parsePlan('apps: [Billing_Integration, Partner_Portal_Sync]\noptions: {requirePkce: false, skipRtr: true}');
+const PLAN = parsePlan(
+  'apps: [Billing_Integration, Partner_Portal_Sync]\noptions: {requirePkce: false, skipRtr: true}',
+);
 
 for (const variant of behaviourVariants(['ecaPkceLock'])) {
   describe(`rollout rollback and undo (${variant.label})`, function () {
@@ -66,7 +68,10 @@ describe('rollout of an ECA whose certificate cannot be proven absent (ecaCertif
     approveForAdmin(emu());
     const ctx = await rolloutContext(emu(), secretsEnv(emu()));
     const deploysBefore = emu().stats.byKind['soap:deploy'] ?? 0;
-    const run = await runRollout(ctx, { plan: parsePlan('apps: [Billing_Integration]\noptions: {requirePkce: false}'), planFile: 'plan.yaml' });
+    const run = await runRollout(ctx, {
+      plan: parsePlan('apps: [Billing_Integration]\noptions: {requirePkce: false}'),
+      planFile: 'plan.yaml',
+    });
     expect(run.status).to.equal('failed');
     // Refused before any change: by the audit's org checks, or at the latest by the change step itself.
     expect(run.stoppedAt).to.be.oneOf(['audit', 'pkce-enable']);

@@ -10,9 +10,25 @@ import { outagePage, rateLimited } from '../../src/emulator/faults.js';
 import { journalFile, readJournal, type Journal } from '../../src/rollout/journal.js';
 import { acquireRolloutLock, RolloutLockedError } from '../../src/rollout/lock.js';
 import { parsePlan } from '../../src/rollout/plan.js';
-import { RolloutError, runRollout, undoRollout, type RolloutContext, type RolloutEvent, type RolloutResult } from '../../src/rollout/run.js';
+import {
+  RolloutError,
+  runRollout,
+  undoRollout,
+  type RolloutContext,
+  type RolloutEvent,
+  type RolloutResult,
+} from '../../src/rollout/run.js';
 import { toMarkdown, toRolloutJunit } from '../../src/rollout/summary.js';
-import { approveForAdmin, CONFIDENTIAL, orgFlags, orgRequiresPkce, privateDirs, rolloutContext, secretsEnv, WAIVE_VENDORS } from './helpers.js';
+import {
+  approveForAdmin,
+  CONFIDENTIAL,
+  orgFlags,
+  orgRequiresPkce,
+  privateDirs,
+  rolloutContext,
+  secretsEnv,
+  WAIVE_VENDORS,
+} from './helpers.js';
 import type { OrgEmulator } from '../../src/emulator/server.js';
 import { secretEnvName } from '../../src/oauth/secret.js';
 import { app, token, tokensFor } from '../emulator/oauth/helpers.js';
@@ -66,19 +82,20 @@ describe('rollout run (core, against the emulator)', function () {
     const result = await runRollout(ctx, { plan: FULL, planFile: 'plan.yaml', onEvent: (e) => events.push(e) });
     expectCompleted(result, emu());
     expect(result.requirePkceTurnedOn).to.equal(true);
-    expect(result.apps).to.include.members(['Partner_Portal_Sync', 'Billing_Integration', 'Data_Loader_Legacy', 'Acme_Mobile']);
-    expect(result.apps).not.to.include('mcconn__Marketing_Cloud_Connector');
-    expect(events.filter((e) => e.type === 'phase' && e.status === 'done').map((e) => (e as { phase: string }).phase)).to.deep.equal([
-      'audit',
-      'backup',
-      'pkce-enable',
-      'pkce-verify',
-      'rtr-enable',
-      'rtr-verify',
-      'require-pkce',
+    expect(result.apps).to.include.members([
+      'Partner_Portal_Sync',
+      'Billing_Integration',
+      'Data_Loader_Legacy',
+      'Acme_Mobile',
     ]);
+    expect(result.apps).not.to.include('mcconn__Marketing_Cloud_Connector');
+    expect(
+      events.filter((e) => e.type === 'phase' && e.status === 'done').map((e) => (e as { phase: string }).phase),
+    ).to.deep.equal(['audit', 'backup', 'pkce-enable', 'pkce-verify', 'rtr-enable', 'rtr-verify', 'require-pkce']);
     // RTR changed the settings after the PKCE test: the PKCE test was made again, so the gate saw current evidence.
-    expect(result.steps.find((s) => s.id === 'rtr-verify:Partner_Portal_Sync')?.detail).to.equal('RTR and PKCE smoke tests passed.');
+    expect(result.steps.find((s) => s.id === 'rtr-verify:Partner_Portal_Sync')?.detail).to.equal(
+      'RTR and PKCE smoke tests passed.',
+    );
     expect(result.staleTokens.map((s) => s.app)).to.include('Data_Loader_Legacy');
 
     const file = journalFile(ctx.orgId);
@@ -101,7 +118,10 @@ describe('rollout run (core, against the emulator)', function () {
       expect((e as RolloutError).code).to.equal('alreadyUndone');
     }
     // A new run after an undo starts a new rollout (the old journal is archived).
-    const again = await runRollout(ctx, { plan: parsePlan('apps: [Partner_Portal_Sync]\noptions: {requirePkce: false}'), planFile: 'p2.yaml' });
+    const again = await runRollout(ctx, {
+      plan: parsePlan('apps: [Partner_Portal_Sync]\noptions: {requirePkce: false}'),
+      planFile: 'p2.yaml',
+    });
     expect(again.status).to.equal('completed');
     expect(again.rolloutId).not.to.equal(result.rolloutId);
     expect(readdirSync(path.dirname(file)).filter((f) => f.startsWith('journal-'))).to.have.length(1);
@@ -113,11 +133,16 @@ describe('rollout run (core, against the emulator)', function () {
     expect(first.status).to.equal('failed');
     expect(first.stoppedAt).to.equal('pkce-enable');
     const failed = first.steps.filter((s) => s.status === 'failed');
-    const changing = first.steps.filter((s) => s.phase === 'pkce-enable' && initial.get(s.app as string)?.pkce === false);
+    const changing = first.steps.filter(
+      (s) => s.phase === 'pkce-enable' && initial.get(s.app as string)?.pkce === false,
+    );
     expect(changing.length).to.be.greaterThan(1);
     expect(failed.map((s) => s.id).sort()).to.deep.equal(changing.map((s) => s.id).sort());
     for (const step of failed) expect(step.detail, step.id).to.include('failed and was rolled back');
-    expect(failed.filter((s) => s.detail?.includes('Injected: cannot save this component')), 'the failing component is named').to.have.length.greaterThan(0);
+    expect(
+      failed.filter((s) => s.detail?.includes('Injected: cannot save this component')),
+      'the failing component is named',
+    ).to.have.length.greaterThan(0);
     expect(new Set(failed.map((s) => s.data?.deployId)).size, 'one deploy for the phase').to.equal(1);
     expectAgreement(emu(), (await readJournal(ctx.orgId)) as Journal, initial);
 
@@ -168,7 +193,11 @@ describe('rollout run (core, against the emulator)', function () {
     const byPhase = new Map<string, number>();
     const first = await runRollout(
       { ...ctx, env },
-      { plan: FULL, planFile: 'plan.yaml', onEvent: (e) => e.type === 'phase' && e.status !== 'started' && byPhase.set(e.phase, deploys()) }
+      {
+        plan: FULL,
+        planFile: 'plan.yaml',
+        onEvent: (e) => e.type === 'phase' && e.status !== 'started' && byPhase.set(e.phase, deploys()),
+      },
     );
     expect(first.stoppedAt).to.equal('pkce-verify');
     const enabled = first.steps.filter((s) => s.phase === 'pkce-enable' && s.data?.changed === true);
@@ -194,10 +223,27 @@ describe('rollout run (core, against the emulator)', function () {
 
   it('transient faults (token endpoint 503, REQUEST_LIMIT_EXCEEDED on deploy, HTTP 429 on REST) are retried within the run', async () => {
     emu().faults.add({ match: { path: '/services/oauth2/token' }, action: { kind: 'http', status: 503 }, times: 2 });
-    emu().faults.add({ match: { soapOperation: 'deploy' }, action: { kind: 'soapFault', code: 'REQUEST_LIMIT_EXCEEDED', message: 'ConcurrentPerOrgLongTxn Limit exceeded.' }, times: 2 });
-    emu().faults.add({ match: { path: /\/services\/data\/v\d+\.\d+\/query/ }, action: { kind: 'http', status: 429, body: '[{"errorCode":"REQUEST_LIMIT_EXCEEDED","message":"TotalRequests Limit exceeded."}]', contentType: 'application/json' }, times: 1 });
+    emu().faults.add({
+      match: { soapOperation: 'deploy' },
+      action: { kind: 'soapFault', code: 'REQUEST_LIMIT_EXCEEDED', message: 'ConcurrentPerOrgLongTxn Limit exceeded.' },
+      times: 2,
+    });
+    emu().faults.add({
+      match: { path: /\/services\/data\/v\d+\.\d+\/query/ },
+      action: {
+        kind: 'http',
+        status: 429,
+        body: '[{"errorCode":"REQUEST_LIMIT_EXCEEDED","message":"TotalRequests Limit exceeded."}]',
+        contentType: 'application/json',
+      },
+      times: 1,
+    });
     const retries: string[] = [];
-    const result = await runRollout(ctx, { plan: FULL, planFile: 'plan.yaml', onEvent: (e) => e.type === 'retry' && retries.push(`${e.step}: ${e.reason}`) });
+    const result = await runRollout(ctx, {
+      plan: FULL,
+      planFile: 'plan.yaml',
+      onEvent: (e) => e.type === 'retry' && retries.push(`${e.step}: ${e.reason}`),
+    });
     expectCompleted(result, emu());
     expect(retries.join('\n')).to.match(/REQUEST_LIMIT_EXCEEDED/);
   });
@@ -261,7 +307,8 @@ describe('rollout run (core, against the emulator)', function () {
       planFile: 'plan.yaml',
       onEvent: (e) => {
         if (e.type === 'phase' && e.phase === 'rtr-enable' && e.status === 'started') {
-          for (let i = 0; i < 3; i++) emulator.store.createGrant(support.clientId, 'Support Console', admin, ['api', 'refresh_token']);
+          for (let i = 0; i < 3; i++)
+            emulator.store.createGrant(support.clientId, 'Support Console', admin, ['api', 'refresh_token']);
         }
       },
     });
@@ -269,9 +316,17 @@ describe('rollout run (core, against the emulator)', function () {
     const smoke = result.steps.find((s) => s.id === 'rtr-verify:Support_Console');
     expect(smoke?.status).to.equal('failed');
     expect(smoke?.detail).to.include('already holds 5 of the 5 approvals').and.include('(approval limit)');
-    expect(result.steps.find((s) => s.id === 'rtr-enable:Support_Console')?.status, 'a refusal is not a failure to roll back').to.equal('done');
+    expect(
+      result.steps.find((s) => s.id === 'rtr-enable:Support_Console')?.status,
+      'a refusal is not a failure to roll back',
+    ).to.equal('done');
     expect(emulator.store.approvalsOf(admin, support.clientId, 'Support Console')).to.have.length(5);
-    const refreshed = await token(emulator, { grant_type: 'refresh_token', client_id: support.clientId, client_secret: support.secret, refresh_token: integration.refresh_token });
+    const refreshed = await token(emulator, {
+      grant_type: 'refresh_token',
+      client_id: support.clientId,
+      client_secret: support.secret,
+      refresh_token: integration.refresh_token,
+    });
     expect(refreshed.status, JSON.stringify(refreshed.body)).to.equal(200);
   });
 
@@ -281,7 +336,11 @@ describe('rollout run (core, against the emulator)', function () {
       plan: FULL,
       planFile: 'plan.yaml',
       onEvent: (e) => {
-        if (e.type === 'phase' && e.status === 'started' && ['pkce-enable', 'pkce-verify', 'rtr-verify', 'require-pkce'].includes(e.phase)) {
+        if (
+          e.type === 'phase' &&
+          e.status === 'started' &&
+          ['pkce-enable', 'pkce-verify', 'rtr-verify', 'require-pkce'].includes(e.phase)
+        ) {
           emu().store.expireAllAccessTokens();
           expired++;
         }
@@ -301,12 +360,18 @@ describe('rollout run (core, against the emulator)', function () {
         onEvent: (e) => {
           if (e.type === 'step' && e.step.phase === 'rtr-enable' && e.step.status === 'running') controller.abort();
         },
-      }
+      },
     );
     expect(first.status).to.equal('interrupted');
     expect(first.stoppedAt).to.equal('rtr-verify');
-    expect(first.steps.filter((s) => s.phase === 'rtr-enable').every((s) => s.status === 'done'), 'the batch in flight finished and was recorded').to.equal(true);
-    expect(first.steps.filter((s) => s.phase === 'rtr-verify').every((s) => s.status === 'pending'), 'no smoke test started').to.equal(true);
+    expect(
+      first.steps.filter((s) => s.phase === 'rtr-enable').every((s) => s.status === 'done'),
+      'the batch in flight finished and was recorded',
+    ).to.equal(true);
+    expect(
+      first.steps.filter((s) => s.phase === 'rtr-verify').every((s) => s.status === 'pending'),
+      'no smoke test started',
+    ).to.equal(true);
     const journal = (await readJournal(ctx.orgId)) as Journal;
     expect(journal.steps.filter((s) => s.status === 'running')).to.deep.equal([]);
     expectAgreement(emu(), journal, initial);
@@ -314,13 +379,21 @@ describe('rollout run (core, against the emulator)', function () {
 
     const second = await runRollout(ctx, { plan: FULL, planFile: 'plan.yaml' });
     expectCompleted(second, emu());
-    for (const [id, attempts] of doneBefore) expect(second.steps.find((s) => s.id === id)?.attempts, id).to.equal(attempts);
+    for (const [id, attempts] of doneBefore)
+      expect(second.steps.find((s) => s.id === id)?.attempts, id).to.equal(attempts);
   });
 
   it('a step left "running" by a crash is reconciled with the org on resume', async () => {
     const plan = parsePlan('apps: [Partner_Portal_Sync]\noptions: {requirePkce: false, skipRtr: true}');
     const controller = new AbortController();
-    await runRollout({ ...ctx, signal: controller.signal }, { plan, planFile: 'p.yaml', onEvent: (e) => e.type === 'phase' && e.phase === 'pkce-verify' && controller.abort() });
+    await runRollout(
+      { ...ctx, signal: controller.signal },
+      {
+        plan,
+        planFile: 'p.yaml',
+        onEvent: (e) => e.type === 'phase' && e.phase === 'pkce-verify' && controller.abort(),
+      },
+    );
     // Simulate a crash after the deploy but before "done" was written.
     const file = journalFile(ctx.orgId);
     const journal = JSON.parse(readFileSync(file, 'utf8')) as Journal;
@@ -333,7 +406,9 @@ describe('rollout run (core, against the emulator)', function () {
     expect(result.status).to.equal('completed');
     const reconciled = result.steps.find((s) => s.id === 'pkce-enable:Partner_Portal_Sync');
     expect(reconciled?.detail).to.equal('PKCE already on.');
-    expect(reconciled?.data?.changed, 'the change is still known as this rollout\'s (for rollback and undo)').to.equal(true);
+    expect(reconciled?.data?.changed, "the change is still known as this rollout's (for rollback and undo)").to.equal(
+      true,
+    );
   });
 
   it('a second rollout on the same org is refused while the first holds the lock; a dead holder does not block', async () => {
@@ -351,8 +426,19 @@ describe('rollout run (core, against the emulator)', function () {
     const { writeFileSync, mkdirSync } = await import('node:fs');
     const dir = path.dirname(journalFile(ctx.orgId));
     mkdirSync(path.join(dir, 'rollout.lock'), { recursive: true });
-    writeFileSync(path.join(dir, 'lock-owner.json'), JSON.stringify({ pid: 2 ** 22 + 12345, host: (await import('node:os')).hostname(), startedAt: 'x', command: 'crashed' }));
-    const result = await runRollout(ctx, { plan: parsePlan('apps: [Partner_Portal_Sync]\noptions: {requirePkce: false}'), planFile: 'p.yaml' });
+    writeFileSync(
+      path.join(dir, 'lock-owner.json'),
+      JSON.stringify({
+        pid: 2 ** 22 + 12345,
+        host: (await import('node:os')).hostname(),
+        startedAt: 'x',
+        command: 'crashed',
+      }),
+    );
+    const result = await runRollout(ctx, {
+      plan: parsePlan('apps: [Partner_Portal_Sync]\noptions: {requirePkce: false}'),
+      planFile: 'p.yaml',
+    });
     expect(result.status).to.equal('completed');
   });
 
@@ -371,14 +457,20 @@ describe('rollout run (core, against the emulator)', function () {
     const result = await runRollout(ctx, { plan: parsePlan('apps: [all-in-scope]'), planFile: 'plan.yaml' });
     expect(result.status).to.equal('failed');
     expect(result.stoppedAt).to.equal('require-pkce');
-    expect(result.blockers.map((b) => b.app)).to.deep.equal(['mcconn__Marketing_Cloud_Connector', 'ptnrx__Partner_Analytics']);
+    expect(result.blockers.map((b) => b.app)).to.deep.equal([
+      'mcconn__Marketing_Cloud_Connector',
+      'ptnrx__Partner_Analytics',
+    ]);
     expect(result.blockers[0].reason).to.include('"mcconn"').and.include('Northwind Software');
     expect(orgRequiresPkce(emu())).to.equal(false);
     expect(toMarkdown(result)).to.include('Apps that block Require PKCE');
   });
 
   it('rejects a plan that names a managed app or an unknown one, at audit, before any change', async () => {
-    const result = await runRollout(ctx, { plan: parsePlan('apps: [mcconn__Marketing_Cloud_Connector, No_Such_App]'), planFile: 'plan.yaml' });
+    const result = await runRollout(ctx, {
+      plan: parsePlan('apps: [mcconn__Marketing_Cloud_Connector, No_Such_App]'),
+      planFile: 'plan.yaml',
+    });
     expect(result.status).to.equal('failed');
     expect(result.stoppedAt).to.equal('audit');
     expect(result.steps[0].detail).to.include('only the vendor can change it').and.include('"No_Such_App"');

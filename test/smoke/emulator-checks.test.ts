@@ -13,14 +13,19 @@ const PLANTED = 'planted-consumer-secret-7f3a9c1e5b2d4086';
 
 function seedWithPlantedSecret(): OrgSeed {
   const seed = structuredClone(DEFAULT_SEED);
-  for (const app of seed.apps) if (app.name === 'Support_Console' || app.name === 'Partner_Portal_Sync') app.consumerSecret = PLANTED;
+  for (const app of seed.apps)
+    if (app.name === 'Support_Console' || app.name === 'Partner_Portal_Sync') app.consumerSecret = PLANTED;
   return seed;
 }
 
 /** Hashes of every live refresh-token chain and access token. */
 function liveState(emu: OrgEmulator): { grants: string[]; access: string[] } {
   return {
-    grants: emu.store.liveGrants().filter((g) => g.refreshHash).map((g) => g.id).sort(),
+    grants: emu.store
+      .liveGrants()
+      .filter((g) => g.refreshHash)
+      .map((g) => g.id)
+      .sort(),
     access: emu.store.state.accessTokens.map((t) => t.hash).sort(),
   };
 }
@@ -28,13 +33,18 @@ function liveState(emu: OrgEmulator): { grants: string[]; access: string[] } {
 describe('verify checks against the emulator', function () {
   this.timeout(60_000);
   const emulator = useEmulator(() => ({ seed: seedWithPlantedSecret() }));
-  const secrets = (): Record<string, Secret> => ({ Support_Console: new Secret(PLANTED), Partner_Portal_Sync: new Secret(PLANTED) });
+  const secrets = (): Record<string, Secret> => ({
+    Support_Console: new Secret(PLANTED),
+    Partner_Portal_Sync: new Secret(PLANTED),
+  });
 
   it('PKCE on: every PKCE check passes (public and confidential), plain is reported, and no token is left', async () => {
     const emu = emulator();
     const conn = await coreConnection(emu);
     const before = liveState(emu);
-    const h = await verifyApps(conn, 'pkce', ['Field_Service_App', 'Ops_Dashboard_Local', 'Support_Console'], { secrets: secrets() });
+    const h = await verifyApps(conn, 'pkce', ['Field_Service_App', 'Ops_Dashboard_Local', 'Support_Console'], {
+      secrets: secrets(),
+    });
     for (const app of ['Field_Service_App', 'Ops_Dashboard_Local', 'Support_Console']) {
       expect(h.verdicts(app), app).to.deep.equal({
         's256-flow': 'pass',
@@ -48,12 +58,27 @@ describe('verify checks against the emulator', function () {
       expect(h.byApp(app).timings.ms).to.be.a('number');
     }
     const sc = h.byApp('Support_Console').checks;
-    expect(sc.find((c) => c.id === 'client-authentication')?.evidence).to.deep.include({ at: 'token', status: 400, error: 'invalid_client', error_description: 'invalid client credentials' });
-    expect(sc.find((c) => c.id === 'authorize-without-challenge')?.evidence).to.deep.include({ at: 'authorize', error: 'invalid_request', error_description: 'missing required code challenge' });
-    expect(sc.find((c) => c.id === 'wrong-verifier')?.evidence).to.deep.include({ error: 'invalid_grant', error_description: 'invalid code verifier' });
+    expect(sc.find((c) => c.id === 'client-authentication')?.evidence).to.deep.include({
+      at: 'token',
+      status: 400,
+      error: 'invalid_client',
+      error_description: 'invalid client credentials',
+    });
+    expect(sc.find((c) => c.id === 'authorize-without-challenge')?.evidence).to.deep.include({
+      at: 'authorize',
+      error: 'invalid_request',
+      error_description: 'missing required code challenge',
+    });
+    expect(sc.find((c) => c.id === 'wrong-verifier')?.evidence).to.deep.include({
+      error: 'invalid_grant',
+      error_description: 'invalid code verifier',
+    });
     expect(h.byApp('Field_Service_App').settingsLastModified).to.match(/^\d{4}-\d\d-\d\dT/);
     expect(h.byApp('Field_Service_App').settingsComponent?.type).to.equal('ExtlClntAppGlobalOauthSettings');
-    expect(h.byApp('Ops_Dashboard_Local').settingsComponent).to.deep.equal({ type: 'ConnectedApp', fullName: 'Ops_Dashboard_Local' });
+    expect(h.byApp('Ops_Dashboard_Local').settingsComponent).to.deep.equal({
+      type: 'ConnectedApp',
+      fullName: 'Ops_Dashboard_Local',
+    });
     expect(liveState(emu)).to.deep.equal(before);
     expect(h.ledger.live()).to.equal(0);
   });
@@ -95,11 +120,25 @@ describe('verify checks against the emulator', function () {
     const emu = emulator();
     const conn = await coreConnection(emu);
     const before = liveState(emu);
-    const h = await verifyApps(conn, 'rtr', ['Field_Service_App', 'Ops_Dashboard_Local', 'Support_Console'], { secrets: secrets(), concurrency: 3 });
+    const h = await verifyApps(conn, 'rtr', ['Field_Service_App', 'Ops_Dashboard_Local', 'Support_Console'], {
+      secrets: secrets(),
+      concurrency: 3,
+    });
     for (const app of ['Field_Service_App', 'Ops_Dashboard_Local']) {
-      expect(h.verdicts(app), app).to.deep.equal({ rotation: 'pass', 'new-token-works': 'pass', 'reuse-rejected': 'pass', 'chain-revoked': 'pass', 'concurrent-refresh': 'pass' });
+      expect(h.verdicts(app), app).to.deep.equal({
+        rotation: 'pass',
+        'new-token-works': 'pass',
+        'reuse-rejected': 'pass',
+        'chain-revoked': 'pass',
+        'concurrent-refresh': 'pass',
+      });
       const reuse = h.byApp(app).checks.find((c) => c.id === 'reuse-rejected');
-      expect(reuse?.evidence).to.deep.equal({ at: 'token', status: 400, error: 'invalid_grant', error_description: 'expired access/refresh token' });
+      expect(reuse?.evidence).to.deep.equal({
+        at: 'token',
+        status: 400,
+        error: 'invalid_grant',
+        error_description: 'expired access/refresh token',
+      });
     }
     expect(h.verdicts('Support_Console')).to.deep.equal({
       rotation: 'fail',
@@ -120,12 +159,17 @@ describe('verify checks against the emulator', function () {
     const h = await verifyApps(conn, 'rtr', ['Field_Service_App']);
     const check = h.byApp('Field_Service_App').checks.find((c) => c.id === 'concurrent-refresh');
     expect(check?.verdict).to.equal('pass');
-    expect(check?.evidence).to.deep.include({ error: 'invalid_grant', error_description: 'token request is already being processed' });
+    expect(check?.evidence).to.deep.include({
+      error: 'invalid_grant',
+      error_description: 'token request is already being processed',
+    });
   });
 
   it('an app that needs consent: every check errs with the action to approve or pre-authorize it', async () => {
     const conn = await coreConnection(emulator());
-    const h = await verifyApps(conn, 'pkce', ['Billing_Integration'], { secrets: { Billing_Integration: new Secret('x'.repeat(12)) } });
+    const h = await verifyApps(conn, 'pkce', ['Billing_Integration'], {
+      secrets: { Billing_Integration: new Secret('x'.repeat(12)) },
+    });
     const run = h.byApp('Billing_Integration');
     expect(run.verdict).to.equal('error');
     expect(run.checks.every((c) => c.verdict === 'error')).to.equal(true);
@@ -163,7 +207,9 @@ describe('verify checks against the emulator', function () {
   it('never lets the consumer secret or any issued token into results, JSON or JUnit', async () => {
     const conn = await coreConnection(emulator());
     const pkce = await verifyApps(conn, 'pkce', ['Support_Console', 'Partner_Portal_Sync'], { secrets: secrets() });
-    const rtr = await verifyApps(conn, 'rtr', ['Support_Console', 'Partner_Portal_Sync', 'Field_Service_App'], { secrets: secrets() });
+    const rtr = await verifyApps(conn, 'rtr', ['Support_Console', 'Partner_Portal_Sync', 'Field_Service_App'], {
+      secrets: secrets(),
+    });
     const apps = [...pkce.runs, ...rtr.runs];
     const result: VerifyResult = {
       kind: 'pkce',
@@ -180,6 +226,7 @@ describe('verify checks against the emulator', function () {
     const outputs = [JSON.stringify(result), toJunit(result)];
     const secretsSeen = [PLANTED, ...pkce.ledger.secrets(), ...rtr.ledger.secrets()];
     expect(secretsSeen.length).to.be.greaterThan(10);
-    for (const text of outputs) for (const s of secretsSeen) expect(text.includes(s), 'a secret value leaked').to.equal(false);
+    for (const text of outputs)
+      for (const s of secretsSeen) expect(text.includes(s), 'a secret value leaked').to.equal(false);
   });
 });

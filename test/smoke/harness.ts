@@ -11,7 +11,12 @@ import { TokenLedger } from '../../src/smoke/ledger.js';
 import type { AppRun } from '../../src/smoke/model.js';
 import { runVerify } from '../../src/smoke/runner.js';
 
-export type Harness = { runs: AppRun[]; ledger: TokenLedger; byApp: (app: string) => AppRun; verdicts: (app: string) => Record<string, string> };
+export type Harness = {
+  runs: AppRun[];
+  ledger: TokenLedger;
+  byApp: (app: string) => AppRun;
+  verdicts: (app: string) => Record<string, string>;
+};
 
 export async function verifyApps(
   conn: Connection,
@@ -25,7 +30,7 @@ export async function verifyApps(
     timeoutMs?: number;
     retry?: RetryPolicy;
     approvals?: ApprovalGuard;
-  } = {}
+  } = {},
 ): Promise<Harness> {
   const configs = await resolveClients(conn, { apps, kind }, options.overrides);
   const http = { timeoutMs: options.timeoutMs ?? 10_000, retry: options.retry };
@@ -47,5 +52,10 @@ export async function verifyApps(
     if (!run) throw new Error(`no run for ${app}`);
     return run;
   };
-  return { runs, ledger, byApp, verdicts: (app) => Object.fromEntries(byApp(app).checks.map((c) => [c.id, c.verdict])) };
+  return {
+    runs,
+    ledger,
+    byApp,
+    verdicts: (app) => Object.fromEntries(byApp(app).checks.map((c) => [c.id, c.verdict])),
+  };
 }

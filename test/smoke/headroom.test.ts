@@ -18,7 +18,11 @@ const APP = 'Field_Service_App';
 const LABEL = 'Field Service App';
 
 /** Watches every new approval of the app by the user: the most held at once (before any eviction) and the evictions. */
-function watchApprovals(emu: OrgEmulator, userId: string, clientId: string): { peak: () => number; evicted: string[]; created: () => number } {
+function watchApprovals(
+  emu: OrgEmulator,
+  userId: string,
+  clientId: string,
+): { peak: () => number; evicted: string[]; created: () => number } {
   const store = emu.store;
   const original = store.createGrant.bind(store);
   let peak = 0;
@@ -44,7 +48,9 @@ async function holdApprovals(emu: OrgEmulator, n: number): Promise<string[]> {
 }
 
 async function stillWorks(emu: OrgEmulator, refreshToken: string): Promise<number> {
-  return (await token(emu, { grant_type: 'refresh_token', client_id: app(emu, APP).clientId, refresh_token: refreshToken })).status;
+  return (
+    await token(emu, { grant_type: 'refresh_token', client_id: app(emu, APP).clientId, refresh_token: refreshToken })
+  ).status;
 }
 
 describe('approval headroom: the checks and what they hold', () => {
@@ -94,7 +100,10 @@ describe('approval headroom against the emulator', function () {
     expect(watch.evicted).to.deep.equal([]);
     expect(await stillWorks(emu, integration)).to.equal(200);
     expect(peakApprovals('pkce', { pkceScopeRequest: 'api', refreshScopeRequest: 'refresh_token api' })).to.equal(0);
-    expect(peakApprovals('pkce', { pkceScopeRequest: undefined, refreshScopeRequest: 'refresh_token api' }), 'the app default may bring a refresh token').to.equal(1);
+    expect(
+      peakApprovals('pkce', { pkceScopeRequest: undefined, refreshScopeRequest: 'refresh_token api' }),
+      'the app default may bring a refresh token',
+    ).to.equal(1);
   });
 
   it('with five approvals held, refuses the app with the reason and the action, makes no approval and fails nothing', async () => {
@@ -105,32 +114,54 @@ describe('approval headroom against the emulator', function () {
     const run = h.byApp(APP);
     expect(run.verdict).to.equal('error');
     expect(run.checks.map((c) => c.verdict)).to.deep.equal(RTR_CHECKS.map(() => 'error'));
-    expect(run.error).to.include(`admin@acme.example.com.uat already holds 5 of the 5 approvals Salesforce keeps per user for ${LABEL}`);
+    expect(run.error).to.include(
+      `admin@acme.example.com.uat already holds 5 of the 5 approvals Salesforce keeps per user for ${LABEL}`,
+    );
     expect(run.error).to.include("a live integration's token");
     expect(run.action).to.include('another user').and.to.include('Connected Apps OAuth Usage');
     expect(run.checks[0].note).to.match(/^Not run: /);
     expect(watch.created()).to.equal(0);
     expect(await stillWorks(emu, integration)).to.equal(200);
     // Another app of the same user has its own five.
-    expect(h.byApp('Ops_Dashboard_Local').checks.every((c) => c.verdict !== 'error'), JSON.stringify(h.byApp('Ops_Dashboard_Local'))).to.equal(true);
+    expect(
+      h.byApp('Ops_Dashboard_Local').checks.every((c) => c.verdict !== 'error'),
+      JSON.stringify(h.byApp('Ops_Dashboard_Local')),
+    ).to.equal(true);
   });
 
   it('counts seed approvals (rows whose tokens the emulator never saw) and ECA rows under the developer name', async () => {
     const emu = emulator();
     await holdApprovals(emu, 2);
-    const headroom = await guard.headroom({ app: APP, appLabel: LABEL, refreshScopeRequest: 'refresh_token api' }, 'rtr');
+    const headroom = await guard.headroom(
+      { app: APP, appLabel: LABEL, refreshScopeRequest: 'refresh_token api' },
+      'rtr',
+    );
     expect(headroom.approvals).to.have.length(2);
     expect(headroom.appNames).to.deep.equal([LABEL, APP]);
     expect(headroom.ok).to.equal(true);
-    const support = await guard.headroom({ app: 'Support_Console', appLabel: 'Support Console', refreshScopeRequest: 'refresh_token api' }, 'rtr');
+    const support = await guard.headroom(
+      { app: 'Support_Console', appLabel: 'Support Console', refreshScopeRequest: 'refresh_token api' },
+      'rtr',
+    );
     expect(support.approvals).to.have.length(1);
     expect(support.approvals[0].createdDate).to.match(/^\d{4}-/);
   });
 
   it('stops before a check that would pass the limit when this run still holds approvals it could not revoke', async () => {
-    const headroom = await guard.headroom({ app: APP, appLabel: LABEL, refreshScopeRequest: 'refresh_token api' }, 'rtr');
-    expect(() => guard.beforeCheck({ ...headroom, approvals: Array(3).fill({ createdDate: null, lastUsedDate: null }) }, 2, 1)).to.throw(/would pass the limit of 5 \(approval limit\)/);
-    expect(() => guard.beforeCheck({ ...headroom, approvals: Array(3).fill({ createdDate: null, lastUsedDate: null }) }, 1, 1)).not.to.throw();
-    expect(() => guard.beforeCheck({ ...headroom, approvals: Array(5).fill({ createdDate: null, lastUsedDate: null }) }, 0, 0), 'a check that creates none').not.to.throw();
+    const headroom = await guard.headroom(
+      { app: APP, appLabel: LABEL, refreshScopeRequest: 'refresh_token api' },
+      'rtr',
+    );
+    expect(() =>
+      guard.beforeCheck({ ...headroom, approvals: Array(3).fill({ createdDate: null, lastUsedDate: null }) }, 2, 1),
+    ).to.throw(/would pass the limit of 5 \(approval limit\)/);
+    expect(() =>
+      guard.beforeCheck({ ...headroom, approvals: Array(3).fill({ createdDate: null, lastUsedDate: null }) }, 1, 1),
+    ).not.to.throw();
+    expect(
+      () =>
+        guard.beforeCheck({ ...headroom, approvals: Array(5).fill({ createdDate: null, lastUsedDate: null }) }, 0, 0),
+      'a check that creates none',
+    ).not.to.throw();
   });
 });

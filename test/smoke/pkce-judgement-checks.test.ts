@@ -41,18 +41,28 @@ describe('PKCE checks under every way Salesforce delivers its PKCE verdicts', fu
       const emu = await startEmulator({ seed: orgWidePkceSeed(), behaviours: variant.behaviours });
       try {
         const conn = await coreConnection(emu);
-        const h = await verifyApps(conn, 'pkce', ['Partner_Portal_Sync', 'Ops_Dashboard_Local'], { secrets: { Partner_Portal_Sync: new Secret(SECRET) } });
+        const h = await verifyApps(conn, 'pkce', ['Partner_Portal_Sync', 'Ops_Dashboard_Local'], {
+          secrets: { Partner_Portal_Sync: new Secret(SECRET) },
+        });
         expect(h.verdicts('Partner_Portal_Sync'), variant.label).to.deep.equal(ALL_PASS);
         expect(h.verdicts('Ops_Dashboard_Local'), variant.label).to.deep.equal(ALL_PASS);
         const without = h.byApp('Partner_Portal_Sync').checks.find((c) => c.id === 'authorize-without-challenge');
         const orgWide = variant.behaviours.orgPkceRefusal ?? 'approval-error-generic';
-        expect(without?.evidence.error).to.equal(orgWide === 'approval-error-generic' ? 'OAUTH_APPROVAL_ERROR_GENERIC' : 'invalid_request');
+        expect(without?.evidence.error).to.equal(
+          orgWide === 'approval-error-generic' ? 'OAUTH_APPROVAL_ERROR_GENERIC' : 'invalid_request',
+        );
         if (orgWide === 'approval-error-generic') expect(without?.note).to.include('org-wide Require PKCE');
         // An app that requires PKCE itself is always refused on the callback with invalid_request.
-        expect(h.byApp('Ops_Dashboard_Local').checks.find((c) => c.id === 'authorize-without-challenge')?.evidence.error).to.equal('invalid_request');
+        expect(
+          h.byApp('Ops_Dashboard_Local').checks.find((c) => c.id === 'authorize-without-challenge')?.evidence.error,
+        ).to.equal('invalid_request');
         const plain = h.byApp('Partner_Portal_Sync').checks.find((c) => c.id === 'plain-method');
         if ((variant.behaviours.pkceChallengeCheck ?? 'at-exchange') === 'at-exchange') {
-          expect(plain?.evidence).to.deep.include({ at: 'token', error: 'invalid_grant', error_description: 'invalid code verifier' });
+          expect(plain?.evidence).to.deep.include({
+            at: 'token',
+            error: 'invalid_grant',
+            error_description: 'invalid code verifier',
+          });
         } else {
           expect(plain?.evidence).to.deep.include({ at: 'authorize', error: 'invalid_request' });
         }
@@ -66,9 +76,21 @@ describe('PKCE checks under every way Salesforce delivers its PKCE verdicts', fu
 });
 
 describe('an authorization refused for its scope', () => {
-  it('names the scope as the reason and the app\'s OAuth scopes as the fix', () => {
-    const ctx = { config: { app: 'Some_App', redirectUri: 'https://cb.example.com/cb' } as ClientConfig, source: { name: 'frontdoor' } } as ProbeContext;
-    const blocked = blockedAction({ kind: 'error', error: 'invalid_scope', errorDescription: 'the requested scope is not allowed', atCallback: false, status: 302 }, ctx);
+  it("names the scope as the reason and the app's OAuth scopes as the fix", () => {
+    const ctx = {
+      config: { app: 'Some_App', redirectUri: 'https://cb.example.com/cb' } as ClientConfig,
+      source: { name: 'frontdoor' },
+    } as ProbeContext;
+    const blocked = blockedAction(
+      {
+        kind: 'error',
+        error: 'invalid_scope',
+        errorDescription: 'the requested scope is not allowed',
+        atCallback: false,
+        status: 302,
+      },
+      ctx,
+    );
     expect(blocked.message).to.include('does not allow a scope').and.to.include('invalid_scope');
     expect(blocked.action).to.include('OAuth scopes');
   });

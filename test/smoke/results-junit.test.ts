@@ -6,7 +6,15 @@ import { XMLValidator, XMLParser } from 'fast-xml-parser';
 import { toJunit } from '../../src/smoke/junit.js';
 import { scrub } from '../../src/smoke/ledger.js';
 import { summarize, type AppRun, type VerifyResult } from '../../src/smoke/model.js';
-import { isCurrent, latestRun, orgResults, readAppResults, resultFile, resultsRoot, storeRun } from '../../src/smoke/results-store.js';
+import {
+  isCurrent,
+  latestRun,
+  orgResults,
+  readAppResults,
+  resultFile,
+  resultsRoot,
+  storeRun,
+} from '../../src/smoke/results-store.js';
 import { mapPool } from '../../src/smoke/runner.js';
 
 function appRun(app: string, kind: 'pkce' | 'rtr', verdict: AppRun['verdict'] = 'pass'): AppRun {
@@ -22,11 +30,51 @@ function appRun(app: string, kind: 'pkce' | 'rtr', verdict: AppRun['verdict'] = 
     settingsLastModified: '2026-01-02T03:04:05.000Z',
     settings: { pkceRequired: true, rtrEnabled: true, source: 'metadata' },
     checks: [
-      { id: 's256-flow', title: 'The correct S256 flow succeeds', verdict: 'pass', evidence: { at: 'token', status: 200 }, note: 'ok', ms: 5 },
-      { id: 'wrong-verifier', title: 'Wrong <verifier> & "quotes"', verdict: verdict === 'fail' ? 'fail' : 'pass', evidence: { at: 'token', status: 200 }, note: 'Tokens were issued for a wrong verifier.', ms: 3 },
-      { id: 'plain-method', title: 'plain', verdict: 'info', evidence: { at: 'authorize', status: 302, error: 'invalid_request', error_description: 'invalid code challenge method' }, note: 'refused', ms: 1 },
-      { id: 'client-authentication', title: 'client', verdict: 'not-applicable', evidence: { at: 'none' }, note: 'no secret', ms: 0 },
-      { id: 'missing-verifier', title: 'missing', verdict: 'error', evidence: { at: 'token', status: 503, error: 'invalid_response' }, note: 'HTTP 503', ms: 2 },
+      {
+        id: 's256-flow',
+        title: 'The correct S256 flow succeeds',
+        verdict: 'pass',
+        evidence: { at: 'token', status: 200 },
+        note: 'ok',
+        ms: 5,
+      },
+      {
+        id: 'wrong-verifier',
+        title: 'Wrong <verifier> & "quotes"',
+        verdict: verdict === 'fail' ? 'fail' : 'pass',
+        evidence: { at: 'token', status: 200 },
+        note: 'Tokens were issued for a wrong verifier.',
+        ms: 3,
+      },
+      {
+        id: 'plain-method',
+        title: 'plain',
+        verdict: 'info',
+        evidence: {
+          at: 'authorize',
+          status: 302,
+          error: 'invalid_request',
+          error_description: 'invalid code challenge method',
+        },
+        note: 'refused',
+        ms: 1,
+      },
+      {
+        id: 'client-authentication',
+        title: 'client',
+        verdict: 'not-applicable',
+        evidence: { at: 'none' },
+        note: 'no secret',
+        ms: 0,
+      },
+      {
+        id: 'missing-verifier',
+        title: 'missing',
+        verdict: 'error',
+        evidence: { at: 'token', status: 503, error: 'invalid_response' },
+        note: 'HTTP 503',
+        ms: 2,
+      },
     ],
     cleanup: { revoked: 2, notActive: 1, failed: 0 },
     timings: { startedAt: '2026-01-02T03:04:05.000Z', finishedAt: '2026-01-02T03:04:06.000Z', ms: 1000 },
@@ -45,7 +93,17 @@ describe('results store', () => {
     expect(statSync(path.dirname(first)).mode & 0o777).to.equal(0o700);
     const file = await readAppResults('00D000000000001AAA', 'Field_Service_App', root);
     expect(file?.runs.map((r) => `${r.kind}:${r.verdict}`)).to.deep.equal(['pkce:pass', 'rtr:fail', 'pkce:fail']);
-    expect(file?.runs[0]).to.include.keys('id', 'time', 'app', 'kind', 'settingsLastModified', 'checks', 'verdict', 'timings', 'serverUrl');
+    expect(file?.runs[0]).to.include.keys(
+      'id',
+      'time',
+      'app',
+      'kind',
+      'settingsLastModified',
+      'checks',
+      'verdict',
+      'timings',
+      'serverUrl',
+    );
     expect((await latestRun('00D000000000001AAA', 'Field_Service_App', 'pkce', root))?.verdict).to.equal('fail');
     const all = await orgResults('00D000000000001AAA', root);
     expect(all.map((a) => [a.app, a.pkce?.verdict, a.rtr?.verdict])).to.deep.equal([
@@ -61,7 +119,9 @@ describe('results store', () => {
   it('honours SF_OAUTH_RESULTS_DIR and keeps app names inside their folder', () => {
     expect(resultsRoot({ SF_OAUTH_RESULTS_DIR: '/x/y' })).to.equal('/x/y');
     expect(resultsRoot({ HOME: '/h' })).to.match(/\.sf[/\\]oauth[/\\]results$/);
-    expect(path.basename(resultFile('00D', '../../etc/passwd', '/r'))).to.equal('.._.._etc_passwd.json'.replace(/^\.+/, '_'));
+    expect(path.basename(resultFile('00D', '../../etc/passwd', '/r'))).to.equal(
+      '.._.._etc_passwd.json'.replace(/^\.+/, '_'),
+    );
     expect(path.dirname(resultFile('00D', '../../etc/passwd', '/r'))).to.equal(path.join('/r', '00D'));
   });
 
@@ -102,8 +162,16 @@ describe('JUnit report', () => {
     };
     const xml = toJunit(result);
     expect(XMLValidator.validate(xml)).to.equal(true);
-    const doc = new XMLParser({ ignoreAttributes: false, isArray: (n) => ['testsuite', 'testcase'].includes(n) }).parse(xml) as {
-      testsuites: { '@_tests': string; '@_failures': string; '@_errors': string; '@_skipped': string; testsuite: Array<{ '@_name': string; testcase: unknown[] }> };
+    const doc = new XMLParser({ ignoreAttributes: false, isArray: (n) => ['testsuite', 'testcase'].includes(n) }).parse(
+      xml,
+    ) as {
+      testsuites: {
+        '@_tests': string;
+        '@_failures': string;
+        '@_errors': string;
+        '@_skipped': string;
+        testsuite: Array<{ '@_name': string; testcase: unknown[] }>;
+      };
     };
     expect(doc.testsuites['@_tests']).to.equal('10');
     expect(doc.testsuites['@_failures']).to.equal('1');

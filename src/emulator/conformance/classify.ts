@@ -45,9 +45,14 @@ export type VerifierVerdict = {
 const s256 = (verifier: string): string => createHash('sha256').update(verifier, 'ascii').digest('base64url');
 
 /** Classifies the verifier sent with a code whose authorize request carried `challenge`. */
-export function classifyVerifier(challenge: string, method: 'S256' | 'plain' | undefined, verifier: string | null): VerifierVerdict {
+export function classifyVerifier(
+  challenge: string,
+  method: 'S256' | 'plain' | undefined,
+  verifier: string | null,
+): VerifierVerdict {
   if (!verifier) return { relation: 'missing', format: [] };
-  if (method !== 'plain' && isTheChallenge(verifier, challenge)) return { relation: 'hashed', format: [], length: verifier.length };
+  if (method !== 'plain' && isTheChallenge(verifier, challenge))
+    return { relation: 'hashed', format: [], length: verifier.length };
   const format: VerifierVerdict['format'] = [];
   if (verifier.length < VERIFIER_MIN) format.push('short');
   if (verifier.length > VERIFIER_MAX) format.push('long');

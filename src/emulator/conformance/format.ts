@@ -11,10 +11,21 @@ const KIND_LABEL: Record<ClientReport['kind'], string> = {
   FirstParty: 'first-party app',
 };
 
-const VERDICT_LABEL: Record<RequirementResult['verdict'], string> = { pass: 'pass', fail: 'FAIL', advice: 'advice', 'not exercised': 'not exercised' };
+const VERDICT_LABEL: Record<RequirementResult['verdict'], string> = {
+  pass: 'pass',
+  fail: 'FAIL',
+  advice: 'advice',
+  'not exercised': 'not exercised',
+};
 
 /** `2026-05-01T10:00:00.000Z` -> `2026-05-01 10:00:00`. */
-const shortTime = (iso?: string): string => (iso ? iso.replace('T', ' ').replace(/\.\d+Z$/, '').replace(/Z$/, '') : '');
+const shortTime = (iso?: string): string =>
+  iso
+    ? iso
+        .replace('T', ' ')
+        .replace(/\.\d+Z$/, '')
+        .replace(/Z$/, '')
+    : '';
 
 function countsLine(r: RequirementResult): string {
   return Object.entries(r.counts)
@@ -25,7 +36,12 @@ function countsLine(r: RequirementResult): string {
 
 function table(rows: string[][]): string[] {
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
-  return rows.map((r) => r.map((cell, i) => cell.padEnd(widths[i])).join('  ').trimEnd());
+  return rows.map((r) =>
+    r
+      .map((cell, i) => cell.padEnd(widths[i]))
+      .join('  ')
+      .trimEnd(),
+  );
 }
 
 const msText = (ms: number): string => (ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(1)} s`);
@@ -37,12 +53,17 @@ const msText = (ms: number): string => (ms < 1000 ? `${ms} ms` : `${(ms / 1000).
 export function rotatedOutText(uses: ClientReport['rotatedOutUses']): string {
   const parts: string[] = [];
   const exact = uses.filter((u) => u.msAfterRotation !== undefined).map((u) => u.msAfterRotation as number);
-  if (exact.length) parts.push(`${exact.length} rotated while the emulator ran, the longest ${msText(Math.max(...exact))} after rotation`);
+  if (exact.length)
+    parts.push(
+      `${exact.length} rotated while the emulator ran, the longest ${msText(Math.max(...exact))} after rotation`,
+    );
   const bounded = uses.filter((u) => u.msAfterRotation === undefined && u.minMsAfterRotation !== undefined);
   if (bounded.length) {
     const before = bounded.map((u) => u.rotatedBefore ?? '').sort()[0];
     const least = Math.min(...bounded.map((u) => u.minMsAfterRotation as number));
-    parts.push(`${bounded.length} rotated before ${shortTime(before)} (a restart; exact times are not kept), at least ${msText(least)} after rotation`);
+    parts.push(
+      `${bounded.length} rotated before ${shortTime(before)} (a restart; exact times are not kept), at least ${msText(least)} after rotation`,
+    );
   }
   const unknown = uses.length - exact.length - bounded.length;
   if (unknown) parts.push(`${unknown} at an unknown time after rotation`);
@@ -51,7 +72,9 @@ export function rotatedOutText(uses: ClientReport['rotatedOutUses']): string {
 
 export function formatHuman(report: ConformanceReport): string {
   const lines: string[] = [];
-  lines.push(`OAuth client conformance, recorded since ${shortTime(report.since)} (generated ${shortTime(report.generatedAt)})`);
+  lines.push(
+    `OAuth client conformance, recorded since ${shortTime(report.since)} (generated ${shortTime(report.generatedAt)})`,
+  );
   if (!report.clients.length) {
     lines.push('', 'No OAuth client activity was recorded. Point your client at the emulator and run its tests first.');
     return lines.join('\n') + '\n';
@@ -67,13 +90,24 @@ export function formatHuman(report: ConformanceReport): string {
           : client.verdict === 'pass'
             ? 'PASS'
             : 'NOT EXERCISED';
-    lines.push(`${client.appName} (${client.clientId}), ${KIND_LABEL[client.kind]}, ${client.clientType} client${client.rotationEnabled ? ', rotation on' : ''}: ${verdict}`);
     lines.push(
-      `  seen ${shortTime(client.firstSeen)} to ${shortTime(client.lastSeen)}; ${client.passed} passed, ${client.failed} failed, ${client.advised} with advice, ${client.notExercised} not exercised`
+      `${client.appName} (${client.clientId}), ${KIND_LABEL[client.kind]}, ${client.clientType} client${client.rotationEnabled ? ', rotation on' : ''}: ${verdict}`,
+    );
+    lines.push(
+      `  seen ${shortTime(client.firstSeen)} to ${shortTime(client.lastSeen)}; ${client.passed} passed, ${client.failed} failed, ${client.advised} with advice, ${client.notExercised} not exercised`,
     );
     const rows = [['Requirement', 'Verdict', 'Seen', 'Failures', 'Advice', 'First', 'Last', 'Counts']];
     for (const r of client.requirements) {
-      rows.push([r.id, VERDICT_LABEL[r.verdict], String(r.exercised), String(r.failures), String(r.advisories), shortTime(r.first), shortTime(r.last), countsLine(r)]);
+      rows.push([
+        r.id,
+        VERDICT_LABEL[r.verdict],
+        String(r.exercised),
+        String(r.failures),
+        String(r.advisories),
+        shortTime(r.first),
+        shortTime(r.last),
+        countsLine(r),
+      ]);
     }
     lines.push(...table(rows).map((l) => `  ${l}`));
     const failing = client.requirements.filter((r) => r.verdict === 'fail');
@@ -87,8 +121,12 @@ export function formatHuman(report: ConformanceReport): string {
       for (const r of advised) lines.push(`  - ${r.id}: ${r.advice ?? ''}`);
     }
     if (client.rotatedOutUses.length) lines.push(`  ${rotatedOutText(client.rotatedOutUses)}`);
-    if (client.verifierLength) lines.push(`  code_verifier lengths: ${client.verifierLength.min} to ${client.verifierLength.max} characters.`);
-    for (const uri of client.redirectUris) lines.push(`  redirect_uri ${uri.uri}: ${uri.count} authorization(s)${uri.registered ? '' : ' (not registered)'}`);
+    if (client.verifierLength)
+      lines.push(`  code_verifier lengths: ${client.verifierLength.min} to ${client.verifierLength.max} characters.`);
+    for (const uri of client.redirectUris)
+      lines.push(
+        `  redirect_uri ${uri.uri}: ${uri.count} authorization(s)${uri.registered ? '' : ' (not registered)'}`,
+      );
   }
   lines.push('');
   const s = report.summary;
@@ -96,7 +134,7 @@ export function formatHuman(report: ConformanceReport): string {
   lines.push(
     report.success
       ? `All requirements exercised by ${s.clients} client(s) pass.${adviceLine}`
-      : `${s.failedRequirements} requirement(s) fail across ${s.failingClients} of ${s.clients} client(s).${adviceLine}`
+      : `${s.failedRequirements} requirement(s) fail across ${s.failingClients} of ${s.clients} client(s).${adviceLine}`,
   );
   return lines.join('\n') + '\n';
 }
@@ -106,7 +144,14 @@ export function xmlEscape(value: string): string {
   return [...value]
     .filter((ch) => {
       const code = ch.codePointAt(0) ?? 0;
-      return code === 0x9 || code === 0xa || code === 0xd || (code >= 0x20 && code <= 0xd7ff) || (code >= 0xe000 && code <= 0xfffd) || code >= 0x10000;
+      return (
+        code === 0x9 ||
+        code === 0xa ||
+        code === 0xd ||
+        (code >= 0x20 && code <= 0xd7ff) ||
+        (code >= 0xe000 && code <= 0xfffd) ||
+        code >= 0x10000
+      );
     })
     .join('')
     .replace(/&/g, '&amp;')
@@ -125,14 +170,22 @@ export function formatJunit(report: ConformanceReport): string {
   const out: string[] = ['<?xml version="1.0" encoding="UTF-8"?>'];
   const tests = report.clients.reduce((n, c) => n + c.requirements.length, 0);
   const skipped = report.clients.reduce((n, c) => n + c.notExercised, 0);
-  out.push(`<testsuites ${attrs({ name: 'OAuth client conformance', tests, failures: report.summary.failedRequirements, errors: 0, skipped, time: 0 })}>`);
+  out.push(
+    `<testsuites ${attrs({ name: 'OAuth client conformance', tests, failures: report.summary.failedRequirements, errors: 0, skipped, time: 0 })}>`,
+  );
   for (const client of report.clients) {
     const suite = `${client.appName} (${client.clientId})`;
     out.push(
-      `  <testsuite ${attrs({ name: suite, tests: client.requirements.length, failures: client.failed, errors: 0, skipped: client.notExercised, time: 0, timestamp: client.lastSeen.replace(/\.\d+Z$/, '') })}>`
+      `  <testsuite ${attrs({ name: suite, tests: client.requirements.length, failures: client.failed, errors: 0, skipped: client.notExercised, time: 0, timestamp: client.lastSeen.replace(/\.\d+Z$/, '') })}>`,
     );
     out.push('    <properties>');
-    for (const [name, value] of Object.entries({ clientId: client.clientId, appName: client.appName, kind: client.kind, clientType: client.clientType, since: report.since })) {
+    for (const [name, value] of Object.entries({
+      clientId: client.clientId,
+      appName: client.appName,
+      kind: client.kind,
+      clientType: client.clientType,
+      since: report.since,
+    })) {
       out.push(`      <property ${attrs({ name, value })}/>`);
     }
     out.push('    </properties>');
@@ -141,7 +194,9 @@ export function formatJunit(report: ConformanceReport): string {
       const detail = `seen ${r.exercised}, failures ${r.failures}, advice ${r.advisories}${r.first ? `, first ${r.first}, last ${r.last ?? ''}` : ''}; ${countsLine(r) || 'no counts'}`;
       if (r.verdict === 'fail') {
         out.push(`${head}>`);
-        out.push(`      <failure ${attrs({ type: r.id, message: r.fix ?? r.title })}>${xmlEscape(`${detail}${r.firstFailure ? `; first failure ${r.firstFailure}, last ${r.lastFailure ?? ''}` : ''}`)}</failure>`);
+        out.push(
+          `      <failure ${attrs({ type: r.id, message: r.fix ?? r.title })}>${xmlEscape(`${detail}${r.firstFailure ? `; first failure ${r.firstFailure}, last ${r.lastFailure ?? ''}` : ''}`)}</failure>`,
+        );
         out.push('    </testcase>');
       } else if (r.verdict === 'not exercised') {
         out.push(`${head}>`);
@@ -149,7 +204,9 @@ export function formatJunit(report: ConformanceReport): string {
         out.push('    </testcase>');
       } else {
         // Advice stays a pass: Salesforce accepts it, so it must not fail a CI gate; the text still says what to change.
-        const text = r.advice ? `advice: ${r.advice}\n${detail}${r.firstAdvice ? `; first advice ${r.firstAdvice}, last ${r.lastAdvice ?? ''}` : ''}` : detail;
+        const text = r.advice
+          ? `advice: ${r.advice}\n${detail}${r.firstAdvice ? `; first advice ${r.firstAdvice}, last ${r.lastAdvice ?? ''}` : ''}`
+          : detail;
         out.push(`${head}>`);
         out.push(`      <system-out>${xmlEscape(text)}</system-out>`);
         out.push('    </testcase>');

@@ -32,7 +32,10 @@ const CHALLENGES_PER_CLIENT = 1000;
 
 /** A Map that forgets its oldest entries beyond a limit, telling `onForget` which. */
 class BoundedMap<K, V> extends Map<K, V> {
-  public constructor(private readonly limit: number, private readonly onForget?: (value: V) => void) {
+  public constructor(
+    private readonly limit: number,
+    private readonly onForget?: (value: V) => void,
+  ) {
     super();
   }
 
@@ -49,7 +52,12 @@ class BoundedMap<K, V> extends Map<K, V> {
 }
 
 /** What the recorder needs to know about an authorization request. */
-export type AuthorizationObservation = { clientId: string; redirectUri: string; challenge?: string; methodSent: MethodSent };
+export type AuthorizationObservation = {
+  clientId: string;
+  redirectUri: string;
+  challenge?: string;
+  methodSent: MethodSent;
+};
 
 export function isPublicClient(client: OAuthClient): boolean {
   return client.consumerSecretOptional && !client.secretRequiredForRefresh;
@@ -78,7 +86,10 @@ export class ConformanceRecorder {
   /** Client -> challenges of its recent authorizations (a repeated challenge means a reused verifier). */
   private readonly challenges = new Map<string, BoundedMap<string, true>>();
 
-  public constructor(private readonly store: OrgStore, options: ConformanceOptions = {}) {
+  public constructor(
+    private readonly store: OrgStore,
+    options: ConformanceOptions = {},
+  ) {
     this.raceWindowMs = options.raceWindowMs ?? DEFAULT_RACE_WINDOW_MS;
     this.minBackoffMs = options.minBackoffMs ?? DEFAULT_MIN_BACKOFF_MS;
     this.unknownRotationsBefore = store.clock();
@@ -123,7 +134,12 @@ export class ConformanceRecorder {
   /** An authorization request refused for its PKCE parameters (no challenge where required, a bad method or challenge). */
   public authorizationRefused(client: OAuthClient, params: URLSearchParams, redirectUri: string): void {
     const challenge = params.get('code_challenge') || undefined;
-    this.authorization(client, { clientId: client.clientId, redirectUri, challenge, methodSent: methodSent(params.get('code_challenge_method')) });
+    this.authorization(client, {
+      clientId: client.clientId,
+      redirectUri,
+      challenge,
+      methodSent: methodSent(params.get('code_challenge_method')),
+    });
     this.store.touched();
   }
 
@@ -131,7 +147,12 @@ export class ConformanceRecorder {
     const log = this.client(client);
     const now = this.store.nowIso();
     this.count(log, 'authorize.total');
-    const uri = (log.redirectUris[request.redirectUri] ??= { count: 0, first: now, last: now, registered: client.callbackUrls.includes(request.redirectUri) });
+    const uri = (log.redirectUris[request.redirectUri] ??= {
+      count: 0,
+      first: now,
+      last: now,
+      registered: client.callbackUrls.includes(request.redirectUri),
+    });
     uri.count++;
     uri.last = now;
     if (!request.challenge) {
@@ -155,7 +176,11 @@ export class ConformanceRecorder {
   // ---- token endpoint -------------------------------------------------------------------------------------------
 
   /** How the client authenticated at the token endpoint (a secret sent or not), for the code exchange and refresh. */
-  public clientAuthentication(client: OAuthClient, secret: string | undefined, grant: 'authorization_code' | 'refresh_token'): void {
+  public clientAuthentication(
+    client: OAuthClient,
+    secret: string | undefined,
+    grant: 'authorization_code' | 'refresh_token',
+  ): void {
     const log = this.client(client);
     // A secret that is sent is validated even where it is optional, so a wrong one is refused ([official] §8 of the reference).
     const invalid = secret !== undefined && !this.store.checkConsumerSecret(client.clientId, secret);
@@ -173,7 +198,11 @@ export class ConformanceRecorder {
   }
 
   /** A code exchange; `code` is what the code was bound to, when the code is known and belongs to the client. */
-  public codeExchange(client: OAuthClient, code: { challenge?: string; challengeMethod?: 'S256' | 'plain' } | undefined, verifier: string | null): void {
+  public codeExchange(
+    client: OAuthClient,
+    code: { challenge?: string; challengeMethod?: 'S256' | 'plain' } | undefined,
+    verifier: string | null,
+  ): void {
     const log = this.client(client);
     this.count(log, 'exchange.total');
     if (!code) return this.store.touched();
@@ -192,7 +221,15 @@ export class ConformanceRecorder {
     this.count(log, relation[verdict.relation]);
     if (verdict.relation === 'ok' || verdict.relation === 'mismatch') {
       this.count(log, 'exchange.verifierChecked');
-      for (const problem of verdict.format) this.count(log, problem === 'short' ? 'exchange.verifierShort' : problem === 'long' ? 'exchange.verifierLong' : 'exchange.verifierCharset');
+      for (const problem of verdict.format)
+        this.count(
+          log,
+          problem === 'short'
+            ? 'exchange.verifierShort'
+            : problem === 'long'
+              ? 'exchange.verifierLong'
+              : 'exchange.verifierCharset',
+        );
       if (verdict.length !== undefined) {
         const lengths = (log.verifierLength ??= { min: verdict.length, max: verdict.length });
         lengths.min = Math.min(lengths.min, verdict.length);
@@ -265,11 +302,17 @@ export class ConformanceRecorder {
       // a presentation that late is no lost race. (One within the race window of a restart is counted as dropped too.)
       const use: RotatedOutUse =
         rotatedAt === undefined
-          ? { at: this.store.nowIso(), rotatedBefore: new Date(this.unknownRotationsBefore).toISOString(), minMsAfterRotation: now - this.unknownRotationsBefore, race: false }
+          ? {
+              at: this.store.nowIso(),
+              rotatedBefore: new Date(this.unknownRotationsBefore).toISOString(),
+              minMsAfterRotation: now - this.unknownRotationsBefore,
+              race: false,
+            }
           : { at: this.store.nowIso(), msAfterRotation: now - rotatedAt, race: now - rotatedAt <= this.raceWindowMs };
       this.count(log, use.race ? 'refresh.parallelLostRace' : 'refresh.staleRotatedOut');
       log.rotatedOutUses.push(use);
-      if (log.rotatedOutUses.length > ROTATED_OUT_SAMPLES) log.rotatedOutUses.splice(0, log.rotatedOutUses.length - ROTATED_OUT_SAMPLES);
+      if (log.rotatedOutUses.length > ROTATED_OUT_SAMPLES)
+        log.rotatedOutUses.splice(0, log.rotatedOutUses.length - ROTATED_OUT_SAMPLES);
     } else {
       this.count(log, 'refresh.current');
     }

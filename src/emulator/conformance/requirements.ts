@@ -207,7 +207,11 @@ export const RULES: readonly Rule[] = [
     exercise: ['secret.publicRequests'],
     failures: ['secret.publicInvalid'],
     advice: ['secret.publicSent'],
-    counts: { requests: 'secret.publicRequests', secretSent: 'secret.publicSent', invalidSecret: 'secret.publicInvalid' },
+    counts: {
+      requests: 'secret.publicRequests',
+      secretSent: 'secret.publicSent',
+      invalidSecret: 'secret.publicInvalid',
+    },
     fix: 'Send no client_secret from the public client, or the right one: Salesforce validates a secret that is sent even where it is optional, and refuses a wrong one.',
     adviceFix:
       'Remove the consumer secret from the public (mobile, desktop, browser or CLI) client, as the partner requirements ask: Salesforce accepts the right secret, but the code_verifier authenticates the client and a shipped secret is no secret.',
@@ -215,7 +219,8 @@ export const RULES: readonly Rule[] = [
   {
     id: 'secret.confidential',
     area: 'Client secret',
-    title: 'Confidential clients send the client_secret with the code exchange (and on refresh where the app requires it)',
+    title:
+      'Confidential clients send the client_secret with the code exchange (and on refresh where the app requires it)',
     exercise: ['secret.confidentialRequests'],
     failures: ['secret.confidentialMissing', 'secret.confidentialInvalid'],
     advice: [],
@@ -259,7 +264,11 @@ export const RULES: readonly Rule[] = [
     exercise: ['refresh.rejected'],
     failures: ['refresh.retryAfterInvalidGrant'],
     advice: [],
-    counts: { rejected: 'refresh.rejected', retriedAfterInvalidGrant: 'refresh.retryAfterInvalidGrant', unknownToken: 'refresh.unknownToken' },
+    counts: {
+      rejected: 'refresh.rejected',
+      retriedAfterInvalidGrant: 'refresh.retryAfterInvalidGrant',
+      unknownToken: 'refresh.unknownToken',
+    },
     fix: "On invalid_grant (other than 'token request is already being processed'), re-read the stored token once; if it is unchanged, stop and have the user log in again.",
   },
   {
@@ -278,7 +287,8 @@ export const RULES: readonly Rule[] = [
       retriedTooSoon: 'retry.tooSoon',
     },
     fix: 'Retry busy and 5xx answers a few times with exponential backoff (from about 200 ms) after re-reading the stored token; never discard the refresh token for them: it is still valid, and a new login is the only way back.',
-    adviceFix: 'Wait before retrying a busy or 5xx answer (exponential backoff from about 200 ms): an immediate retry meets the same answer while the first request is still being processed.',
+    adviceFix:
+      'Wait before retrying a busy or 5xx answer (exponential backoff from about 200 ms): an immediate retry meets the same answer while the first request is still being processed.',
   },
   {
     id: 'session.expiry',
@@ -299,7 +309,13 @@ function evaluateRule(rule: Rule, log: ClientLog): RequirementResult {
   const span = (names: EventName[]): { first?: string; last?: string } => {
     const ts = tallies(names);
     if (!ts.length) return {};
-    return { first: ts.map((t) => t.first).sort()[0], last: ts.map((t) => t.last).sort().at(-1) };
+    return {
+      first: ts.map((t) => t.first).sort()[0],
+      last: ts
+        .map((t) => t.last)
+        .sort()
+        .at(-1),
+    };
   };
   const counts: Record<string, number> = {};
   for (const [label, event] of Object.entries(rule.counts)) counts[label] = log.events[event]?.count ?? 0;
@@ -352,7 +368,13 @@ export function evaluateClient(log: ClientLog): ClientReport {
     advised,
     notExercised: requirements.length - passed - failed - advised,
     requirements,
-    redirectUris: Object.entries(log.redirectUris).map(([uri, r]) => ({ uri, count: r.count, first: r.first, last: r.last, registered: r.registered })),
+    redirectUris: Object.entries(log.redirectUris).map(([uri, r]) => ({
+      uri,
+      count: r.count,
+      first: r.first,
+      last: r.last,
+      registered: r.registered,
+    })),
     ...(log.verifierLength ? { verifierLength: { ...log.verifierLength } } : {}),
     rotatedOutUses: log.rotatedOutUses.map((u) => ({ ...u })),
   };
@@ -380,7 +402,10 @@ function summarize(base: Pick<ConformanceReport, 'since' | 'generatedAt'>, clien
 /** Keeps only some clients of a report, by consumer key or app name. */
 export function filterReport(report: ConformanceReport, clientIds: string[] | undefined): ConformanceReport {
   if (!clientIds?.length) return report;
-  return summarize(report, report.clients.filter((c) => clientIds.includes(c.clientId) || clientIds.includes(c.appName)));
+  return summarize(
+    report,
+    report.clients.filter((c) => clientIds.includes(c.clientId) || clientIds.includes(c.appName)),
+  );
 }
 
 /** The report over a log; `clientIds` keeps only those clients (consumer keys or app names). */
@@ -388,5 +413,8 @@ export function evaluate(log: ConformanceLog, options: { now?: string; clientIds
   const clients = Object.values(log.clients)
     .map(evaluateClient)
     .sort((a, b) => a.appName.localeCompare(b.appName) || a.clientId.localeCompare(b.clientId));
-  return filterReport(summarize({ since: log.since, generatedAt: options.now ?? new Date().toISOString() }, clients), options.clientIds);
+  return filterReport(
+    summarize({ since: log.since, generatedAt: options.now ?? new Date().toISOString() }, clients),
+    options.clientIds,
+  );
 }

@@ -23,7 +23,9 @@ function allowed(ctx: RequestContext): boolean {
 }
 
 function refuse(ctx: RequestContext): void {
-  sendJson(ctx, 403, [{ errorCode: 'FORBIDDEN', message: 'The conformance report is served to local, non-browser clients only.' }]);
+  sendJson(ctx, 403, [
+    { errorCode: 'FORBIDDEN', message: 'The conformance report is served to local, non-browser clients only.' },
+  ]);
 }
 
 export function registerConformanceRoutes(router: Router, services: EmulatorServices): void {

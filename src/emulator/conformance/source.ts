@@ -10,7 +10,10 @@ import { emptyLog } from './types.js';
 export type ReportSourceErrorCode = 'unreachable' | 'notEmulator' | 'refused' | 'badStateFile' | 'notLoopback';
 
 export class ReportSourceError extends Error {
-  public constructor(public readonly code: ReportSourceErrorCode, message: string) {
+  public constructor(
+    public readonly code: ReportSourceErrorCode,
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -27,7 +30,11 @@ export const isLoopbackUrl = (url: string): boolean => {
 };
 
 function isReport(value: unknown): value is ConformanceReport {
-  return typeof value === 'object' && value !== null && (value as { kind?: unknown }).kind === 'oauth-emulator-conformance-report';
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    (value as { kind?: unknown }).kind === 'oauth-emulator-conformance-report'
+  );
 }
 
 export async function reportFromUrl(url: string, clientIds?: string[], timeoutMs = 15_000): Promise<ConformanceReport> {
@@ -39,14 +46,22 @@ export async function reportFromUrl(url: string, clientIds?: string[], timeoutMs
   } catch (e) {
     throw new ReportSourceError('unreachable', `Could not reach ${endpoint.origin}: ${(e as Error).message}`);
   }
-  if (res.status === 403) throw new ReportSourceError('refused', `${endpoint.origin} refused to serve its conformance report to this machine.`);
+  if (res.status === 403)
+    throw new ReportSourceError(
+      'refused',
+      `${endpoint.origin} refused to serve its conformance report to this machine.`,
+    );
   let body: unknown;
   try {
     body = await res.json();
   } catch {
     body = undefined;
   }
-  if (!res.ok || !isReport(body)) throw new ReportSourceError('notEmulator', `${endpoint.origin} did not answer with a conformance report (HTTP ${res.status}).`);
+  if (!res.ok || !isReport(body))
+    throw new ReportSourceError(
+      'notEmulator',
+      `${endpoint.origin} did not answer with a conformance report (HTTP ${res.status}).`,
+    );
   return filterReport(body, clientIds);
 }
 

@@ -76,14 +76,26 @@ export function createContext(req: IncomingMessage, res: ServerResponse, baseUrl
 }
 
 export class HttpError extends Error {
-  public constructor(public readonly status: number, message: string) {
+  public constructor(
+    public readonly status: number,
+    message: string,
+  ) {
     super(message);
   }
 }
 
-export function sendJson(ctx: RequestContext, status: number, payload: unknown, headers: Record<string, string> = {}): void {
+export function sendJson(
+  ctx: RequestContext,
+  status: number,
+  payload: unknown,
+  headers: Record<string, string> = {},
+): void {
   const body = JSON.stringify(payload);
-  ctx.res.writeHead(status, { 'content-type': 'application/json;charset=UTF-8', 'cache-control': 'no-cache,must-revalidate,max-age=0,no-store,private', ...headers });
+  ctx.res.writeHead(status, {
+    'content-type': 'application/json;charset=UTF-8',
+    'cache-control': 'no-cache,must-revalidate,max-age=0,no-store,private',
+    ...headers,
+  });
   ctx.res.end(body);
 }
 
@@ -92,12 +104,21 @@ export function sendXml(ctx: RequestContext, status: number, xml: string): void 
   ctx.res.end(xml);
 }
 
-export function sendHtml(ctx: RequestContext, status: number, html: string, headers: Record<string, string> = {}): void {
+export function sendHtml(
+  ctx: RequestContext,
+  status: number,
+  html: string,
+  headers: Record<string, string> = {},
+): void {
   ctx.res.writeHead(status, { 'content-type': 'text/html;charset=UTF-8', ...headers });
   ctx.res.end(html);
 }
 
 export function redirect(ctx: RequestContext, location: string, headers: Record<string, string | string[]> = {}): void {
-  ctx.res.writeHead(302, { location, 'cache-control': 'no-cache,must-revalidate,max-age=0,no-store,private', ...headers });
+  ctx.res.writeHead(302, {
+    location,
+    'cache-control': 'no-cache,must-revalidate,max-age=0,no-store,private',
+    ...headers,
+  });
   ctx.res.end();
 }

@@ -16,7 +16,10 @@ export async function applyFault(ctx: RequestContext, fault: FaultAction): Promi
       ctx.req.socket.destroy();
       return true;
     case 'http':
-      ctx.res.writeHead(fault.status, { 'content-type': fault.contentType ?? 'application/json;charset=UTF-8', ...fault.headers });
+      ctx.res.writeHead(fault.status, {
+        'content-type': fault.contentType ?? 'application/json;charset=UTF-8',
+        ...fault.headers,
+      });
       ctx.res.end(fault.body ?? JSON.stringify([{ errorCode: 'SERVER_UNAVAILABLE', message: 'Injected fault' }]));
       return true;
     case 'soapFault':

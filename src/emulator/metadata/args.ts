@@ -2,7 +2,8 @@
  * Readers for SOAP arguments and parsed XML: one element parses as a value, a repeated one as an array, so every
  * reader accepts both.
  */
-export const list = (value: unknown): unknown[] => (value === undefined || value === null || value === '' ? [] : Array.isArray(value) ? value : [value]);
+export const list = (value: unknown): unknown[] =>
+  value === undefined || value === null || value === '' ? [] : Array.isArray(value) ? value : [value];
 
 export const str = (value: unknown): string => (typeof value === 'string' ? value : '');
 

@@ -43,7 +43,11 @@ export type Problem = { problem: string };
 const elementName = (name: string): string => `{${MD_NAMESPACE}}${name}`;
 
 /** Validates and normalizes (repeated elements become arrays) a parsed component, as a deploy would. */
-export function validateComponent(value: MdObject, spec: TypeSpec, apiVersion: number): { value: MdObject; problems: Problem[] } {
+export function validateComponent(
+  value: MdObject,
+  spec: TypeSpec,
+  apiVersion: number,
+): { value: MdObject; problems: Problem[] } {
   const problems: Problem[] = [];
   const normalized = normalizeObject(value, spec.fields, spec.name, apiVersion, problems);
   return { value: normalized, problems };
@@ -54,7 +58,7 @@ function normalizeObject(
   fields: Record<string, FieldSpec>,
   xsdType: string,
   apiVersion: number,
-  problems: Problem[]
+  problems: Problem[],
 ): MdObject {
   const out: MdObject = {};
   for (const [name, raw] of Object.entries(value)) {
@@ -74,7 +78,13 @@ function normalizeObject(
   return out;
 }
 
-function normalizeValue(name: string, item: MdValue, spec: FieldSpec, apiVersion: number, problems: Problem[]): MdValue {
+function normalizeValue(
+  name: string,
+  item: MdValue,
+  spec: FieldSpec,
+  apiVersion: number,
+  problems: Problem[],
+): MdValue {
   if (spec.kind === 'complex') {
     if (typeof item !== 'object' || Array.isArray(item)) {
       return item === '' ? {} : normalizeObject({}, spec.fields, spec.xsdType, apiVersion, problems);
@@ -105,7 +115,6 @@ export function withDefaults(value: MdObject, spec: TypeSpec, apiVersion = Numbe
   }
   return out;
 }
-
 
 /** Writes a component as a retrieved file: declaration, namespaced root, alphabetical elements. */
 export function serializeComponent(root: string, value: MdObject, omit: readonly string[] = []): string {

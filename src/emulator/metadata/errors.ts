@@ -4,7 +4,10 @@
  */
 
 /** [real] (sf-plugin-conventions §13; jsforce refreshes the token on this fault code). */
-export const INVALID_SESSION = { code: 'INVALID_SESSION_ID', message: 'Invalid Session ID found in SessionHeader: Illegal Session' };
+export const INVALID_SESSION = {
+  code: 'INVALID_SESSION_ID',
+  message: 'Invalid Session ID found in SessionHeader: Illegal Session',
+};
 
 /** UNVERIFIED: a real org answers an unknown operation with a generic SOAP client fault. */
 export const unknownOperation = (operation: string): { code: string; message: string } => ({
@@ -79,10 +82,12 @@ export const consumerSecretPermission = (type: string): string =>
   '"View External Client Apps Consumer Secrets in Metadata".';
 
 /** [code] SDR reads type and name from the two quoted parts of this retrieve message. */
-export const entityNotFound = (type: string, name: string): string => `Entity of type '${type}' named '${name}' cannot be found`;
+export const entityNotFound = (type: string, name: string): string =>
+  `Entity of type '${type}' named '${name}' cannot be found`;
 
 /** [code] SDR treats this warning as "component not found" for destructive changes. */
 export const noComponentToDelete = (type: string, name: string): string => `No ${type} named: ${name} found`;
 
 /** UNVERIFIED: an injected deploy fault without its own message. */
-export const INJECTED_DEPLOY_FAILURE = 'An unexpected error occurred. Please include this ErrorId if you contact support.';
+export const INJECTED_DEPLOY_FAILURE =
+  'An unexpected error occurred. Please include this ErrorId if you contact support.';

@@ -20,7 +20,13 @@ export type FileProps = {
 };
 
 /** Properties of a stored component, or of settings the org has never changed (`component` undefined). */
-export function fileProperties(store: OrgStore, type: string, fullName: string, fileName: string, component?: StoredComponent): FileProps {
+export function fileProperties(
+  store: OrgStore,
+  type: string,
+  fullName: string,
+  fileName: string,
+  component?: StoredComponent,
+): FileProps {
   const admin = store.adminUser();
   const userId = component?.lastModifiedById ?? admin.id;
   const user = store.user(userId) ?? admin;

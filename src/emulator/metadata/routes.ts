@@ -21,7 +21,10 @@ type Call = { services: EmulatorServices; user: UserRecord; args: Record<string,
 
 /** Thrown by an operation to answer with a SOAP fault. */
 class Fault extends Error {
-  public constructor(public readonly code: string, message: string) {
+  public constructor(
+    public readonly code: string,
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -32,7 +35,8 @@ const operations: Record<string, (call: Call) => Promise<string | string[]> | st
   describeMetadata: ({ services }) => describeMetadataXml(services),
   listMetadata: ({ services, args }) => listMetadataResults(services, args),
   readMetadata: ({ services, args, apiVersion }) => readMetadataXml(services, args, apiVersion),
-  deploy: async ({ services, user, args, apiVersion }) => asyncResult((await submitDeploy(services, user, args, apiVersion)).id),
+  deploy: async ({ services, user, args, apiVersion }) =>
+    asyncResult((await submitDeploy(services, user, args, apiVersion)).id),
   checkDeployStatus: ({ services, args }) => {
     const id = str(args.asyncProcessId);
     const job = findDeploy(services, id);
@@ -46,7 +50,8 @@ const operations: Record<string, (call: Call) => Promise<string | string[]> | st
     cancelDeploy(services, job, user);
     return toXml({ done: true, id: job.id });
   },
-  retrieve: ({ services, args, apiVersion }) => asyncResult(submitRetrieve(services, readRetrieveRequest(args, apiVersion)).id),
+  retrieve: ({ services, args, apiVersion }) =>
+    asyncResult(submitRetrieve(services, readRetrieveRequest(args, apiVersion)).id),
   checkRetrieveStatus: async ({ services, args }) => {
     const id = str(args.asyncProcessId);
     const job = findRetrieve(services, id);

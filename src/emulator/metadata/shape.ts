@@ -13,7 +13,8 @@ export function withDeepDefaults(value: MdObject, fields: Record<string, FieldSp
   const out: MdObject = {};
   for (const [name, raw] of Object.entries(value)) {
     const spec = fields[name];
-    out[name] = spec?.kind === 'complex' ? mapItems(raw, (item) => withDeepDefaults(item, spec.fields, apiVersion)) : raw;
+    out[name] =
+      spec?.kind === 'complex' ? mapItems(raw, (item) => withDeepDefaults(item, spec.fields, apiVersion)) : raw;
   }
   for (const [name, spec] of Object.entries(fields)) {
     if (out[name] !== undefined || spec.kind === 'complex' || spec.default === undefined) continue;
@@ -49,7 +50,8 @@ export function secretOf(value: MdObject): string | undefined {
   const direct = value[SECRET];
   if (typeof direct === 'string') return direct;
   const config = value.oauthConfig;
-  if (config && typeof config === 'object' && !Array.isArray(config) && typeof config[SECRET] === 'string') return config[SECRET];
+  if (config && typeof config === 'object' && !Array.isArray(config) && typeof config[SECRET] === 'string')
+    return config[SECRET];
   return undefined;
 }
 
@@ -69,5 +71,7 @@ function mapItems(raw: MdValue, fn: (item: MdObject) => MdObject): MdValue {
  * retrieve and readMetadata leave them out while a deploy without them still clears them.
  */
 export function unreturned(behaviours: Behaviours, type: string): string[] {
-  return type === 'ExtlClntAppGlobalOauthSettings' && behaviours.ecaCertificateReadBack === 'omitted' ? ['certificate'] : [];
+  return type === 'ExtlClntAppGlobalOauthSettings' && behaviours.ecaCertificateReadBack === 'omitted'
+    ? ['certificate']
+    : [];
 }

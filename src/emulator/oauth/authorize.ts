@@ -34,7 +34,8 @@ export function authorize(rt: OAuthRuntime) {
     }
     const approved = rt.services.store.hasApproved(user.id, client.clientId);
     const forceConsent = request.prompt?.split(' ').includes('consent') && !client.adminApprovedOnly;
-    if (mayUseWithoutConsent(client, user, approved) && !forceConsent) return redirectWithCode(rt, ctx, request, user.id);
+    if (mayUseWithoutConsent(client, user, approved) && !forceConsent)
+      return redirectWithCode(rt, ctx, request, user.id);
     showConsent(rt, ctx, client, request, signedIn);
   };
 }

@@ -22,7 +22,11 @@ export function presentedClient(ctx: RequestContext, form: URLSearchParams): Pre
   if (match) {
     const decoded = Buffer.from(match[1].trim(), 'base64').toString('utf8');
     const colon = decoded.indexOf(':');
-    if (colon > 0) return { clientId: decodePart(decoded.slice(0, colon)), secret: decodePart(decoded.slice(colon + 1)) || undefined };
+    if (colon > 0)
+      return {
+        clientId: decodePart(decoded.slice(0, colon)),
+        secret: decodePart(decoded.slice(colon + 1)) || undefined,
+      };
   }
   return { clientId: form.get('client_id') ?? undefined, secret: form.get('client_secret') || undefined };
 }
@@ -32,7 +36,12 @@ export function findClient(store: OrgStore, presented: PresentedClient): OAuthCl
 }
 
 /** Whether the presented secret is acceptable: required secrets must be sent, and any sent secret must be right. */
-export function secretAccepted(store: OrgStore, client: OAuthClient, secret: string | undefined, required: boolean): boolean {
+export function secretAccepted(
+  store: OrgStore,
+  client: OAuthClient,
+  secret: string | undefined,
+  required: boolean,
+): boolean {
   if (secret === undefined) return !required;
   return store.checkConsumerSecret(client.clientId, secret);
 }

@@ -23,7 +23,7 @@ export function showConsent(
   ctx: RequestContext,
   client: OAuthClient,
   request: AuthorizationRequest,
-  signedIn: { user: UserRecord; sessionId: string }
+  signedIn: { user: UserRecord; sessionId: string },
 ): void {
   const handle = rt.consents.put({ request, userId: signedIn.user.id, sessionId: signedIn.sessionId }, CONSENT_TTL_MS);
   const scopes = request.scopes.map((s) => `<li>${escapeHtml(s)}</li>`).join('');
@@ -43,11 +43,16 @@ export function consentDecision(rt: OAuthRuntime) {
     const pending = rt.consents.get(handle);
     const signedIn = sessionUser(rt, ctx);
     if (!handle || !pending || !signedIn || signedIn.sessionId !== pending.sessionId) {
-      return sendHtml(ctx, 400, page('Error', '<h1>This authorization request is no longer valid.</h1><p>Start the sign-in again.</p>'));
+      return sendHtml(
+        ctx,
+        400,
+        page('Error', '<h1>This authorization request is no longer valid.</h1><p>Start the sign-in again.</p>'),
+      );
     }
     rt.consents.delete(handle);
     const { request } = pending;
-    if (form.get('decision') !== 'allow') return redirectError(ctx, request.redirectUri, ERRORS.accessDenied, request.state);
+    if (form.get('decision') !== 'allow')
+      return redirectError(ctx, request.redirectUri, ERRORS.accessDenied, request.state);
     rt.services.store.approve(pending.userId, request.clientId);
     redirectWithCode(rt, ctx, request, pending.userId);
   };

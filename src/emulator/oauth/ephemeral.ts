@@ -10,7 +10,11 @@ type Entry<T> = { value: T; expiresAt: number };
 export class Ephemeral<T> {
   private readonly entries = new Map<string, Entry<T>>();
 
-  public constructor(private readonly clock: Clock, private readonly prefix = '', private readonly length = 64) {}
+  public constructor(
+    private readonly clock: Clock,
+    private readonly prefix = '',
+    private readonly length = 64,
+  ) {}
 
   /** Stores a value for `ttlMs`; returns the raw handle. */
   public put(value: T, ttlMs: number): string {

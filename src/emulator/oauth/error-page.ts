@@ -8,5 +8,12 @@ import { escapeHtml, page } from './pages.js';
 export function errorPage(ctx: RequestContext): void {
   const error = ctx.url.searchParams.get('error') ?? 'unknown_error';
   const description = ctx.url.searchParams.get('error_description') ?? '';
-  sendHtml(ctx, 200, page('Remote Access Error', `<h1>Remote Access Error</h1><p>error=${escapeHtml(error)}</p><p>error_description=${escapeHtml(description)}</p>`));
+  sendHtml(
+    ctx,
+    200,
+    page(
+      'Remote Access Error',
+      `<h1>Remote Access Error</h1><p>error=${escapeHtml(error)}</p><p>error_description=${escapeHtml(description)}</p>`,
+    ),
+  );
 }

@@ -40,6 +40,8 @@ export function singleAccess(rt: OAuthRuntime) {
     const auth = authenticate(rt.services, ctx.bearer());
     if (!auth) return sendJson(ctx, 403, [{ errorCode: 'INVALID_SESSION_ID', message: 'Session expired or invalid' }]);
     const otp = rt.otps.put({ userId: auth.user.id, redirect: safeRelative(params.get('redirect_uri')) }, OTP_TTL_MS);
-    sendJson(ctx, 200, { frontdoor_uri: `${rt.services.instanceUrl()}${FRONTDOOR_PATH}?otp=${encodeURIComponent(otp)}` });
+    sendJson(ctx, 200, {
+      frontdoor_uri: `${rt.services.instanceUrl()}${FRONTDOOR_PATH}?otp=${encodeURIComponent(otp)}`,
+    });
   };
 }

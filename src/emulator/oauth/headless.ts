@@ -32,13 +32,16 @@ export function codeCredentials(rt: OAuthRuntime, ctx: RequestContext, params: U
   const validated = validateAuthorization(rt.services, ctx, params, true);
   if (!validated) return;
   const { client, request } = validated;
-  const fail = (err: (typeof ERRORS)[keyof typeof ERRORS]): void => redirectError(ctx, request.redirectUri, err, request.state);
-  if (!orgOauthSettings(store).codeCredentialsAllowed || !client.codeCredentialsEnabled) return fail(ERRORS.codeCredentialsDisabled);
+  const fail = (err: (typeof ERRORS)[keyof typeof ERRORS]): void =>
+    redirectError(ctx, request.redirectUri, err, request.state);
+  if (!orgOauthSettings(store).codeCredentialsAllowed || !client.codeCredentialsEnabled)
+    return fail(ERRORS.codeCredentialsDisabled);
   const credentials = basicCredentials(ctx);
   const requestType = String(ctx.req.headers['auth-request-type'] ?? '');
   if (requestType.toLowerCase() !== 'named-user' || !credentials) return fail(ERRORS.codeCredentialsRequestInvalid);
   const user = store.userByUsername(credentials.username);
-  if (!user?.isActive || !user.passwordHash || user.passwordHash !== sha256(credentials.password)) return fail(ERRORS.codeCredentialsLoginFailed);
+  if (!user?.isActive || !user.passwordHash || user.passwordHash !== sha256(credentials.password))
+    return fail(ERRORS.codeCredentialsLoginFailed);
   if (client.adminApprovedOnly && !isPreAuthorized(client, user)) return fail(ERRORS.notAdminApproved);
   redirectWithCode(rt, ctx, request, user.id, {
     sfdc_community_url: rt.services.instanceUrl(),

@@ -11,13 +11,27 @@ import { oauthClient } from '../clients.js';
 import { sendOAuthError } from './respond.js';
 import type { OAuthRuntime } from './runtime.js';
 
-type Found = { clientId: string; userId: string; scopes: string[]; type: 'access_token' | 'refresh_token'; iat: number; exp?: number };
+type Found = {
+  clientId: string;
+  userId: string;
+  scopes: string[];
+  type: 'access_token' | 'refresh_token';
+  iat: number;
+  exp?: number;
+};
 
 function findToken(rt: OAuthRuntime, raw: string): Found | undefined {
   const store = rt.services.store;
   const access = store.accessToken(raw);
   if (access) {
-    return { clientId: access.clientId, userId: access.userId, scopes: access.scopes, type: 'access_token', iat: access.issuedAt, exp: access.expiresAt };
+    return {
+      clientId: access.clientId,
+      userId: access.userId,
+      scopes: access.scopes,
+      type: 'access_token',
+      iat: access.issuedAt,
+      exp: access.expiresAt,
+    };
   }
   const refresh = store.findRefreshToken(raw);
   if (!refresh?.current || refresh.grant.revoked) return undefined;
@@ -25,7 +39,14 @@ function findToken(rt: OAuthRuntime, raw: string): Found | undefined {
   const policy = oauthClient(store, grant.clientId)?.refreshPolicy ?? { type: 'infinite' };
   if (policyExpired(policy, grant, store.clock())) return undefined;
   const exp = policy.type === 'lifetime' ? Date.parse(grant.chainIssuedDate) + policy.seconds * 1000 : undefined;
-  return { clientId: grant.clientId, userId: grant.userId, scopes: grant.scopes, type: 'refresh_token', iat: Date.parse(grant.createdDate), exp };
+  return {
+    clientId: grant.clientId,
+    userId: grant.userId,
+    scopes: grant.scopes,
+    type: 'refresh_token',
+    iat: Date.parse(grant.createdDate),
+    exp,
+  };
 }
 
 export function introspect(rt: OAuthRuntime) {
@@ -35,7 +56,8 @@ export function introspect(rt: OAuthRuntime) {
     const presented = presentedClient(ctx, form);
     const client = findClient(store, presented);
     if (!client) return sendOAuthError(ctx, ERRORS.clientIdInvalid);
-    if (!secretAccepted(store, client, presented.secret, !client.consumerSecretOptional)) return sendOAuthError(ctx, ERRORS.clientCredentialsInvalid);
+    if (!secretAccepted(store, client, presented.secret, !client.consumerSecretOptional))
+      return sendOAuthError(ctx, ERRORS.clientCredentialsInvalid);
     const found = findToken(rt, form.get('token') ?? '');
     const user = found ? store.user(found.userId) : undefined;
     if (!found || !user?.isActive || (found.clientId !== client.clientId && !client.introspectAllTokens)) {

@@ -12,7 +12,7 @@ export function redirectWithCode(
   ctx: RequestContext,
   request: AuthorizationRequest,
   userId: string,
-  extra: Record<string, string> = {}
+  extra: Record<string, string> = {},
 ): void {
   const code = rt.codes.put(
     {
@@ -23,7 +23,7 @@ export function redirectWithCode(
       challenge: request.challenge,
       challengeMethod: request.challengeMethod,
     },
-    CODE_LIFETIME_MS
+    CODE_LIFETIME_MS,
   );
   rt.services.conformance.authorized({
     clientId: request.clientId,

@@ -22,7 +22,8 @@ export function loginUrl(startUrl?: string): string {
   return safe ? `${LOGIN_PATH}?ec=302&startURL=${encodeURIComponent(safe)}` : LOGIN_PATH;
 }
 
-const oneClickUsers = (rt: OAuthRuntime): UserRecord[] => rt.services.store.state.users.filter((u) => u.isActive && u.userType === 'Standard');
+const oneClickUsers = (rt: OAuthRuntime): UserRecord[] =>
+  rt.services.store.state.users.filter((u) => u.isActive && u.userType === 'Standard');
 
 function loginPage(rt: OAuthRuntime, startUrl: string | undefined, failed: boolean): string {
   const start = startUrl ? hidden('startURL', startUrl) : '';
@@ -30,17 +31,19 @@ function loginPage(rt: OAuthRuntime, startUrl: string | undefined, failed: boole
     .map(
       (u) =>
         `<form method="POST" action="${LOGIN_PATH}">${start}${hidden('username', u.username)}` +
-        `<button type="submit">Sign in as ${escapeHtml(`${u.firstName} ${u.lastName}`)} (${escapeHtml(u.username)}, ${escapeHtml(u.profileName)})</button></form>`
+        `<button type="submit">Sign in as ${escapeHtml(`${u.firstName} ${u.lastName}`)} (${escapeHtml(u.username)}, ${escapeHtml(u.profileName)})</button></form>`,
     )
     .join('');
-  const error = failed ? '<p role="alert">Please check your username and password. If you still can\'t log in, contact your Salesforce administrator.</p>' : '';
+  const error = failed
+    ? '<p role="alert">Please check your username and password. If you still can\'t log in, contact your Salesforce administrator.</p>'
+    : '';
   return page(
     'Login | Salesforce',
     `<h1>Log in to ${escapeHtml(rt.services.store.state.org.name)}</h1>${error}<h2>Sign in as</h2>${users}` +
       `<h2>Username and password</h2><form method="POST" action="${LOGIN_PATH}">${start}` +
       '<label>Username <input name="username" autocomplete="username"></label> ' +
       '<label>Password <input name="pw" type="password" autocomplete="current-password"></label> ' +
-      '<button type="submit">Log In</button></form>'
+      '<button type="submit">Log In</button></form>',
   );
 }
 

@@ -19,7 +19,11 @@ export type ChallengeMethod = 'S256' | 'plain';
 export const s256 = (verifier: string): string => createHash('sha256').update(verifier, 'ascii').digest('base64url');
 
 /** The method to record for an authorize request's challenge, or (only when judged at authorize) the error to answer. */
-export function challengeMethod(method: string | null, challenge: string, check: Behaviours['pkceChallengeCheck']): ChallengeMethod | OAuthError {
+export function challengeMethod(
+  method: string | null,
+  challenge: string,
+  check: Behaviours['pkceChallengeCheck'],
+): ChallengeMethod | OAuthError {
   if (check === 'at-exchange') return method === 'plain' ? 'plain' : 'S256';
   if (method !== null && method !== '' && method !== 'S256') return ERRORS.challengeMethodInvalid;
   return /^[A-Za-z0-9_-]{43}$/.test(challenge) ? 'S256' : ERRORS.challengeInvalid;

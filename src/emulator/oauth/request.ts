@@ -30,12 +30,13 @@ export function validateAuthorization(
   services: EmulatorServices,
   ctx: RequestContext,
   params: URLSearchParams,
-  responseTypeSupported: boolean
+  responseTypeSupported: boolean,
 ): Validated | undefined {
   const client = oauthClient(services.store, params.get('client_id') ?? '');
   if (!client) return void untrustedAuthorizeError(ctx, services, ERRORS.clientIdInvalid);
   const redirectUri = params.get('redirect_uri') ?? '';
-  if (!client.callbackUrls.includes(redirectUri)) return void untrustedAuthorizeError(ctx, services, ERRORS.redirectMismatch);
+  if (!client.callbackUrls.includes(redirectUri))
+    return void untrustedAuthorizeError(ctx, services, ERRORS.redirectMismatch);
   if (!client.enabled) return void redirectErrorPage(ctx, services.instanceUrl(), ERRORS.appBlocked);
   const state = params.get('state') ?? undefined;
   const fail = (err: OAuthError): undefined => void redirectError(ctx, redirectUri, err, state);
@@ -56,7 +57,11 @@ export function validateAuthorization(
   }
   let method: ChallengeMethod | undefined;
   if (challenge) {
-    const checked = challengeMethod(params.get('code_challenge_method'), challenge, services.behaviours.pkceChallengeCheck);
+    const checked = challengeMethod(
+      params.get('code_challenge_method'),
+      challenge,
+      services.behaviours.pkceChallengeCheck,
+    );
     if (typeof checked !== 'string') return refusePkce(checked);
     method = checked;
   }

@@ -20,7 +20,10 @@ export function sendOAuthError(ctx: RequestContext, err: OAuthError, status = 40
  */
 export function sendFormError(ctx: RequestContext, err: OAuthError, status = 400): void {
   const body = `error=${encodeURIComponent(err.error)}&error_description=${encodeURIComponent(err.description)}`;
-  ctx.res.writeHead(status, { 'content-type': 'text/plain;charset=UTF-8', 'cache-control': 'no-cache,must-revalidate,max-age=0,no-store,private' });
+  ctx.res.writeHead(status, {
+    'content-type': 'text/plain;charset=UTF-8',
+    'cache-control': 'no-cache,must-revalidate,max-age=0,no-store,private',
+  });
   ctx.res.end(body);
 }
 

@@ -26,7 +26,10 @@ export function revoke(rt: OAuthRuntime) {
       revoked = approval !== undefined || store.revokeAccessToken(raw);
     }
     if (!revoked) return sendRevokeError(ctx, rt.services, ERRORS.tokenTypeUnsupported);
-    ctx.res.writeHead(200, { 'content-length': '0', 'cache-control': 'no-cache,must-revalidate,max-age=0,no-store,private' });
+    ctx.res.writeHead(200, {
+      'content-length': '0',
+      'cache-control': 'no-cache,must-revalidate,max-age=0,no-store,private',
+    });
     ctx.res.end();
   };
 }

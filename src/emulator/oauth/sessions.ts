@@ -16,7 +16,10 @@ export function startSession(rt: OAuthRuntime, userId: string): string {
 }
 
 /** The signed-in active user of this request, if any. */
-export function sessionUser(rt: OAuthRuntime, ctx: RequestContext): { user: UserRecord; sessionId: string } | undefined {
+export function sessionUser(
+  rt: OAuthRuntime,
+  ctx: RequestContext,
+): { user: UserRecord; sessionId: string } | undefined {
   const sessionId = ctx.cookies()[SESSION_COOKIE];
   const session = rt.sessions.get(sessionId);
   if (!session || !sessionId) return undefined;

@@ -33,7 +33,8 @@ export function token(rt: OAuthRuntime) {
     const clientId = grantType === 'refresh_token' ? presentedClient(ctx, form).clientId : undefined;
     conformance.refreshAttempt(clientId, form.get('refresh_token'));
     const fault = rt.services.faults.take('token', { method: ctx.method, path: ctx.path, grantType });
-    if (fault && (await applyFault(ctx, fault))) return conformance.faultAnswered(clientId, grantType, form.get('refresh_token'), fault);
+    if (fault && (await applyFault(ctx, fault)))
+      return conformance.faultAnswered(clientId, grantType, form.get('refresh_token'), fault);
     const handler = Object.hasOwn(GRANTS, grantType) ? GRANTS[grantType] : undefined;
     if (!handler) return sendOAuthError(ctx, ERRORS.grantTypeUnsupported);
     await handler(rt, ctx, form, meta);

@@ -23,7 +23,9 @@ export type TokenResponse = {
 /** Salesforce keys the HMAC with the consumer secret. The emulator holds only the secret's SHA-256, so it keys with that. */
 function signature(services: EmulatorServices, clientId: string, id: string, issuedAt: string): string {
   const key = services.store.state.consumerSecrets[clientId] ?? '';
-  return createHmac('sha256', key).update(id + issuedAt).digest('base64');
+  return createHmac('sha256', key)
+    .update(id + issuedAt)
+    .digest('base64');
 }
 
 export function tokenResponse(
@@ -31,7 +33,7 @@ export function tokenResponse(
   clientId: string,
   userId: string,
   scopes: string[],
-  tokens: { accessToken: string; refreshToken?: string }
+  tokens: { accessToken: string; refreshToken?: string },
 ): TokenResponse {
   const id = identityUrl(services, userId);
   const issuedAt = String(services.store.clock());
@@ -49,7 +51,13 @@ export function tokenResponse(
 }
 
 /** A new approval: an access token, plus a refresh-token chain when the scopes allow one. */
-export function issueForUser(services: EmulatorServices, client: OAuthClient, userId: string, scopes: string[], withRefresh: boolean): TokenResponse {
+export function issueForUser(
+  services: EmulatorServices,
+  client: OAuthClient,
+  userId: string,
+  scopes: string[],
+  withRefresh: boolean,
+): TokenResponse {
   const store = services.store;
   if (withRefresh && allowsRefresh(scopes)) {
     const { grant, refreshToken } = store.createGrant(client.clientId, client.label, userId, scopes);
@@ -64,4 +72,5 @@ export function issueForUser(services: EmulatorServices, client: OAuthClient, us
 export const withoutRefreshScopes = (scopes: string[]): string[] => scopes.filter((s) => !allowsRefresh([s]));
 
 /** The time the token endpoint takes for one request (latency model). */
-export const working = (rt: OAuthRuntime): Promise<void> => (rt.services.latency.tokenMs > 0 ? sleep(rt.services.latency.tokenMs) : Promise.resolve());
+export const working = (rt: OAuthRuntime): Promise<void> =>
+  rt.services.latency.tokenMs > 0 ? sleep(rt.services.latency.tokenMs) : Promise.resolve();

@@ -60,7 +60,10 @@ export function identity(services: EmulatorServices) {
   return (ctx: RequestContext): void => {
     const auth = authenticate(services, ctx.bearer() ?? ctx.url.searchParams.get('oauth_token') ?? undefined);
     if (!auth) return unauthorized(ctx);
-    if (ctx.params.orgId.slice(0, 15) !== services.store.state.org.id.slice(0, 15) || ctx.params.userId.slice(0, 15) !== auth.user.id.slice(0, 15)) {
+    if (
+      ctx.params.orgId.slice(0, 15) !== services.store.state.org.id.slice(0, 15) ||
+      ctx.params.userId.slice(0, 15) !== auth.user.id.slice(0, 15)
+    ) {
       ctx.res.writeHead(403, { 'content-type': 'text/plain;charset=UTF-8' });
       ctx.res.end('Forbidden');
       return;

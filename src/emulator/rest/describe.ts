@@ -43,7 +43,12 @@ function fieldDescribe(f: FieldDef): Record<string, unknown> {
     updateable: false,
     custom: false,
     idLookup: f.type === 'id',
-    length: f.type === 'id' || f.type === 'reference' ? 18 : ['string', 'url', 'email', 'picklist', 'textarea'].includes(f.type) ? 255 : 0,
+    length:
+      f.type === 'id' || f.type === 'reference'
+        ? 18
+        : ['string', 'url', 'email', 'picklist', 'textarea'].includes(f.type)
+          ? 255
+          : 0,
     referenceTo: f.referenceTo ? [f.referenceTo] : [],
     relationshipName: f.relationshipName ?? null,
   };
@@ -78,5 +83,11 @@ export function objectInfo(object: ObjectDef, base: string): Record<string, unkn
 }
 
 export function describeObject(object: ObjectDef, base: string, api: Api): Record<string, unknown> {
-  return { ...objectSummary(object, base), fields: object.fields.map(fieldDescribe), childRelationships: [], recordTypeInfos: [], supportedApis: api === 'tooling' ? ['tooling'] : ['rest', 'soap'] };
+  return {
+    ...objectSummary(object, base),
+    fields: object.fields.map(fieldDescribe),
+    childRelationships: [],
+    recordTypeInfos: [],
+    supportedApis: api === 'tooling' ? ['tooling'] : ['rest', 'soap'],
+  };
 }

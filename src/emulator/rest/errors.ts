@@ -5,7 +5,11 @@
 import { sendJson, type RequestContext } from '../http/context.js';
 
 export class RestError extends Error {
-  public constructor(public readonly errorCode: string, message: string, public readonly status = 400) {
+  public constructor(
+    public readonly errorCode: string,
+    message: string,
+    public readonly status = 400,
+  ) {
     super(message);
   }
 }
@@ -17,21 +21,21 @@ export function malformed(message: string): RestError {
 export function invalidType(name: string): RestError {
   return new RestError(
     'INVALID_TYPE',
-    `sObject type '${name}' is not supported. If you are attempting to use a custom object, be sure to append the '__c' after the entity name. Please reference your WSDL or the describe call for the appropriate names.`
+    `sObject type '${name}' is not supported. If you are attempting to use a custom object, be sure to append the '__c' after the entity name. Please reference your WSDL or the describe call for the appropriate names.`,
   );
 }
 
 export function noSuchColumn(column: string, entity: string): RestError {
   return new RestError(
     'INVALID_FIELD',
-    `No such column '${column}' on entity '${entity}'. If you are attempting to use a custom field, be sure to append the '__c' after the custom field name. Please reference your WSDL or the describe call for the appropriate names.`
+    `No such column '${column}' on entity '${entity}'. If you are attempting to use a custom field, be sure to append the '__c' after the custom field name. Please reference your WSDL or the describe call for the appropriate names.`,
   );
 }
 
 export function unknownRelationship(name: string): RestError {
   return new RestError(
     'INVALID_FIELD',
-    `Didn't understand relationship '${name}' in field path. If you are attempting to use a custom relationship, be sure to append the '__r' after the custom relationship name. Please reference your WSDL or the describe call for the appropriate names.`
+    `Didn't understand relationship '${name}' in field path. If you are attempting to use a custom relationship, be sure to append the '__r' after the custom relationship name. Please reference your WSDL or the describe call for the appropriate names.`,
   );
 }
 

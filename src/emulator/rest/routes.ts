@@ -39,7 +39,13 @@ function handler(services: EmulatorServices, api: Api, kind: string, body: (call
       if (e instanceof RestError) return sendRestError(ctx, e);
       if (e instanceof HttpError) throw e;
       // A bug must not turn into a 5xx that jsforce retries for 15 s; answer 400 with the reason instead.
-      sendRestError(ctx, new RestError('UNKNOWN_EXCEPTION', `The emulator failed to answer: ${e instanceof Error ? e.message : String(e)}`));
+      sendRestError(
+        ctx,
+        new RestError(
+          'UNKNOWN_EXCEPTION',
+          `The emulator failed to answer: ${e instanceof Error ? e.message : String(e)}`,
+        ),
+      );
     }
   };
 }
@@ -47,11 +53,21 @@ function handler(services: EmulatorServices, api: Api, kind: string, body: (call
 function query(services: EmulatorServices, call: Call): void {
   const q = call.ctx.url.searchParams.get('q');
   if (q === null) throw malformed('A query string (q) is required');
-  const env = { api: call.api, version: call.version, versionLabel: call.versionLabel, ctx: dataContext(services, call.user), now: services.store.clock() };
+  const env = {
+    api: call.api,
+    version: call.version,
+    versionLabel: call.versionLabel,
+    ctx: dataContext(services, call.user),
+    now: services.store.clock(),
+  };
   // `sf data query` asks for the column metadata after the records (query/columns.ts).
   if (call.ctx.url.searchParams.get('columns') === 'true') return sendJson(call.ctx, 200, queryColumns(q, env));
   const outcome = runQuery(q, env);
-  sendJson(call.ctx, 200, firstPage(services, call.api, outcome, batchSize(call.ctx.req.headers['sforce-query-options']), call.base));
+  sendJson(
+    call.ctx,
+    200,
+    firstPage(services, call.api, outcome, batchSize(call.ctx.req.headers['sforce-query-options']), call.base),
+  );
 }
 
 /** The object of a `/sobjects/:type` path; Salesforce answers an unknown type there with 404 NOT_FOUND. */
@@ -70,18 +86,24 @@ function record(services: EmulatorServices, call: Call): void {
   const fields = wanted
     ? wanted.split(',').map((name) => {
         const f = findField(object, name.trim());
-        if (!f) throw new RestError('INVALID_FIELD', `No such column '${name.trim()}' on sobject of type ${object.name}`);
+        if (!f)
+          throw new RestError('INVALID_FIELD', `No such column '${name.trim()}' on sobject of type ${object.name}`);
         return f;
       })
     : object.fields;
-  const out: Record<string, unknown> = { attributes: { type: object.name, url: `${call.base}/sobjects/${object.name}/${String(row.Id)}` } };
+  const out: Record<string, unknown> = {
+    attributes: { type: object.name, url: `${call.base}/sobjects/${object.name}/${String(row.Id)}` },
+  };
   for (const f of fields) out[f.name] = row[f.name] ?? null;
   sendJson(call.ctx, 200, out);
 }
 
 function limits(services: EmulatorServices, call: Call): void {
   const used = apiCalls.get(services) ?? 0;
-  const limit = (max: number, remaining = max): { Max: number; Remaining: number } => ({ Max: max, Remaining: remaining });
+  const limit = (max: number, remaining = max): { Max: number; Remaining: number } => ({
+    Max: max,
+    Remaining: remaining,
+  });
   sendJson(call.ctx, 200, {
     DailyApiRequests: limit(DAILY_API_REQUESTS, Math.max(0, DAILY_API_REQUESTS - used)),
     DailyAsyncApexExecutions: limit(250_000),
@@ -101,13 +123,21 @@ function registerDataApi(router: Router, services: EmulatorServices, api: Api, r
     router.on('GET', `${root}${pattern}`, handler(services, api, `${prefix}${kind}`, body));
   };
   on('/query', 'query', (call) => query(services, call));
-  on('/query/:locator', 'queryMore', (call) => sendJson(call.ctx, 200, nextPage(services, api, call.ctx.params.locator, call.base)));
+  on('/query/:locator', 'queryMore', (call) =>
+    sendJson(call.ctx, 200, nextPage(services, api, call.ctx.params.locator, call.base)),
+  );
   if (api === 'rest') {
     on('/queryAll', 'queryAll', (call) => query(services, call));
-    on('/queryAll/:locator', 'queryMore', (call) => sendJson(call.ctx, 200, nextPage(services, api, call.ctx.params.locator, call.base)));
+    on('/queryAll/:locator', 'queryMore', (call) =>
+      sendJson(call.ctx, 200, nextPage(services, api, call.ctx.params.locator, call.base)),
+    );
   }
-  on('/sobjects', 'describeGlobal', (call) => sendJson(call.ctx, 200, globalDescribe(objectsFor(api, call.version), call.base)));
-  on('/sobjects/:type/describe', 'describe', (call) => sendJson(call.ctx, 200, describeObject(objectOf(call), call.base, api)));
+  on('/sobjects', 'describeGlobal', (call) =>
+    sendJson(call.ctx, 200, globalDescribe(objectsFor(api, call.version), call.base)),
+  );
+  on('/sobjects/:type/describe', 'describe', (call) =>
+    sendJson(call.ctx, 200, describeObject(objectOf(call), call.base, api)),
+  );
   on('/sobjects/:type', 'sobject', (call) => sendJson(call.ctx, 200, objectInfo(objectOf(call), call.base)));
   on('/sobjects/:type/:id', 'sobject', (call) => record(services, call));
 }
@@ -120,7 +150,11 @@ export function registerRestRoutes(router: Router, services: EmulatorServices): 
   });
   registerDataApi(router, services, 'tooling', '/services/data/:version/tooling');
   registerDataApi(router, services, 'rest', '/services/data/:version');
-  router.on('GET', '/services/data/:version/limits', handler(services, 'rest', 'rest:limits', (call) => limits(services, call)));
+  router.on(
+    'GET',
+    '/services/data/:version/limits',
+    handler(services, 'rest', 'rest:limits', (call) => limits(services, call)),
+  );
 }
 
 export function apiVersions(): Array<{ label: string; url: string; version: string }> {

@@ -24,7 +24,10 @@ export class SeedError extends Error {}
 const DAY = 86_400_000;
 
 export function consumerKeyFor(orgName: string, appName: string): string {
-  const digest = createHash('sha256').update(`${orgName}\n${appName}`).digest('base64').replace(/[^A-Za-z0-9]/g, '');
+  const digest = createHash('sha256')
+    .update(`${orgName}\n${appName}`)
+    .digest('base64')
+    .replace(/[^A-Za-z0-9]/g, '');
   return `3MVG9EMU${(digest + digest + digest).slice(0, 77)}`;
 }
 
@@ -89,7 +92,8 @@ export function buildState(seed: OrgSeed, now: number): { state: OrgState; secre
     const spec = COMPONENT_TYPES[type] ?? undefined;
     if (spec) {
       const { problems } = validateComponent(value, spec, 66);
-      if (problems.length) throw new SeedError(`Seed ${type} ${fullName}: ${problems.map((p) => p.problem).join('; ')}`);
+      if (problems.length)
+        throw new SeedError(`Seed ${type} ${fullName}: ${problems.map((p) => p.problem).join('; ')}`);
     }
     const ns = namespaceOf(fullName);
     const component: StoredComponent = {
@@ -134,7 +138,7 @@ function addApp(
   put: (type: string, fullName: string, value: MdObject) => void,
   state: OrgState,
   secrets: SeedSecrets,
-  orgName: string
+  orgName: string,
 ): void {
   const secret = app.consumerSecret ?? randomAlnum(64);
   secrets.consumerSecrets[app.name] = secret;
@@ -159,7 +163,9 @@ function addApp(
   } else {
     // Installed from a managed package: the consumer key, secret and flags live in the publisher's org.
     if (!ns || !state.packages.some((p) => p.namespace === ns)) {
-      throw new SeedError(`Seed ExternalClientApplication ${app.name}: without globalOauth it must come from an installed package (ns__ name, ns in packages).`);
+      throw new SeedError(
+        `Seed ExternalClientApplication ${app.name}: without globalOauth it must come from an installed package (ns__ name, ns in packages).`,
+      );
     }
     delete secrets.consumerSecrets[app.name];
   }

@@ -136,9 +136,21 @@ function eca(name: string, o: EcaOptions): SeedApp {
 const SYSADMIN = 'System Administrator';
 
 export const DEFAULT_SEED: OrgSeed = {
-  org: { name: 'Acme Corporation (UAT sandbox)', instanceName: 'CS999', isSandbox: true, organizationType: 'Enterprise Edition' },
+  org: {
+    name: 'Acme Corporation (UAT sandbox)',
+    instanceName: 'CS999',
+    isSandbox: true,
+    organizationType: 'Enterprise Edition',
+  },
   users: [
-    { username: ADMIN, firstName: 'Ada', lastName: 'Admin', email: 'ada.admin@acme.example.com', alias: 'aadmin', profileName: SYSADMIN },
+    {
+      username: ADMIN,
+      firstName: 'Ada',
+      lastName: 'Admin',
+      email: 'ada.admin@acme.example.com',
+      alias: 'aadmin',
+      profileName: SYSADMIN,
+    },
     {
       username: INTEGRATION,
       firstName: 'Integration',
@@ -148,7 +160,15 @@ export const DEFAULT_SEED: OrgSeed = {
       profileName: 'Minimum Access - API Only Integrations',
       permissionSets: ['Integration_Access'],
     },
-    { username: OPS, firstName: 'Omar', lastName: 'Ops', email: 'omar.ops@acme.example.com', alias: 'oops', profileName: 'Standard User', permissionSets: ['Field_Service_Access'] },
+    {
+      username: OPS,
+      firstName: 'Omar',
+      lastName: 'Ops',
+      email: 'omar.ops@acme.example.com',
+      alias: 'oops',
+      profileName: 'Standard User',
+      permissionSets: ['Field_Service_Access'],
+    },
     {
       username: 'partner.user@acme-community.example.com',
       firstName: 'Pat',
@@ -158,12 +178,38 @@ export const DEFAULT_SEED: OrgSeed = {
       profileName: 'Partner Community User',
       userType: 'PowerCustomerSuccess',
     },
-    { username: `former.employee@${DOMAIN}`, firstName: 'Fran', lastName: 'Former', email: 'fran@acme.example.com', alias: 'ffor', profileName: 'Standard User', isActive: false },
+    {
+      username: `former.employee@${DOMAIN}`,
+      firstName: 'Fran',
+      lastName: 'Former',
+      email: 'fran@acme.example.com',
+      alias: 'ffor',
+      profileName: 'Standard User',
+      isActive: false,
+    },
   ],
   packages: [
-    { namespace: 'mcconn', name: 'Marketing Cloud Connector', publisher: 'Northwind Software', versionName: 'Summer Release', versionNumber: '4.12.0.3' },
-    { namespace: 'ptnrx', name: 'Partner Analytics', publisher: 'Contoso Analytics', versionName: 'Ver 2.3', versionNumber: '2.3.0.1' },
-    { namespace: 'dlrs', name: 'Declarative Lookup Rollup Summaries Tool', publisher: 'SFDO Community', versionName: 'Spring', versionNumber: '2.21.0.2' },
+    {
+      namespace: 'mcconn',
+      name: 'Marketing Cloud Connector',
+      publisher: 'Northwind Software',
+      versionName: 'Summer Release',
+      versionNumber: '4.12.0.3',
+    },
+    {
+      namespace: 'ptnrx',
+      name: 'Partner Analytics',
+      publisher: 'Contoso Analytics',
+      versionName: 'Ver 2.3',
+      versionNumber: '2.3.0.1',
+    },
+    {
+      namespace: 'dlrs',
+      name: 'Declarative Lookup Rollup Summaries Tool',
+      publisher: 'SFDO Community',
+      versionName: 'Spring',
+      versionNumber: '2.21.0.2',
+    },
   ],
   apps: [
     connectedApp('Acme_Mobile', {
@@ -296,13 +342,24 @@ export const DEFAULT_SEED: OrgSeed = {
       oauthPolicies: { isGuestCodeCredFlowEnabled: 'true' },
     }),
   ],
-  oauthSettings: { blockOAuthUnPwFlow: 'true', blockOAuthUsrAgtFlow: 'false', isPkceRequired: 'false', oAuthCdCrdtFlowEnable: 'true' },
+  oauthSettings: {
+    blockOAuthUnPwFlow: 'true',
+    blockOAuthUsrAgtFlow: 'false',
+    isPkceRequired: 'false',
+    oAuthCdCrdtFlowEnable: 'true',
+  },
   oauthTokens: [
     { app: 'Partner Portal Sync', username: OPS, createdDaysAgo: 400, lastUsedDaysAgo: 2, useCount: 14_200 },
     { app: 'Partner Portal Sync', username: ADMIN, createdDaysAgo: 300, lastUsedDaysAgo: 45, useCount: 310 },
     { app: 'Data Loader (legacy)', username: ADMIN, createdDaysAgo: 900, lastUsedDaysAgo: 120, useCount: 52 },
     { app: 'Acme Mobile', username: OPS, createdDaysAgo: 60, lastUsedDaysAgo: 1, useCount: 880 },
-    { app: 'Marketing Cloud Connector', username: INTEGRATION, createdDaysAgo: 500, lastUsedDaysAgo: 3, useCount: 40_000 },
+    {
+      app: 'Marketing Cloud Connector',
+      username: INTEGRATION,
+      createdDaysAgo: 500,
+      lastUsedDaysAgo: 3,
+      useCount: 40_000,
+    },
     { app: 'Billing Integration', username: INTEGRATION, createdDaysAgo: 200, lastUsedDaysAgo: 1, useCount: 9_100 },
     { app: 'Support Console', username: ADMIN, createdDaysAgo: 90, lastUsedDaysAgo: 35, useCount: 77 },
     { app: 'Partner Analytics', username: ADMIN, createdDaysAgo: 150, lastUsedDaysAgo: 10, useCount: 260 },
@@ -311,7 +368,12 @@ export const DEFAULT_SEED: OrgSeed = {
     { app: 'Tableau Desktop', username: ADMIN, createdDaysAgo: 800, lastUsedDaysAgo: 200, useCount: 14 },
   ],
   builtinClients: [
-    { clientId: 'PlatformCLI', appName: 'Salesforce CLI', callbackUrls: ['http://localhost:1717/OauthRedirect'], scopes: ['Api', 'Web', 'RefreshToken'] },
+    {
+      clientId: 'PlatformCLI',
+      appName: 'Salesforce CLI',
+      callbackUrls: ['http://localhost:1717/OauthRedirect'],
+      scopes: ['Api', 'Web', 'RefreshToken'],
+    },
   ],
   permissions: { consumerSecretsViaMetadata: true },
 };

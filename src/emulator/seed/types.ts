@@ -12,7 +12,13 @@ export type SeedUser = Omit<UserRecord, 'id' | 'passwordHash' | 'permissionSets'
   password?: string;
 };
 
-export type SeedPackage = { namespace: string; name: string; publisher: string; versionName?: string; versionNumber?: string };
+export type SeedPackage = {
+  namespace: string;
+  name: string;
+  publisher: string;
+  versionName?: string;
+  versionNumber?: string;
+};
 
 type SeedAppBase = {
   /** Developer name. A `ns__` prefix marks an app installed from the managed package with that namespace. */

@@ -42,7 +42,8 @@ export async function readStateFile(file: string): Promise<OrgState | undefined>
   } catch {
     throw new StateFileError(`The state file ${file} is not valid JSON.`);
   }
-  if (state?.version !== 1 || !state.org?.id) throw new StateFileError(`The state file ${file} is not an emulator state file.`);
+  if (state?.version !== 1 || !state.org?.id)
+    throw new StateFileError(`The state file ${file} is not an emulator state file.`);
   return state;
 }
 

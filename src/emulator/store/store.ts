@@ -2,14 +2,7 @@
  * OrgStore: the one owner of the org's state. Endpoints read and change the org only through it, so every change bumps
  * the revision (which invalidates derived views such as the OAuth client index) and is persisted when a state file is set.
  */
-import type {
-  AccessTokenRecord,
-  Grant,
-  MdObject,
-  OrgState,
-  StoredComponent,
-  UserRecord,
-} from './state.js';
+import type { AccessTokenRecord, Grant, MdObject, OrgState, StoredComponent, UserRecord } from './state.js';
 import { KeyPrefix, makeId } from './ids.js';
 import { randomAlnum, sha256 } from './hash.js';
 import { writeStateFile } from './persist.js';
@@ -29,7 +22,7 @@ export class OrgStore {
   public constructor(
     public state: OrgState,
     public readonly clock: Clock = Date.now,
-    private readonly stateFile?: string
+    private readonly stateFile?: string,
   ) {}
 
   public nowIso(): string {
@@ -193,7 +186,12 @@ export class OrgStore {
    * {@link APPROVALS_PER_USER_AND_APP} approvals of one app: the new one revokes the oldest beyond that (returned as
    * `evicted`), whose refresh token then fails with `invalid_grant` / `expired access/refresh token`.
    */
-  public createGrant(clientId: string, appName: string, userId: string, scopes: string[]): { grant: Grant; refreshToken: string; evicted: Grant[] } {
+  public createGrant(
+    clientId: string,
+    appName: string,
+    userId: string,
+    scopes: string[],
+  ): { grant: Grant; refreshToken: string; evicted: Grant[] } {
     const refreshToken = newRefreshToken();
     const now = this.nowIso();
     const grant: Grant = {
@@ -225,7 +223,9 @@ export class OrgStore {
   public approvalsOf(userId: string, clientId: string, appName: string): Grant[] {
     return this.state.grants
       .map((g, order) => ({ g, order }))
-      .filter(({ g }) => !g.revoked && g.userId === userId && (g.clientId ? g.clientId === clientId : g.appName === appName))
+      .filter(
+        ({ g }) => !g.revoked && g.userId === userId && (g.clientId ? g.clientId === clientId : g.appName === appName),
+      )
       .sort((a, b) => a.g.createdDate.localeCompare(b.g.createdDate) || a.order - b.order)
       .map(({ g }) => g);
   }

@@ -51,7 +51,7 @@ export const runAudit: PhaseRunner = async (run) => {
     run,
     step,
     'done',
-    `${result.apps.length} app(s) selected: ${result.apps.map((a) => a.name).join(', ')}.${result.verifyOnly.length ? ` Smoke-tested only (already compliant, needed by the gate): ${result.verifyOnly.join(', ')}.` : ''}`
+    `${result.apps.length} app(s) selected: ${result.apps.map((a) => a.name).join(', ')}.${result.verifyOnly.length ? ` Smoke-tested only (already compliant, needed by the gate): ${result.verifyOnly.join(', ')}.` : ''}`,
   );
   return true;
 };

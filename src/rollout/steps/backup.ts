@@ -9,7 +9,12 @@ export const runBackup: PhaseRunner = async (run) => {
   const step = run.steps[0];
   await begin(run, [step]);
   try {
-    const backupPath = await withRetries(ctx, store.journal.plan.options.retries, () => backupApps(ctx, store.journal.apps, store.journal.id), onRetry(run, step.id));
+    const backupPath = await withRetries(
+      ctx,
+      store.journal.plan.options.retries,
+      () => backupApps(ctx, store.journal.apps, store.journal.id),
+      onRetry(run, step.id),
+    );
     await store.update((j) => (j.initialBackup = backupPath));
     await finish(run, step, 'done', `Backup of ${store.journal.apps.length} app(s) taken.`, { backupPath });
     return true;

@@ -27,25 +27,43 @@ export const runEnable: PhaseRunner = async (run) => {
     });
   let outcomes: BatchOutcome;
   try {
-    outcomes = await withRetries(ctx, store.journal.plan.options.retries, () => enableSettings(ctx, setting, apps, store.journal.id, recordBackup), onRetry(run, run.phase));
+    outcomes = await withRetries(
+      ctx,
+      store.journal.plan.options.retries,
+      () => enableSettings(ctx, setting, apps, store.journal.id, recordBackup),
+      onRetry(run, run.phase),
+    );
   } catch (e) {
     // The deploy may have gone through before the error: ask the org, so that the journal says what it has.
     const on = await settingsOn(ctx, setting, apps);
     const ends = steps.map((step) =>
       on?.get(step.app as string) === true
-        ? { step, status: 'done' as const, detail: `On in the org (confirmed by reading it back after: ${errorText(e)}).`, data: { after: true, changed: Boolean(step.data?.backupPath) } }
-        : { step, status: 'failed' as const, detail: `Not changed: ${errorText(e)}`, data: { changed: false } }
+        ? {
+            step,
+            status: 'done' as const,
+            detail: `On in the org (confirmed by reading it back after: ${errorText(e)}).`,
+            data: { after: true, changed: Boolean(step.data?.backupPath) },
+          }
+        : { step, status: 'failed' as const, detail: `Not changed: ${errorText(e)}`, data: { changed: false } },
     );
     await finishMany(run, ends);
     return ends.every((x) => x.status === 'done');
   }
   const ends: Array<{ step: JournalStep; status: FinalStatus; detail: string; data?: StepData }> = steps.map((step) => {
-    const o = outcomes.get(step.app as string) ?? { status: 'failed' as const, detail: 'The batch gave no outcome for this app.', data: { changed: false } };
+    const o = outcomes.get(step.app as string) ?? {
+      status: 'failed' as const,
+      detail: 'The batch gave no outcome for this app.',
+      data: { changed: false },
+    };
     // A retry, or a resume after a crash, may find the setting already on: a backup taken by this step means the
     // change was this step's.
     const earlier = step.data?.backupPath;
     const changed = o.data?.changed === true || Boolean(earlier);
-    const data: StepData = { ...o.data, ...(o.status === 'done' ? { changed } : {}), ...(earlier && !o.data?.backupPath ? { backupPath: earlier } : {}) };
+    const data: StepData = {
+      ...o.data,
+      ...(o.status === 'done' ? { changed } : {}),
+      ...(earlier && !o.data?.backupPath ? { backupPath: earlier } : {}),
+    };
     return { step, status: o.status, detail: o.detail, data };
   });
   await finishMany(run, ends);

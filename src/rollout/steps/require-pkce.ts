@@ -24,13 +24,25 @@ export const runRequirePkce: PhaseRunner = async (run) => {
       const blockers = result.blockers.map((b) => ({ app: b.app, reason: b.reason }));
       const waived = result.apps.filter((a) => a.status === 'waived').map((a) => a.app);
       if (!result.passed) {
-        await finish(run, step, 'failed', `${blockers.length} app(s) block Require PKCE: ${blockers.map((b) => b.app).join(', ')}.`, { blockers, before: result.requirePkce });
+        await finish(
+          run,
+          step,
+          'failed',
+          `${blockers.length} app(s) block Require PKCE: ${blockers.map((b) => b.app).join(', ')}.`,
+          { blockers, before: result.requirePkce },
+        );
         return false;
       }
-      await finish(run, step, 'done', `Every app passes (${result.summary.pass} pass${waived.length ? `, waived: ${waived.join(', ')}` : ''}, ${result.summary['out-of-scope']} out of scope).`, {
-        blockers: [],
-        before: result.requirePkce,
-      });
+      await finish(
+        run,
+        step,
+        'done',
+        `Every app passes (${result.summary.pass} pass${waived.length ? `, waived: ${waived.join(', ')}` : ''}, ${result.summary['out-of-scope']} out of scope).`,
+        {
+          blockers: [],
+          before: result.requirePkce,
+        },
+      );
       continue;
     }
     try {

@@ -20,7 +20,9 @@ export async function rollbackApps(run: PhaseRun, changePhase: PhaseName, apps: 
   for (const [backupPath, steps] of byBackup) {
     const names = steps.map((s) => s.app as string);
     try {
-      const outcome = await withRetries(ctx, store.journal.plan.options.retries, () => restoreApps(ctx, backupPath, names, store.journal.id));
+      const outcome = await withRetries(ctx, store.journal.plan.options.retries, () =>
+        restoreApps(ctx, backupPath, names, store.journal.id),
+      );
       const deployId = outcome.deployId;
       await store.update(() => {
         for (const step of steps) {

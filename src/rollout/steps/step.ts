@@ -34,13 +34,22 @@ export async function begin(run: PhaseRun, steps: JournalStep[]): Promise<void> 
 }
 
 /** Records a step's end and reports it. */
-export async function finish(run: PhaseRun, step: JournalStep, status: FinalStatus, detail: string, data?: StepData): Promise<void> {
+export async function finish(
+  run: PhaseRun,
+  step: JournalStep,
+  status: FinalStatus,
+  detail: string,
+  data?: StepData,
+): Promise<void> {
   await run.store.finish(step, status, detail, data);
   run.emit({ type: 'step', step });
 }
 
 /** Records many steps' ends in one journal write and reports each. */
-export async function finishMany(run: PhaseRun, ends: Array<{ step: JournalStep; status: FinalStatus; detail: string; data?: StepData }>): Promise<void> {
+export async function finishMany(
+  run: PhaseRun,
+  ends: Array<{ step: JournalStep; status: FinalStatus; detail: string; data?: StepData }>,
+): Promise<void> {
   await run.store.finishMany(ends);
   for (const { step } of ends) run.emit({ type: 'step', step });
 }
@@ -49,4 +58,9 @@ export async function finishMany(run: PhaseRun, ends: Array<{ step: JournalStep;
 export const onRetry =
   (run: PhaseRun, stepId: string) =>
   (attempt: number, e: unknown): void =>
-    run.emit({ type: 'retry', step: stepId, attempt, reason: e instanceof Error ? e.message.split('\n')[0] : String(e) });
+    run.emit({
+      type: 'retry',
+      step: stepId,
+      attempt,
+      reason: e instanceof Error ? e.message.split('\n')[0] : String(e),
+    });

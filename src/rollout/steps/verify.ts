@@ -27,13 +27,19 @@ export const runVerify: PhaseRunner = async (run) => {
   const final = new Map<string, SmokeOutcome>();
   for (let attempt = 1; pending.length && attempt <= retries; attempt++) {
     if (ctx.signal?.aborted) break;
-    await begin(run, pending.map((r) => byApp.get(r.app) as JournalStep));
+    await begin(
+      run,
+      pending.map((r) => byApp.get(r.app) as JournalStep),
+    );
     const outcomes = await smokeTest(ctx, plan, pending, async (o) => {
       final.set(o.app, o);
-      if (o.status === 'error' && attempt < retries && !ctx.signal?.aborted) run.emit({ type: 'retry', step: `${phase}:${o.app}`, attempt, reason: o.detail });
+      if (o.status === 'error' && attempt < retries && !ctx.signal?.aborted)
+        run.emit({ type: 'retry', step: `${phase}:${o.app}`, attempt, reason: o.detail });
       await Promise.resolve();
     });
-    pending = outcomes.filter((o) => o.status === 'error').map((o) => requests.find((r) => r.app === o.app) as SmokeRequest);
+    pending = outcomes
+      .filter((o) => o.status === 'error')
+      .map((o) => requests.find((r) => r.app === o.app) as SmokeRequest);
     if (pending.length && attempt < retries && !ctx.signal?.aborted) {
       await new Promise((resolve) => setTimeout(resolve, (ctx.retryDelayMs ?? 2000) * 2 ** (attempt - 1)));
     }

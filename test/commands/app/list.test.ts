@@ -13,9 +13,16 @@ import { freePort, isolatedEnv, runCli, startCli, type CliResult } from '../../h
 type Envelope<T> = { status: number; result: T; warnings: string[] };
 type ErrorEnvelope = { status: number; name: string; message: string; actions?: string[]; exitCode: number };
 
-async function startEmulator(env: NodeJS.ProcessEnv, extra: string[] = []): Promise<{ child: ChildProcess; done: Promise<CliResult> }> {
+async function startEmulator(
+  env: NodeJS.ProcessEnv,
+  extra: string[] = [],
+): Promise<{ child: ChildProcess; done: Promise<CliResult> }> {
   const port = await freePort();
-  return startCli(['oauth', 'emulator', 'start', '--alias', 'emu', '--port', String(port), ...extra], env, /Press Ctrl-C/);
+  return startCli(
+    ['oauth', 'emulator', 'start', '--alias', 'emu', '--port', String(port), ...extra],
+    env,
+    /Press Ctrl-C/,
+  );
 }
 
 async function stop(emulator: { child: ChildProcess; done: Promise<CliResult> } | undefined): Promise<void> {
@@ -57,7 +64,14 @@ describe('sf oauth app list', function () {
     expect(run.code, run.stderr).to.equal(0);
     expect(run.stdout).to.include('Acme Corporation (UAT sandbox)');
     expect(run.stdout).to.include('Require PKCE off');
-    for (const name of ['Partner_Portal_Sync', 'mcconn__Marketing_Cloud_Connector', 'Field_Service_App', 'Zapier', 'CI_JWT_Deployer']) expect(run.stdout).to.include(name);
+    for (const name of [
+      'Partner_Portal_Sync',
+      'mcconn__Marketing_Cloud_Connector',
+      'Field_Service_App',
+      'Zapier',
+      'CI_JWT_Deployer',
+    ])
+      expect(run.stdout).to.include(name);
     expect(run.stdout).to.match(/Partner_Portal_Sync .*breaks/);
     expect(run.stdout).to.match(/^ {2}Partner_Portal_Sync: PKCE off/m);
     expect(run.stdout).to.match(/break at enforcement/);
@@ -65,7 +79,23 @@ describe('sf oauth app list', function () {
   });
 
   it('--needs-action --app narrows the list; --result-format csv prints CSV only', async () => {
-    const run = await runCli(['oauth', 'app', 'list', '-o', 'emu', '--needs-action', '--app', 'Field_Service_App', '--app', 'Billing Integration', '--result-format', 'csv'], env);
+    const run = await runCli(
+      [
+        'oauth',
+        'app',
+        'list',
+        '-o',
+        'emu',
+        '--needs-action',
+        '--app',
+        'Field_Service_App',
+        '--app',
+        'Billing Integration',
+        '--result-format',
+        'csv',
+      ],
+      env,
+    );
     expect(run.code, run.stderr).to.equal(0);
     const lines = run.stdout.trim().split(/\r?\n/);
     expect(lines[0]).to.match(/^Name,Label,Kind,/);
@@ -112,14 +142,21 @@ describe('sf oauth app list without the permission to read ECA OAuth settings', 
 
 // The first describe runs the default answers (OauthToken.Id null, aggregates refused); the other three ways an org
 // may answer must give the same usage.
-for (const behaviours of [['oauthTokenId=id'], ['oauthTokenAggregates=supported'], ['oauthTokenId=id', 'oauthTokenAggregates=supported']]) {
+for (const behaviours of [
+  ['oauthTokenId=id'],
+  ['oauthTokenAggregates=supported'],
+  ['oauthTokenId=id', 'oauthTokenAggregates=supported'],
+]) {
   describe(`sf oauth app list against an org with ${behaviours.join(', ')}`, function () {
     this.timeout(120_000);
     const env = isolatedEnv();
     let emulator: Awaited<ReturnType<typeof startEmulator>> | undefined;
 
     before(async () => {
-      emulator = await startEmulator(env, behaviours.flatMap((b) => ['--behaviour', b]));
+      emulator = await startEmulator(
+        env,
+        behaviours.flatMap((b) => ['--behaviour', b]),
+      );
     });
     after(async () => stop(emulator));
 

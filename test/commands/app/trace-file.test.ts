@@ -35,9 +35,23 @@ describe('sf oauth app list --trace-file', function () {
     const trace = JSON.parse(text) as TraceFile;
     expect(trace.command).to.equal('oauth app list');
     // The OauthToken rows the usage is counted from, the Tooling query, the Metadata API calls.
-    expect(trace.entries.some((e) => e.endpoint === '/services/data/v66.0/query' && e.present?.includes('records[].AppName') && e.present.includes('records[].UserId'))).to.equal(true);
-    expect(trace.entries.some((e) => e.endpoint === '/services/data/v66.0/tooling/query' && e.status === 200)).to.equal(true);
-    expect(trace.entries.some((e) => e.endpoint === '/services/Soap/m/66.0' && e.present?.includes('checkRetrieveStatusResponse'))).to.equal(true);
-    for (const value of [username, emu().store.state.org.id, 'Partner Portal Sync', 'Acme Corporation']) expect(text).not.to.include(value);
+    expect(
+      trace.entries.some(
+        (e) =>
+          e.endpoint === '/services/data/v66.0/query' &&
+          e.present?.includes('records[].AppName') &&
+          e.present.includes('records[].UserId'),
+      ),
+    ).to.equal(true);
+    expect(trace.entries.some((e) => e.endpoint === '/services/data/v66.0/tooling/query' && e.status === 200)).to.equal(
+      true,
+    );
+    expect(
+      trace.entries.some(
+        (e) => e.endpoint === '/services/Soap/m/66.0' && e.present?.includes('checkRetrieveStatusResponse'),
+      ),
+    ).to.equal(true);
+    for (const value of [username, emu().store.state.org.id, 'Partner Portal Sync', 'Acme Corporation'])
+      expect(text).not.to.include(value);
   });
 });

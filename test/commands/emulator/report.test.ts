@@ -18,7 +18,9 @@ const browser = headlessBrowser('admin@acme.example.com.uat');
 
 /** Consumer keys and callbacks of the default org (stable across runs). */
 function app(name: string): { clientId: string; redirectUri: string } {
-  const client = [...oauthClients(new OrgStore(buildState(DEFAULT_SEED, Date.now()).state)).values()].find((c) => c.appName === name);
+  const client = [...oauthClients(new OrgStore(buildState(DEFAULT_SEED, Date.now()).state)).values()].find(
+    (c) => c.appName === name,
+  );
   if (!client) throw new Error(`no app ${name}`);
   return { clientId: client.clientId, redirectUri: client.callbackUrls[0] };
 }
@@ -27,7 +29,10 @@ const store = (dir: string, name: string): FileTokenStore => new FileTokenStore(
 
 type Json = { status: number; result: EmulatorReportResult };
 const failingOf = (json: Json, appName: string): string[] =>
-  json.result.clients.find((c) => c.appName === appName)?.requirements.filter((r) => r.verdict === 'fail').map((r) => r.id) ?? [];
+  json.result.clients
+    .find((c) => c.appName === appName)
+    ?.requirements.filter((r) => r.verdict === 'fail')
+    .map((r) => r.id) ?? [];
 
 describe('sf oauth emulator report', function () {
   this.timeout(240_000);
@@ -37,21 +42,42 @@ describe('sf oauth emulator report', function () {
     const dir = mkdtempSync(path.join(tmpdir(), 'sf-oauth-report-'));
     const port = await freePort();
     const url = `http://127.0.0.1:${port}`;
-    const started = await startCli(['oauth', 'emulator', 'start', '--port', String(port), '--strict', '--session-seconds', '60'], env, /Press Ctrl-C/);
+    const started = await startCli(
+      ['oauth', 'emulator', 'start', '--port', String(port), '--strict', '--session-seconds', '60'],
+      env,
+      /Press Ctrl-C/,
+    );
     try {
       expect(started.output()).to.include('Rehearsal: access tokens expire after 60 seconds.');
       expect(started.output()).to.include('one refresh in 3 answers "token request is already being processed"');
       expect(started.output()).to.include(`sf oauth emulator report --url ${url}`);
 
-      const good = new WellBehavedClient({ loginUrl: url, ...app('Ops_Dashboard_Local'), store: store(dir, 'good.json'), backoffMs: 100 });
+      const good = new WellBehavedClient({
+        loginUrl: url,
+        ...app('Ops_Dashboard_Local'),
+        store: store(dir, 'good.json'),
+        backoffMs: 100,
+      });
       await good.login(browser);
       for (let i = 0; i < 6; i++) await good.refresh();
       await good.query('SELECT Id FROM Organization');
       // Omits code_challenge_method as the sf CLI does: Salesforce accepts it, so it is advice.
-      const bad = new BadlyBehavedClient({ loginUrl: url, ...app('Field_Service_App'), confidential: false, store: store(dir, 'bad.json'), flaws: ['omit-method'] });
+      const bad = new BadlyBehavedClient({
+        loginUrl: url,
+        ...app('Field_Service_App'),
+        confidential: false,
+        store: store(dir, 'bad.json'),
+        flaws: ['omit-method'],
+      });
       await bad.login(browser);
       // Forgets its secret: Salesforce refuses the code exchange, so it fails.
-      const noSecret = new BadlyBehavedClient({ loginUrl: url, ...app('Reporting_Portal'), confidential: true, store: store(dir, 'no-secret.json'), flaws: ['no-secret'] });
+      const noSecret = new BadlyBehavedClient({
+        loginUrl: url,
+        ...app('Reporting_Portal'),
+        confidential: true,
+        store: store(dir, 'no-secret.json'),
+        flaws: ['no-secret'],
+      });
       await noSecret.login(browser).catch(() => undefined);
 
       const json = await runCli(['oauth', 'emulator', 'report', '--url', url, '--json'], env);
@@ -60,33 +86,57 @@ describe('sf oauth emulator report', function () {
       expect(parsed.status).to.equal(1);
       expect(parsed.result.source).to.equal(url);
       expect(parsed.result.success).to.equal(false);
-      expect(parsed.result.summary).to.include({ failedRequirements: 1, failingClients: 1, advisedRequirements: 1, advisedClients: 1 });
+      expect(parsed.result.summary).to.include({
+        failedRequirements: 1,
+        failingClients: 1,
+        advisedRequirements: 1,
+        advisedClients: 1,
+      });
       expect(failingOf(parsed, 'Reporting_Portal')).to.deep.equal(['secret.confidential']);
       expect(failingOf(parsed, 'Field_Service_App')).to.deep.equal([]);
-      const s256 = parsed.result.clients.find((c) => c.appName === 'Field_Service_App')?.requirements.find((r) => r.id === 'pkce.s256');
+      const s256 = parsed.result.clients
+        .find((c) => c.appName === 'Field_Service_App')
+        ?.requirements.find((r) => r.id === 'pkce.s256');
       expect(s256).to.include({ verdict: 'advice', failures: 0, advisories: 1 });
       expect(failingOf(parsed, 'Ops_Dashboard_Local')).to.deep.equal([]);
-      const retry = parsed.result.clients.find((c) => c.appName === 'Ops_Dashboard_Local')?.requirements.find((r) => r.id === 'retry.transient');
+      const retry = parsed.result.clients
+        .find((c) => c.appName === 'Ops_Dashboard_Local')
+        ?.requirements.find((r) => r.id === 'retry.transient');
       expect(retry?.verdict).to.equal('pass');
 
       const human = await runCli(['oauth', 'emulator', 'report', '--url', url], env);
       expect(human.code).to.equal(1);
-      expect(human.stdout).to.match(/Field_Service_App \(3MVG9EMU\w+\), External Client App, public client, rotation on: PASS with advice \(1\)/);
+      expect(human.stdout).to.match(
+        /Field_Service_App \(3MVG9EMU\w+\), External Client App, public client, rotation on: PASS with advice \(1\)/,
+      );
       expect(human.stdout).to.include('- pkce.s256: Send code_challenge_method=S256 explicitly');
-      expect(human.stdout).to.match(/Reporting_Portal \(3MVG9EMU\w+\), Connected App, confidential client: FAIL \(1 failing\)/);
+      expect(human.stdout).to.match(
+        /Reporting_Portal \(3MVG9EMU\w+\), Connected App, confidential client: FAIL \(1 failing\)/,
+      );
       expect(human.stdout).to.include('- secret.confidential (');
 
       // Advice alone does not fail the gate.
-      const onlyAdvice = await runCli(['oauth', 'emulator', 'report', '--url', url, '--client-id', 'Field_Service_App', '--json'], env);
+      const onlyAdvice = await runCli(
+        ['oauth', 'emulator', 'report', '--url', url, '--client-id', 'Field_Service_App', '--json'],
+        env,
+      );
       expect(onlyAdvice.code, onlyAdvice.stderr).to.equal(0);
       expect((JSON.parse(onlyAdvice.stdout) as Json).result).to.include({ success: true });
 
-      const onlyGood = await runCli(['oauth', 'emulator', 'report', '--url', url, '--client-id', 'Ops_Dashboard_Local', '--json'], env);
+      const onlyGood = await runCli(
+        ['oauth', 'emulator', 'report', '--url', url, '--client-id', 'Ops_Dashboard_Local', '--json'],
+        env,
+      );
       expect(onlyGood.code).to.equal(0);
-      expect((JSON.parse(onlyGood.stdout) as Json).result.clients.map((c) => c.appName)).to.deep.equal(['Ops_Dashboard_Local']);
+      expect((JSON.parse(onlyGood.stdout) as Json).result.clients.map((c) => c.appName)).to.deep.equal([
+        'Ops_Dashboard_Local',
+      ]);
 
       const xmlFile = path.join(dir, 'conformance.xml');
-      const junit = await runCli(['oauth', 'emulator', 'report', '--url', url, '--result-format', 'junit', '--output-file', xmlFile], env);
+      const junit = await runCli(
+        ['oauth', 'emulator', 'report', '--url', url, '--result-format', 'junit', '--output-file', xmlFile],
+        env,
+      );
       expect(junit.code).to.equal(1);
       expect(junit.stdout).to.include(`Wrote the conformance report to ${xmlFile}.`);
       const xml = readFileSync(xmlFile, 'utf8');
@@ -96,15 +146,21 @@ describe('sf oauth emulator report', function () {
       expect(xml).to.include('<system-out>advice: Send code_challenge_method=S256 explicitly');
       expect(junit.stdout).to.include('1 requirement(s) pass with advice');
 
-      const junitOut = await runCli(['oauth', 'emulator', 'report', '--url', url, '--result-format', 'junit', '--client-id', 'Ops_Dashboard_Local'], env);
+      const junitOut = await runCli(
+        ['oauth', 'emulator', 'report', '--url', url, '--result-format', 'junit', '--client-id', 'Ops_Dashboard_Local'],
+        env,
+      );
       expect(junitOut.code).to.equal(0);
       expect(XMLValidator.validate(junitOut.stdout)).to.equal(true);
       expect(junitOut.stdout).to.include('failures="0"');
 
       // No token from the clients' token files appears in any output.
-      const tokens = ['good.json', 'bad.json'].flatMap((f) => Object.values(JSON.parse(readFileSync(path.join(dir, f), 'utf8')) as Record<string, string>)).filter((v) => !v.startsWith('http'));
+      const tokens = ['good.json', 'bad.json']
+        .flatMap((f) => Object.values(JSON.parse(readFileSync(path.join(dir, f), 'utf8')) as Record<string, string>))
+        .filter((v) => !v.startsWith('http'));
       expect(tokens.length).to.be.greaterThan(2);
-      for (const output of [json.stdout, human.stdout, xml]) for (const token of tokens) expect(output).to.not.include(token);
+      for (const output of [json.stdout, human.stdout, xml])
+        for (const token of tokens) expect(output).to.not.include(token);
     } finally {
       started.child.kill('SIGINT');
       await started.done;
@@ -117,14 +173,24 @@ describe('sf oauth emulator report', function () {
     const stateFile = path.join(dir, 'org.json');
     const port = await freePort();
     const url = `http://127.0.0.1:${port}`;
-    const started = await startCli(['oauth', 'emulator', 'start', '--port', String(port), '--state-file', stateFile, '--alias', 'emu'], env, /Press Ctrl-C/);
+    const started = await startCli(
+      ['oauth', 'emulator', 'start', '--port', String(port), '--state-file', stateFile, '--alias', 'emu'],
+      env,
+      /Press Ctrl-C/,
+    );
     let stopped = false;
     try {
       const byAlias = await runCli(['oauth', 'emulator', 'report', '--target-org', 'emu', '--json'], env);
       expect(byAlias.code, byAlias.stdout).to.equal(0);
       expect((JSON.parse(byAlias.stdout) as Json).result).to.include({ source: url, success: true });
 
-      const bad = new BadlyBehavedClient({ loginUrl: url, ...app('Reporting_Portal'), confidential: true, store: store(dir, 'bad.json'), flaws: ['no-secret'] });
+      const bad = new BadlyBehavedClient({
+        loginUrl: url,
+        ...app('Reporting_Portal'),
+        confidential: true,
+        store: store(dir, 'bad.json'),
+        flaws: ['no-secret'],
+      });
       await bad.login(browser).catch(() => undefined);
       started.child.kill('SIGINT');
       expect((await started.done).code).to.equal(0);
@@ -149,7 +215,11 @@ describe('sf oauth emulator report', function () {
     const stateFile = path.join(dir, 'org.json');
     const start = async (): Promise<{ url: string; stop: () => Promise<void> }> => {
       const port = await freePort();
-      const started = await startCli(['oauth', 'emulator', 'start', '--port', String(port), '--state-file', stateFile], env, /Press Ctrl-C/);
+      const started = await startCli(
+        ['oauth', 'emulator', 'start', '--port', String(port), '--state-file', stateFile],
+        env,
+        /Press Ctrl-C/,
+      );
       return {
         url: `http://127.0.0.1:${port}`,
         stop: async (): Promise<void> => {
@@ -180,10 +250,15 @@ describe('sf oauth emulator report', function () {
     } finally {
       await second.stop();
     }
-    const human = await runCli(['oauth', 'emulator', 'report', '--state-file', stateFile, '--client-id', 'Ops_Dashboard_Local'], env);
+    const human = await runCli(
+      ['oauth', 'emulator', 'report', '--state-file', stateFile, '--client-id', 'Ops_Dashboard_Local'],
+      env,
+    );
     expect(human.code).to.equal(1);
     expect(human.stdout).to.match(/rtr\.store-rotated\s+FAIL/);
-    expect(human.stdout).to.match(/Rotated-out refresh tokens presented 1 time\(s\): 1 rotated before \S+ \S+ \(a restart; exact times are not kept\), at least [\d.]+ (ms|s) after rotation\./);
+    expect(human.stdout).to.match(
+      /Rotated-out refresh tokens presented 1 time\(s\): 1 rotated before \S+ \S+ \(a restart; exact times are not kept\), at least [\d.]+ (ms|s) after rotation\./,
+    );
     expect(human.stdout).not.to.match(/\b0 ms after rotation/);
   });
 
@@ -202,7 +277,10 @@ describe('sf oauth emulator report', function () {
     expect(unreachable.stderr).to.include('Try this:');
     expect(unreachable.stderr).not.to.match(/\n\s+at /);
 
-    const both = await runCli(['oauth', 'emulator', 'report', '--url', 'http://127.0.0.1:1', '--state-file', 'package.json'], env);
+    const both = await runCli(
+      ['oauth', 'emulator', 'report', '--url', 'http://127.0.0.1:1', '--state-file', 'package.json'],
+      env,
+    );
     expect(both.code).to.not.equal(0);
     expect(both.stderr).to.include('cannot also be provided');
 

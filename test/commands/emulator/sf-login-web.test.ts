@@ -71,7 +71,7 @@ function loginWebTest(emu: () => OrgEmulator): void {
     const browser = path.join(work, 'browser.sh');
     writeFileSync(
       browser,
-      `#!/bin/sh\n(cd '${ROOT}' && SCRIPTED_BROWSER_USER='${ADMIN}' '${process.execPath}' --import tsx --no-warnings '${BROWSER_PROGRAM}' "$1" >> '${log}' 2>&1) &\nexit 0\n`
+      `#!/bin/sh\n(cd '${ROOT}' && SCRIPTED_BROWSER_USER='${ADMIN}' '${process.execPath}' --import tsx --no-warnings '${BROWSER_PROGRAM}' "$1" >> '${log}' 2>&1) &\nexit 0\n`,
     );
     chmodSync(browser, 0o755);
     // sf reads its callback port from sfdx-project.json (oauthLocalPort). The default 1717 is PlatformCLI's registered
@@ -83,7 +83,10 @@ function loginWebTest(emu: () => OrgEmulator): void {
     }
     const project = path.join(work, 'project');
     mkdirSync(path.join(project, 'force-app'), { recursive: true });
-    writeFileSync(path.join(project, 'sfdx-project.json'), JSON.stringify({ packageDirectories: [{ path: 'force-app', default: true }], oauthLocalPort: port }));
+    writeFileSync(
+      path.join(project, 'sfdx-project.json'),
+      JSON.stringify({ packageDirectories: [{ path: 'force-app', default: true }], oauthLocalPort: port }),
+    );
     const env: NodeJS.ProcessEnv = {
       ...isolatedEnv(path.join(work, 'home')),
       BROWSER: browser,
@@ -95,7 +98,11 @@ function loginWebTest(emu: () => OrgEmulator): void {
     mkdirSync(path.join(work, 'home'), { recursive: true });
     for (const name of ['HTTP_PROXY', 'HTTPS_PROXY', 'http_proxy', 'https_proxy']) delete env[name];
 
-    const login = await runSf(['org', 'login', 'web', '--instance-url', emu().url, '--alias', 'webemu', '--json'], env, project);
+    const login = await runSf(
+      ['org', 'login', 'web', '--instance-url', emu().url, '--alias', 'webemu', '--json'],
+      env,
+      project,
+    );
     const browserLog = readFileSync(log, 'utf8');
     expect(login.code, `${login.stdout}\n${login.stderr}\n${browserLog}`).to.equal(0);
     expect(browserLog).to.match(/^callback \/OauthRedirect, then \/OauthSuccess HTTP 200$/m);
@@ -104,13 +111,18 @@ function loginWebTest(emu: () => OrgEmulator): void {
 
     const display = await runSf(['org', 'display', '--target-org', 'webemu', '--json'], env, project);
     expect(display.code, `${display.stdout}\n${display.stderr}`).to.equal(0);
-    expect((JSON.parse(display.stdout) as SfJson<{ username: string; connectedStatus: string }>).result).to.include({ username: ADMIN, connectedStatus: 'Connected' });
+    expect((JSON.parse(display.stdout) as SfJson<{ username: string; connectedStatus: string }>).result).to.include({
+      username: ADMIN,
+      connectedStatus: 'Connected',
+    });
 
     // The session ends: the next command refreshes with the stored refresh token, as sf does on a real org.
     emu().store.expireAllAccessTokens();
     const afterExpiry = await runSf(['org', 'display', '--target-org', 'webemu', '--json'], env, project);
     expect(afterExpiry.code, `${afterExpiry.stdout}\n${afterExpiry.stderr}`).to.equal(0);
-    expect((JSON.parse(afterExpiry.stdout) as SfJson<{ connectedStatus: string }>).result).to.include({ connectedStatus: 'Connected' });
+    expect((JSON.parse(afterExpiry.stdout) as SfJson<{ connectedStatus: string }>).result).to.include({
+      connectedStatus: 'Connected',
+    });
 
     // An example client with a real mistake (it drops the rotated refresh token) against the same emulator.
     // The pause between its refreshes is longer than the recorder's race window (1 s), so this is no lost race.
@@ -129,7 +141,10 @@ function loginWebTest(emu: () => OrgEmulator): void {
     expect(v['secret.public']).to.equal('pass');
     // The refresh after the expiry: one at a time, with no code_verifier (sfdx-core refreshes with a fresh OAuth2).
     expect(v['rtr.parallel']).to.equal('pass');
-    expect(cli?.requirements.find((r) => r.id === 'rtr.parallel')?.counts).to.include({ refreshes: 1, withCurrentToken: 1 });
+    expect(cli?.requirements.find((r) => r.id === 'rtr.parallel')?.counts).to.include({
+      refreshes: 1,
+      withCurrentToken: 1,
+    });
     expect(cli?.verifierLength).to.deep.equal({ min: 171, max: 171 });
     const s256 = cli?.requirements.find((r) => r.id === 'pkce.s256');
     expect(s256?.counts).to.include({ methodAbsent: 1, S256: 0 });

@@ -10,8 +10,14 @@ describe('sf oauth emulator start', function () {
     const env = isolatedEnv();
     const port = await freePort();
     const stateFile = path.join(env.HOME as string, 'state', 'org.json');
-    const started = await startCli(['oauth', 'emulator', 'start', '--alias', 'emu', '--port', String(port), '--state-file', stateFile], env, /Press Ctrl-C/);
-    const aliases = JSON.parse(readFileSync(path.join(env.HOME as string, '.sfdx', 'alias.json'), 'utf8')) as { orgs: Record<string, string> };
+    const started = await startCli(
+      ['oauth', 'emulator', 'start', '--alias', 'emu', '--port', String(port), '--state-file', stateFile],
+      env,
+      /Press Ctrl-C/,
+    );
+    const aliases = JSON.parse(readFileSync(path.join(env.HOME as string, '.sfdx', 'alias.json'), 'utf8')) as {
+      orgs: Record<string, string>;
+    };
     expect(aliases.orgs.emu).to.equal('admin@acme.example.com.uat');
     expect(statSync(stateFile).mode & 0o777).to.equal(0o600);
     expect(started.output()).to.include(`http://127.0.0.1:${port}`);
@@ -58,9 +64,15 @@ describe('sf oauth emulator start', function () {
   it('saves the authorization as sf org login does: CLI client, loopback instance URL, encrypted tokens', async () => {
     const env = isolatedEnv();
     const port = await freePort();
-    const started = await startCli(['oauth', 'emulator', 'start', '--alias', 'emu2', '--port', String(port)], env, /Press Ctrl-C/);
+    const started = await startCli(
+      ['oauth', 'emulator', 'start', '--alias', 'emu2', '--port', String(port)],
+      env,
+      /Press Ctrl-C/,
+    );
     try {
-      const saved = JSON.parse(readFileSync(path.join(env.HOME as string, '.sfdx', 'admin@acme.example.com.uat.json'), 'utf8')) as Record<string, string>;
+      const saved = JSON.parse(
+        readFileSync(path.join(env.HOME as string, '.sfdx', 'admin@acme.example.com.uat.json'), 'utf8'),
+      ) as Record<string, string>;
       expect(saved.instanceUrl).to.equal(`http://127.0.0.1:${port}`);
       expect(saved.clientId).to.equal('PlatformCLI');
       // Tokens in the auth file are encrypted by @salesforce/core, never stored in clear.

@@ -15,7 +15,14 @@ import { ROOT } from '../../helpers/cli.js';
 import { saveCliAuthorization } from '../../../src/emulator/sf-auth.js';
 import OrgCheck, { type OrgCheckCommandResult } from '../../../src/commands/oauth/org/check.js';
 
-type Envelope = { status: number; result?: OrgCheckCommandResult; name?: string; message?: string; actions?: string[]; data?: OrgCheckCommandResult };
+type Envelope = {
+  status: number;
+  result?: OrgCheckCommandResult;
+  name?: string;
+  message?: string;
+  actions?: string[];
+  data?: OrgCheckCommandResult;
+};
 
 /** Runs the command with the given output mode, capturing stdout; returns the output and the exit code. */
 async function runCommand(cmd: typeof SfCommand<unknown>, argv: string[]): Promise<{ out: string; exitCode: number }> {
@@ -76,7 +83,9 @@ describe('sf oauth org check', function () {
     expect(json.result?.passed).to.equal(true);
     expect(json.result?.summary.fail).to.equal(0);
     expect(json.result?.checks.find((c) => c.id === 'access.api-version')?.status).to.equal('pass');
-    expect(json.result?.checks.find((c) => c.id === 'app.secret' && c.app === 'Partner_Portal_Sync')?.status).to.equal('pass');
+    expect(json.result?.checks.find((c) => c.id === 'app.secret' && c.app === 'Partner_Portal_Sync')?.status).to.equal(
+      'pass',
+    );
     expect(json.result?.smokeUser).to.equal(username);
     expect(json.result).to.include({ reportFile: report, traceFile: trace });
     const written = readFileSync(report, 'utf8') + readFileSync(trace, 'utf8');
@@ -96,8 +105,12 @@ describe('sf oauth org check', function () {
     const lines = out.split('\n');
     expect(lines).to.include.members(['Access', 'How the org answers', 'Apps', '  Partner_Portal_Sync']);
     expect(lines.find((l) => l.startsWith('    pass  Approval headroom:'))).to.include('holds 1 of 5');
-    expect(lines.find((l) => l.startsWith('    warn  Consumer secret available:'))).to.include('SF_OAUTH_CLIENT_SECRET_PARTNER_PORTAL_SYNC');
-    expect(lines.some((l) => l.trim().startsWith('Action: Set SF_OAUTH_CLIENT_SECRET_PARTNER_PORTAL_SYNC'))).to.equal(true);
+    expect(lines.find((l) => l.startsWith('    warn  Consumer secret available:'))).to.include(
+      'SF_OAUTH_CLIENT_SECRET_PARTNER_PORTAL_SYNC',
+    );
+    expect(lines.some((l) => l.trim().startsWith('Action: Set SF_OAUTH_CLIENT_SECRET_PARTNER_PORTAL_SYNC'))).to.equal(
+      true,
+    );
     expect(Math.max(...lines.map((l) => l.length))).to.be.at.most(120);
     expect(out).to.match(/\d+ pass, \d+ warn, 0 fail\./);
     // eslint-disable-next-line no-control-regex
@@ -119,10 +132,17 @@ describe('sf oauth org check', function () {
     expect(human.out).not.to.match(/^\s+at /m);
   });
 
-  it('an org where queries are refused: exit 1 with the org\'s error code', async () => {
+  it("an org where queries are refused: exit 1 with the org's error code", async () => {
     emu().faults.add({
       match: { path: /\/services\/data\/v[\d.]+\/query$/ },
-      action: { kind: 'http', status: 400, contentType: 'application/json', body: JSON.stringify([{ errorCode: 'INSUFFICIENT_ACCESS', message: 'insufficient access rights on object id' }]) },
+      action: {
+        kind: 'http',
+        status: 400,
+        contentType: 'application/json',
+        body: JSON.stringify([
+          { errorCode: 'INSUFFICIENT_ACCESS', message: 'insufficient access rights on object id' },
+        ]),
+      },
     });
     const { json, exitCode } = await runJson(['-o', alias]);
     expect(exitCode).to.equal(1);

@@ -12,9 +12,26 @@ import { OrgEmulator } from '../../../src/emulator/server.js';
 import type { Journal } from '../../../src/rollout/journal.js';
 import type { RolloutResult } from '../../../src/rollout/run.js';
 import { isolatedEnv, ROOT, runCli, type CliResult } from '../../helpers/cli.js';
-import { approveForAdmin, CONFIDENTIAL, orgFlags, orgRequiresPkce, privateDirs, rolloutContext, secretsEnv, WAIVE_VENDORS } from '../../rollout/helpers.js';
+import {
+  approveForAdmin,
+  CONFIDENTIAL,
+  orgFlags,
+  orgRequiresPkce,
+  privateDirs,
+  rolloutContext,
+  secretsEnv,
+  WAIVE_VENDORS,
+} from '../../rollout/helpers.js';
 
-type Envelope<T> = { status: number; result: T; name?: string; message?: string; actions?: string[]; data?: unknown; exitCode?: number };
+type Envelope<T> = {
+  status: number;
+  result: T;
+  name?: string;
+  message?: string;
+  actions?: string[];
+  data?: unknown;
+  exitCode?: number;
+};
 
 const STACK = /\n\s+at .*:\d+:\d+/;
 const noStack = (r: CliResult): void => {
@@ -24,7 +41,9 @@ const noStack = (r: CliResult): void => {
 
 function walk(dir: string): string[] {
   if (!existsSync(dir)) return [];
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(path.join(dir, e.name)) : [path.join(dir, e.name)]));
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? walk(path.join(dir, e.name)) : [path.join(dir, e.name)],
+  );
 }
 
 describe('sf oauth org require-pkce and sf oauth rollout (bin/run.js)', function () {
@@ -58,7 +77,9 @@ describe('sf oauth org require-pkce and sf oauth rollout (bin/run.js)', function
   it('require-pkce refuses with a blockers table (and the same in --json), exit 1 and no stack trace', async () => {
     const json = await runCli(['oauth', 'org', 'require-pkce', '-o', 'emu', '--json'], env);
     expect(json.code, json.stderr).to.equal(1);
-    const out = JSON.parse(json.stdout) as Envelope<unknown> & { data: { passed: boolean; blockers: Array<{ app: string; reason: string; package?: { publisher?: string } }> } };
+    const out = JSON.parse(json.stdout) as Envelope<unknown> & {
+      data: { passed: boolean; blockers: Array<{ app: string; reason: string; package?: { publisher?: string } }> };
+    };
     expect(out.name).to.equal('GateBlockedError');
     expect(out.data.passed).to.equal(false);
     const mcconn = out.data.blockers.find((b) => b.app === 'mcconn__Marketing_Cloud_Connector');
@@ -68,20 +89,27 @@ describe('sf oauth org require-pkce and sf oauth rollout (bin/run.js)', function
     const human = await runCli(['oauth', 'org', 'require-pkce', '-o', 'emu', '--dry-run'], env);
     expect(human.code).to.equal(1);
     expect(human.stdout).to.match(/App\W+Gate\W+PKCE\W+Why/);
-    expect(human.stdout).to.match(/Nightly_ETL_Client_Credentials\W+out-of-scope\W+off\W+no authorization code flow \(client credentials only\)/);
+    expect(human.stdout).to.match(
+      /Nightly_ETL_Client_Credentials\W+out-of-scope\W+off\W+no authorization code flow \(client credentials only\)/,
+    );
     expect(human.stderr).to.include('Require PKCE stays off').and.include('Try this:');
     noStack(human);
     expect(orgRequiresPkce(emulator)).to.equal(false);
     const undo = await runCli(['oauth', 'org', 'require-pkce', '-o', 'emu', '--undo', '--json'], env);
     expect(undo.code, undo.stdout).to.equal(0);
-    expect((JSON.parse(undo.stdout) as Envelope<{ changed: boolean; after: boolean }>).result).to.include({ changed: false, after: false });
+    expect((JSON.parse(undo.stdout) as Envelope<{ changed: boolean; after: boolean }>).result).to.include({
+      changed: false,
+      after: false,
+    });
   });
 
   it('plan -> run (one command to Require PKCE) -> status -> undo, with JUnit, Markdown summary and no secret anywhere', async () => {
     const planFile = path.join(work, 'starter.yaml');
     const plan = await runCli(['oauth', 'rollout', 'plan', '-o', 'emu', '--output-file', planFile, '--json'], env);
     expect(plan.code, plan.stdout + plan.stderr).to.equal(0);
-    expect((JSON.parse(plan.stdout) as Envelope<{ selected: string[] }>).result.selected).to.include('Partner_Portal_Sync');
+    expect((JSON.parse(plan.stdout) as Envelope<{ selected: string[] }>).result.selected).to.include(
+      'Partner_Portal_Sync',
+    );
     const exists = await runCli(['oauth', 'rollout', 'plan', '-o', 'emu', '--output-file', planFile], env);
     expect(exists.code).to.equal(1);
     expect(exists.stderr).to.include('already exists');
@@ -92,7 +120,23 @@ describe('sf oauth org require-pkce and sf oauth rollout (bin/run.js)', function
 
     const junit = path.join(work, 'rollout.xml');
     const summary = path.join(work, 'rollout.md');
-    const run = await runCli(['oauth', 'rollout', 'run', '--plan', planFile, '-o', 'emu', '--junit-file', junit, '--summary-file', summary, '--json'], env);
+    const run = await runCli(
+      [
+        'oauth',
+        'rollout',
+        'run',
+        '--plan',
+        planFile,
+        '-o',
+        'emu',
+        '--junit-file',
+        junit,
+        '--summary-file',
+        summary,
+        '--json',
+      ],
+      env,
+    );
     expect(run.code, run.stdout + run.stderr).to.equal(0);
     const result = (JSON.parse(run.stdout) as Envelope<RolloutResult>).result;
     expect(result.status).to.equal('completed');
@@ -100,7 +144,9 @@ describe('sf oauth org require-pkce and sf oauth rollout (bin/run.js)', function
     expect(orgRequiresPkce(emulator)).to.equal(true);
     expect(XMLValidator.validate(readFileSync(junit, 'utf8'))).to.equal(true);
     expect(readFileSync(junit, 'utf8')).to.include('<testsuite name="rollout require-pkce" tests="2" failures="0"');
-    expect(readFileSync(summary, 'utf8')).to.include('Rollout completed: org-wide Require PKCE is on').and.include('unused for over 30 days');
+    expect(readFileSync(summary, 'utf8'))
+      .to.include('Rollout completed: org-wide Require PKCE is on')
+      .and.include('unused for over 30 days');
 
     const status = await runCli(['oauth', 'rollout', 'status', '-o', 'emu'], env);
     expect(status.code).to.equal(0);
@@ -108,11 +154,17 @@ describe('sf oauth org require-pkce and sf oauth rollout (bin/run.js)', function
 
     const undo = await runCli(['oauth', 'rollout', 'undo', '-o', 'emu', '--json'], env);
     expect(undo.code, undo.stdout + undo.stderr).to.equal(0);
-    expect((JSON.parse(undo.stdout) as Envelope<{ requirePkceTurnedOff: boolean }>).result.requirePkceTurnedOff).to.equal(true);
+    expect(
+      (JSON.parse(undo.stdout) as Envelope<{ requirePkceTurnedOff: boolean }>).result.requirePkceTurnedOff,
+    ).to.equal(true);
     expect(orgRequiresPkce(emulator)).to.equal(false);
     expect(orgFlags(emulator).get('Partner_Portal_Sync')).to.deep.equal({ pkce: false, rtr: false });
 
-    const everything = [plan, run, status, undo].map((r) => r.stdout + r.stderr).join('\n') + [junit, summary, ...walk(dirs.rollouts), ...walk(dirs.results), ...walk(dirs.backups)].map((f) => readFileSync(f, 'utf8')).join('\n');
+    const everything =
+      [plan, run, status, undo].map((r) => r.stdout + r.stderr).join('\n') +
+      [junit, summary, ...walk(dirs.rollouts), ...walk(dirs.results), ...walk(dirs.backups)]
+        .map((f) => readFileSync(f, 'utf8'))
+        .join('\n');
     for (const secret of secrets) expect(everything).not.to.include(secret);
     expect(everything).not.to.match(/00D\w{12,15}!\w{20,}|5Aep861\w{20,}/);
   });
@@ -132,7 +184,10 @@ describe('sf oauth org require-pkce and sf oauth rollout (bin/run.js)', function
     expect(err.name).to.equal('PlanError');
     expect(err.message).to.include('options.concurrency');
     // The unfinished rollout above holds the plan: another plan is refused until it is finished or undone.
-    const changed = await runCli(['oauth', 'rollout', 'run', '--plan', writePlan('apps: [Acme_Mobile]\n'), '-o', 'emu', '--json'], env);
+    const changed = await runCli(
+      ['oauth', 'rollout', 'run', '--plan', writePlan('apps: [Acme_Mobile]\n'), '-o', 'emu', '--json'],
+      env,
+    );
     expect((JSON.parse(changed.stdout) as Envelope<unknown>).name).to.equal('PlanChangedError');
   });
 
@@ -140,12 +195,20 @@ describe('sf oauth org require-pkce and sf oauth rollout (bin/run.js)', function
     const planFile = writePlan(`apps: [all-in-scope]\n${WAIVE_VENDORS}`);
     emulator.faults.failDeploys({ outcome: 'hang', times: 1 });
     const initial = orgFlags(emulator);
-    const child = spawn(process.execPath, [path.join(ROOT, 'bin', 'run.js'), 'oauth', 'rollout', 'run', '--plan', planFile, '-o', 'emu', '--json'], { env, cwd: ROOT });
-    const exited = new Promise<number | null>((resolve) => child.on('close', (_code, signal) => resolve(signal ? -1 : _code)));
+    const child = spawn(
+      process.execPath,
+      [path.join(ROOT, 'bin', 'run.js'), 'oauth', 'rollout', 'run', '--plan', planFile, '-o', 'emu', '--json'],
+      { env, cwd: ROOT },
+    );
+    const exited = new Promise<number | null>((resolve) =>
+      child.on('close', (_code, signal) => resolve(signal ? -1 : _code)),
+    );
     const running = (): Journal['steps'][number] | undefined => {
       try {
         const dir = readdirSync(dirs.rollouts)[0];
-        return (JSON.parse(readFileSync(path.join(dirs.rollouts, dir, 'journal.json'), 'utf8')) as Journal).steps.find((s) => s.status === 'running' && s.phase === 'pkce-enable');
+        return (JSON.parse(readFileSync(path.join(dirs.rollouts, dir, 'journal.json'), 'utf8')) as Journal).steps.find(
+          (s) => s.status === 'running' && s.phase === 'pkce-enable',
+        );
       } catch {
         return undefined;
       }
@@ -179,11 +242,13 @@ describe('sf oauth org require-pkce and sf oauth rollout (bin/run.js)', function
     const journal = JSON.parse(readFileSync(path.join(dirs.rollouts, dir, 'journal.json'), 'utf8')) as Journal;
     expect(journal.steps.find((s) => s.id === hung?.id)?.status).to.equal('running');
     // The org and the journal agree: the hung deploy changed nothing, and nothing "done" is missing from the org.
-    for (const s of journal.steps.filter((x) => x.phase === 'pkce-enable' && x.status === 'done')) expect(orgFlags(emulator).get(s.app as string)?.pkce, s.id).to.equal(true);
+    for (const s of journal.steps.filter((x) => x.phase === 'pkce-enable' && x.status === 'done'))
+      expect(orgFlags(emulator).get(s.app as string)?.pkce, s.id).to.equal(true);
     // Every app of the hung batch deploy is still "running" and as before in the org.
     const batch = journal.steps.filter((x) => x.phase === 'pkce-enable' && x.status === 'running');
     expect(batch.map((x) => x.id)).to.include(hung?.id);
-    for (const x of batch) expect(orgFlags(emulator).get(x.app as string)?.pkce, x.id).to.equal(initial.get(x.app as string)?.pkce);
+    for (const x of batch)
+      expect(orgFlags(emulator).get(x.app as string)?.pkce, x.id).to.equal(initial.get(x.app as string)?.pkce);
 
     const resumed = await runCli(['oauth', 'rollout', 'run', '--plan', planFile, '-o', 'emu', '--json'], env);
     expect(resumed.code, resumed.stdout + resumed.stderr).to.equal(0);

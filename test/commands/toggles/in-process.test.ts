@@ -31,7 +31,10 @@ async function runJson<T>(cmd: typeof SfCommand<unknown>, argv: string[]): Promi
   }) as typeof process.stdout.write;
   const exitCodeBefore = process.exitCode;
   try {
-    await (cmd as unknown as { run(argv: string[], config: Config): Promise<unknown> }).run([...argv, '--json'], config);
+    await (cmd as unknown as { run(argv: string[], config: Config): Promise<unknown> }).run(
+      [...argv, '--json'],
+      config,
+    );
   } catch {
     // The command printed its error as JSON.
   } finally {
@@ -61,11 +64,26 @@ describe('toggle commands in-process: deploy failure and missing permission', fu
   });
 
   it('reports each component of a failed deploy, exits non-zero, and leaves the org unchanged', async () => {
-    emu().faults.failDeploys({ outcome: 'fail', message: 'Emulated: insufficient access rights on cross-reference id', times: 1 });
-    const { json, exitCode } = await runJson<ErrorJson>(PkceEnable, ['-o', alias, '--app', 'Partner_Portal_Sync', '--app', 'Billing_Integration']);
+    emu().faults.failDeploys({
+      outcome: 'fail',
+      message: 'Emulated: insufficient access rights on cross-reference id',
+      times: 1,
+    });
+    const { json, exitCode } = await runJson<ErrorJson>(PkceEnable, [
+      '-o',
+      alias,
+      '--app',
+      'Partner_Portal_Sync',
+      '--app',
+      'Billing_Integration',
+    ]);
     expect(exitCode).to.equal(1);
     expect(json.name).to.equal('DeployFailedError');
-    expect(json.message).to.include('rolled back').and.include('Billing_Integration').and.include('Partner_Portal_Sync').and.include('insufficient access rights');
+    expect(json.message)
+      .to.include('rolled back')
+      .and.include('Billing_Integration')
+      .and.include('Partner_Portal_Sync')
+      .and.include('insufficient access rights');
     expect(json.data?.apps.map((a) => a.status)).to.deep.equal(['failed', 'failed']);
     expect(json.data?.backupPath).to.be.a('string');
     expect(json.actions?.join(' ')).to.include(json.data?.backupPath ?? '?');
@@ -78,7 +96,9 @@ describe('toggle commands in-process: deploy failure and missing permission', fu
     const { json, exitCode } = await runJson<ErrorJson>(RtrEnable, ['-o', alias, '--app', 'Support_Console']);
     expect(exitCode).to.equal(1);
     expect(json.name).to.equal('MissingPermissionError');
-    expect(json.message).to.include('"Allow Access to OAuth Consumer Secrets via Metadata API"').and.include('"View External Client Apps Consumer Secrets in Metadata"');
+    expect(json.message)
+      .to.include('"Allow Access to OAuth Consumer Secrets via Metadata API"')
+      .and.include('"View External Client Apps Consumer Secrets in Metadata"');
     const actions = json.actions?.join('\n') ?? '';
     expect(actions).to.include('Allow Access to OAuth Consumer Secrets via Metadata API');
     expect(actions).to.include('View External Client Apps Consumer Secrets in Metadata');

@@ -24,7 +24,10 @@ import { secretEnvName } from '../../../src/oauth/secret.js';
 
 type Json<T> = { status?: number; result?: T; name?: string; message?: string; actions?: string[]; data?: T };
 
-async function runJson<T>(cmd: typeof SfCommand<unknown>, argv: string[]): Promise<{ json: Json<T>; exitCode: number }> {
+async function runJson<T>(
+  cmd: typeof SfCommand<unknown>,
+  argv: string[],
+): Promise<{ json: Json<T>; exitCode: number }> {
   const config = await Config.load(ROOT);
   let out = '';
   const write = process.stdout.write.bind(process.stdout);
@@ -34,7 +37,10 @@ async function runJson<T>(cmd: typeof SfCommand<unknown>, argv: string[]): Promi
   }) as typeof process.stdout.write;
   const exitCodeBefore = process.exitCode;
   try {
-    await (cmd as unknown as { run(argv: string[], config: Config): Promise<unknown> }).run([...argv, '--json'], config);
+    await (cmd as unknown as { run(argv: string[], config: Config): Promise<unknown> }).run(
+      [...argv, '--json'],
+      config,
+    );
   } catch {
     // The command printed its error as JSON.
   } finally {
@@ -63,16 +69,32 @@ describe('commands against an org that keeps ECA PKCE on (ecaPkceLock=on)', func
   it('pkce disable and backup restore report kept-on-by-salesforce and exit 1', async () => {
     const off = await runJson<ToggleResult>(PkceDisable, ['-o', alias, '--app', 'Field_Service_App', '--no-prompt']);
     expect(off.exitCode).to.equal(1);
-    expect(off.json.result?.apps[0]).to.include({ app: 'Field_Service_App', status: 'kept-on-by-salesforce', after: true });
+    expect(off.json.result?.apps[0]).to.include({
+      app: 'Field_Service_App',
+      status: 'kept-on-by-salesforce',
+      after: true,
+    });
 
     const on = await runJson<ToggleResult>(PkceEnable, ['-o', alias, '--app', 'Billing_Integration', '--no-prompt']);
     expect(on.exitCode).to.equal(0);
     // The org did not return the ECA's certificate: the backup says it does not hold one.
     const list = await runJson<BackupListResult>(BackupList, ['-o', alias]);
-    expect(list.json.result?.find((b) => b.path === on.json.result?.backupPath)?.notHeld).to.deep.equal(['Billing_Integration: certificate']);
-    const restore = await runJson<RestoreResult>(BackupRestore, ['-o', alias, '--backup', on.json.result?.backupPath ?? '', '--no-prompt']);
+    expect(list.json.result?.find((b) => b.path === on.json.result?.backupPath)?.notHeld).to.deep.equal([
+      'Billing_Integration: certificate',
+    ]);
+    const restore = await runJson<RestoreResult>(BackupRestore, [
+      '-o',
+      alias,
+      '--backup',
+      on.json.result?.backupPath ?? '',
+      '--no-prompt',
+    ]);
     expect(restore.exitCode).to.equal(1);
-    expect(restore.json.result?.components[0]).to.include({ app: 'Billing_Integration', status: 'kept-on-by-salesforce', after: 'true' });
+    expect(restore.json.result?.components[0]).to.include({
+      app: 'Billing_Integration',
+      status: 'kept-on-by-salesforce',
+      after: 'true',
+    });
   });
 
   it('rollout undo says "not undone: kept on by Salesforce", with actions, and exits 1', async () => {
@@ -80,7 +102,10 @@ describe('commands against an org that keeps ECA PKCE on (ecaPkceLock=on)', func
     const env = secretsEnv(emu());
     delete env[secretEnvName('Billing_Integration')];
     const ctx = await rolloutContext(emu(), env, alias);
-    await runRollout(ctx, { plan: parsePlan('apps: [Billing_Integration]\noptions: {requirePkce: false, skipRtr: true}'), planFile: 'plan.yaml' });
+    await runRollout(ctx, {
+      plan: parsePlan('apps: [Billing_Integration]\noptions: {requirePkce: false, skipRtr: true}'),
+      planFile: 'plan.yaml',
+    });
     const undo = await runJson<UndoResult>(RolloutUndo, ['-o', alias, '--no-prompt']);
     expect(undo.exitCode).to.equal(1);
     expect(undo.json.name).to.equal('KeptOnError');

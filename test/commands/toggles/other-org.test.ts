@@ -17,7 +17,12 @@ import { PACKAGED_ECA, packagedEcaSeed } from '../../apps/packaged-eca-seed.js';
 import { richConnectedApp, richEca, RICH_ECA } from '../../metadata/toggle-seed.js';
 import { privateDirs } from '../../rollout/helpers.js';
 
-type ErrorJson = { name?: string; message?: string; actions?: string[]; data?: { apps?: string[]; blockers?: GateRow[] } };
+type ErrorJson = {
+  name?: string;
+  message?: string;
+  actions?: string[];
+  data?: { apps?: string[]; blockers?: GateRow[] };
+};
 
 async function runJson(cmd: typeof SfCommand<unknown>, argv: string[]): Promise<{ json: ErrorJson; exitCode: number }> {
   const config = await Config.load(ROOT);
@@ -29,7 +34,10 @@ async function runJson(cmd: typeof SfCommand<unknown>, argv: string[]): Promise<
   }) as typeof process.stdout.write;
   const exitCodeBefore = process.exitCode;
   try {
-    await (cmd as unknown as { run(argv: string[], config: Config): Promise<unknown> }).run([...argv, '--json'], config);
+    await (cmd as unknown as { run(argv: string[], config: Config): Promise<unknown> }).run(
+      [...argv, '--json'],
+      config,
+    );
   } catch {
     // The command printed its error as JSON.
   } finally {
@@ -56,18 +64,23 @@ describe('commands on apps that cannot be changed here', function () {
     await (await AuthRemover.create()).removeAuth(username);
   });
 
-  it("pkce enable refuses a packaged ECA naming namespace and publisher, and an ECA whose certificate is not returned with the Setup path; exit 1, no deploy", async () => {
+  it('pkce enable refuses a packaged ECA naming namespace and publisher, and an ECA whose certificate is not returned with the Setup path; exit 1, no deploy', async () => {
     const deploys = (): number => emu().stats.byKind['soap:deploy'] ?? 0;
     const packaged = await runJson(PkceEnable, ['-o', alias, '--app', PACKAGED_ECA, '--no-prompt']);
     expect(packaged.exitCode).to.equal(1);
     expect(packaged.json.name).to.equal('RefusedAppsError');
-    expect(packaged.json.message).to.include("set in the publisher's org").and.include('pubx').and.include('Fabrikam Publishing');
+    expect(packaged.json.message)
+      .to.include("set in the publisher's org")
+      .and.include('pubx')
+      .and.include('Fabrikam Publishing');
     expect(packaged.json.actions?.join(' ')).to.include('ask the publisher');
     const certificate = await runJson(PkceEnable, ['-o', alias, '--app', RICH_ECA, '--no-prompt']);
     expect(certificate.exitCode).to.equal(1);
     expect(certificate.json.message).to.include('certificate').and.include(`External Client App Manager > ${RICH_ECA}`);
     expect(deploys()).to.equal(0);
-    expect(emu().store.component('ExtlClntAppGlobalOauthSettings', `${RICH_ECA}_glbloauth`)?.value.certificate).to.equal('MIIBRICHECACERTIFICATE==');
+    expect(
+      emu().store.component('ExtlClntAppGlobalOauthSettings', `${RICH_ECA}_glbloauth`)?.value.certificate,
+    ).to.equal('MIIBRICHECACERTIFICATE==');
   });
 
   it("org require-pkce is blocked by the packaged ECA, naming its package and the publisher's org; exit 1", async () => {

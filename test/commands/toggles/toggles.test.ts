@@ -17,7 +17,14 @@ type ToggleJson = {
   dryRun: boolean;
   deployId?: string;
   backupPath?: string;
-  apps: Array<{ app: string; kind: string; before: boolean | null; after: boolean | null; status: string; reason?: string }>;
+  apps: Array<{
+    app: string;
+    kind: string;
+    before: boolean | null;
+    after: boolean | null;
+    status: string;
+    reason?: string;
+  }>;
 };
 
 const noStack = (r: CliResult): void => {
@@ -26,10 +33,16 @@ const noStack = (r: CliResult): void => {
 };
 
 function walk(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(path.join(dir, e.name)) : [path.join(dir, e.name)]));
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? walk(path.join(dir, e.name)) : [path.join(dir, e.name)],
+  );
 }
 
-async function startEmulator(env: NodeJS.ProcessEnv, seed?: object, extra: string[] = []): Promise<{ child: ChildProcess; done: Promise<CliResult> }> {
+async function startEmulator(
+  env: NodeJS.ProcessEnv,
+  seed?: object,
+  extra: string[] = [],
+): Promise<{ child: ChildProcess; done: Promise<CliResult> }> {
   const port = await freePort();
   const args = ['oauth', 'emulator', 'start', '--alias', 'emu', '--port', String(port), ...extra];
   if (seed) {
@@ -57,7 +70,23 @@ describe('sf oauth pkce|rtr enable|disable and sf oauth backup list|restore', fu
     });
 
     it('enables PKCE with a JSON result, backs up privately, and restores through the restore command', async () => {
-      const r = await runCli(['oauth', 'pkce', 'enable', '-o', 'emu', '--app', 'Partner_Portal_Sync', '--app', 'Billing_Integration', '--app', 'Acme_Mobile', '--json'], env);
+      const r = await runCli(
+        [
+          'oauth',
+          'pkce',
+          'enable',
+          '-o',
+          'emu',
+          '--app',
+          'Partner_Portal_Sync',
+          '--app',
+          'Billing_Integration',
+          '--app',
+          'Acme_Mobile',
+          '--json',
+        ],
+        env,
+      );
       expect(r.code, r.stdout + r.stderr).to.equal(0);
       const json = JSON.parse(r.stdout) as Json<ToggleJson>;
       expect(json.status).to.equal(0);
@@ -74,7 +103,9 @@ describe('sf oauth pkce|rtr enable|disable and sf oauth backup list|restore', fu
       for (const f of walk(backup)) expect(statSync(f).mode & 0o777, f).to.equal(0o600);
 
       const list = await runCli(['oauth', 'backup', 'list', '--json'], env);
-      const backups = (JSON.parse(list.stdout) as Json<Array<{ id: string; path: string; apps: string[]; operation: string }>>).result;
+      const backups = (
+        JSON.parse(list.stdout) as Json<Array<{ id: string; path: string; apps: string[]; operation: string }>>
+      ).result;
       expect(backups[0]).to.include({ path: backup, operation: 'oauth pkce enable' });
       expect(backups[0].apps).to.deep.equal(['Billing_Integration', 'Partner_Portal_Sync']);
 
@@ -82,14 +113,37 @@ describe('sf oauth pkce|rtr enable|disable and sf oauth backup list|restore', fu
       expect(again.code).to.equal(0);
       expect(again.stdout).to.include('Nothing to change');
 
-      const restore = await runCli(['oauth', 'backup', 'restore', '-o', 'emu', '--backup', backups[0].id, '--json'], env);
+      const restore = await runCli(
+        ['oauth', 'backup', 'restore', '-o', 'emu', '--backup', backups[0].id, '--json'],
+        env,
+      );
       expect(restore.code, restore.stdout + restore.stderr).to.equal(0);
-      const restored = (JSON.parse(restore.stdout) as Json<{ components: Array<{ app: string; before: string; after: string; status: string }>; preRestoreBackupPath: string }>).result;
+      const restored = (
+        JSON.parse(restore.stdout) as Json<{
+          components: Array<{ app: string; before: string; after: string; status: string }>;
+          preRestoreBackupPath: string;
+        }>
+      ).result;
       expect(restored.components.map((c) => [c.app, c.before, c.after, c.status])).to.deep.equal([
         ['Billing_Integration', 'true', 'false', 'changed'],
         ['Partner_Portal_Sync', 'true', 'false', 'changed'],
       ]);
-      const check = await runCli(['oauth', 'pkce', 'enable', '-o', 'emu', '--app', 'Partner_Portal_Sync', '--app', 'Billing_Integration', '--dry-run', '--json'], env);
+      const check = await runCli(
+        [
+          'oauth',
+          'pkce',
+          'enable',
+          '-o',
+          'emu',
+          '--app',
+          'Partner_Portal_Sync',
+          '--app',
+          'Billing_Integration',
+          '--dry-run',
+          '--json',
+        ],
+        env,
+      );
       const dry = (JSON.parse(check.stdout) as Json<ToggleJson>).result;
       expect(dry.dryRun).to.equal(true);
       expect(dry.backupPath).to.equal(undefined);
@@ -117,14 +171,23 @@ describe('sf oauth pkce|rtr enable|disable and sf oauth backup list|restore', fu
       expect(json.name).to.equal('UnknownAppsError');
       expect(json.message).to.include('"No_Such_App"');
       expect(json.actions?.join('\n')).to.include('sf oauth app list');
-      const human = await runCli(['oauth', 'rtr', 'enable', '-o', 'emu', '--app', 'No_Such_App', '--app', 'Other_Missing'], env);
+      const human = await runCli(
+        ['oauth', 'rtr', 'enable', '-o', 'emu', '--app', 'No_Such_App', '--app', 'Other_Missing'],
+        env,
+      );
       expect(human.code).to.equal(1);
-      expect(human.stderr).to.include('"No_Such_App", "Other_Missing"').and.include('Try this:').and.include('sf oauth app list');
+      expect(human.stderr)
+        .to.include('"No_Such_App", "Other_Missing"')
+        .and.include('Try this:')
+        .and.include('sf oauth app list');
       noStack(human);
     });
 
     it('refuses a managed-package app with its namespace and the advice to ask the vendor', async () => {
-      const r = await runCli(['oauth', 'rtr', 'enable', '-o', 'emu', '--app', 'mcconn__Marketing_Cloud_Connector'], env);
+      const r = await runCli(
+        ['oauth', 'rtr', 'enable', '-o', 'emu', '--app', 'mcconn__Marketing_Cloud_Connector'],
+        env,
+      );
       expect(r.code).to.equal(1);
       expect(r.stderr).to.include('"mcconn"').and.include('vendor');
       noStack(r);
@@ -133,11 +196,16 @@ describe('sf oauth pkce|rtr enable|disable and sf oauth backup list|restore', fu
     it('needs exactly one of --app and --all', async () => {
       const r = await runCli(['oauth', 'pkce', 'enable', '-o', 'emu', '--json'], env);
       expect(r.code).to.not.equal(0);
-      expect(r.stdout + r.stderr).to.include('--all').and.include('--app');
+      expect(r.stdout + r.stderr)
+        .to.include('--all')
+        .and.include('--app');
     });
 
     it('never prints or backs up a consumer secret', async () => {
-      const r = await runCli(['oauth', 'pkce', 'enable', '-o', 'emu', '--app', RICH_CA, '--app', RICH_ECA, '--json'], env);
+      const r = await runCli(
+        ['oauth', 'pkce', 'enable', '-o', 'emu', '--app', RICH_CA, '--app', RICH_ECA, '--json'],
+        env,
+      );
       expect(r.code, r.stdout + r.stderr).to.equal(0);
       const h = await runCli(['oauth', 'rtr', 'enable', '-o', 'emu', '--app', RICH_CA, '--app', RICH_ECA], env);
       expect(h.code, h.stderr).to.equal(0);
@@ -167,17 +235,26 @@ describe('sf oauth pkce|rtr enable|disable and sf oauth backup list|restore', fu
     });
 
     it('refuses a --json run without --no-prompt, and changes with --no-prompt', async () => {
-      const refused = await runCli(['oauth', 'pkce', 'enable', '-o', 'emu', '--app', 'Partner_Portal_Sync', '--json'], env);
+      const refused = await runCli(
+        ['oauth', 'pkce', 'enable', '-o', 'emu', '--app', 'Partner_Portal_Sync', '--json'],
+        env,
+      );
       expect(refused.code).to.equal(1);
       const error = JSON.parse(refused.stdout) as ErrorJson;
       expect(error.name).to.equal('ProductionNeedsNoPromptError');
       expect(error.actions?.join(' ')).to.include('--no-prompt');
       expect(existsBackups(env)).to.equal(false);
 
-      const dry = await runCli(['oauth', 'pkce', 'enable', '-o', 'emu', '--app', 'Partner_Portal_Sync', '--dry-run', '--json'], env);
+      const dry = await runCli(
+        ['oauth', 'pkce', 'enable', '-o', 'emu', '--app', 'Partner_Portal_Sync', '--dry-run', '--json'],
+        env,
+      );
       expect(dry.code, dry.stdout).to.equal(0);
 
-      const ok = await runCli(['oauth', 'pkce', 'enable', '-o', 'emu', '--app', 'Partner_Portal_Sync', '--no-prompt', '--json'], env);
+      const ok = await runCli(
+        ['oauth', 'pkce', 'enable', '-o', 'emu', '--app', 'Partner_Portal_Sync', '--no-prompt', '--json'],
+        env,
+      );
       expect(ok.code, ok.stdout + ok.stderr).to.equal(0);
       expect((JSON.parse(ok.stdout) as Json<ToggleJson>).result.apps[0]).to.include({ status: 'changed', after: true });
 

@@ -68,7 +68,9 @@ describe('sf oauth pkce verify after a killed smoke run (in-process)', function 
     }
     const json = JSON.parse(out) as { status: number; warnings?: string[] };
     expect(json.status, out).to.equal(0);
-    expect((json.warnings ?? []).join(' ')).to.include('1 smoke run(s) that ended without cleaning up (killed) left 1 approval(s): 1 revoked.');
+    expect((json.warnings ?? []).join(' ')).to.include(
+      '1 smoke run(s) that ended without cleaning up (killed) left 1 approval(s): 1 revoked.',
+    );
     expect(live(), 'the left approval is revoked; older ones stay').to.equal(older);
     expect(readdirSync(runsDir(orgId)), 'both records are gone').to.deep.equal([]);
     expect(out).not.to.include(left.refresh_token);

@@ -25,10 +25,21 @@ describe('sf oauth rtr|pkce verify when the smoke user holds five approvals of t
     env = isolatedEnv();
     const seed: OrgSeed = structuredClone(DEFAULT_SEED);
     // Five approvals of Field Service App by the admin, the user `--alias` logs in as (one stands for an integration).
-    for (let i = 0; i < 5; i++) seed.oauthTokens?.push({ app: 'Field Service App', username: ADMIN, createdDaysAgo: 100 - i, lastUsedDaysAgo: i, useCount: 10 + i });
+    for (let i = 0; i < 5; i++)
+      seed.oauthTokens?.push({
+        app: 'Field Service App',
+        username: ADMIN,
+        createdDaysAgo: 100 - i,
+        lastUsedDaysAgo: i,
+        useCount: 10 + i,
+      });
     const seedFile = path.join(env.HOME as string, 'seed.json');
     writeFileSync(seedFile, JSON.stringify(seed));
-    emulator = await startCli(['oauth', 'emulator', 'start', '--alias', 'emu', '--port', String(await freePort()), '--seed', seedFile], env, /Press Ctrl-C/);
+    emulator = await startCli(
+      ['oauth', 'emulator', 'start', '--alias', 'emu', '--port', String(await freePort()), '--seed', seedFile],
+      env,
+      /Press Ctrl-C/,
+    );
     env = { ...env, SF_OAUTH_RESULTS_DIR: path.join(env.HOME as string, 'results') };
   });
 
@@ -44,7 +55,9 @@ describe('sf oauth rtr|pkce verify when the smoke user holds five approvals of t
     const app = json.result.apps[0];
     expect(app.verdict).to.equal('error');
     expect(app.checks.every((c) => c.verdict === 'error' && c.note.startsWith('Not run: '))).to.equal(true);
-    expect(app.error).to.include(`${ADMIN} already holds 5 of the 5 approvals Salesforce keeps per user for Field Service App`);
+    expect(app.error).to.include(
+      `${ADMIN} already holds 5 of the 5 approvals Salesforce keeps per user for Field Service App`,
+    );
     expect(app.action).to.include('--target-org').and.to.include('--site-url');
     const human = await runCli(['oauth', 'rtr', 'verify', '-o', 'emu', '--app', 'Field_Service_App'], env);
     expect(human.code).to.equal(1);

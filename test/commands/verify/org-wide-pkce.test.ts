@@ -19,7 +19,9 @@ import { privateDirs } from '../../rollout/helpers.js';
 const SECRET = 'planted-secret-for-org-wide-pkce-5e1d07c3';
 
 /** Runs pkce verify with --json, capturing stdout; returns the parsed JSON and the exit code. */
-async function pkceVerifyJson(argv: string[]): Promise<{ json: { status: number; result: VerifyResult }; exitCode: number }> {
+async function pkceVerifyJson(
+  argv: string[],
+): Promise<{ json: { status: number; result: VerifyResult }; exitCode: number }> {
   const config = await Config.load(ROOT);
   let out = '';
   const write = process.stdout.write.bind(process.stdout);

@@ -27,8 +27,17 @@ describe('sf oauth pkce|rtr verify --site-url (headless code credentials)', func
     writeFileSync(seedFile, JSON.stringify(seed));
     const port = await freePort();
     siteUrl = `http://127.0.0.1:${port}`;
-    emulator = await startCli(['oauth', 'emulator', 'start', '--alias', 'emu', '--port', String(port), '--seed', seedFile], env, /Press Ctrl-C/);
-    env = { ...env, SF_OAUTH_RESULTS_DIR: path.join(home, 'results'), SF_DISABLE_DNS_CHECK: 'true', SF_OAUTH_USERNAME: SITE_USER };
+    emulator = await startCli(
+      ['oauth', 'emulator', 'start', '--alias', 'emu', '--port', String(port), '--seed', seedFile],
+      env,
+      /Press Ctrl-C/,
+    );
+    env = {
+      ...env,
+      SF_OAUTH_RESULTS_DIR: path.join(home, 'results'),
+      SF_DISABLE_DNS_CHECK: 'true',
+      SF_OAUTH_USERNAME: SITE_USER,
+    };
   });
 
   after(async () => {
@@ -38,10 +47,13 @@ describe('sf oauth pkce|rtr verify --site-url (headless code credentials)', func
 
   for (const kind of ['pkce', 'rtr'] as const) {
     it(`${kind} verify passes for the code-credentials ECA, and never shows the password`, async () => {
-      const run = await runCli(['oauth', kind, 'verify', '-o', 'emu', '--app', 'Community_Headless_Login', '--site-url', siteUrl, '--json'], {
-        ...env,
-        SF_OAUTH_PASSWORD: PASSWORD,
-      });
+      const run = await runCli(
+        ['oauth', kind, 'verify', '-o', 'emu', '--app', 'Community_Headless_Login', '--site-url', siteUrl, '--json'],
+        {
+          ...env,
+          SF_OAUTH_PASSWORD: PASSWORD,
+        },
+      );
       expect(run.code, run.stdout + run.stderr).to.equal(0);
       const json = JSON.parse(run.stdout) as { result: VerifyResult };
       expect(json.result.apps[0].app).to.equal('Community_Headless_Login');
@@ -51,10 +63,13 @@ describe('sf oauth pkce|rtr verify --site-url (headless code credentials)', func
   }
 
   it('a wrong site password: the checks cannot get a code, the run fails with evidence and no password in it', async () => {
-    const run = await runCli(['oauth', 'pkce', 'verify', '-o', 'emu', '--app', 'Community_Headless_Login', '--site-url', siteUrl, '--json'], {
-      ...env,
-      SF_OAUTH_PASSWORD: 'not-the-password',
-    });
+    const run = await runCli(
+      ['oauth', 'pkce', 'verify', '-o', 'emu', '--app', 'Community_Headless_Login', '--site-url', siteUrl, '--json'],
+      {
+        ...env,
+        SF_OAUTH_PASSWORD: 'not-the-password',
+      },
+    );
     expect(run.code).to.equal(1);
     expect(run.stdout + run.stderr).not.to.include('not-the-password');
     expect(run.stdout + run.stderr).not.to.match(/\n\s+at .*:\d+:\d+/);

@@ -31,7 +31,10 @@ async function runJson(cmd: typeof SfCommand<unknown>, argv: string[]): Promise<
   }) as typeof process.stdout.write;
   const exitCodeBefore = process.exitCode;
   try {
-    await (cmd as unknown as { run(argv: string[], config: Config): Promise<unknown> }).run([...argv, '--json'], config);
+    await (cmd as unknown as { run(argv: string[], config: Config): Promise<unknown> }).run(
+      [...argv, '--json'],
+      config,
+    );
   } catch {
     // The command printed its error as JSON.
   } finally {
@@ -45,7 +48,10 @@ async function runJson(cmd: typeof SfCommand<unknown>, argv: string[]): Promise<
 /** Live refresh-token chains and access tokens of the apps under test (the CLI's own session excluded). */
 function liveTokens(emu: OrgEmulator, app: string): number {
   const key = consumerKeyFor(emu.store.state.org.name, app);
-  return emu.store.liveGrants().filter((g) => g.refreshHash && g.clientId === key).length + emu.store.state.accessTokens.filter((t) => t.clientId === key).length;
+  return (
+    emu.store.liveGrants().filter((g) => g.refreshHash && g.clientId === key).length +
+    emu.store.state.accessTokens.filter((t) => t.clientId === key).length
+  );
 }
 
 describe('sf oauth pkce|rtr verify under transient trouble (in-process)', function () {

@@ -29,11 +29,16 @@ describe('sf oauth pkce|rtr verify (bin/run.js)', function () {
     const home = env.HOME as string;
     resultsDir = path.join(home, 'results');
     const seed = structuredClone(DEFAULT_SEED);
-    for (const app of seed.apps) if (app.name === 'Partner_Portal_Sync' || app.name === 'Support_Console') app.consumerSecret = PLANTED;
+    for (const app of seed.apps)
+      if (app.name === 'Partner_Portal_Sync' || app.name === 'Support_Console') app.consumerSecret = PLANTED;
     const seedFile = path.join(home, 'seed.json');
     writeFileSync(seedFile, JSON.stringify(seed));
     const port = await freePort();
-    emulator = await startCli(['oauth', 'emulator', 'start', '--alias', 'emu', '--port', String(port), '--seed', seedFile], env, /Press Ctrl-C/);
+    emulator = await startCli(
+      ['oauth', 'emulator', 'start', '--alias', 'emu', '--port', String(port), '--seed', seedFile],
+      env,
+      /Press Ctrl-C/,
+    );
     env = { ...env, SF_OAUTH_RESULTS_DIR: resultsDir, SF_DISABLE_DNS_CHECK: 'true' };
     peer = await startOidcPeer();
   });
@@ -45,10 +50,13 @@ describe('sf oauth pkce|rtr verify (bin/run.js)', function () {
   });
 
   it('--json: a typed envelope, exit code 1 when a check fails, results stored 0600, and no secret or stack anywhere', async () => {
-    const run = await runCli(['oauth', 'pkce', 'verify', '-o', 'emu', '--app', 'Field_Service_App', '--app', 'Partner_Portal_Sync', '--json'], {
-      ...env,
-      SF_OAUTH_CLIENT_SECRET_PARTNER_PORTAL_SYNC: PLANTED,
-    });
+    const run = await runCli(
+      ['oauth', 'pkce', 'verify', '-o', 'emu', '--app', 'Field_Service_App', '--app', 'Partner_Portal_Sync', '--json'],
+      {
+        ...env,
+        SF_OAUTH_CLIENT_SECRET_PARTNER_PORTAL_SYNC: PLANTED,
+      },
+    );
     expect(run.code, run.stderr).to.equal(1);
     const json = JSON.parse(run.stdout) as Envelope<VerifyResult>;
     expect(json.status).to.equal(1);
@@ -57,7 +65,9 @@ describe('sf oauth pkce|rtr verify (bin/run.js)', function () {
     const byApp = Object.fromEntries(json.result.apps.map((a) => [a.app, a]));
     expect(byApp.Field_Service_App.verdict).to.equal('pass');
     expect(byApp.Partner_Portal_Sync.verdict).to.equal('fail');
-    expect(byApp.Partner_Portal_Sync.checks.filter((c) => c.verdict === 'fail').map((c) => c.id)).to.deep.equal(['authorize-without-challenge']);
+    expect(byApp.Partner_Portal_Sync.checks.filter((c) => c.verdict === 'fail').map((c) => c.id)).to.deep.equal([
+      'authorize-without-challenge',
+    ]);
     expect(json.result.cleanup.failed).to.equal(0);
     expect(json.result.resultFiles).to.have.length(2);
     for (const file of json.result.resultFiles) {
@@ -77,19 +87,51 @@ describe('sf oauth pkce|rtr verify (bin/run.js)', function () {
   });
 
   it('--result-format junit: well-formed JUnit on stdout, exit code 0 when every check passes', async () => {
-    const run = await runCli(['oauth', 'rtr', 'verify', '-o', 'emu', '--app', 'Field_Service_App', '--app', 'Ops_Dashboard_Local', '--result-format', 'junit'], env);
+    const run = await runCli(
+      [
+        'oauth',
+        'rtr',
+        'verify',
+        '-o',
+        'emu',
+        '--app',
+        'Field_Service_App',
+        '--app',
+        'Ops_Dashboard_Local',
+        '--result-format',
+        'junit',
+      ],
+      env,
+    );
     expect(run.code, run.stderr).to.equal(0);
     expect(XMLValidator.validate(run.stdout)).to.equal(true);
-    expect(run.stdout).to.include('<testsuite name="rtr Field_Service_App" tests="5" failures="0" errors="0" skipped="0"');
+    expect(run.stdout).to.include(
+      '<testsuite name="rtr Field_Service_App" tests="5" failures="0" errors="0" skipped="0"',
+    );
     expect(run.stdout).to.include('<testsuite name="rtr Ops_Dashboard_Local"');
   });
 
   it('human output: a table of app, check, verdict and evidence; --output-file gets the JUnit', async () => {
     const out = path.join(env.HOME as string, 'rtr.xml');
-    const run = await runCli(['oauth', 'rtr', 'verify', '-o', 'emu', '--app', 'Support_Console', '--result-format', 'junit', '--output-file', out], {
-      ...env,
-      SF_OAUTH_CLIENT_SECRET: PLANTED,
-    });
+    const run = await runCli(
+      [
+        'oauth',
+        'rtr',
+        'verify',
+        '-o',
+        'emu',
+        '--app',
+        'Support_Console',
+        '--result-format',
+        'junit',
+        '--output-file',
+        out,
+      ],
+      {
+        ...env,
+        SF_OAUTH_CLIENT_SECRET: PLANTED,
+      },
+    );
     expect(run.code, run.stderr).to.equal(1);
     expect(run.stdout).to.match(/App\W+Check\W+Verdict\W+Evidence/);
     expect(run.stdout).to.match(/Support_Console\W+rotation\W+fail/);
@@ -111,14 +153,28 @@ describe('sf oauth pkce|rtr verify (bin/run.js)', function () {
 
   it('against oidc-provider with --login-url, --client-id and --callback-url: every check passes', async () => {
     for (const kind of ['pkce', 'rtr']) {
-      const common = ['oauth', kind, 'verify', '-o', 'emu', '--login-url', peer.url, '--callback-url', peer.publicClient.redirectUri, '--json'];
-       
+      const common = [
+        'oauth',
+        kind,
+        'verify',
+        '-o',
+        'emu',
+        '--login-url',
+        peer.url,
+        '--callback-url',
+        peer.publicClient.redirectUri,
+        '--json',
+      ];
+
       const pub = await runCli([...common, '--app', 'Peer_Public', '--client-id', peer.publicClient.clientId], env);
-       
-      const conf = await runCli([...common, '--app', 'Peer_Confidential', '--client-id', peer.confidentialClient.clientId], {
-        ...env,
-        SF_OAUTH_CLIENT_SECRET_PEER_CONFIDENTIAL: peer.confidentialClient.clientSecret,
-      });
+
+      const conf = await runCli(
+        [...common, '--app', 'Peer_Confidential', '--client-id', peer.confidentialClient.clientId],
+        {
+          ...env,
+          SF_OAUTH_CLIENT_SECRET_PEER_CONFIDENTIAL: peer.confidentialClient.clientSecret,
+        },
+      );
       for (const run of [pub, conf]) {
         expect(run.code, run.stdout + run.stderr).to.equal(0);
         const json = JSON.parse(run.stdout) as Envelope<VerifyResult>;
@@ -134,12 +190,22 @@ describe('sf oauth pkce|rtr verify (bin/run.js)', function () {
     const seed = { ...structuredClone(DEFAULT_SEED), org: { ...DEFAULT_SEED.org, isSandbox: false } };
     const seedFile = path.join(prodEnv.HOME as string, 'seed.json');
     writeFileSync(seedFile, JSON.stringify(seed));
-    const prod = await startCli(['oauth', 'emulator', 'start', '--alias', 'prod', '--port', String(await freePort()), '--seed', seedFile], prodEnv, /Press Ctrl-C/);
+    const prod = await startCli(
+      ['oauth', 'emulator', 'start', '--alias', 'prod', '--port', String(await freePort()), '--seed', seedFile],
+      prodEnv,
+      /Press Ctrl-C/,
+    );
     try {
-      const run = await runCli(['oauth', 'pkce', 'verify', '-o', 'prod', '--app', 'Field_Service_App', '--json'], { ...prodEnv, SF_OAUTH_RESULTS_DIR: resultsDir });
+      const run = await runCli(['oauth', 'pkce', 'verify', '-o', 'prod', '--app', 'Field_Service_App', '--json'], {
+        ...prodEnv,
+        SF_OAUTH_RESULTS_DIR: resultsDir,
+      });
       expect(run.code).to.equal(1);
       expect((JSON.parse(run.stdout) as Envelope<unknown>).name).to.equal('ProductionNeedsNoPromptError');
-      const ok = await runCli(['oauth', 'pkce', 'verify', '-o', 'prod', '--app', 'Field_Service_App', '--json', '--no-prompt'], { ...prodEnv, SF_OAUTH_RESULTS_DIR: resultsDir });
+      const ok = await runCli(
+        ['oauth', 'pkce', 'verify', '-o', 'prod', '--app', 'Field_Service_App', '--json', '--no-prompt'],
+        { ...prodEnv, SF_OAUTH_RESULTS_DIR: resultsDir },
+      );
       expect(ok.code, ok.stdout).to.equal(0);
     } finally {
       prod.child.kill('SIGINT');
@@ -151,16 +217,43 @@ describe('sf oauth pkce|rtr verify (bin/run.js)', function () {
     const slowEnv: NodeJS.ProcessEnv = { ...isolatedEnv(), SF_DISABLE_DNS_CHECK: 'true' };
     const stateFile = path.join(slowEnv.HOME as string, 'state.json');
     const slow = await startCli(
-      ['oauth', 'emulator', 'start', '--alias', 'slow', '--port', String(await freePort()), '--latency', 'sandbox', '--state-file', stateFile],
+      [
+        'oauth',
+        'emulator',
+        'start',
+        '--alias',
+        'slow',
+        '--port',
+        String(await freePort()),
+        '--latency',
+        'sandbox',
+        '--state-file',
+        stateFile,
+      ],
       slowEnv,
-      /Press Ctrl-C/
+      /Press Ctrl-C/,
     );
     let live: number;
     try {
-      const child = spawn(process.execPath, [path.join(ROOT, 'bin', 'run.js'), 'oauth', 'rtr', 'verify', '-o', 'slow', '--app', 'Field_Service_App', '--app', 'Ops_Dashboard_Local'], {
-        env: { ...slowEnv, SF_OAUTH_RESULTS_DIR: resultsDir },
-        cwd: ROOT,
-      });
+      const child = spawn(
+        process.execPath,
+        [
+          path.join(ROOT, 'bin', 'run.js'),
+          'oauth',
+          'rtr',
+          'verify',
+          '-o',
+          'slow',
+          '--app',
+          'Field_Service_App',
+          '--app',
+          'Ops_Dashboard_Local',
+        ],
+        {
+          env: { ...slowEnv, SF_OAUTH_RESULTS_DIR: resultsDir },
+          cwd: ROOT,
+        },
+      );
       let stderr = '';
       child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
       const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
@@ -188,8 +281,8 @@ describe('sf oauth pkce|rtr verify (bin/run.js)', function () {
       };
       const cli = state.builtinClients.map((b) => b.clientId);
       live =
-        state.grants.filter((g) => !g.revoked && g.refreshHash && /Field Service|Ops Dashboard/.test(g.appName)).length +
-        state.accessTokens.filter((t) => !cli.includes(t.clientId)).length;
+        state.grants.filter((g) => !g.revoked && g.refreshHash && /Field Service|Ops Dashboard/.test(g.appName))
+          .length + state.accessTokens.filter((t) => !cli.includes(t.clientId)).length;
     }
     expect(live).to.equal(0);
   });

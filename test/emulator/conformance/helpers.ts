@@ -23,7 +23,8 @@ export const SOQL = 'SELECT Id FROM Organization';
 
 export const browser = headlessBrowser(ADMIN);
 export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-export const tempStore = (name = 'tokens.json'): FileTokenStore => new FileTokenStore(path.join(mkdtempSync(path.join(tmpdir(), 'oauth-conformance-')), name));
+export const tempStore = (name = 'tokens.json'): FileTokenStore =>
+  new FileTokenStore(path.join(mkdtempSync(path.join(tmpdir(), 'oauth-conformance-')), name));
 
 export type AppInfo = { clientId: string; redirectUri: string; secret?: string; confidential: boolean };
 
@@ -40,16 +41,33 @@ export function appInfo(emu: OrgEmulator, name: string): AppInfo {
 
 export function goodClient(emu: OrgEmulator, name: string, store = tempStore()): WellBehavedClient {
   const a = appInfo(emu, name);
-  return new WellBehavedClient({ loginUrl: emu.url, clientId: a.clientId, redirectUri: a.redirectUri, clientSecret: a.confidential ? a.secret : undefined, store });
+  return new WellBehavedClient({
+    loginUrl: emu.url,
+    clientId: a.clientId,
+    redirectUri: a.redirectUri,
+    clientSecret: a.confidential ? a.secret : undefined,
+    store,
+  });
 }
 
 export function badClient(emu: OrgEmulator, name: string, flaws: Flaw[], store = tempStore()): BadlyBehavedClient {
   const a = appInfo(emu, name);
-  return new BadlyBehavedClient({ loginUrl: emu.url, clientId: a.clientId, redirectUri: a.redirectUri, clientSecret: a.secret, confidential: a.confidential, store, flaws });
+  return new BadlyBehavedClient({
+    loginUrl: emu.url,
+    clientId: a.clientId,
+    redirectUri: a.redirectUri,
+    clientSecret: a.secret,
+    confidential: a.confidential,
+    store,
+    flaws,
+  });
 }
 
 /** Login, a call, a refresh, a pause longer than the race window, another refresh and call; stops at the first error. */
-export async function ordinaryDay(client: WellBehavedClient | BadlyBehavedClient, pauseMs = 150): Promise<Error | undefined> {
+export async function ordinaryDay(
+  client: WellBehavedClient | BadlyBehavedClient,
+  pauseMs = 150,
+): Promise<Error | undefined> {
   try {
     await client.login(browser);
     await client.query(SOQL);

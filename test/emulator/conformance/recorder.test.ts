@@ -10,7 +10,19 @@ import { reportFromStateFile, reportFromUrl } from '../../../src/emulator/confor
 import { OrgEmulator } from '../../../src/emulator/server.js';
 import { useEmulator } from '../../helpers/emulator.js';
 import { seedWith } from '../oauth/helpers.js';
-import { PUBLIC_APP, PUBLIC_ECA, CONFIDENTIAL_APP, appInfo, badClient, browser, failing, goodClient, ordinaryDay, tempStore, verdicts } from './helpers.js';
+import {
+  PUBLIC_APP,
+  PUBLIC_ECA,
+  CONFIDENTIAL_APP,
+  appInfo,
+  badClient,
+  browser,
+  failing,
+  goodClient,
+  ordinaryDay,
+  tempStore,
+  verdicts,
+} from './helpers.js';
 
 const s256 = (v: string): string => createHash('sha256').update(v).digest('base64url');
 
@@ -19,7 +31,12 @@ describe('conformance classification', () => {
     const verifier = randomBytes(32).toString('base64url');
     const challenge = s256(verifier);
     const bytes = Buffer.from(challenge, 'base64url');
-    for (const sent of [challenge, bytes.toString('hex'), bytes.toString('base64'), bytes.toString('base64').replace(/=+$/, '')]) {
+    for (const sent of [
+      challenge,
+      bytes.toString('hex'),
+      bytes.toString('base64'),
+      bytes.toString('base64').replace(/=+$/, ''),
+    ]) {
       expect(isTheChallenge(sent, challenge), sent).to.equal(true);
     }
     expect(isTheChallenge(verifier, challenge)).to.equal(false);
@@ -30,7 +47,11 @@ describe('conformance classification', () => {
 
   it('checks length and characters of a verifier separately from its match', () => {
     const short = 'abc';
-    expect(classifyVerifier(s256(short), 'S256', short)).to.deep.equal({ relation: 'ok', format: ['short'], length: 3 });
+    expect(classifyVerifier(s256(short), 'S256', short)).to.deep.equal({
+      relation: 'ok',
+      format: ['short'],
+      length: 3,
+    });
     const long = 'a'.repeat(171);
     expect(classifyVerifier(s256(long), 'S256', long).format).to.deep.equal(['long']);
     const tilde = `${'a'.repeat(42)}~`;
@@ -64,9 +85,18 @@ describe('conformance endpoint', () => {
     });
 
     // A web page cannot read or reset it.
-    const fromPage = await fetch(`${emu().url}/_emulator/conformance`, { headers: { origin: 'https://evil.example.com' } });
+    const fromPage = await fetch(`${emu().url}/_emulator/conformance`, {
+      headers: { origin: 'https://evil.example.com' },
+    });
     expect(fromPage.status).to.equal(403);
-    expect((await fetch(`${emu().url}/_emulator/conformance`, { method: 'DELETE', headers: { origin: 'http://localhost:3000' } })).status).to.equal(403);
+    expect(
+      (
+        await fetch(`${emu().url}/_emulator/conformance`, {
+          method: 'DELETE',
+          headers: { origin: 'http://localhost:3000' },
+        })
+      ).status,
+    ).to.equal(403);
 
     expect((await fetch(`${emu().url}/_emulator/conformance`, { method: 'DELETE' })).status).to.equal(200);
     expect((await reportFromUrl(emu().url)).clients).to.deep.equal([]);
@@ -81,12 +111,20 @@ describe('conformance endpoint', () => {
     expect(XMLValidator.validate(xml)).to.equal(true);
     expect(xml).to.include('<testsuites name="OAuth client conformance" tests="36" failures="1"');
     expect(xml.match(/<failure /g)).to.have.length(1);
-    expect(xml).to.match(/<failure type="pkce\.verifier-format" message="Build the verifier from base64url characters only/);
-    expect(xml).to.match(/pkce\.verifier-format: [^"]*" time="0">\n\s+<system-out>advice: Generate the verifier as base64url of 32 random bytes/);
+    expect(xml).to.match(
+      /<failure type="pkce\.verifier-format" message="Build the verifier from base64url characters only/,
+    );
+    expect(xml).to.match(
+      /pkce\.verifier-format: [^"]*" time="0">\n\s+<system-out>advice: Generate the verifier as base64url of 32 random bytes/,
+    );
     expect((xml.match(/<skipped /g) ?? []).length).to.equal(report.clients.reduce((n, c) => n + c.notExercised, 0));
     const text = formatHuman(report);
-    expect(text).to.include(`${PUBLIC_APP} (${appInfo(emu(), PUBLIC_APP).clientId}), Connected App, public client, rotation on: FAIL (1 failing)`);
-    expect(text).to.include(`${PUBLIC_ECA} (${appInfo(emu(), PUBLIC_ECA).clientId}), External Client App, public client, rotation on: PASS with advice (1)`);
+    expect(text).to.include(
+      `${PUBLIC_APP} (${appInfo(emu(), PUBLIC_APP).clientId}), Connected App, public client, rotation on: FAIL (1 failing)`,
+    );
+    expect(text).to.include(
+      `${PUBLIC_ECA} (${appInfo(emu(), PUBLIC_ECA).clientId}), External Client App, public client, rotation on: PASS with advice (1)`,
+    );
     expect(text).to.match(/pkce\.verifier-format\s+FAIL/);
     expect(text).to.match(/pkce\.verifier-format\s+advice/);
     expect(text).to.include('code_verifier lengths: 171 to 171 characters.');
@@ -147,7 +185,11 @@ describe('conformance report after a restart', () => {
       const startedAt = second.store.nowIso();
       const answer = await fetch(`${second.url}/services/oauth2/token`, {
         method: 'POST',
-        body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: rotatedOut, client_id: appInfo(second, PUBLIC_APP).clientId }),
+        body: new URLSearchParams({
+          grant_type: 'refresh_token',
+          refresh_token: rotatedOut,
+          client_id: appInfo(second, PUBLIC_APP).clientId,
+        }),
       });
       expect(answer.status).to.equal(400);
       const report = second.conformanceReport();
@@ -159,7 +201,9 @@ describe('conformance report after a restart', () => {
       expect(use.minMsAfterRotation).to.be.a('number').and.at.least(0);
       const text = formatHuman(report);
       expect(text).not.to.match(/\b0 ms after rotation/);
-      expect(text).to.match(/Rotated-out refresh tokens presented 1 time\(s\): 1 rotated before \S+ \S+ \(a restart; exact times are not kept\), at least [\d.]+ (ms|s) after rotation\./);
+      expect(text).to.match(
+        /Rotated-out refresh tokens presented 1 time\(s\): 1 rotated before \S+ \S+ \(a restart; exact times are not kept\), at least [\d.]+ (ms|s) after rotation\./,
+      );
     } finally {
       await second.stop();
     }
@@ -172,20 +216,41 @@ describe('conformance report never carries a secret, token, code or verifier, no
 
   it('in the JSON report, the JUnit XML, the text and the state file', async () => {
     const stateFile = file();
-    const emu = await OrgEmulator.start({ port: 0, stateFile, seed: seedWith({ secret: SECRET }), rehearsal: { busyEvery: 3 } });
+    const emu = await OrgEmulator.start({
+      port: 0,
+      stateFile,
+      seed: seedWith({ secret: SECRET }),
+      rehearsal: { busyEvery: 3 },
+    });
     const planted: string[] = [SECRET];
     try {
       const a = appInfo(emu, PUBLIC_APP);
       const token = async (params: Record<string, string>): Promise<Record<string, string>> =>
-        (await fetch(`${emu.url}/services/oauth2/token`, { method: 'POST', body: new URLSearchParams(params) })).json() as Promise<Record<string, string>>;
+        (
+          await fetch(`${emu.url}/services/oauth2/token`, { method: 'POST', body: new URLSearchParams(params) })
+        ).json() as Promise<Record<string, string>>;
       // A code exchange that sends the hash, then one that sends a wrong and then the right verifier, with the secret.
       for (const sendHash of [true, false]) {
         const verifier = randomBytes(32).toString('base64url');
         const challenge = s256(verifier);
-        const query = new URLSearchParams({ response_type: 'code', client_id: a.clientId, redirect_uri: a.redirectUri, code_challenge: challenge, code_challenge_method: 'S256' });
-        const code = new URL(await browser(`${emu.url}/services/oauth2/authorize?${query.toString()}`)).searchParams.get('code') ?? '';
+        const query = new URLSearchParams({
+          response_type: 'code',
+          client_id: a.clientId,
+          redirect_uri: a.redirectUri,
+          code_challenge: challenge,
+          code_challenge_method: 'S256',
+        });
+        const code =
+          new URL(await browser(`${emu.url}/services/oauth2/authorize?${query.toString()}`)).searchParams.get('code') ??
+          '';
         planted.push(verifier, challenge, code);
-        const base = { grant_type: 'authorization_code', code, client_id: a.clientId, redirect_uri: a.redirectUri, client_secret: SECRET };
+        const base = {
+          grant_type: 'authorization_code',
+          code,
+          client_id: a.clientId,
+          redirect_uri: a.redirectUri,
+          client_secret: SECRET,
+        };
         if (sendHash) {
           await token({ ...base, code_verifier: challenge });
           continue;
@@ -195,20 +260,30 @@ describe('conformance report never carries a secret, token, code or verifier, no
         planted.push(tokens.access_token, tokens.refresh_token);
         let refreshTokenValue = tokens.refresh_token;
         for (let i = 0; i < 4; i++) {
-          const next = await token({ grant_type: 'refresh_token', refresh_token: refreshTokenValue, client_id: a.clientId });
+          const next = await token({
+            grant_type: 'refresh_token',
+            refresh_token: refreshTokenValue,
+            client_id: a.clientId,
+          });
           if (next.refresh_token) {
             planted.push(next.access_token, next.refresh_token);
             refreshTokenValue = next.refresh_token;
           }
         }
         await token({ grant_type: 'refresh_token', refresh_token: tokens.refresh_token, client_id: a.clientId });
-        await fetch(`${emu.url}/services/data/v66.0/query?q=SELECT+Id+FROM+Organization`, { headers: { authorization: `Bearer ${tokens.access_token}` } });
+        await fetch(`${emu.url}/services/data/v66.0/query?q=SELECT+Id+FROM+Organization`, {
+          headers: { authorization: `Bearer ${tokens.access_token}` },
+        });
       }
       await ordinaryDay(badClient(emu, CONFIDENTIAL_APP, [], tempStore()));
       planted.push(emu.consumerSecret(CONFIDENTIAL_APP) ?? SECRET);
 
       const report = await reportFromUrl(emu.url);
-      expect(failing(report, PUBLIC_APP)).to.include.members(['pkce.verifier-not-hash', 'pkce.verifier-match', 'rtr.parallel']);
+      expect(failing(report, PUBLIC_APP)).to.include.members([
+        'pkce.verifier-not-hash',
+        'pkce.verifier-match',
+        'rtr.parallel',
+      ]);
       // The right secret from a public client is accepted by Salesforce: advice, not a failure.
       expect(verdicts(report, PUBLIC_APP)['secret.public']).to.equal('advice');
       await emu.stop();
@@ -217,9 +292,11 @@ describe('conformance report never carries a secret, token, code or verifier, no
       const outputs = [JSON.stringify(report), formatJunit(report), formatHuman(report), conformance];
       const values = planted.filter(Boolean);
       const forms = values.flatMap((v) => [v, createHash('sha256').update(v).digest('hex'), s256(v)]);
-      for (const output of outputs) for (const value of forms) expect(output.includes(value), `leaked ${value.slice(0, 6)}…`).to.equal(false);
+      for (const output of outputs)
+        for (const value of forms) expect(output.includes(value), `leaked ${value.slice(0, 6)}…`).to.equal(false);
       // The org state keeps token and secret hashes by design (to compare them), never a raw value.
-      for (const value of values) expect(stateText.includes(value), `raw ${value.slice(0, 6)}… in the state file`).to.equal(false);
+      for (const value of values)
+        expect(stateText.includes(value), `raw ${value.slice(0, 6)}… in the state file`).to.equal(false);
       expect(JSON.stringify(report)).not.to.match(/[0-9a-f]{64}/);
       expect(conformance).not.to.match(/[0-9a-f]{64}/);
     } finally {

@@ -80,7 +80,14 @@ describe('conformance report: clients that break one rule each', () => {
   const emu = useEmulator({ conformance: { raceWindowMs: RACE_WINDOW_MS } });
 
   /** `fail`: Salesforce refuses it or it breaks under rotation; `advice`: an RFC deviation Salesforce accepts. */
-  const cases: Array<{ title: string; flaw: Flaw; app: string; rule: string; verdict: 'fail' | 'advice'; setup?: () => void }> = [
+  const cases: Array<{
+    title: string;
+    flaw: Flaw;
+    app: string;
+    rule: string;
+    verdict: 'fail' | 'advice';
+    setup?: () => void;
+  }> = [
     {
       title: 'no-challenge: fails pkce.challenge and nothing else',
       flaw: 'no-challenge',
@@ -93,15 +100,69 @@ describe('conformance report: clients that break one rule each', () => {
           (v.oauthConfig as Record<string, unknown>).isPkceRequired = 'false';
         }),
     },
-    { title: 'plain-method: fails pkce.s256 and nothing else', flaw: 'plain-method', app: PUBLIC_APP, rule: 'pkce.s256', verdict: 'fail' },
-    { title: 'omit-method: gets advice on pkce.s256 and nothing else', flaw: 'omit-method', app: PUBLIC_APP, rule: 'pkce.s256', verdict: 'advice' },
-    { title: 'short-verifier: gets advice on pkce.verifier-format and nothing else', flaw: 'short-verifier', app: PUBLIC_APP, rule: 'pkce.verifier-format', verdict: 'advice' },
-    { title: 'long-verifier: gets advice on pkce.verifier-format and nothing else', flaw: 'long-verifier', app: PUBLIC_APP, rule: 'pkce.verifier-format', verdict: 'advice' },
-    { title: 'tilde-verifier: fails pkce.verifier-format and nothing else', flaw: 'tilde-verifier', app: PUBLIC_APP, rule: 'pkce.verifier-format', verdict: 'fail' },
-    { title: 'hash-as-verifier: fails pkce.verifier-not-hash and nothing else', flaw: 'hash-as-verifier', app: PUBLIC_APP, rule: 'pkce.verifier-not-hash', verdict: 'fail' },
-    { title: 'secret-from-public: gets advice on secret.public and nothing else', flaw: 'secret-from-public', app: PUBLIC_APP, rule: 'secret.public', verdict: 'advice' },
-    { title: 'no-secret: fails secret.confidential and nothing else', flaw: 'no-secret', app: CONFIDENTIAL_APP, rule: 'secret.confidential', verdict: 'fail' },
-    { title: 'drop-rotated-token: fails rtr.store-rotated and nothing else', flaw: 'drop-rotated-token', app: PUBLIC_APP, rule: 'rtr.store-rotated', verdict: 'fail' },
+    {
+      title: 'plain-method: fails pkce.s256 and nothing else',
+      flaw: 'plain-method',
+      app: PUBLIC_APP,
+      rule: 'pkce.s256',
+      verdict: 'fail',
+    },
+    {
+      title: 'omit-method: gets advice on pkce.s256 and nothing else',
+      flaw: 'omit-method',
+      app: PUBLIC_APP,
+      rule: 'pkce.s256',
+      verdict: 'advice',
+    },
+    {
+      title: 'short-verifier: gets advice on pkce.verifier-format and nothing else',
+      flaw: 'short-verifier',
+      app: PUBLIC_APP,
+      rule: 'pkce.verifier-format',
+      verdict: 'advice',
+    },
+    {
+      title: 'long-verifier: gets advice on pkce.verifier-format and nothing else',
+      flaw: 'long-verifier',
+      app: PUBLIC_APP,
+      rule: 'pkce.verifier-format',
+      verdict: 'advice',
+    },
+    {
+      title: 'tilde-verifier: fails pkce.verifier-format and nothing else',
+      flaw: 'tilde-verifier',
+      app: PUBLIC_APP,
+      rule: 'pkce.verifier-format',
+      verdict: 'fail',
+    },
+    {
+      title: 'hash-as-verifier: fails pkce.verifier-not-hash and nothing else',
+      flaw: 'hash-as-verifier',
+      app: PUBLIC_APP,
+      rule: 'pkce.verifier-not-hash',
+      verdict: 'fail',
+    },
+    {
+      title: 'secret-from-public: gets advice on secret.public and nothing else',
+      flaw: 'secret-from-public',
+      app: PUBLIC_APP,
+      rule: 'secret.public',
+      verdict: 'advice',
+    },
+    {
+      title: 'no-secret: fails secret.confidential and nothing else',
+      flaw: 'no-secret',
+      app: CONFIDENTIAL_APP,
+      rule: 'secret.confidential',
+      verdict: 'fail',
+    },
+    {
+      title: 'drop-rotated-token: fails rtr.store-rotated and nothing else',
+      flaw: 'drop-rotated-token',
+      app: PUBLIC_APP,
+      rule: 'rtr.store-rotated',
+      verdict: 'fail',
+    },
   ];
 
   for (const c of cases) {
@@ -137,26 +198,56 @@ describe('conformance report: clients that break one rule each', () => {
     const verifier = randomBytes(32).toString('base64url');
     const challenge = createHash('sha256').update(verifier).digest('base64url');
     for (let login = 0; login < 2; login++) {
-      const query = new URLSearchParams({ response_type: 'code', client_id: a.clientId, redirect_uri: a.redirectUri, code_challenge: challenge, code_challenge_method: 'S256' });
+      const query = new URLSearchParams({
+        response_type: 'code',
+        client_id: a.clientId,
+        redirect_uri: a.redirectUri,
+        code_challenge: challenge,
+        code_challenge_method: 'S256',
+      });
       const callback = new URL(await browser(`${emu().url}/services/oauth2/authorize?${query.toString()}`));
-      const body = new URLSearchParams({ grant_type: 'authorization_code', code: callback.searchParams.get('code') ?? '', client_id: a.clientId, redirect_uri: a.redirectUri, code_verifier: verifier });
+      const body = new URLSearchParams({
+        grant_type: 'authorization_code',
+        code: callback.searchParams.get('code') ?? '',
+        client_id: a.clientId,
+        redirect_uri: a.redirectUri,
+        code_verifier: verifier,
+      });
       expect((await fetch(`${emu().url}/services/oauth2/token`, { method: 'POST', body })).status).to.equal(200);
     }
     const report = emu().conformanceReport();
     expect(failing(report, PUBLIC_APP)).to.deep.equal([]);
     expect(advised(report, PUBLIC_APP)).to.deep.equal(['pkce.verifier-format']);
-    expect(report.clients[0].requirements.find((r) => r.id === 'pkce.verifier-format')?.counts.reusedChallenge).to.equal(1);
+    expect(
+      report.clients[0].requirements.find((r) => r.id === 'pkce.verifier-format')?.counts.reusedChallenge,
+    ).to.equal(1);
   });
 
   it('a wrong secret from a public client is refused: secret.public fails', async () => {
     const a = appInfo(emu(), PUBLIC_APP);
-    const query = new URLSearchParams({ response_type: 'code', client_id: a.clientId, redirect_uri: a.redirectUri, code_challenge: 'A'.repeat(43), code_challenge_method: 'S256' });
+    const query = new URLSearchParams({
+      response_type: 'code',
+      client_id: a.clientId,
+      redirect_uri: a.redirectUri,
+      code_challenge: 'A'.repeat(43),
+      code_challenge_method: 'S256',
+    });
     const callback = new URL(await browser(`${emu().url}/services/oauth2/authorize?${query.toString()}`));
-    const body = new URLSearchParams({ grant_type: 'authorization_code', code: callback.searchParams.get('code') ?? '', client_id: a.clientId, client_secret: 'not-the-secret', redirect_uri: a.redirectUri, code_verifier: 'x'.repeat(43) });
+    const body = new URLSearchParams({
+      grant_type: 'authorization_code',
+      code: callback.searchParams.get('code') ?? '',
+      client_id: a.clientId,
+      client_secret: 'not-the-secret',
+      redirect_uri: a.redirectUri,
+      code_verifier: 'x'.repeat(43),
+    });
     expect((await fetch(`${emu().url}/services/oauth2/token`, { method: 'POST', body })).status).to.equal(400);
     const report = emu().conformanceReport();
     expect(verdicts(report, PUBLIC_APP)['secret.public']).to.equal('fail');
-    expect(report.clients[0].requirements.find((r) => r.id === 'secret.public')?.counts).to.include({ secretSent: 1, invalidSecret: 1 });
+    expect(report.clients[0].requirements.find((r) => r.id === 'secret.public')?.counts).to.include({
+      secretSent: 1,
+      invalidSecret: 1,
+    });
   });
 
   it('a wrong secret from a confidential client is refused: secret.confidential fails', async () => {
@@ -164,13 +255,29 @@ describe('conformance report: clients that break one rule each', () => {
     const a = appInfo(emu(), CONFIDENTIAL_APP);
     const verifier = randomBytes(32).toString('base64url');
     const challenge = createHash('sha256').update(verifier).digest('base64url');
-    const query = new URLSearchParams({ response_type: 'code', client_id: a.clientId, redirect_uri: a.redirectUri, code_challenge: challenge, code_challenge_method: 'S256' });
+    const query = new URLSearchParams({
+      response_type: 'code',
+      client_id: a.clientId,
+      redirect_uri: a.redirectUri,
+      code_challenge: challenge,
+      code_challenge_method: 'S256',
+    });
     const callback = new URL(await browser(`${emu().url}/services/oauth2/authorize?${query.toString()}`));
-    const body = new URLSearchParams({ grant_type: 'authorization_code', code: callback.searchParams.get('code') ?? '', client_id: a.clientId, client_secret: 'not-the-secret', redirect_uri: a.redirectUri, code_verifier: verifier });
+    const body = new URLSearchParams({
+      grant_type: 'authorization_code',
+      code: callback.searchParams.get('code') ?? '',
+      client_id: a.clientId,
+      client_secret: 'not-the-secret',
+      redirect_uri: a.redirectUri,
+      code_verifier: verifier,
+    });
     expect((await fetch(`${emu().url}/services/oauth2/token`, { method: 'POST', body })).status).to.equal(400);
     const report = emu().conformanceReport();
     expect(failing(report, CONFIDENTIAL_APP)).to.deep.equal(['secret.confidential']);
-    expect(report.clients[0].requirements.find((r) => r.id === 'secret.confidential')?.counts).to.include({ secretSent: 1, invalidSecret: 1 });
+    expect(report.clients[0].requirements.find((r) => r.id === 'secret.confidential')?.counts).to.include({
+      secretSent: 1,
+      invalidSecret: 1,
+    });
   });
 
   it('the hashed verifier is recognized in hex and padded base64 too', async () => {
@@ -179,14 +286,28 @@ describe('conformance report: clients that break one rule each', () => {
     for (const encode of ['hex', 'base64'] as const) {
       const verifier = randomBytes(32).toString('base64url');
       const hash = createHash('sha256').update(verifier).digest();
-      const query = new URLSearchParams({ response_type: 'code', client_id: a.clientId, redirect_uri: a.redirectUri, code_challenge: hash.toString('base64url'), code_challenge_method: 'S256' });
+      const query = new URLSearchParams({
+        response_type: 'code',
+        client_id: a.clientId,
+        redirect_uri: a.redirectUri,
+        code_challenge: hash.toString('base64url'),
+        code_challenge_method: 'S256',
+      });
       const callback = new URL(await browser(`${emu().url}/services/oauth2/authorize?${query.toString()}`));
-      const body = new URLSearchParams({ grant_type: 'authorization_code', code: callback.searchParams.get('code') ?? '', client_id: a.clientId, redirect_uri: a.redirectUri, code_verifier: hash.toString(encode) });
+      const body = new URLSearchParams({
+        grant_type: 'authorization_code',
+        code: callback.searchParams.get('code') ?? '',
+        client_id: a.clientId,
+        redirect_uri: a.redirectUri,
+        code_verifier: hash.toString(encode),
+      });
       expect((await fetch(`${emu().url}/services/oauth2/token`, { method: 'POST', body })).status).to.equal(400);
     }
     const report = emu().conformanceReport();
     expect(failing(report, PUBLIC_APP)).to.deep.equal(['pkce.verifier-not-hash']);
-    expect(report.clients[0].requirements.find((r) => r.id === 'pkce.verifier-not-hash')?.counts.hashSentAsVerifier).to.equal(2);
+    expect(
+      report.clients[0].requirements.find((r) => r.id === 'pkce.verifier-not-hash')?.counts.hashSentAsVerifier,
+    ).to.equal(2);
   });
 
   it('a verifier sent on refresh (a reused jsforce OAuth2) fails pkce.verifier-match and nothing else', async () => {
@@ -194,7 +315,12 @@ describe('conformance report: clients that break one rule each', () => {
     await goodClient(emu(), PUBLIC_APP, store).login(browser);
     const a = appInfo(emu(), PUBLIC_APP);
     const tokens = await store.read();
-    const body = new URLSearchParams({ grant_type: 'refresh_token', refresh_token: tokens?.refreshToken ?? '', client_id: a.clientId, code_verifier: 'x'.repeat(43) });
+    const body = new URLSearchParams({
+      grant_type: 'refresh_token',
+      refresh_token: tokens?.refreshToken ?? '',
+      client_id: a.clientId,
+      code_verifier: 'x'.repeat(43),
+    });
     expect((await fetch(`${emu().url}/services/oauth2/token`, { method: 'POST', body })).status).to.equal(400);
     expect(failing(emu().conformanceReport(), PUBLIC_APP)).to.deep.equal(['pkce.verifier-match']);
   });
@@ -217,11 +343,16 @@ describe('conformance report: clients that break one rule each', () => {
     const store = tempStore();
     const client = badClient(emu(), PUBLIC_APP, ['retry-invalid-grant'], store);
     await client.login(browser);
-    await fetch(`${emu().url}/services/oauth2/revoke?token=${encodeURIComponent((await store.read())?.refreshToken ?? '')}`);
+    await fetch(
+      `${emu().url}/services/oauth2/revoke?token=${encodeURIComponent((await store.read())?.refreshToken ?? '')}`,
+    );
     await client.refresh().catch(() => undefined);
     const report = emu().conformanceReport();
     expect(failing(report, PUBLIC_APP)).to.deep.equal(['rtr.stop-on-invalid-grant']);
-    expect(report.clients[0].requirements.find((r) => r.id === 'rtr.stop-on-invalid-grant')?.counts).to.include({ rejected: 6, retriedAfterInvalidGrant: 5 });
+    expect(report.clients[0].requirements.find((r) => r.id === 'rtr.stop-on-invalid-grant')?.counts).to.include({
+      rejected: 6,
+      retriedAfterInvalidGrant: 5,
+    });
   });
 });
 
@@ -242,7 +373,11 @@ describe('conformance report: PKCE verdicts under every way Salesforce may judge
           await fetch(`${emu().url}/_emulator/conformance`, { method: 'DELETE' });
           await ordinaryDay(badClient(emu(), PUBLIC_APP, [c.flaw]));
           const report = emu().conformanceReport();
-          expect({ flaw: c.flaw, failing: failing(report, PUBLIC_APP), advised: advised(report, PUBLIC_APP) }).to.deep.equal(c);
+          expect({
+            flaw: c.flaw,
+            failing: failing(report, PUBLIC_APP),
+            advised: advised(report, PUBLIC_APP),
+          }).to.deep.equal(c);
         }
       });
     });
@@ -259,7 +394,11 @@ describe('conformance report: two processes refreshing one token at once', funct
     const script = path.join(ROOT, 'test', 'emulator', 'conformance', 'fixtures', 'refresh-process.ts');
     const one = (): Promise<string> =>
       new Promise((resolve, reject) => {
-        const child = spawn(process.execPath, ['--import', 'tsx', '--no-warnings', script, kind, emu().url, a.clientId, a.redirectUri, tokenFile, startAt], { cwd: ROOT });
+        const child = spawn(
+          process.execPath,
+          ['--import', 'tsx', '--no-warnings', script, kind, emu().url, a.clientId, a.redirectUri, tokenFile, startAt],
+          { cwd: ROOT },
+        );
         let out = '';
         child.stdout.on('data', (d: Buffer) => (out += d.toString()));
         child.stderr.on('data', (d: Buffer) => (out += d.toString()));

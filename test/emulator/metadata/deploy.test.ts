@@ -5,18 +5,27 @@ import { oauthClient, orgOauthSettings } from '../../../src/emulator/clients.js'
 import { consumerKeyFor } from '../../../src/emulator/seed/build.js';
 import { deploySource, POLL, project, retrieveSource, xml } from './sdr.js';
 
-const ca = (body: string, oauth = '<callbackUrl>https://app.example.com/cb</callbackUrl><scopes>Api</scopes>'): string =>
-  xml('ConnectedApp', `<contactEmail>dev@example.com</contactEmail><label>Test App</label><oauthConfig>${oauth}${body}</oauthConfig>`);
+const ca = (
+  body: string,
+  oauth = '<callbackUrl>https://app.example.com/cb</callbackUrl><scopes>Api</scopes>',
+): string =>
+  xml(
+    'ConnectedApp',
+    `<contactEmail>dev@example.com</contactEmail><label>Test App</label><oauthConfig>${oauth}${body}</oauthConfig>`,
+  );
 
 const ecaFiles = (app: string, global = '<isPkceRequired>true</isPkceRequired>'): Record<string, string> => ({
-  [`externalClientApps/${app}`]: xml('ExternalClientApplication', `<contactEmail>dev@example.com</contactEmail><distributionState>Local</distributionState><isProtected>false</isProtected><label>${app}</label>`),
+  [`externalClientApps/${app}`]: xml(
+    'ExternalClientApplication',
+    `<contactEmail>dev@example.com</contactEmail><distributionState>Local</distributionState><isProtected>false</isProtected><label>${app}</label>`,
+  ),
   [`extlClntAppGlobalOauthSets/${app}_glbloauth`]: xml(
     'ExtlClntAppGlobalOauthSettings',
-    `<callbackUrl>https://eca.example.com/cb</callbackUrl><externalClientApplication>${app}</externalClientApplication><label>${app}</label>${global}`
+    `<callbackUrl>https://eca.example.com/cb</callbackUrl><externalClientApplication>${app}</externalClientApplication><label>${app}</label>${global}`,
   ),
   [`extlClntAppOauthSettings/${app}_oauth`]: xml(
     'ExtlClntAppOauthSettings',
-    `<commaSeparatedOauthScopes>Api, RefreshToken</commaSeparatedOauthScopes><externalClientApplication>${app}</externalClientApplication><label>${app}</label>`
+    `<commaSeparatedOauthScopes>Api, RefreshToken</commaSeparatedOauthScopes><externalClientApplication>${app}</externalClientApplication><label>${app}</label>`,
   ),
 });
 
@@ -25,7 +34,14 @@ describe('metadata deploy (SDR over SOAP)', () => {
 
   it('creates a Connected App with a generated consumer key and applies it to OAuth at once', async () => {
     const conn = await coreConnection(emu());
-    const result = await deploySource(conn, project({ 'connectedApps/New_App': ca('<isPkceRequired>true</isPkceRequired><isRefreshTokenRotationEnabled>true</isRefreshTokenRotationEnabled>') }));
+    const result = await deploySource(
+      conn,
+      project({
+        'connectedApps/New_App': ca(
+          '<isPkceRequired>true</isPkceRequired><isRefreshTokenRotationEnabled>true</isRefreshTokenRotationEnabled>',
+        ),
+      }),
+    );
     expect(result.response.status).to.equal('Succeeded');
     expect(result.getFileResponses()).to.have.length(1);
     expect(result.getFileResponses()[0]).to.include({ fullName: 'New_App', type: 'ConnectedApp', state: 'Created' });
@@ -54,13 +70,15 @@ describe('metadata deploy (SDR over SOAP)', () => {
     const key = consumerKeyFor(emu().store.state.org.name, 'Field_Service_App');
     const before = oauthClient(emu().store, key);
     expect(before, 'seeded ECA').to.not.equal(undefined);
-    const global = emu().store.components('ExtlClntAppGlobalOauthSettings').find((c) => c.value.externalClientApplication === 'Field_Service_App');
+    const global = emu()
+      .store.components('ExtlClntAppGlobalOauthSettings')
+      .find((c) => c.value.externalClientApplication === 'Field_Service_App');
     const name = global?.fullName ?? '';
     const files = {
       [`extlClntAppGlobalOauthSets/${name}`]: xml(
         'ExtlClntAppGlobalOauthSettings',
         '<callbackUrl>https://fs.example.com/cb</callbackUrl><externalClientApplication>Field_Service_App</externalClientApplication>' +
-          `<isPkceRequired>${String(!before?.pkceRequired)}</isPkceRequired><isRefreshTokenRotationEnabled>${String(!before?.rotationEnabled)}</isRefreshTokenRotationEnabled><label>FS</label>`
+          `<isPkceRequired>${String(!before?.pkceRequired)}</isPkceRequired><isRefreshTokenRotationEnabled>${String(!before?.rotationEnabled)}</isRefreshTokenRotationEnabled><label>FS</label>`,
       ),
     };
     const result = await deploySource(conn, project(files));
@@ -80,7 +98,10 @@ describe('metadata deploy (SDR over SOAP)', () => {
       externalClientApplication: 'My_Eca',
       permittedUsersPolicyType: 'AllSelfAuthorized',
     });
-    expect(store.component('ExtlClntAppConfigurablePolicies', 'My_Eca_plcy')?.value).to.include({ isEnabled: 'true', isOauthPluginEnabled: 'true' });
+    expect(store.component('ExtlClntAppConfigurablePolicies', 'My_Eca_plcy')?.value).to.include({
+      isEnabled: 'true',
+      isOauthPluginEnabled: 'true',
+    });
     const client = oauthClient(store, consumerKeyFor(store.state.org.name, 'My_Eca'));
     expect(client).to.include({ kind: 'ExternalClientApplication', pkceRequired: true, enabled: true });
     expect(client?.scopes).to.include.members(['api', 'refresh_token']);
@@ -89,7 +110,15 @@ describe('metadata deploy (SDR over SOAP)', () => {
   it('merges OauthOidc settings: only the elements sent change', async () => {
     const conn = await coreConnection(emu());
     const before = orgOauthSettings(emu().store);
-    const result = await deploySource(conn, project({ 'settings/OauthOidc': xml('OauthOidcSettings', `<isPkceRequired>${String(!before.pkceRequired)}</isPkceRequired>`) }));
+    const result = await deploySource(
+      conn,
+      project({
+        'settings/OauthOidc': xml(
+          'OauthOidcSettings',
+          `<isPkceRequired>${String(!before.pkceRequired)}</isPkceRequired>`,
+        ),
+      }),
+    );
     expect(result.response.status).to.equal('Succeeded');
     expect(result.getFileResponses()[0]).to.include({ type: 'Settings', fullName: 'OauthOidc' });
     const after = orgOauthSettings(emu().store);
@@ -98,12 +127,15 @@ describe('metadata deploy (SDR over SOAP)', () => {
 
   it('rejects an element outside the schema with the exact Salesforce message', async () => {
     const conn = await coreConnection(emu());
-    const result = await deploySource(conn, project({ 'connectedApps/Bad_App': ca('<refreshTokenRotation>true</refreshTokenRotation>') }));
+    const result = await deploySource(
+      conn,
+      project({ 'connectedApps/Bad_App': ca('<refreshTokenRotation>true</refreshTokenRotation>') }),
+    );
     expect(result.response.status).to.equal('Failed');
     const failure = result.getFileResponses()[0];
     expect(failure).to.include({ state: 'Failed', fullName: 'Bad_App', problemType: 'Error' });
     expect((failure as { error: string }).error).to.include(
-      'Element {http://soap.sforce.com/2006/04/metadata}refreshTokenRotation invalid at this location in type ConnectedAppOauthConfig'
+      'Element {http://soap.sforce.com/2006/04/metadata}refreshTokenRotation invalid at this location in type ConnectedAppOauthConfig',
     );
     expect(emu().store.component('ConnectedApp', 'Bad_App')).to.equal(undefined);
   });
@@ -118,7 +150,7 @@ describe('metadata deploy (SDR over SOAP)', () => {
     expect(result.response.status).to.equal('Failed');
     const errors = result.getFileResponses().map((r) => ('error' in r ? r.error : ''));
     expect(errors).to.include(
-      'Element {http://soap.sforce.com/2006/04/metadata}isCodeCredFlowEnabled invalid at this location in type ExtlClntAppGlobalOauthSettings'
+      'Element {http://soap.sforce.com/2006/04/metadata}isCodeCredFlowEnabled invalid at this location in type ExtlClntAppGlobalOauthSettings',
     );
   });
 
@@ -128,7 +160,7 @@ describe('metadata deploy (SDR over SOAP)', () => {
       ...ecaFiles('Enum_Eca'),
       'extlClntAppOauthPolicies/Enum_Eca_oauthPlcy': xml(
         'ExtlClntAppOauthConfigurablePolicies',
-        '<externalClientApplication>Enum_Eca</externalClientApplication><label>x</label><permittedUsersPolicyType>AdminApproved</permittedUsersPolicyType>'
+        '<externalClientApplication>Enum_Eca</externalClientApplication><label>x</label><permittedUsersPolicyType>AdminApproved</permittedUsersPolicyType>',
       ),
     };
     const result = await deploySource(conn, project(files));
@@ -163,19 +195,30 @@ describe('metadata deploy (SDR over SOAP)', () => {
 
   it('refuses to change a managed-package component', async () => {
     const conn = await coreConnection(emu());
-    const result = await deploySource(conn, project({ 'connectedApps/mcconn__Marketing_Cloud_Connector': ca('<isPkceRequired>true</isPkceRequired>') }));
+    const result = await deploySource(
+      conn,
+      project({ 'connectedApps/mcconn__Marketing_Cloud_Connector': ca('<isPkceRequired>true</isPkceRequired>') }),
+    );
     expect(result.response.status).to.equal('Failed');
     const failure = result.getFileResponses()[0] as { error: string };
     expect(failure.error).to.include('mcconn').and.include('state=installed');
-    expect(emu().store.component('ConnectedApp', 'mcconn__Marketing_Cloud_Connector')?.value.oauthConfig).to.not.deep.include({ isPkceRequired: 'true' });
+    expect(
+      emu().store.component('ConnectedApp', 'mcconn__Marketing_Cloud_Connector')?.value.oauthConfig,
+    ).to.not.deep.include({ isPkceRequired: 'true' });
   });
 
   it('refuses a consumer key another app holds, and a changed key', async () => {
     const conn = await coreConnection(emu());
     const taken = consumerKeyFor(emu().store.state.org.name, 'Acme_Mobile');
-    const dup = await deploySource(conn, project({ 'connectedApps/Dup_App': ca(`<consumerKey>${taken}</consumerKey>`) }));
+    const dup = await deploySource(
+      conn,
+      project({ 'connectedApps/Dup_App': ca(`<consumerKey>${taken}</consumerKey>`) }),
+    );
     expect((dup.getFileResponses()[0] as { error: string }).error).to.equal('The consumer key is already taken');
-    const changed = await deploySource(conn, project({ 'connectedApps/Acme_Mobile': ca('<consumerKey>3MVG9DIFFERENTKEY</consumerKey>') }));
+    const changed = await deploySource(
+      conn,
+      project({ 'connectedApps/Acme_Mobile': ca('<consumerKey>3MVG9DIFFERENTKEY</consumerKey>') }),
+    );
     expect(changed.response.status).to.equal('Failed');
     expect(oauthClient(emu().store, taken)?.appName).to.equal('Acme_Mobile');
   });
@@ -183,7 +226,10 @@ describe('metadata deploy (SDR over SOAP)', () => {
   it('keeps the existing consumer key when an update omits it', async () => {
     const conn = await coreConnection(emu());
     const key = consumerKeyFor(emu().store.state.org.name, 'Acme_Mobile');
-    const result = await deploySource(conn, project({ 'connectedApps/Acme_Mobile': ca('<isPkceRequired>false</isPkceRequired>') }));
+    const result = await deploySource(
+      conn,
+      project({ 'connectedApps/Acme_Mobile': ca('<isPkceRequired>false</isPkceRequired>') }),
+    );
     expect(result.response.status).to.equal('Succeeded');
     expect(oauthClient(emu().store, key)?.pkceRequired).to.equal(false);
   });
@@ -191,7 +237,14 @@ describe('metadata deploy (SDR over SOAP)', () => {
   it('accepts a consumer secret, stores only its hash, and never echoes it', async () => {
     const conn = await coreConnection(emu());
     const secret = 'PLANTED_SECRET_7f3a9c2e41d8b6';
-    const result = await deploySource(conn, project({ 'connectedApps/Secret_App': ca(`<consumerKey>3MVG9PLANTEDKEY0001</consumerKey><consumerSecret>${secret}</consumerSecret>`) }));
+    const result = await deploySource(
+      conn,
+      project({
+        'connectedApps/Secret_App': ca(
+          `<consumerKey>3MVG9PLANTEDKEY0001</consumerKey><consumerSecret>${secret}</consumerSecret>`,
+        ),
+      }),
+    );
     expect(result.response.status).to.equal('Succeeded');
     expect(JSON.stringify(result.response)).to.not.include(secret);
     expect(emu().store.checkConsumerSecret('3MVG9PLANTEDKEY0001', secret)).to.equal(true);
@@ -215,7 +268,10 @@ describe('metadata deploy (SDR over SOAP)', () => {
   it('requires ECA sub-components to name an existing app', async () => {
     const conn = await coreConnection(emu());
     const files = {
-      'extlClntAppPolicies/Ghost_plcy': xml('ExtlClntAppConfigurablePolicies', '<externalClientApplication>Ghost</externalClientApplication><isEnabled>true</isEnabled><label>Ghost</label>'),
+      'extlClntAppPolicies/Ghost_plcy': xml(
+        'ExtlClntAppConfigurablePolicies',
+        '<externalClientApplication>Ghost</externalClientApplication><isEnabled>true</isEnabled><label>Ghost</label>',
+      ),
     };
     const result = await deploySource(conn, project(files));
     expect(result.response.status).to.equal('Failed');
@@ -267,7 +323,19 @@ describe('metadata deploy (SDR over SOAP)', () => {
     const conn = await coreConnection(emu());
     const { ComponentSet, DestructiveChangesType } = await import('@salesforce/source-deploy-retrieve');
     const cs = new ComponentSet();
-    cs.add({ fullName: 'Data_Loader_Legacy', type: { id: 'connectedapp', name: 'ConnectedApp', directoryName: 'connectedApps', suffix: 'connectedApp', inFolder: false } }, DestructiveChangesType.POST);
+    cs.add(
+      {
+        fullName: 'Data_Loader_Legacy',
+        type: {
+          id: 'connectedapp',
+          name: 'ConnectedApp',
+          directoryName: 'connectedApps',
+          suffix: 'connectedApp',
+          inFolder: false,
+        },
+      },
+      DestructiveChangesType.POST,
+    );
     const manifest = await cs.getPackageXml();
     const destructive = await cs.getPackageXml(4, DestructiveChangesType.POST);
     const JSZip = (await import('jszip')).default;
@@ -290,7 +358,10 @@ describe('metadata deploy (SDR over SOAP)', () => {
     const zip = new JSZip();
     zip.file(
       'unpackaged/package.xml',
-      xml('Package', '<types><members>Wrapped_App</members><name>ConnectedApp</name></types><types><members>Foo</members><name>ApexClass</name></types><version>66.0</version>')
+      xml(
+        'Package',
+        '<types><members>Wrapped_App</members><name>ConnectedApp</name></types><types><members>Foo</members><name>ApexClass</name></types><version>66.0</version>',
+      ),
     );
     zip.file('unpackaged/connectedApps/Wrapped_App.connectedApp', ca(''));
     zip.file('unpackaged/classes/Foo.cls', 'public class Foo {}');
@@ -299,7 +370,10 @@ describe('metadata deploy (SDR over SOAP)', () => {
     const result = await conn.metadata.deploy(buffer, { rollbackOnError: false }).complete(true);
     expect(result.status).to.equal('SucceededPartial');
     const successes = [result.details?.componentSuccesses ?? []].flat();
-    expect(successes.map((m) => m.fileName)).to.have.members(['unpackaged/package.xml', 'unpackaged/connectedApps/Wrapped_App.connectedApp']);
+    expect(successes.map((m) => m.fileName)).to.have.members([
+      'unpackaged/package.xml',
+      'unpackaged/connectedApps/Wrapped_App.connectedApp',
+    ]);
     const problems = [result.details?.componentFailures ?? []].flat().map((m) => m.problem);
     expect(problems).to.include("Unknown type name 'ApexClass' specified in package.xml");
     expect(problems.some((p) => p?.includes('unpackaged/classes/Foo.cls'))).to.equal(true);

@@ -43,7 +43,13 @@ function describeFixture(file: string): Fixture {
  * Checks `retrieved` holds every deployed element unchanged; extra elements must be defaults (or a generated key).
  * `hidden`: elements the org keeps but does not return (an ECA's certificate, behaviour ecaCertificateReadBack).
  */
-function expectRoundTrip(deployed: MdObject, retrieved: MdObject, fields: Record<string, FieldSpec>, where: string, hidden: string[] = []): void {
+function expectRoundTrip(
+  deployed: MdObject,
+  retrieved: MdObject,
+  fields: Record<string, FieldSpec>,
+  where: string,
+  hidden: string[] = [],
+): void {
   for (const [name, value] of Object.entries(deployed)) {
     if (name === 'consumerSecret') continue;
     if (hidden.includes(name)) {
@@ -57,7 +63,9 @@ function expectRoundTrip(deployed: MdObject, retrieved: MdObject, fields: Record
       const a = Array.isArray(value) ? value : [value];
       const b = Array.isArray(back) ? back : [back];
       expect(b.length, `${where}.${name} count`).to.equal(a.length);
-      a.forEach((item, i) => expectRoundTrip(item as MdObject, b[i] as MdObject, spec.fields, `${where}.${name}[${i}]`));
+      a.forEach((item, i) =>
+        expectRoundTrip(item as MdObject, b[i] as MdObject, spec.fields, `${where}.${name}[${i}]`),
+      );
     } else {
       expect(back, `${where}.${name}`).to.deep.equal(value);
     }
@@ -65,12 +73,16 @@ function expectRoundTrip(deployed: MdObject, retrieved: MdObject, fields: Record
   for (const name of Object.keys(retrieved)) {
     if (name in deployed || name === 'consumerKey') continue;
     const spec = fields[name];
-    expect(spec && spec.kind !== 'complex' && spec.default !== undefined, `${where}.${name} added but not a default`).to.equal(true);
+    expect(
+      spec && spec.kind !== 'complex' && spec.default !== undefined,
+      `${where}.${name} added but not a default`,
+    ).to.equal(true);
     expect(retrieved[name], `${where}.${name}`).to.equal((spec as { default: string }).default);
   }
 }
 
-const normalized = (content: string, spec: TypeSpec): MdObject => validateComponent(parseMetadataXml(content).value, spec, 66).value;
+const normalized = (content: string, spec: TypeSpec): MdObject =>
+  validateComponent(parseMetadataXml(content).value, spec, 66).value;
 
 describe('real metadata fixtures round-trip through deploy and retrieve', () => {
   const emu = useEmulator();
@@ -89,12 +101,17 @@ describe('real metadata fixtures round-trip through deploy and retrieve', () => 
       // A sub-component needs its app: add a minimal header when the fixture is not one.
       const app = text(deployed.externalClientApplication);
       if (app && fixture.type !== 'ExternalClientApplication') {
-        files[`externalClientApps/${app}`] = xml('ExternalClientApplication', `<distributionState>Local</distributionState><label>${app}</label>`);
+        files[`externalClientApps/${app}`] = xml(
+          'ExternalClientApplication',
+          `<distributionState>Local</distributionState><label>${app}</label>`,
+        );
       }
       const result = await deploySource(conn, project(files));
       expect(result.response.status, JSON.stringify(result.response.details.componentFailures)).to.equal('Succeeded');
 
-      const { files: retrieved, result: retrieveResult } = await retrieveSource(conn, [{ fullName: fixture.name, type: fixture.type }]);
+      const { files: retrieved, result: retrieveResult } = await retrieveSource(conn, [
+        { fullName: fixture.name, type: fixture.type },
+      ]);
       expect(retrieveResult.response.status).to.equal('Succeeded');
       const back = retrieved.get(`${fixture.folder}/${fixture.name}.${SUFFIX[fixture.folder]}-meta.xml`);
       expect(back, 'retrieved file').to.be.a('string');
@@ -107,7 +124,10 @@ describe('real metadata fixtures round-trip through deploy and retrieve', () => 
         const hidden = unreturned(resolveBehaviours(), fixture.type);
         expectRoundTrip(deployed, normalized(back as string, fixture.spec), fixture.spec.fields, fixture.name, hidden);
         for (const name of hidden) {
-          if (deployed[name] !== undefined) expect(emu().store.component(fixture.type, fixture.name)?.value[name], `${name} stored`).to.deep.equal(deployed[name]);
+          if (deployed[name] !== undefined)
+            expect(emu().store.component(fixture.type, fixture.name)?.value[name], `${name} stored`).to.deep.equal(
+              deployed[name],
+            );
         }
       }
       expect(API_VERSION).to.equal('66.0');

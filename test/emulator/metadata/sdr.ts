@@ -34,7 +34,7 @@ export function project(files: Record<string, string>): string {
   const dir = mkdtempSync(path.join(tmpdir(), 'sf-oauth-md-'));
   writeFileSync(
     path.join(dir, 'sfdx-project.json'),
-    JSON.stringify({ packageDirectories: [{ path: 'force-app', default: true }], sourceApiVersion: API_VERSION })
+    JSON.stringify({ packageDirectories: [{ path: 'force-app', default: true }], sourceApiVersion: API_VERSION }),
   );
   for (const [key, xml] of Object.entries(files)) {
     const [folder, name] = key.split('/');
@@ -45,7 +45,11 @@ export function project(files: Record<string, string>): string {
   return dir;
 }
 
-export async function deploySource(conn: Connection, dir: string, apiOptions: MetadataApiDeployOptions['apiOptions'] = {}): Promise<DeployResult> {
+export async function deploySource(
+  conn: Connection,
+  dir: string,
+  apiOptions: MetadataApiDeployOptions['apiOptions'] = {},
+): Promise<DeployResult> {
   const cs = ComponentSet.fromSource(path.join(dir, 'force-app'));
   cs.sourceApiVersion = API_VERSION;
   const deploy = await cs.deploy({ usernameOrConnection: conn, apiOptions });
@@ -94,7 +98,7 @@ type RawRetrieveRequest = Parameters<Connection['metadata']['retrieve']>[0];
 export async function retrieveRaw(
   conn: Connection,
   types: Record<string, string[]>,
-  options: { version?: string; singlePackage?: boolean } = {}
+  options: { version?: string; singlePackage?: boolean } = {},
 ): Promise<{ zipFile: string }> {
   const version = options.version ?? API_VERSION;
   const unpackaged = { types: Object.entries(types).map(([name, members]) => ({ members, name })), version };
@@ -104,7 +108,11 @@ export async function retrieveRaw(
 }
 
 /** readMetadata for any type name (jsforce's typings list only the types its WSDL snapshot knows). */
-export async function readRaw(conn: Connection, type: string, fullNames: string[]): Promise<Array<Record<string, unknown>>> {
+export async function readRaw(
+  conn: Connection,
+  type: string,
+  fullNames: string[],
+): Promise<Array<Record<string, unknown>>> {
   const records = await conn.metadata.read(type as Parameters<Connection['metadata']['read']>[0], fullNames);
   return records as unknown as Array<Record<string, unknown>>;
 }

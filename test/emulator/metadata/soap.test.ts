@@ -5,12 +5,21 @@ import { coreConnection } from '../../helpers/core.js';
 import { deploySource, project, readRaw, retrieveRaw, xml } from './sdr.js';
 
 /** A raw SOAP call, to check the exact envelope a client receives. */
-async function soap(url: string, token: string, operation: string, body = ''): Promise<{ status: number; text: string }> {
+async function soap(
+  url: string,
+  token: string,
+  operation: string,
+  body = '',
+): Promise<{ status: number; text: string }> {
   const envelope =
     '<?xml version="1.0" encoding="UTF-8"?><soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/">' +
     `<soapenv:Header><SessionHeader xmlns="http://soap.sforce.com/2006/04/metadata"><sessionId>${token}</sessionId></SessionHeader></soapenv:Header>` +
     `<soapenv:Body xmlns="http://soap.sforce.com/2006/04/metadata"><${operation}>${body}</${operation}></soapenv:Body></soapenv:Envelope>`;
-  const res = await fetch(`${url}/services/Soap/m/66.0`, { method: 'POST', headers: { 'content-type': 'text/xml', soapaction: '""' }, body: envelope });
+  const res = await fetch(`${url}/services/Soap/m/66.0`, {
+    method: 'POST',
+    headers: { 'content-type': 'text/xml', soapaction: '""' },
+    body: envelope,
+  });
   return { status: res.status, text: await res.text() };
 }
 
@@ -21,7 +30,12 @@ describe('metadata SOAP operations', () => {
     const conn = await coreConnection(emu());
     const describe = await conn.metadata.describe();
     const byName = Object.fromEntries(describe.metadataObjects.map((o) => [o.xmlName, o]));
-    expect(byName.ExtlClntAppGlobalOauthSettings).to.deep.include({ directoryName: 'extlClntAppGlobalOauthSets', suffix: 'ecaGlblOauth', inFolder: false, metaFile: false });
+    expect(byName.ExtlClntAppGlobalOauthSettings).to.deep.include({
+      directoryName: 'extlClntAppGlobalOauthSets',
+      suffix: 'ecaGlblOauth',
+      inFolder: false,
+      metaFile: false,
+    });
     expect(byName.ConnectedApp).to.deep.include({ directoryName: 'connectedApps', suffix: 'connectedApp' });
     expect(byName.Settings).to.deep.include({ directoryName: 'settings', suffix: 'settings' });
     expect(describe).to.include({ partialSaveAllowed: true, testRequired: false });
@@ -31,8 +45,16 @@ describe('metadata SOAP operations', () => {
     const conn = await coreConnection(emu());
     const apps = await conn.metadata.list([{ type: 'ConnectedApp' }, { type: 'Settings' }]);
     const managed = apps.find((p) => p.fullName === 'mcconn__Marketing_Cloud_Connector');
-    expect(managed).to.include({ type: 'ConnectedApp', namespacePrefix: 'mcconn', manageableState: 'installed', fileName: 'connectedApps/mcconn__Marketing_Cloud_Connector.connectedApp' });
-    expect(apps.find((p) => p.fullName === 'Acme_Mobile')).to.include({ manageableState: 'unmanaged', createdByName: 'Ada Admin' });
+    expect(managed).to.include({
+      type: 'ConnectedApp',
+      namespacePrefix: 'mcconn',
+      manageableState: 'installed',
+      fileName: 'connectedApps/mcconn__Marketing_Cloud_Connector.connectedApp',
+    });
+    expect(apps.find((p) => p.fullName === 'Acme_Mobile')).to.include({
+      manageableState: 'unmanaged',
+      createdByName: 'Ada Admin',
+    });
     const settings = apps.filter((p) => p.type === 'Settings').map((p) => p.fullName);
     expect(settings).to.have.members(['OauthOidc', 'ExternalClientApp']);
     expect(await conn.metadata.list({ type: 'NoSuchType' })).to.deep.equal([]);
@@ -56,7 +78,9 @@ describe('metadata SOAP operations', () => {
     const res = await soap(emu().url, 'not-a-token', 'listMetadata', '<queries><type>ConnectedApp</type></queries>');
     expect(res.status).to.equal(500);
     expect(res.text).to.match(/<faultcode>[a-zA-Z]+:INVALID_SESSION_ID<\/faultcode>/);
-    expect(res.text).to.include('<faultstring>INVALID_SESSION_ID: Invalid Session ID found in SessionHeader: Illegal Session</faultstring>');
+    expect(res.text).to.include(
+      '<faultstring>INVALID_SESSION_ID: Invalid Session ID found in SessionHeader: Illegal Session</faultstring>',
+    );
   });
 
   it('fails a jsforce call when the session is bad', async () => {
@@ -73,7 +97,11 @@ describe('metadata SOAP operations', () => {
 
   it('applies an injected SOAP fault and counts calls per operation', async () => {
     const conn = await coreConnection(emu());
-    emu().faults.add({ match: { soapOperation: 'listMetadata' }, action: { kind: 'soapFault', code: 'REQUEST_LIMIT_EXCEEDED', message: 'TotalRequests Limit exceeded.' }, times: 1 });
+    emu().faults.add({
+      match: { soapOperation: 'listMetadata' },
+      action: { kind: 'soapFault', code: 'REQUEST_LIMIT_EXCEEDED', message: 'TotalRequests Limit exceeded.' },
+      times: 1,
+    });
     let error: (Error & { errorCode?: string }) | undefined;
     try {
       await conn.metadata.list({ type: 'ConnectedApp' });
@@ -88,7 +116,12 @@ describe('metadata SOAP operations', () => {
 
   it('answers an unknown async id with a fault', async () => {
     const token = emu().accessTokenFor();
-    const res = await soap(emu().url, token, 'checkDeployStatus', '<asyncProcessId>0Af000000000999AAA</asyncProcessId>');
+    const res = await soap(
+      emu().url,
+      token,
+      'checkDeployStatus',
+      '<asyncProcessId>0Af000000000999AAA</asyncProcessId>',
+    );
     expect(res.status).to.equal(500);
     expect(res.text).to.include('INVALID_CROSS_REFERENCE_KEY');
   });
@@ -100,12 +133,15 @@ describe('metadata SOAP operations', () => {
     const files = {
       'connectedApps/Planted_App': xml(
         'ConnectedApp',
-        `<label>Planted</label><oauthConfig><callbackUrl>https://x.example.com/cb</callbackUrl><consumerSecret>${secret}</consumerSecret><scopes>Api</scopes></oauthConfig>`
+        `<label>Planted</label><oauthConfig><callbackUrl>https://x.example.com/cb</callbackUrl><consumerSecret>${secret}</consumerSecret><scopes>Api</scopes></oauthConfig>`,
       ),
-      'externalClientApps/Planted_Eca': xml('ExternalClientApplication', '<distributionState>Local</distributionState><label>Planted</label>'),
+      'externalClientApps/Planted_Eca': xml(
+        'ExternalClientApplication',
+        '<distributionState>Local</distributionState><label>Planted</label>',
+      ),
       'extlClntAppGlobalOauthSets/Planted_Eca_glbloauth': xml(
         'ExtlClntAppGlobalOauthSettings',
-        `<callbackUrl>https://x.example.com/cb</callbackUrl><consumerSecret>${secret2}</consumerSecret><externalClientApplication>Planted_Eca</externalClientApplication><label>P</label>`
+        `<callbackUrl>https://x.example.com/cb</callbackUrl><consumerSecret>${secret2}</consumerSecret><externalClientApplication>Planted_Eca</externalClientApplication><label>P</label>`,
       ),
     };
     const deployed = await deploySource(conn, project(files));
@@ -116,7 +152,9 @@ describe('metadata SOAP operations', () => {
     for (const file of Object.values(zip.files)) seen.push(await file.async('string'));
     seen.push(JSON.stringify(await readRaw(conn, 'ConnectedApp', ['Planted_App'])));
     seen.push(JSON.stringify(await readRaw(conn, 'ExtlClntAppGlobalOauthSettings', ['Planted_Eca_glbloauth'])));
-    seen.push(JSON.stringify(await conn.metadata.list([{ type: 'ConnectedApp' }, { type: 'ExtlClntAppGlobalOauthSettings' }])));
+    seen.push(
+      JSON.stringify(await conn.metadata.list([{ type: 'ConnectedApp' }, { type: 'ExtlClntAppGlobalOauthSettings' }])),
+    );
     seen.push(JSON.stringify(emu().store.state));
     for (const text of seen) {
       expect(text).to.not.include(secret);

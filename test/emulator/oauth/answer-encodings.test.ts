@@ -15,7 +15,9 @@ describe('revoke error encoding', () => {
       const res = await postForm(`${emu().url}/services/oauth2/revoke`, { token: 'nothing' });
       expect(res.status).to.equal(400);
       const text = await res.text();
-      expect(text).to.equal('error=unsupported_token_type&error_description=this%20token%20type%20is%20not%20supported');
+      expect(text).to.equal(
+        'error=unsupported_token_type&error_description=this%20token%20type%20is%20not%20supported',
+      );
       expect(() => JSON.parse(text) as unknown).to.throw();
     });
   });
@@ -26,7 +28,10 @@ describe('revoke error encoding', () => {
     it('answers an unknown token with HTTP 400 and a JSON unsupported_token_type', async () => {
       const res = await postForm(`${emu().url}/services/oauth2/revoke`, { token: 'nothing' });
       expect(res.status).to.equal(400);
-      expect(await res.json()).to.deep.equal({ error: 'unsupported_token_type', error_description: 'this token type is not supported' });
+      expect(await res.json()).to.deep.equal({
+        error: 'unsupported_token_type',
+        error_description: 'this token type is not supported',
+      });
     });
   });
 });
@@ -36,17 +41,25 @@ describe('authorize errors that cannot go to a trusted callback', () => {
     const emu = useEmulator();
 
     it('answers an unknown client_id in the body with HTTP 400, never a redirect', async () => {
-      const res = await get(emu(), authorizePath({ app: { clientId: 'nope', redirectUri: 'https://evil.example.com/cb' } }));
+      const res = await get(
+        emu(),
+        authorizePath({ app: { clientId: 'nope', redirectUri: 'https://evil.example.com/cb' } }),
+      );
       expect(res.status).to.equal(400);
       expect(res.headers.get('location')).to.equal(null);
       expect(await res.text()).to.equal('error=invalid_client_id&error_description=client%20identifier%20invalid');
     });
 
     it('answers a redirect_uri that is not registered in the body with HTTP 400, never a redirect', async () => {
-      const res = await get(emu(), authorizePath({ app: app(emu(), 'Data_Loader_Legacy'), redirectUri: 'https://evil.example.com/cb' }));
+      const res = await get(
+        emu(),
+        authorizePath({ app: app(emu(), 'Data_Loader_Legacy'), redirectUri: 'https://evil.example.com/cb' }),
+      );
       expect(res.status).to.equal(400);
       expect(res.headers.get('location')).to.equal(null);
-      expect(await res.text()).to.equal('error=redirect_uri_mismatch&error_description=redirect_uri%20must%20match%20configuration');
+      expect(await res.text()).to.equal(
+        'error=redirect_uri_mismatch&error_description=redirect_uri%20must%20match%20configuration',
+      );
     });
   });
 
@@ -54,7 +67,10 @@ describe('authorize errors that cannot go to a trusted callback', () => {
     const emu = useEmulator({ behaviours: { untrustedAuthorizeError: 'error-page' } });
 
     it('sends an unknown client_id to the remote access error page, never to a callback', async () => {
-      const res = await get(emu(), authorizePath({ app: { clientId: 'nope', redirectUri: 'https://evil.example.com/cb' } }));
+      const res = await get(
+        emu(),
+        authorizePath({ app: { clientId: 'nope', redirectUri: 'https://evil.example.com/cb' } }),
+      );
       expect(res.status).to.equal(302);
       const url = location(res);
       expect(url.pathname).to.equal('/setup/secur/RemoteAccessErrorPage.apexp');
@@ -67,7 +83,10 @@ describe('authorize errors that cannot go to a trusted callback', () => {
     });
 
     it('sends a redirect_uri that is not registered to the error page', async () => {
-      const res = await get(emu(), authorizePath({ app: app(emu(), 'Data_Loader_Legacy'), redirectUri: 'https://evil.example.com/cb' }));
+      const res = await get(
+        emu(),
+        authorizePath({ app: app(emu(), 'Data_Loader_Legacy'), redirectUri: 'https://evil.example.com/cb' }),
+      );
       const url = location(res);
       expect(url.pathname).to.equal('/setup/secur/RemoteAccessErrorPage.apexp');
       expect(url.searchParams.get('error')).to.equal('redirect_uri_mismatch');
@@ -93,12 +112,27 @@ describe('fault injection of transient trouble', () => {
     expect((await get(emu(), path)).status).to.not.equal(503);
     const door = await get(emu(), `/secur/frontdoor.jsp?sid=${encodeURIComponent(emu().accessTokenFor())}&retURL=%2F`);
     expect(door.status).to.equal(503);
-    expect((await get(emu(), `/secur/frontdoor.jsp?sid=${encodeURIComponent(emu().accessTokenFor())}&retURL=%2F`)).status).to.equal(302);
-    const limited = await postForm(`${emu().url}/services/oauth2/token`, { grant_type: 'authorization_code', code: 'x', client_id: a.clientId, redirect_uri: a.redirectUri });
+    expect(
+      (await get(emu(), `/secur/frontdoor.jsp?sid=${encodeURIComponent(emu().accessTokenFor())}&retURL=%2F`)).status,
+    ).to.equal(302);
+    const limited = await postForm(`${emu().url}/services/oauth2/token`, {
+      grant_type: 'authorization_code',
+      code: 'x',
+      client_id: a.clientId,
+      redirect_uri: a.redirectUri,
+    });
     expect(limited.status).to.equal(429);
     expect(limited.headers.get('retry-after')).to.equal('2');
-    expect(await limited.json()).to.deep.equal({ error: 'rate_limit_exceeded', error_description: 'too many requests, retry later' });
-    const after = await postForm(`${emu().url}/services/oauth2/token`, { grant_type: 'authorization_code', code: 'x', client_id: a.clientId, redirect_uri: a.redirectUri });
+    expect(await limited.json()).to.deep.equal({
+      error: 'rate_limit_exceeded',
+      error_description: 'too many requests, retry later',
+    });
+    const after = await postForm(`${emu().url}/services/oauth2/token`, {
+      grant_type: 'authorization_code',
+      code: 'x',
+      client_id: a.clientId,
+      redirect_uri: a.redirectUri,
+    });
     expect(after.status).to.equal(400);
   });
 });

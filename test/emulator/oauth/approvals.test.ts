@@ -28,17 +28,26 @@ describe('oauth approvals per user and app', () => {
     expect((await token(emu(), refresh(a.clientId, approvals[0].refresh_token))).status).to.equal(200);
 
     const sixth = await tokensFor(emu(), 'Acme_Mobile');
-    expectError(await token(emu(), refresh(a.clientId, approvals[0].refresh_token)), 'invalid_grant', 'expired access/refresh token');
+    expectError(
+      await token(emu(), refresh(a.clientId, approvals[0].refresh_token)),
+      'invalid_grant',
+      'expired access/refresh token',
+    );
     expect(await userinfoStatus(emu(), approvals[0].access_token)).to.equal(403);
-    for (const kept of [...approvals.slice(1), sixth]) expect((await token(emu(), refresh(a.clientId, kept.refresh_token))).status).to.equal(200);
+    for (const kept of [...approvals.slice(1), sixth])
+      expect((await token(emu(), refresh(a.clientId, kept.refresh_token))).status).to.equal(200);
     expect(emu().store.approvalsOf(admin, a.clientId, 'Acme Mobile')).to.have.length(5);
 
     // Another user of the same app (who already holds a seed approval) and another app of the same user are untouched.
     const ops = await tokensFor(emu(), 'Acme_Mobile', OPS);
     const other = await tokensFor(emu(), 'Field_Service_App');
     expect((await token(emu(), refresh(a.clientId, ops.refresh_token))).status).to.equal(200);
-    expect((await token(emu(), refresh(app(emu(), 'Field_Service_App').clientId, other.refresh_token))).status).to.equal(200);
-    expect(emu().store.approvalsOf(emu().store.userByUsername(OPS)?.id ?? '', a.clientId, 'Acme Mobile')).to.have.length(2);
+    expect(
+      (await token(emu(), refresh(app(emu(), 'Field_Service_App').clientId, other.refresh_token))).status,
+    ).to.equal(200);
+    expect(
+      emu().store.approvalsOf(emu().store.userByUsername(OPS)?.id ?? '', a.clientId, 'Acme Mobile'),
+    ).to.have.length(2);
   });
 
   it('counts seed approvals (OauthToken rows the emulator holds no token for) and evicts them first when oldest', async () => {

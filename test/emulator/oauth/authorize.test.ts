@@ -31,7 +31,12 @@ describe('oauth authorize endpoint', () => {
   it('refuses a disabled External Client App', async () => {
     const stored = emu().store.component('ExtlClntAppConfigurablePolicies', 'Billing_Integration_plcy');
     expect(stored).to.not.equal(undefined);
-    emu().store.putComponent('ExtlClntAppConfigurablePolicies', 'Billing_Integration_plcy', { ...stored!.value, isEnabled: 'false' }, emu().store.adminUser().id);
+    emu().store.putComponent(
+      'ExtlClntAppConfigurablePolicies',
+      'Billing_Integration_plcy',
+      { ...stored!.value, isEnabled: 'false' },
+      emu().store.adminUser().id,
+    );
     const url = location(await get(emu(), authorizePath({ app: app(emu(), 'Billing_Integration') })));
     expect(url.pathname).to.equal('/setup/secur/RemoteAccessErrorPage.apexp');
     expect(url.searchParams.get('error')).to.equal('OAUTH_APP_BLOCKED');
@@ -70,12 +75,16 @@ describe('oauth authorize endpoint', () => {
   it('accepts code_challenge_method=S256 (plain and malformed challenges: pkce-scope-judgement.test.ts)', async () => {
     const a = app(emu(), 'Acme_Mobile');
     const { challenge } = pkce();
-    expect((await authorizeAs(emu(), { app: a, challenge, method: 'S256' })).searchParams.get('code')).to.be.a('string');
+    expect((await authorizeAs(emu(), { app: a, challenge, method: 'S256' })).searchParams.get('code')).to.be.a(
+      'string',
+    );
   });
 
   it('answers an unsupported response_type on the callback', async () => {
     const cookie = await signIn(emu());
-    const url = location(await get(emu(), authorizePath({ app: app(emu(), 'Data_Loader_Legacy'), responseType: 'token' }), cookie));
+    const url = location(
+      await get(emu(), authorizePath({ app: app(emu(), 'Data_Loader_Legacy'), responseType: 'token' }), cookie),
+    );
     expect(url.searchParams.get('error')).to.equal('unsupported_response_type');
   });
 
@@ -96,7 +105,9 @@ describe('oauth authorize endpoint', () => {
     expect(signedIn.status).to.equal(302);
     expect(signedIn.headers.get('location')).to.equal(startUrl);
     const setCookie = signedIn.headers.getSetCookie().join(';');
-    expect(setCookie).to.match(/HttpOnly/i).and.to.match(/Path=\//);
+    expect(setCookie)
+      .to.match(/HttpOnly/i)
+      .and.to.match(/Path=\//);
     const cookie = setCookie.split(';')[0];
     const url = location(await get(emu(), startUrl, cookie));
     expect(url.searchParams.get('code')).to.be.a('string');
@@ -140,7 +151,11 @@ describe('oauth authorize endpoint', () => {
     expect(first.status).to.equal(200);
     const html = await first.text();
     expect(html).to.include('Allow Access?').and.to.include('Data Loader (legacy)');
-    const denied = await postForm(`${emu().url}/setup/secur/RemoteAccessAuthorizationPage.apexp`, { consent: consentHandle(html), decision: 'deny' }, { cookie });
+    const denied = await postForm(
+      `${emu().url}/setup/secur/RemoteAccessAuthorizationPage.apexp`,
+      { consent: consentHandle(html), decision: 'deny' },
+      { cookie },
+    );
     const deniedUrl = location(denied);
     expect(deniedUrl.searchParams.get('error')).to.equal('access_denied');
     expect(deniedUrl.searchParams.get('error_description')).to.equal('end-user denied authorization');
@@ -148,7 +163,11 @@ describe('oauth authorize endpoint', () => {
 
     const again = await get(emu(), authorizePath({ app: a }), cookie);
     const handle = consentHandle(await again.text());
-    const allowed = await postForm(`${emu().url}/setup/secur/RemoteAccessAuthorizationPage.apexp`, { consent: handle, decision: 'allow' }, { cookie });
+    const allowed = await postForm(
+      `${emu().url}/setup/secur/RemoteAccessAuthorizationPage.apexp`,
+      { consent: handle, decision: 'allow' },
+      { cookie },
+    );
     expect(location(allowed).searchParams.get('code')).to.be.a('string');
     // The approval is remembered: no consent page the next time.
     const third = await get(emu(), authorizePath({ app: a }), cookie);
@@ -161,11 +180,23 @@ describe('oauth authorize endpoint', () => {
     const cookie = await signIn(emu(), OPS);
     const handle = consentHandle(await (await get(emu(), authorizePath({ app: a }), cookie)).text());
     const other = await signIn(emu(), OPS);
-    const forged = await postForm(`${emu().url}/setup/secur/RemoteAccessAuthorizationPage.apexp`, { consent: handle, decision: 'allow' }, { cookie: other });
+    const forged = await postForm(
+      `${emu().url}/setup/secur/RemoteAccessAuthorizationPage.apexp`,
+      { consent: handle, decision: 'allow' },
+      { cookie: other },
+    );
     expect(forged.status).to.equal(400);
-    const ok = await postForm(`${emu().url}/setup/secur/RemoteAccessAuthorizationPage.apexp`, { consent: handle, decision: 'allow' }, { cookie });
+    const ok = await postForm(
+      `${emu().url}/setup/secur/RemoteAccessAuthorizationPage.apexp`,
+      { consent: handle, decision: 'allow' },
+      { cookie },
+    );
     expect(ok.status).to.equal(302);
-    const twice = await postForm(`${emu().url}/setup/secur/RemoteAccessAuthorizationPage.apexp`, { consent: handle, decision: 'allow' }, { cookie });
+    const twice = await postForm(
+      `${emu().url}/setup/secur/RemoteAccessAuthorizationPage.apexp`,
+      { consent: handle, decision: 'allow' },
+      { cookie },
+    );
     expect(twice.status).to.equal(400);
   });
 
@@ -180,7 +211,11 @@ describe('oauth authorize endpoint', () => {
   it('accepts POST to authorize with a form body', async () => {
     const a = app(emu(), 'Partner_Portal_Sync');
     const cookie = await signIn(emu());
-    const res = await postForm(`${emu().url}/services/oauth2/authorize`, { response_type: 'code', client_id: a.clientId, redirect_uri: a.redirectUri, state: 'p' }, { cookie });
+    const res = await postForm(
+      `${emu().url}/services/oauth2/authorize`,
+      { response_type: 'code', client_id: a.clientId, redirect_uri: a.redirectUri, state: 'p' },
+      { cookie },
+    );
     expect(location(res).searchParams.get('code')).to.be.a('string');
   });
 });

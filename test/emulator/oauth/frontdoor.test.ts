@@ -11,15 +11,27 @@ describe('oauth frontdoor and single access', () => {
     const a = app(emu(), 'Field_Service_App');
     const { verifier, challenge } = pkce();
     const retURL = authorizePath({ app: a, challenge, state: 'fd' });
-    const res = await get(emu(), `/secur/frontdoor.jsp?sid=${encodeURIComponent(emu().accessTokenFor())}&retURL=${encodeURIComponent(retURL)}`);
+    const res = await get(
+      emu(),
+      `/secur/frontdoor.jsp?sid=${encodeURIComponent(emu().accessTokenFor())}&retURL=${encodeURIComponent(retURL)}`,
+    );
     expect(res.status).to.equal(302);
     expect(res.headers.get('location')).to.equal(retURL);
     const setCookie = res.headers.getSetCookie()[0];
-    expect(setCookie).to.match(/^sid=/).and.to.match(/HttpOnly/).and.to.match(/Path=\//);
+    expect(setCookie)
+      .to.match(/^sid=/)
+      .and.to.match(/HttpOnly/)
+      .and.to.match(/Path=\//);
     const cookie = sessionCookie(res)!;
     const callback = location(await get(emu(), retURL, cookie));
     expect(callback.searchParams.get('state')).to.equal('fd');
-    const tokens = await token(emu(), { grant_type: 'authorization_code', code: callback.searchParams.get('code')!, client_id: a.clientId, redirect_uri: a.redirectUri, code_verifier: verifier });
+    const tokens = await token(emu(), {
+      grant_type: 'authorization_code',
+      code: callback.searchParams.get('code')!,
+      client_id: a.clientId,
+      redirect_uri: a.redirectUri,
+      code_verifier: verifier,
+    });
     expect(tokens.status).to.equal(200);
   });
 
@@ -29,7 +41,10 @@ describe('oauth frontdoor and single access', () => {
     expect(location(bad).pathname).to.equal('/');
     expect(location(bad).searchParams.get('startURL')).to.equal('/home');
     expect(bad.headers.getSetCookie()).to.have.length(0);
-    const offsite = await get(emu(), `/secur/frontdoor.jsp?sid=${encodeURIComponent(emu().accessTokenFor())}&retURL=${encodeURIComponent('https://evil.example.com/')}`);
+    const offsite = await get(
+      emu(),
+      `/secur/frontdoor.jsp?sid=${encodeURIComponent(emu().accessTokenFor())}&retURL=${encodeURIComponent('https://evil.example.com/')}`,
+    );
     expect(offsite.headers.get('location')).to.equal('/');
   });
 
@@ -42,7 +57,10 @@ describe('oauth frontdoor and single access', () => {
   });
 
   it('hands out a one-time frontdoor URL from /services/oauth2/singleaccess', async () => {
-    const res = await fetch(`${emu().url}/services/oauth2/singleaccess`, { method: 'POST', headers: { authorization: `Bearer ${emu().accessTokenFor()}` } });
+    const res = await fetch(`${emu().url}/services/oauth2/singleaccess`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${emu().accessTokenFor()}` },
+    });
     expect(res.status).to.equal(200);
     const { frontdoor_uri: uri } = (await res.json()) as { frontdoor_uri: string };
     expect(uri).to.match(new RegExp(`^${emu().url}/secur/frontdoor\\.jsp\\?otp=`));
@@ -55,9 +73,12 @@ describe('oauth frontdoor and single access', () => {
   });
 
   it('answers single access with GET and a redirect_uri, as sf org open asks, and lands there once', async () => {
-    const res = await fetch(`${emu().url}/services/oauth2/singleaccess?redirect_uri=${encodeURIComponent('/lightning/setup/SetupOneHome/home')}`, {
-      headers: { authorization: `Bearer ${emu().accessTokenFor()}` },
-    });
+    const res = await fetch(
+      `${emu().url}/services/oauth2/singleaccess?redirect_uri=${encodeURIComponent('/lightning/setup/SetupOneHome/home')}`,
+      {
+        headers: { authorization: `Bearer ${emu().accessTokenFor()}` },
+      },
+    );
     expect(res.status).to.equal(200);
     const { frontdoor_uri: uri } = (await res.json()) as { frontdoor_uri: string };
     const first = await fetch(uri, { redirect: 'manual' });
@@ -65,10 +86,15 @@ describe('oauth frontdoor and single access', () => {
     expect(sessionCookie(first)).to.be.a('string');
     expect((await fetch(uri, { redirect: 'manual' })).headers.getSetCookie()).to.have.length(0);
     // Only a relative path is a landing place.
-    const away = await fetch(`${emu().url}/services/oauth2/singleaccess?redirect_uri=${encodeURIComponent('https://evil.example.com/')}`, {
-      headers: { authorization: `Bearer ${emu().accessTokenFor()}` },
+    const away = await fetch(
+      `${emu().url}/services/oauth2/singleaccess?redirect_uri=${encodeURIComponent('https://evil.example.com/')}`,
+      {
+        headers: { authorization: `Bearer ${emu().accessTokenFor()}` },
+      },
+    );
+    const landed = await fetch(((await away.json()) as { frontdoor_uri: string }).frontdoor_uri, {
+      redirect: 'manual',
     });
-    const landed = await fetch(((await away.json()) as { frontdoor_uri: string }).frontdoor_uri, { redirect: 'manual' });
     expect(landed.headers.get('location')).to.equal('/');
   });
 
@@ -77,9 +103,14 @@ describe('oauth frontdoor and single access', () => {
     emu().store.expireAllAccessTokens();
     for (const method of ['GET', 'POST']) {
       for (const bearer of [token, 'nope']) {
-        const res = await fetch(`${emu().url}/services/oauth2/singleaccess`, { method, headers: { authorization: `Bearer ${bearer}` } });
+        const res = await fetch(`${emu().url}/services/oauth2/singleaccess`, {
+          method,
+          headers: { authorization: `Bearer ${bearer}` },
+        });
         expect(res.status, `${method}`).to.equal(403);
-        expect(await res.json()).to.deep.equal([{ errorCode: 'INVALID_SESSION_ID', message: 'Session expired or invalid' }]);
+        expect(await res.json()).to.deep.equal([
+          { errorCode: 'INVALID_SESSION_ID', message: 'Session expired or invalid' },
+        ]);
       }
     }
   });
@@ -88,6 +119,8 @@ describe('oauth frontdoor and single access', () => {
     const org = await Org.create({ connection: await coreConnection(emu()) });
     const uri = await org.getFrontDoorUrl('/lightning/setup/ConnectedApplication/home');
     expect(uri).to.match(new RegExp(`^${emu().url}/secur/frontdoor\\.jsp\\?otp=`));
-    expect((await fetch(uri, { redirect: 'manual' })).headers.get('location')).to.equal('/lightning/setup/ConnectedApplication/home');
+    expect((await fetch(uri, { redirect: 'manual' })).headers.get('location')).to.equal(
+      '/lightning/setup/ConnectedApplication/home',
+    );
   });
 });

@@ -28,18 +28,35 @@ export function pkce(verifier = randomBytes(32).toString('base64url')): { verifi
   return { verifier, challenge: createHash('sha256').update(verifier).digest('base64url') };
 }
 
-export async function postForm(url: string, params: Record<string, string | undefined>, headers: Record<string, string> = {}): Promise<Response> {
+export async function postForm(
+  url: string,
+  params: Record<string, string | undefined>,
+  headers: Record<string, string> = {},
+): Promise<Response> {
   const body = new URLSearchParams();
   for (const [k, v] of Object.entries(params)) if (v !== undefined) body.set(k, v);
-  return fetch(url, { method: 'POST', body, headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers }, redirect: 'manual' });
+  return fetch(url, {
+    method: 'POST',
+    body,
+    headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
+    redirect: 'manual',
+  });
 }
 
-export async function token(emu: OrgEmulator, params: Record<string, string | undefined>, headers?: Record<string, string>): Promise<{ status: number; body: Record<string, string> }> {
+export async function token(
+  emu: OrgEmulator,
+  params: Record<string, string | undefined>,
+  headers?: Record<string, string>,
+): Promise<{ status: number; body: Record<string, string> }> {
   const res = await postForm(`${emu.url}/services/oauth2/token`, params, headers);
   return { status: res.status, body: (await res.json()) as Record<string, string> };
 }
 
-export function expectError(res: { status: number; body: Record<string, string> }, error: string, description: string): void {
+export function expectError(
+  res: { status: number; body: Record<string, string> },
+  error: string,
+  description: string,
+): void {
   expect(res.status).to.equal(400);
   expect(res.body).to.deep.equal({ error, error_description: description });
 }
@@ -52,16 +69,32 @@ export const sessionCookie = (res: Response): string | undefined =>
 
 /** A browser session through frontdoor.jsp with an API access token, as the plugin gets one headlessly. */
 export async function signIn(emu: OrgEmulator, username?: string): Promise<string> {
-  const res = await fetch(`${emu.url}/secur/frontdoor.jsp?sid=${encodeURIComponent(emu.accessTokenFor(username))}&retURL=%2F`, { redirect: 'manual' });
+  const res = await fetch(
+    `${emu.url}/secur/frontdoor.jsp?sid=${encodeURIComponent(emu.accessTokenFor(username))}&retURL=%2F`,
+    { redirect: 'manual' },
+  );
   const cookie = sessionCookie(res);
   if (!cookie) throw new Error('no session cookie');
   return cookie;
 }
 
-export type AuthorizeParams = { app: App; challenge?: string; method?: string; scope?: string; state?: string; redirectUri?: string; responseType?: string; prompt?: string };
+export type AuthorizeParams = {
+  app: App;
+  challenge?: string;
+  method?: string;
+  scope?: string;
+  state?: string;
+  redirectUri?: string;
+  responseType?: string;
+  prompt?: string;
+};
 
 export function authorizePath(p: AuthorizeParams): string {
-  const q = new URLSearchParams({ response_type: p.responseType ?? 'code', client_id: p.app.clientId, redirect_uri: p.redirectUri ?? p.app.redirectUri });
+  const q = new URLSearchParams({
+    response_type: p.responseType ?? 'code',
+    client_id: p.app.clientId,
+    redirect_uri: p.redirectUri ?? p.app.redirectUri,
+  });
   if (p.challenge) q.set('code_challenge', p.challenge);
   if (p.method) q.set('code_challenge_method', p.method);
   if (p.scope) q.set('scope', p.scope);
@@ -74,7 +107,8 @@ export async function get(emu: OrgEmulator, path: string, cookie?: string): Prom
   return fetch(`${emu.url}${path}`, { redirect: 'manual', headers: cookie ? { cookie } : {} });
 }
 
-export const location = (res: Response): URL => new URL(res.headers.get('location') ?? 'about:blank', 'http://emulator.invalid');
+export const location = (res: Response): URL =>
+  new URL(res.headers.get('location') ?? 'about:blank', 'http://emulator.invalid');
 
 export const consentHandle = (html: string): string | undefined => /name="consent" value="([^"]+)"/.exec(html)?.[1];
 
@@ -85,7 +119,11 @@ export async function authorizeAs(emu: OrgEmulator, p: AuthorizeParams, username
   if (res.status === 302) return location(res);
   const handle = consentHandle(await res.text());
   if (!handle) throw new Error(`no consent page (HTTP ${res.status})`);
-  const allowed = await postForm(`${emu.url}/setup/secur/RemoteAccessAuthorizationPage.apexp`, { consent: handle, decision: 'allow' }, { cookie });
+  const allowed = await postForm(
+    `${emu.url}/setup/secur/RemoteAccessAuthorizationPage.apexp`,
+    { consent: handle, decision: 'allow' },
+    { cookie },
+  );
   return location(allowed);
 }
 
@@ -98,7 +136,12 @@ export async function codeFor(emu: OrgEmulator, p: AuthorizeParams, username?: s
 }
 
 /** Tokens for the app (code exchange, with PKCE); the client secret is sent when the app has one and `secret` is not false. */
-export async function tokensFor(emu: OrgEmulator, name: string, username?: string, sendSecret = true): Promise<Record<string, string>> {
+export async function tokensFor(
+  emu: OrgEmulator,
+  name: string,
+  username?: string,
+  sendSecret = true,
+): Promise<Record<string, string>> {
   const a = app(emu, name);
   const { verifier, challenge } = pkce();
   const code = await codeFor(emu, { app: a, challenge }, username);
@@ -124,7 +167,11 @@ export function editConnectedApp(emu: OrgEmulator, name: string, edit: (value: M
 }
 
 /** The default org with known secrets and passwords, for tests that need them. */
-export function seedWith(options: { secret?: string; passwords?: Record<string, string>; oauthSettings?: MdObject }): OrgSeed {
+export function seedWith(options: {
+  secret?: string;
+  passwords?: Record<string, string>;
+  oauthSettings?: MdObject;
+}): OrgSeed {
   return {
     ...DEFAULT_SEED,
     users: DEFAULT_SEED.users.map((u) => ({ ...u, password: options.passwords?.[u.username] })),
@@ -134,5 +181,6 @@ export function seedWith(options: { secret?: string; passwords?: Record<string, 
 }
 
 export async function userinfoStatus(emu: OrgEmulator, accessToken: string): Promise<number> {
-  return (await fetch(`${emu.url}/services/oauth2/userinfo`, { headers: { authorization: `Bearer ${accessToken}` } })).status;
+  return (await fetch(`${emu.url}/services/oauth2/userinfo`, { headers: { authorization: `Bearer ${accessToken}` } }))
+    .status;
 }

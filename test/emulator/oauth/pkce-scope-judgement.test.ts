@@ -5,12 +5,36 @@
  */
 import { expect } from 'chai';
 import { useEmulator } from '../../helpers/emulator.js';
-import { app, authorizePath, codeFor, expectError, get, location, pkce, seedWith, signIn, token, type App } from './helpers.js';
+import {
+  app,
+  authorizePath,
+  codeFor,
+  expectError,
+  get,
+  location,
+  pkce,
+  seedWith,
+  signIn,
+  token,
+  type App,
+} from './helpers.js';
 
 const ERROR_PAGE = '/setup/secur/RemoteAccessErrorPage.apexp';
 
-async function exchange(emu: Parameters<typeof codeFor>[0], a: App, code: string, verifier: string): Promise<{ status: number; body: Record<string, string> }> {
-  return token(emu, { grant_type: 'authorization_code', code, client_id: a.clientId, client_secret: a.secret, redirect_uri: a.redirectUri, code_verifier: verifier });
+async function exchange(
+  emu: Parameters<typeof codeFor>[0],
+  a: App,
+  code: string,
+  verifier: string,
+): Promise<{ status: number; body: Record<string, string> }> {
+  return token(emu, {
+    grant_type: 'authorization_code',
+    code,
+    client_id: a.clientId,
+    client_secret: a.secret,
+    redirect_uri: a.redirectUri,
+    code_verifier: verifier,
+  });
 }
 
 describe('oauth PKCE and scope judgement', () => {
@@ -43,7 +67,11 @@ describe('oauth PKCE and scope judgement', () => {
     it('fails the whole authorization with invalid_scope on the error page when one requested scope is not allowed', async () => {
       const a = app(emu(), 'Acme_Mobile');
       const cookie = await signIn(emu());
-      const res = await get(emu(), authorizePath({ app: a, challenge: pkce().challenge, scope: 'api web', state: 'st' }), cookie);
+      const res = await get(
+        emu(),
+        authorizePath({ app: a, challenge: pkce().challenge, scope: 'api web', state: 'st' }),
+        cookie,
+      );
       expect(res.status).to.equal(302);
       const url = location(res);
       expect(url.pathname).to.equal(ERROR_PAGE);
@@ -51,18 +79,30 @@ describe('oauth PKCE and scope judgement', () => {
       expect(url.searchParams.get('error_description')).to.equal('the requested scope is not allowed');
       expect(url.searchParams.get('code')).to.equal(null);
       // Allowed scopes alone still work.
-      expect(await codeFor(emu(), { app: a, challenge: pkce().challenge, scope: 'api refresh_token' })).to.match(/^aPrx/);
+      expect(await codeFor(emu(), { app: a, challenge: pkce().challenge, scope: 'api refresh_token' })).to.match(
+        /^aPrx/,
+      );
     });
 
     it('gives no refresh token for full without refresh_token, and one when refresh_token is asked for too', async () => {
       const a = app(emu(), 'Data_Loader_Legacy');
       const first = pkce();
-      const full = await exchange(emu(), a, await codeFor(emu(), { app: a, challenge: first.challenge, scope: 'full' }), first.verifier);
+      const full = await exchange(
+        emu(),
+        a,
+        await codeFor(emu(), { app: a, challenge: first.challenge, scope: 'full' }),
+        first.verifier,
+      );
       expect(full.status, JSON.stringify(full.body)).to.equal(200);
       expect(full.body.scope).to.equal('full');
       expect(full.body).to.not.have.property('refresh_token');
       const second = pkce();
-      const both = await exchange(emu(), a, await codeFor(emu(), { app: a, challenge: second.challenge, scope: 'full refresh_token' }), second.verifier);
+      const both = await exchange(
+        emu(),
+        a,
+        await codeFor(emu(), { app: a, challenge: second.challenge, scope: 'full refresh_token' }),
+        second.verifier,
+      );
       expect(both.body.refresh_token).to.match(/^5Aep/);
     });
   });

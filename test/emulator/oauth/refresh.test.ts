@@ -5,7 +5,11 @@ import type { OrgEmulator } from '../../../src/emulator/server.js';
 import { useEmulator } from '../../helpers/emulator.js';
 import { app, editConnectedApp, expectError, pkce, token, tokensFor, userinfoStatus } from './helpers.js';
 
-const refresh = (clientId: string, refreshToken: string, extra: Record<string, string | undefined> = {}): Record<string, string | undefined> => ({
+const refresh = (
+  clientId: string,
+  refreshToken: string,
+  extra: Record<string, string | undefined> = {},
+): Record<string, string | undefined> => ({
   grant_type: 'refresh_token',
   client_id: clientId,
   refresh_token: refreshToken,
@@ -25,8 +29,16 @@ describe('oauth token endpoint: refresh_token', () => {
     const r2 = await token(emu(), refresh(a.clientId, r1.body.refresh_token));
     expect(r2.status).to.equal(200);
 
-    expectError(await token(emu(), refresh(a.clientId, first.refresh_token)), 'invalid_grant', 'expired access/refresh token');
-    expectError(await token(emu(), refresh(a.clientId, r2.body.refresh_token)), 'invalid_grant', 'expired access/refresh token');
+    expectError(
+      await token(emu(), refresh(a.clientId, first.refresh_token)),
+      'invalid_grant',
+      'expired access/refresh token',
+    );
+    expectError(
+      await token(emu(), refresh(a.clientId, r2.body.refresh_token)),
+      'invalid_grant',
+      'expired access/refresh token',
+    );
     expect(await userinfoStatus(emu(), r2.body.access_token)).to.equal(403);
     expect(await userinfoStatus(emu(), first.access_token)).to.equal(403);
   });
@@ -41,7 +53,9 @@ describe('oauth token endpoint: refresh_token', () => {
       expect(res.body.token_type).to.equal('Bearer');
       expect(await userinfoStatus(emu(), res.body.access_token)).to.equal(200);
     }
-    const row = emu().store.liveGrants().find((g) => g.clientId === a.clientId);
+    const row = emu()
+      .store.liveGrants()
+      .find((g) => g.clientId === a.clientId);
     expect(row?.useCount).to.equal(4);
   });
 
@@ -49,22 +63,36 @@ describe('oauth token endpoint: refresh_token', () => {
     const confidential = app(emu(), 'Partner_Portal_Sync');
     const rt = (await tokensFor(emu(), 'Partner_Portal_Sync')).refresh_token;
     expectError(await token(emu(), refresh(confidential.clientId, rt)), 'invalid_client', 'invalid client credentials');
-    expectError(await token(emu(), refresh(confidential.clientId, rt, { client_secret: 'wrong' })), 'invalid_client', 'invalid client credentials');
-    expect((await token(emu(), refresh(confidential.clientId, rt, { client_secret: confidential.secret }))).status).to.equal(200);
+    expectError(
+      await token(emu(), refresh(confidential.clientId, rt, { client_secret: 'wrong' })),
+      'invalid_client',
+      'invalid client credentials',
+    );
+    expect(
+      (await token(emu(), refresh(confidential.clientId, rt, { client_secret: confidential.secret }))).status,
+    ).to.equal(200);
 
     const pub = app(emu(), 'Acme_Mobile');
     const rt2 = (await tokensFor(emu(), 'Acme_Mobile')).refresh_token;
-    expectError(await token(emu(), refresh(pub.clientId, rt2, { client_secret: 'wrong' })), 'invalid_client', 'invalid client credentials');
+    expectError(
+      await token(emu(), refresh(pub.clientId, rt2, { client_secret: 'wrong' })),
+      'invalid_client',
+      'invalid client credentials',
+    );
     expect((await token(emu(), refresh(pub.clientId, rt2, { client_secret: pub.secret }))).status).to.equal(200);
   });
 
   it('rejects a code_verifier on refresh', async () => {
     const a = app(emu(), 'Acme_Mobile');
     const rt = (await tokensFor(emu(), 'Acme_Mobile')).refresh_token;
-    expectError(await token(emu(), refresh(a.clientId, rt, { code_verifier: pkce().verifier })), 'invalid_grant', 'unexpected code verifier');
+    expectError(
+      await token(emu(), refresh(a.clientId, rt, { code_verifier: pkce().verifier })),
+      'invalid_grant',
+      'unexpected code verifier',
+    );
   });
 
-  it('rejects unknown, revoked and other clients\' refresh tokens', async () => {
+  it("rejects unknown, revoked and other clients' refresh tokens", async () => {
     const a = app(emu(), 'Acme_Mobile');
     const other = app(emu(), 'Field_Service_App');
     const rt = (await tokensFor(emu(), 'Acme_Mobile')).refresh_token;
@@ -158,7 +186,11 @@ describe('oauth token endpoint: concurrent refresh', () => {
       expect(second.status).to.equal(200);
       // At once after the answer: a reuse of a rotated-out token, not a request in flight.
       expectError(await token(emu(), refresh(a.clientId, first)), 'invalid_grant', 'expired access/refresh token');
-      expectError(await token(emu(), refresh(a.clientId, second.body.refresh_token)), 'invalid_grant', 'expired access/refresh token');
+      expectError(
+        await token(emu(), refresh(a.clientId, second.body.refresh_token)),
+        'invalid_grant',
+        'expired access/refresh token',
+      );
 
       const b = app(emu(), 'Acme_Mobile');
       const rt = (await tokensFor(emu(), 'Acme_Mobile')).refresh_token;
@@ -177,12 +209,20 @@ describe('oauth token endpoint: refresh token policies', () => {
       v.oauthPolicy = { ...(v.oauthPolicy as Record<string, string>), refreshTokenPolicy: policy };
     });
     const a = app(emu(), 'Partner_Portal_Sync');
-    return { clientId: a.clientId, secret: a.secret, rt: (await tokensFor(emu(), 'Partner_Portal_Sync')).refresh_token };
+    return {
+      clientId: a.clientId,
+      secret: a.secret,
+      rt: (await tokensFor(emu(), 'Partner_Portal_Sync')).refresh_token,
+    };
   };
 
   it('zero: the refresh token never works', async () => {
     const { clientId, secret, rt } = await withPolicy('zero');
-    expectError(await token(emu(), refresh(clientId, rt, { client_secret: secret })), 'invalid_grant', 'expired access/refresh token');
+    expectError(
+      await token(emu(), refresh(clientId, rt, { client_secret: secret })),
+      'invalid_grant',
+      'expired access/refresh token',
+    );
   });
 
   it('fixed lifetime counts from the start of the chain, not from the last use', async () => {
@@ -190,7 +230,11 @@ describe('oauth token endpoint: refresh token policies', () => {
     now += 40 * MIN;
     expect((await token(emu(), refresh(clientId, rt, { client_secret: secret }))).status).to.equal(200);
     now += 21 * MIN;
-    expectError(await token(emu(), refresh(clientId, rt, { client_secret: secret })), 'invalid_grant', 'expired access/refresh token');
+    expectError(
+      await token(emu(), refresh(clientId, rt, { client_secret: secret })),
+      'invalid_grant',
+      'expired access/refresh token',
+    );
   });
 
   it('inactivity slides with each use', async () => {
@@ -200,10 +244,14 @@ describe('oauth token endpoint: refresh token policies', () => {
       expect((await token(emu(), refresh(clientId, rt, { client_secret: secret }))).status).to.equal(200);
     }
     now += 61 * MIN;
-    expectError(await token(emu(), refresh(clientId, rt, { client_secret: secret })), 'invalid_grant', 'expired access/refresh token');
+    expectError(
+      await token(emu(), refresh(clientId, rt, { client_secret: secret })),
+      'invalid_grant',
+      'expired access/refresh token',
+    );
   });
 
-  it('applies an External Client App\'s inactivity policy (30 days)', async () => {
+  it("applies an External Client App's inactivity policy (30 days)", async () => {
     const a = app(emu(), 'Field_Service_App');
     const rt = (await tokensFor(emu(), 'Field_Service_App')).refresh_token;
     now += 31 * 24 * 60 * MIN;

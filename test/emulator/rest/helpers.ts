@@ -11,8 +11,15 @@ export const DAY = 86_400_000;
 
 export type RawResponse = { status: number; body: unknown };
 
-export async function rawGet(emu: OrgEmulator, path: string, token?: string, headers: Record<string, string> = {}): Promise<RawResponse> {
-  const res = await fetch(`${emu.url}${path}`, { headers: { authorization: `Bearer ${token ?? emu.accessTokenFor()}`, ...headers } });
+export async function rawGet(
+  emu: OrgEmulator,
+  path: string,
+  token?: string,
+  headers: Record<string, string> = {},
+): Promise<RawResponse> {
+  const res = await fetch(`${emu.url}${path}`, {
+    headers: { authorization: `Bearer ${token ?? emu.accessTokenFor()}`, ...headers },
+  });
   const text = await res.text();
   return { status: res.status, body: text ? (JSON.parse(text) as unknown) : undefined };
 }

@@ -23,14 +23,28 @@ function bigSeed(): OrgSeed {
     apps.push({
       kind: 'ConnectedApp',
       name: `Bulk_App_${n}`,
-      metadata: { contactEmail: 'bulk@example.com', label: `Bulk App ${n}`, oauthConfig: { callbackUrl: `https://bulk${n}.example.com/cb`, scopes: ['Api', 'RefreshToken'] } },
+      metadata: {
+        contactEmail: 'bulk@example.com',
+        label: `Bulk App ${n}`,
+        oauthConfig: { callbackUrl: `https://bulk${n}.example.com/cb`, scopes: ['Api', 'RefreshToken'] },
+      },
     });
   }
   const tokens: SeedToken[] = [];
   for (let i = 0; i < EXTRA_TOKENS; i++) {
-    tokens.push({ app: `Bulk App ${String((i % EXTRA_APPS) + 1).padStart(4, '0')}`, username: USERS[i % 3], createdDaysAgo: 100 + (i % 50), lastUsedDaysAgo: i % 90, useCount: i });
+    tokens.push({
+      app: `Bulk App ${String((i % EXTRA_APPS) + 1).padStart(4, '0')}`,
+      username: USERS[i % 3],
+      createdDaysAgo: 100 + (i % 50),
+      lastUsedDaysAgo: i % 90,
+      useCount: i,
+    });
   }
-  return { ...DEFAULT_SEED, apps: [...DEFAULT_SEED.apps, ...apps], oauthTokens: [...(DEFAULT_SEED.oauthTokens ?? []), ...tokens] };
+  return {
+    ...DEFAULT_SEED,
+    apps: [...DEFAULT_SEED.apps, ...apps],
+    oauthTokens: [...(DEFAULT_SEED.oauthTokens ?? []), ...tokens],
+  };
 }
 
 const TOTAL_TOKENS = EXTRA_TOKENS + (DEFAULT_SEED.oauthTokens ?? []).length;
@@ -40,7 +54,11 @@ describe('REST query paging', () => {
   const seed = bigSeed();
   // Ids and aggregates on OauthToken make the caps countable here; the defaults (null Ids, aggregates refused) are
   // pinned in 'REST query: OauthToken as Salesforce documents it'.
-  const emu = useEmulator(() => ({ seed, clock: fixedClock, behaviours: { oauthTokenId: 'id', oauthTokenAggregates: 'supported' } }));
+  const emu = useEmulator(() => ({
+    seed,
+    clock: fixedClock,
+    behaviours: { oauthTokenId: 'id', oauthTokenAggregates: 'supported' },
+  }));
   let conn: Connection;
   beforeEach(async () => {
     conn = await coreConnection(emu());
@@ -51,8 +69,13 @@ describe('REST query paging', () => {
     expect(first.totalSize).to.equal(TOTAL_APPS);
     expect(first.done).to.equal(false);
     expect(first.records).to.have.length(2000);
-    expect(first.nextRecordsUrl, 'jsforce makes it absolute').to.match(/\/services\/data\/v66\.0\/query\/01g\w{15}-2000$/);
-    const raw = await rawGet(emu(), `/services/data/v66.0/query?q=${encodeURIComponent('SELECT Id FROM ConnectedApplication')}`);
+    expect(first.nextRecordsUrl, 'jsforce makes it absolute').to.match(
+      /\/services\/data\/v66\.0\/query\/01g\w{15}-2000$/,
+    );
+    const raw = await rawGet(
+      emu(),
+      `/services/data/v66.0/query?q=${encodeURIComponent('SELECT Id FROM ConnectedApplication')}`,
+    );
     expect((raw.body as Rec).nextRecordsUrl).to.match(/^\/services\/data\/v66\.0\/query\/01g\w{15}-2000$/);
     const more = await conn.queryMore<Rec>(first.nextRecordsUrl as string);
     expect(more.done).to.equal(true);
@@ -64,30 +87,55 @@ describe('REST query paging', () => {
   });
 
   it('honours Sforce-Query-Options batchSize between 200 and 2,000', async () => {
-    const sized = await conn.query<Rec>('SELECT Id FROM ConnectedApplication', { headers: { 'Sforce-Query-Options': 'batchSize=500' } });
+    const sized = await conn.query<Rec>('SELECT Id FROM ConnectedApplication', {
+      headers: { 'Sforce-Query-Options': 'batchSize=500' },
+    });
     expect(sized.records).to.have.length(500);
     expect(sized.nextRecordsUrl).to.match(/-500$/);
-    const tiny = await rawGet(emu(), `/services/data/v66.0/query?q=${encodeURIComponent('SELECT Id FROM ConnectedApplication')}`, undefined, { 'Sforce-Query-Options': 'batchSize=10' });
+    const tiny = await rawGet(
+      emu(),
+      `/services/data/v66.0/query?q=${encodeURIComponent('SELECT Id FROM ConnectedApplication')}`,
+      undefined,
+      { 'Sforce-Query-Options': 'batchSize=10' },
+    );
     expect((tiny.body as { records: unknown[] }).records, 'held at 200').to.have.length(200);
-    const huge = await rawGet(emu(), `/services/data/v66.0/query?q=${encodeURIComponent('SELECT Id FROM ConnectedApplication')}`, undefined, { 'Sforce-Query-Options': 'batchSize=5000' });
+    const huge = await rawGet(
+      emu(),
+      `/services/data/v66.0/query?q=${encodeURIComponent('SELECT Id FROM ConnectedApplication')}`,
+      undefined,
+      { 'Sforce-Query-Options': 'batchSize=5000' },
+    );
     expect((huge.body as { records: unknown[] }).records, 'held at 2,000').to.have.length(2000);
   });
 
   it('follows nextRecordsUrl with autoFetch up to maxFetch', async () => {
-    const all = await conn.query<Rec>('SELECT Id FROM ConnectedApplication', { autoFetch: true, maxFetch: 100_000, headers: { 'Sforce-Query-Options': 'batchSize=300' } });
+    const all = await conn.query<Rec>('SELECT Id FROM ConnectedApplication', {
+      autoFetch: true,
+      maxFetch: 100_000,
+      headers: { 'Sforce-Query-Options': 'batchSize=300' },
+    });
     expect(all.records).to.have.length(TOTAL_APPS);
     expect(all.done).to.equal(true);
-    const some = await conn.query<Rec>('SELECT Id FROM ConnectedApplication', { autoFetch: true, maxFetch: 700, headers: { 'Sforce-Query-Options': 'batchSize=300' } });
+    const some = await conn.query<Rec>('SELECT Id FROM ConnectedApplication', {
+      autoFetch: true,
+      maxFetch: 700,
+      headers: { 'Sforce-Query-Options': 'batchSize=300' },
+    });
     expect(some.records).to.have.length(700);
     expect(some.done).to.equal(false);
   });
 
   it('pages Tooling results under /tooling/query', async () => {
-    const first = await conn.tooling.query<Rec>('SELECT Id FROM User', { headers: { 'Sforce-Query-Options': 'batchSize=200' } });
+    const first = await conn.tooling.query<Rec>('SELECT Id FROM User', {
+      headers: { 'Sforce-Query-Options': 'batchSize=200' },
+    });
     expect(first.records).to.have.length(5);
     const apps = await conn.tooling.query<Rec>('SELECT Id FROM ExternalClientApplication');
     expect(apps.done).to.equal(true);
-    const rest = await rawGet(emu(), `/services/data/v66.0/query?q=${encodeURIComponent('SELECT Id FROM ConnectedApplication')}`);
+    const rest = await rawGet(
+      emu(),
+      `/services/data/v66.0/query?q=${encodeURIComponent('SELECT Id FROM ConnectedApplication')}`,
+    );
     const url = String((rest.body as Rec).nextRecordsUrl);
     const wrongApi = await rawGet(emu(), url.replace('/query/', '/tooling/query/'));
     expect(wrongApi.status, 'a REST locator is not a Tooling locator').to.equal(400);
@@ -124,7 +172,9 @@ describe('REST query paging', () => {
   });
 
   it('applies LIMIT before the OauthToken caps', async () => {
-    const limited = await conn.query<Rec>('SELECT Id FROM OauthToken LIMIT 700', { headers: { 'Sforce-Query-Options': 'batchSize=1000' } });
+    const limited = await conn.query<Rec>('SELECT Id FROM OauthToken LIMIT 700', {
+      headers: { 'Sforce-Query-Options': 'batchSize=1000' },
+    });
     expect(limited.totalSize).to.equal(700);
     expect(limited.records).to.have.length(500);
     const rest = await conn.queryMore<Rec>(limited.nextRecordsUrl as string);
@@ -135,7 +185,9 @@ describe('REST query paging', () => {
   it('rejects a locator that points past the end or expired', async () => {
     const first = await conn.query<Rec>('SELECT Id FROM ConnectedApplication');
     const url = String(first.nextRecordsUrl);
-    expect((await rejection(conn.queryMore(url.replace(/-2000$/, '-99999')))).errorCode).to.equal('INVALID_QUERY_LOCATOR');
+    expect((await rejection(conn.queryMore(url.replace(/-2000$/, '-99999')))).errorCode).to.equal(
+      'INVALID_QUERY_LOCATOR',
+    );
     const jumped = await conn.queryMore<Rec>(url.replace(/-2000$/, '-1200'));
     expect(jumped.records).to.have.length(TOTAL_APPS - 1200);
   });
@@ -146,13 +198,21 @@ describe('REST query: semi-joins see past the OauthToken caps', () => {
   const emu = useEmulator(() => {
     const seed = bigSeed();
     // The only token of this user comes after the first 2,500 rows.
-    const last: SeedToken = { app: 'Legacy Tool', username: FORMER, createdDaysAgo: 10, lastUsedDaysAgo: 5, useCount: 1 };
+    const last: SeedToken = {
+      app: 'Legacy Tool',
+      username: FORMER,
+      createdDaysAgo: 10,
+      lastUsedDaysAgo: 5,
+      useCount: 1,
+    };
     return { seed: { ...seed, oauthTokens: [...(seed.oauthTokens ?? []), last] }, clock: fixedClock };
   });
 
   it('matches users through every OauthToken row', async () => {
     const conn = await coreConnection(emu());
-    const result = await conn.query<Rec>('SELECT Username FROM User WHERE Id IN (SELECT UserId FROM OauthToken) ORDER BY Username');
+    const result = await conn.query<Rec>(
+      'SELECT Username FROM User WHERE Id IN (SELECT UserId FROM OauthToken) ORDER BY Username',
+    );
     expect(result.records.map((r) => r.Username)).to.include(FORMER);
     const describeMissing = await rawGet(emu(), '/services/data/v66.0/sobjects/Widget__c/describe');
     expect(describeMissing.status).to.equal(404);

@@ -24,7 +24,14 @@ describe('REST query: objects and relationships', () => {
     const org = await Org.create({ connection: conn });
     expect(await org.determineIfSandbox()).to.equal(true);
     const info = await org.retrieveOrganizationInformation();
-    expect(info).to.include({ Name: 'Acme Corporation (UAT sandbox)', InstanceName: 'CS999', IsSandbox: true, TrialExpirationDate: null, NamespacePrefix: null, OrganizationType: 'Enterprise Edition' });
+    expect(info).to.include({
+      Name: 'Acme Corporation (UAT sandbox)',
+      InstanceName: 'CS999',
+      IsSandbox: true,
+      TrialExpirationDate: null,
+      NamespacePrefix: null,
+      OrganizationType: 'Enterprise Edition',
+    });
     const started = Date.now();
     expect(await org.determineIfDevHubOrg(true)).to.equal(false);
     expect(Date.now() - started, 'a 4xx is not retried').to.be.lessThan(2000);
@@ -39,10 +46,15 @@ describe('REST query: objects and relationships', () => {
   });
 
   it('reads names case-insensitively and answers in Salesforce casing, with nested relationship records', async () => {
-    const result = await conn.query<Rec>(`select username, profile.name, ISACTIVE from user where username = '${ADMIN.toUpperCase()}'`);
+    const result = await conn.query<Rec>(
+      `select username, profile.name, ISACTIVE from user where username = '${ADMIN.toUpperCase()}'`,
+    );
     expect(result.totalSize).to.equal(1);
     const [user] = result.records;
-    expect(user.attributes).to.deep.equal({ type: 'User', url: `/services/data/v66.0/sobjects/User/${emu().store.adminUser().id}` });
+    expect(user.attributes).to.deep.equal({
+      type: 'User',
+      url: `/services/data/v66.0/sobjects/User/${emu().store.adminUser().id}`,
+    });
     expect(user.Username).to.equal(ADMIN);
     expect(user.IsActive).to.equal(true);
     expect(user.Profile).to.deep.include({ Name: 'System Administrator' });
@@ -50,7 +62,9 @@ describe('REST query: objects and relationships', () => {
   });
 
   it('joins OauthToken to User and returns null for a lookup that points nowhere', async () => {
-    const result = await conn.query<Rec>("SELECT AppName, User.Username, User.Name, AppMenuItem.Label FROM OauthToken WHERE AppName IN ('Zapier', 'Acme Mobile') ORDER BY AppName");
+    const result = await conn.query<Rec>(
+      "SELECT AppName, User.Username, User.Name, AppMenuItem.Label FROM OauthToken WHERE AppName IN ('Zapier', 'Acme Mobile') ORDER BY AppName",
+    );
     expect(result.records.map((r) => r.AppName)).to.deep.equal(['Acme Mobile', 'Zapier']);
     const [mobile, zapier] = result.records;
     expect(mobile.User).to.deep.include({ Username: OPS, Name: 'Omar Ops' });
@@ -60,41 +74,68 @@ describe('REST query: objects and relationships', () => {
 
   it('serves ConnectedApplication rows from ConnectedApp components, installed ones included', async () => {
     const result = await conn.query<Rec>(
-      'SELECT Id, Name, OptionsAllowAdminApprovedUsersOnly, OptionsRefreshTokenValidityMetric, RefreshTokenValidityPeriod, CreatedDate, LastModifiedDate FROM ConnectedApplication ORDER BY Name'
+      'SELECT Id, Name, OptionsAllowAdminApprovedUsersOnly, OptionsRefreshTokenValidityMetric, RefreshTokenValidityPeriod, CreatedDate, LastModifiedDate FROM ConnectedApplication ORDER BY Name',
     );
     expect(result.totalSize).to.equal(8);
     const byName = new Map(result.records.map((r) => [r.Name, r]));
-    expect(byName.get('Ops Dashboard (local dev)')).to.include({ OptionsAllowAdminApprovedUsersOnly: true, OptionsRefreshTokenValidityMetric: true, RefreshTokenValidityPeriod: 30 });
-    expect(byName.get('Acme Mobile')).to.include({ OptionsAllowAdminApprovedUsersOnly: false, RefreshTokenValidityPeriod: null });
+    expect(byName.get('Ops Dashboard (local dev)')).to.include({
+      OptionsAllowAdminApprovedUsersOnly: true,
+      OptionsRefreshTokenValidityMetric: true,
+      RefreshTokenValidityPeriod: 30,
+    });
+    expect(byName.get('Acme Mobile')).to.include({
+      OptionsAllowAdminApprovedUsersOnly: false,
+      RefreshTokenValidityPeriod: null,
+    });
     expect(byName.has('Marketing Cloud Connector'), 'the managed mcconn__ app').to.equal(true);
     expect(String(result.records[0].Id)).to.match(/^0H4\w{15}$/);
   });
 
   it('serves ExternalClientApplication with namespace and distribution state, on REST and Tooling', async () => {
-    const soql = 'SELECT DeveloperName, MasterLabel, NamespacePrefix, DistributionState FROM ExternalClientApplication WHERE NamespacePrefix != null';
+    const soql =
+      'SELECT DeveloperName, MasterLabel, NamespacePrefix, DistributionState FROM ExternalClientApplication WHERE NamespacePrefix != null';
     for (const result of [await conn.query<Rec>(soql), await conn.tooling.query<Rec>(soql)]) {
       expect(result.records).to.have.length(1);
-      expect(result.records[0]).to.include({ DeveloperName: 'Partner_Analytics', MasterLabel: 'Partner Analytics', NamespacePrefix: 'ptnrx', DistributionState: 'Managed' });
+      expect(result.records[0]).to.include({
+        DeveloperName: 'Partner_Analytics',
+        MasterLabel: 'Partner Analytics',
+        NamespacePrefix: 'ptnrx',
+        DistributionState: 'Managed',
+      });
     }
-    const old = await rawGet(emu(), `/services/data/v58.0/query?q=${encodeURIComponent('SELECT Id FROM ExternalClientApplication')}`);
+    const old = await rawGet(
+      emu(),
+      `/services/data/v58.0/query?q=${encodeURIComponent('SELECT Id FROM ExternalClientApplication')}`,
+    );
     expect(old.status).to.equal(400);
     expect((old.body as Rec[])[0].errorCode, 'ECAs need API 59.0').to.equal('INVALID_TYPE');
   });
 
   it('lists installed packages with their publisher through the Tooling API', async () => {
     const result = await conn.tooling.query<Rec>(
-      'SELECT Id, SubscriberPackageId, SubscriberPackage.Name, SubscriberPackage.NamespacePrefix, SubscriberPackageVersion.Name, SubscriberPackageVersion.MajorVersion, SubscriberPackageVersion.MinorVersion, SubscriberPackageVersion.PatchVersion, SubscriberPackageVersion.BuildNumber, SubscriberPackageVersion.PublisherName FROM InstalledSubscriberPackage ORDER BY SubscriberPackageId'
+      'SELECT Id, SubscriberPackageId, SubscriberPackage.Name, SubscriberPackage.NamespacePrefix, SubscriberPackageVersion.Name, SubscriberPackageVersion.MajorVersion, SubscriberPackageVersion.MinorVersion, SubscriberPackageVersion.PatchVersion, SubscriberPackageVersion.BuildNumber, SubscriberPackageVersion.PublisherName FROM InstalledSubscriberPackage ORDER BY SubscriberPackageId',
     );
     expect(result.totalSize).to.equal(3);
     const mcconn = result.records.find((r) => (r.SubscriberPackage as Rec).NamespacePrefix === 'mcconn') as Rec;
     expect(mcconn.SubscriberPackage).to.deep.include({ Name: 'Marketing Cloud Connector' });
-    expect(mcconn.SubscriberPackageVersion).to.deep.include({ Name: 'Summer Release', MajorVersion: 4, MinorVersion: 12, PatchVersion: 0, BuildNumber: 3, PublisherName: 'Northwind Software' });
-    expect((mcconn.SubscriberPackageVersion as Rec).attributes).to.have.property('url').that.match(/^\/services\/data\/v66\.0\/tooling\/sobjects\/SubscriberPackageVersion\/04t/);
+    expect(mcconn.SubscriberPackageVersion).to.deep.include({
+      Name: 'Summer Release',
+      MajorVersion: 4,
+      MinorVersion: 12,
+      PatchVersion: 0,
+      BuildNumber: 3,
+      PublisherName: 'Northwind Software',
+    });
+    expect((mcconn.SubscriberPackageVersion as Rec).attributes)
+      .to.have.property('url')
+      .that.match(/^\/services\/data\/v66\.0\/tooling\/sobjects\/SubscriberPackageVersion\/04t/);
     expect((await rawQuery(emu(), 'SELECT Id FROM InstalledSubscriberPackage')).status, 'Tooling only').to.equal(400);
   });
 
   it('answers Profile, PermissionSet and PermissionSetAssignment', async () => {
-    const assignments = await conn.query<Rec>("SELECT Assignee.Username, PermissionSet.Name FROM PermissionSetAssignment WHERE PermissionSet.Name = 'Integration_Access'");
+    const assignments = await conn.query<Rec>(
+      "SELECT Assignee.Username, PermissionSet.Name FROM PermissionSetAssignment WHERE PermissionSet.Name = 'Integration_Access'",
+    );
     expect(assignments.records).to.have.length(1);
     expect(assignments.records[0].Assignee).to.deep.include({ Username: 'integration@acme.example.com.uat' });
     const profiles = await conn.query<Rec>("SELECT Name FROM Profile WHERE Name LIKE '%Community%'");
@@ -126,13 +167,30 @@ describe('REST query: objects and relationships', () => {
     expect(describe.name).to.equal('OauthToken');
     expect(describe.queryable).to.equal(true);
     const names = describe.fields.map((f) => f.name);
-    expect(names).to.include.members(['Id', 'AccessToken', 'AppMenuItemId', 'AppName', 'CreatedDate', 'DeleteToken', 'LastUsedDate', 'RequestToken', 'UseCount', 'UserId']);
-    expect(describe.fields.find((f) => f.name === 'UserId')).to.include({ type: 'reference', relationshipName: 'User' });
+    expect(names).to.include.members([
+      'Id',
+      'AccessToken',
+      'AppMenuItemId',
+      'AppName',
+      'CreatedDate',
+      'DeleteToken',
+      'LastUsedDate',
+      'RequestToken',
+      'UseCount',
+      'UserId',
+    ]);
+    expect(describe.fields.find((f) => f.name === 'UserId')).to.include({
+      type: 'reference',
+      relationshipName: 'User',
+    });
     const tooling = await conn.tooling.describe('InstalledSubscriberPackage');
     expect(tooling.fields.map((f) => f.name)).to.include('SubscriberPackageVersionId');
     const user = await conn.sobject('User').retrieve(emu().store.adminUser().id);
     expect(user).to.include({ Username: ADMIN });
-    const limits = (await conn.request('/services/data/v66.0/limits')) as Record<string, { Max: number; Remaining: number }>;
+    const limits = (await conn.request('/services/data/v66.0/limits')) as Record<
+      string,
+      { Max: number; Remaining: number }
+    >;
     expect(limits.DailyApiRequests.Max).to.be.greaterThan(0);
     expect(limits.DailyApiRequests.Remaining).to.be.lessThan(limits.DailyApiRequests.Max);
     expect((await rawGet(emu(), '/services/data/v66.0/sobjects/User/005000000000099AAA')).status).to.equal(404);
@@ -147,7 +205,11 @@ describe('REST query: objects and relationships', () => {
   });
 
   it('answers a bad token with 401 INVALID_SESSION_ID', async () => {
-    const res = await rawGet(emu(), `/services/data/v66.0/query?q=${encodeURIComponent('SELECT Id FROM User')}`, '00D000000000001!bogus');
+    const res = await rawGet(
+      emu(),
+      `/services/data/v66.0/query?q=${encodeURIComponent('SELECT Id FROM User')}`,
+      '00D000000000001!bogus',
+    );
     expect(res.status).to.equal(401);
     expect(res.body).to.deep.equal([{ errorCode: 'INVALID_SESSION_ID', message: 'Session expired or invalid' }]);
   });
@@ -160,8 +222,11 @@ describe('REST query: WHERE, ORDER BY, LIMIT and OFFSET', () => {
     conn = await coreConnection(emu());
   });
   const apps = async (where: string, order = 'AppName, UserId'): Promise<string[]> =>
-    (await conn.query<Rec>(`SELECT AppName FROM OauthToken WHERE ${where} ORDER BY ${order}`)).records.map((r) => String(r.AppName));
-  const count = async (where: string): Promise<number> => (await conn.query(`SELECT COUNT() FROM OauthToken WHERE ${where}`)).totalSize;
+    (await conn.query<Rec>(`SELECT AppName FROM OauthToken WHERE ${where} ORDER BY ${order}`)).records.map((r) =>
+      String(r.AppName),
+    );
+  const count = async (where: string): Promise<number> =>
+    (await conn.query(`SELECT COUNT() FROM OauthToken WHERE ${where}`)).totalSize;
 
   it('compares numbers with = != < <= > >=', async () => {
     expect(await apps('UseCount = 77')).to.deep.equal(['Support Console']);
@@ -176,16 +241,24 @@ describe('REST query: WHERE, ORDER BY, LIMIT and OFFSET', () => {
     expect(await apps("AppName IN ('Zapier', 'tableau desktop')")).to.deep.equal(['Tableau Desktop', 'Zapier']);
     expect(await count("AppName NOT IN ('Zapier', 'Tableau Desktop')")).to.equal(9);
     expect(await count("AppName LIKE 'partner%'")).to.equal(3);
-    expect(await apps("AppName LIKE '%Portal%'")).to.deep.equal(['Partner Portal Sync', 'Partner Portal Sync', 'Reporting Portal']);
+    expect(await apps("AppName LIKE '%Portal%'")).to.deep.equal([
+      'Partner Portal Sync',
+      'Partner Portal Sync',
+      'Reporting Portal',
+    ]);
     expect(await apps("AppName LIKE 'Za_ier'")).to.deep.equal(['Zapier']);
   });
 
   it('combines AND, OR and NOT with parentheses, and rejects AND mixed with OR', async () => {
-    expect(await apps("(AppName = 'Zapier' OR AppName = 'Tableau Desktop') AND UseCount > 100")).to.deep.equal(['Zapier']);
+    expect(await apps("(AppName = 'Zapier' OR AppName = 'Tableau Desktop') AND UseCount > 100")).to.deep.equal([
+      'Zapier',
+    ]);
     expect(await count('NOT (UseCount > 100)')).to.equal(3);
     expect(await count("NOT AppName = 'Zapier' AND UseCount > 1000")).to.equal(3);
     expect(await count("((AppName = 'Zapier') OR (UseCount < 20 AND UseCount > 10))")).to.equal(2);
-    const error = await rejection(conn.query("SELECT Id FROM OauthToken WHERE AppName = 'Zapier' OR UseCount > 1 AND UseCount < 5"));
+    const error = await rejection(
+      conn.query("SELECT Id FROM OauthToken WHERE AppName = 'Zapier' OR UseCount > 1 AND UseCount < 5"),
+    );
     expect(error.errorCode).to.equal('MALFORMED_QUERY');
   });
 
@@ -197,9 +270,13 @@ describe('REST query: WHERE, ORDER BY, LIMIT and OFFSET', () => {
     const admin = emu().store.adminUser().id;
     expect(await count(`UserId = '${admin.slice(0, 15)}'`), '15-character ids match').to.equal(5);
     expect(await count(`User.Username = '${OPS}'`)).to.equal(4);
-    const semi = await conn.query<Rec>("SELECT Username FROM User WHERE Id IN (SELECT UserId FROM OauthToken WHERE AppName = 'Zapier')");
+    const semi = await conn.query<Rec>(
+      "SELECT Username FROM User WHERE Id IN (SELECT UserId FROM OauthToken WHERE AppName = 'Zapier')",
+    );
     expect(semi.records.map((r) => r.Username)).to.deep.equal([OPS]);
-    expect((await rejection(conn.query("SELECT Id FROM User WHERE Id = 'nope'"))).errorCode).to.equal('INVALID_QUERY_FILTER_OPERATOR');
+    expect((await rejection(conn.query("SELECT Id FROM User WHERE Id = 'nope'"))).errorCode).to.equal(
+      'INVALID_QUERY_FILTER_OPERATOR',
+    );
   });
 
   it('compares datetimes with datetime and date literals', async () => {
@@ -216,11 +293,13 @@ describe('REST query: WHERE, ORDER BY, LIMIT and OFFSET', () => {
     expect(await count('CreatedDate = LAST_N_YEARS:1'), 'created 200 to 500 days ago').to.equal(4);
     const error = await rejection(conn.query('SELECT Id FROM OauthToken WHERE LastUsedDate > 2026-06-10'));
     expect(error.errorCode).to.equal('INVALID_FIELD');
-    expect(error.message).to.include("must be of type dateTime");
+    expect(error.message).to.include('must be of type dateTime');
   });
 
   it('orders by several fields, directions and NULLS FIRST/LAST, then applies OFFSET and LIMIT', async () => {
-    const ordered = await conn.query<Rec>(`SELECT UseCount FROM OauthToken WHERE User.Username = '${ADMIN}' ORDER BY User.Username, UseCount DESC`);
+    const ordered = await conn.query<Rec>(
+      `SELECT UseCount FROM OauthToken WHERE User.Username = '${ADMIN}' ORDER BY User.Username, UseCount DESC`,
+    );
     expect(ordered.records.map((r) => r.UseCount)).to.deep.equal([310, 260, 77, 52, 14]);
     const nullsFirst = await apps('UseCount > 0', 'AppMenuItemId, AppName');
     expect(nullsFirst.slice(0, 2)).to.deep.equal(['Tableau Desktop', 'Zapier']);
@@ -237,7 +316,10 @@ describe('REST query: WHERE, ORDER BY, LIMIT and OFFSET', () => {
 
 describe('REST query: aggregates', () => {
   // The aggregate engine, shown on OauthToken's rows; a real org refuses them there by default (see oauth-token.test.ts).
-  const emu = useEmulator(() => ({ clock: fixedClock, behaviours: { oauthTokenId: 'id', oauthTokenAggregates: 'supported' } }));
+  const emu = useEmulator(() => ({
+    clock: fixedClock,
+    behaviours: { oauthTokenId: 'id', oauthTokenAggregates: 'supported' },
+  }));
   let conn: Connection;
   beforeEach(async () => {
     conn = await coreConnection(emu());
@@ -250,7 +332,9 @@ describe('REST query: aggregates', () => {
   });
 
   it('computes COUNT, COUNT_DISTINCT, MIN, MAX and SUM as expr0... AggregateResult fields', async () => {
-    const result = await conn.query<Rec>('SELECT COUNT(Id), COUNT(AppMenuItemId), COUNT_DISTINCT(UserId), MAX(UseCount), MIN(LastUsedDate), SUM(UseCount) total FROM OauthToken');
+    const result = await conn.query<Rec>(
+      'SELECT COUNT(Id), COUNT(AppMenuItemId), COUNT_DISTINCT(UserId), MAX(UseCount), MIN(LastUsedDate), SUM(UseCount) total FROM OauthToken',
+    );
     expect(result.records).to.have.length(1);
     expect(result.records[0]).to.deep.equal({
       attributes: { type: 'AggregateResult' },
@@ -266,22 +350,34 @@ describe('REST query: aggregates', () => {
   });
 
   it('groups by one or more fields, relationship fields included, with HAVING and ORDER BY an aggregate', async () => {
-    const byUser = await conn.query<Rec>('SELECT User.Username, COUNT(Id) n, MAX(LastUsedDate) lastUsed FROM OauthToken GROUP BY User.Username ORDER BY User.Username');
+    const byUser = await conn.query<Rec>(
+      'SELECT User.Username, COUNT(Id) n, MAX(LastUsedDate) lastUsed FROM OauthToken GROUP BY User.Username ORDER BY User.Username',
+    );
     expect(byUser.records.map((r) => [r.Username, r.n])).to.deep.equal([
       [ADMIN, 5],
       ['integration@acme.example.com.uat', 2],
       [OPS, 4],
     ]);
-    const two = await conn.query<Rec>("SELECT AppName, UserId, SUM(UseCount) FROM OauthToken WHERE AppName LIKE 'Partner Portal%' GROUP BY AppName, UserId ORDER BY SUM(UseCount) DESC");
+    const two = await conn.query<Rec>(
+      "SELECT AppName, UserId, SUM(UseCount) FROM OauthToken WHERE AppName LIKE 'Partner Portal%' GROUP BY AppName, UserId ORDER BY SUM(UseCount) DESC",
+    );
     expect(two.records.map((r) => r.expr0)).to.deep.equal([14_200, 310]);
-    const having = await conn.query<Rec>('SELECT AppName, COUNT(Id) FROM OauthToken GROUP BY AppName HAVING COUNT(Id) > 1');
-    expect(having.records).to.deep.equal([{ attributes: { type: 'AggregateResult' }, AppName: 'Partner Portal Sync', expr0: 2 }]);
-    const top = await conn.query<Rec>('SELECT AppName, SUM(UseCount) uses FROM OauthToken GROUP BY AppName ORDER BY SUM(UseCount) DESC LIMIT 1');
+    const having = await conn.query<Rec>(
+      'SELECT AppName, COUNT(Id) FROM OauthToken GROUP BY AppName HAVING COUNT(Id) > 1',
+    );
+    expect(having.records).to.deep.equal([
+      { attributes: { type: 'AggregateResult' }, AppName: 'Partner Portal Sync', expr0: 2 },
+    ]);
+    const top = await conn.query<Rec>(
+      'SELECT AppName, SUM(UseCount) uses FROM OauthToken GROUP BY AppName ORDER BY SUM(UseCount) DESC LIMIT 1',
+    );
     expect(top.records[0]).to.include({ AppName: 'Marketing Cloud Connector', uses: 40_000 });
   });
 
   it('rejects a field that is neither grouped nor aggregated, and SUM on text', async () => {
-    expect((await rejection(conn.query('SELECT AppName, COUNT(Id) FROM OauthToken'))).errorCode).to.equal('MALFORMED_QUERY');
+    expect((await rejection(conn.query('SELECT AppName, COUNT(Id) FROM OauthToken'))).errorCode).to.equal(
+      'MALFORMED_QUERY',
+    );
     expect((await rejection(conn.query('SELECT SUM(AppName) FROM OauthToken'))).errorCode).to.equal('INVALID_FIELD');
   });
 });
@@ -318,7 +414,7 @@ describe('REST query: errors', () => {
     const error = await rejection(conn.query('SELECT Nope FROM User'));
     expect(error.errorCode).to.equal('INVALID_FIELD');
     expect(error.message).to.equal(
-      "No such column 'Nope' on entity 'User'. If you are attempting to use a custom field, be sure to append the '__c' after the custom field name. Please reference your WSDL or the describe call for the appropriate names."
+      "No such column 'Nope' on entity 'User'. If you are attempting to use a custom field, be sure to append the '__c' after the custom field name. Please reference your WSDL or the describe call for the appropriate names.",
     );
     const relationship = await rejection(conn.query('SELECT User.Nope FROM OauthToken'));
     expect(relationship.message).to.match(/^No such column 'Nope' on entity 'User'\./);

@@ -7,7 +7,16 @@ import { Messages } from '@salesforce/core';
 import { Flags, SfCommand } from '@salesforce/sf-plugins-core';
 import type { InventoryWarning } from '../../../apps/inventory.js';
 import type { AppListResult, AppRow, Verdict } from '../../../apps/model.js';
-import { day, describeKind, describeTokens, flagText, shortFlows, shortOwner, shortPolicy, yesNo } from '../../../apps/format.js';
+import {
+  day,
+  describeKind,
+  describeTokens,
+  flagText,
+  shortFlows,
+  shortOwner,
+  shortPolicy,
+  yesNo,
+} from '../../../apps/format.js';
 import { VERDICT_ORDER } from '../../../apps/readiness.js';
 import { reasonLines, tableLayout, wrapText, type TableCells } from '../../../apps/table-layout.js';
 import { terminalWidth } from '../../../cli/terminal.js';
@@ -39,7 +48,11 @@ export default class AppList extends SfCommand<AppListCommandResult> {
     app: Flags.string({ summary: messages.getMessage('flags.app.summary'), multiple: true }),
     'needs-action': Flags.boolean({ summary: messages.getMessage('flags.needs-action.summary'), default: false }),
     days: Flags.integer({ summary: messages.getMessage('flags.days.summary'), default: 90, min: 1, max: 3650 }),
-    'result-format': Flags.option({ summary: messages.getMessage('flags.result-format.summary'), options: ['human', 'csv', 'json'] as const, default: 'human' })(),
+    'result-format': Flags.option({
+      summary: messages.getMessage('flags.result-format.summary'),
+      options: ['human', 'csv', 'json'] as const,
+      default: 'human',
+    })(),
     'trace-file': Flags.file({ summary: messages.getMessage('flags.trace-file.summary') }),
   };
 
@@ -56,11 +69,19 @@ export default class AppList extends SfCommand<AppListCommandResult> {
     ]);
     let inventory;
     try {
-      inventory = await withTraceFile(conn, flags['trace-file'], 'oauth app list', () => buildInventory(conn, { days: flags.days, apps: flags.app, needsAction: flags['needs-action'] }));
+      inventory = await withTraceFile(conn, flags['trace-file'], 'oauth app list', () =>
+        buildInventory(conn, { days: flags.days, apps: flags.app, needsAction: flags['needs-action'] }),
+      );
     } catch (e) {
       if (e instanceof UnknownAppsError) {
-        const hint = e.suggestions.length ? `Did you mean ${e.suggestions.map((s) => `"${s}"`).join(', ')}?` : 'Check the spelling: names match the developer name or the label.';
-        throw messages.createError('error.unknownApp', [e.names.map((n) => `"${n}"`).join(', ')], [hint, org.getUsername() ?? '<org>']);
+        const hint = e.suggestions.length
+          ? `Did you mean ${e.suggestions.map((s) => `"${s}"`).join(', ')}?`
+          : 'Check the spelling: names match the developer name or the label.';
+        throw messages.createError(
+          'error.unknownApp',
+          [e.names.map((n) => `"${n}"`).join(', ')],
+          [hint, org.getUsername() ?? '<org>'],
+        );
       }
       if (e instanceof RetrieveError) throw messages.createError('error.retrieveFailed', [e.message]);
       throw e;
@@ -86,7 +107,14 @@ export default class AppList extends SfCommand<AppListCommandResult> {
     const say = (text: string, indent = ''): void => {
       for (const line of wrapText(text, width, '', indent)) this.log(line);
     };
-    say(messages.getMessage('info.org', [org.name ?? 'unknown org', org.id ?? 'unknown id', org.environment ?? 'unknown environment', org.username ?? 'unknown user']));
+    say(
+      messages.getMessage('info.org', [
+        org.name ?? 'unknown org',
+        org.id ?? 'unknown id',
+        org.environment ?? 'unknown environment',
+        org.username ?? 'unknown user',
+      ]),
+    );
     say(
       messages.getMessage('info.orgSettings', [
         yesNo(s.requirePkce, 'on', 'off'),
@@ -94,7 +122,7 @@ export default class AppList extends SfCommand<AppListCommandResult> {
         yesNo(s.userAgentFlowBlocked, 'blocked', 'allowed'),
         yesNo(s.codeCredentialFlowAllowed, 'allowed', 'not allowed'),
       ]),
-      '  '
+      '  ',
     );
     this.log(messages.getMessage('info.window', [result.days]));
     this.log('');
@@ -114,14 +142,19 @@ export default class AppList extends SfCommand<AppListCommandResult> {
       this.log('');
       say(messages.getMessage('info.omittedColumns', [width, layout.omitted.join(', ')]));
     }
-    const counts = VERDICT_ORDER.filter((v) => result.summary.verdicts[v] > 0).map((v) => `${result.summary.verdicts[v]} ${v}`);
-    say(messages.getMessage('info.summary', [result.summary.apps, result.summary.breaksAtEnforcement, counts.join(', ')]));
+    const counts = VERDICT_ORDER.filter((v) => result.summary.verdicts[v] > 0).map(
+      (v) => `${result.summary.verdicts[v]} ${v}`,
+    );
+    say(
+      messages.getMessage('info.summary', [result.summary.apps, result.summary.breaksAtEnforcement, counts.join(', ')]),
+    );
   }
 }
 
 function tableRow(row: AppRow): TableCells {
   const onOff = (v: boolean | null): string => flagText(row, v);
-  const refresh = row.kind === 'untracked' ? '' : row.refreshScope === false ? 'no scope' : shortPolicy(row.refreshTokenPolicy);
+  const refresh =
+    row.kind === 'untracked' ? '' : row.refreshScope === false ? 'no scope' : shortPolicy(row.refreshTokenPolicy);
   return {
     name: row.name,
     kind: describeKind(row.kind),
@@ -141,7 +174,10 @@ function tableRow(row: AppRow): TableCells {
 function warningText(w: InventoryWarning): string {
   switch (w.code) {
     case 'consumerSecretPermission':
-      return messages.getMessage('warning.consumerSecretPermission', [w.apps.length, w.apps.slice(0, 10).join(', ') + (w.apps.length > 10 ? ', ...' : '')]);
+      return messages.getMessage('warning.consumerSecretPermission', [
+        w.apps.length,
+        w.apps.slice(0, 10).join(', ') + (w.apps.length > 10 ? ', ...' : ''),
+      ]);
     case 'usageUnavailable':
       return messages.getMessage('warning.usageUnavailable', [w.detail]);
     case 'usagePartial':

@@ -5,7 +5,13 @@
 import { Messages } from '@salesforce/core';
 import { Flags, SfCommand } from '@salesforce/sf-plugins-core';
 import { BackupError, findBackup } from '../../../metadata/backup.js';
-import { applyRestore, planRestore, RestoreError, type RestoreComponentResult, type RestoreResult } from '../../../metadata/restore.js';
+import {
+  applyRestore,
+  planRestore,
+  RestoreError,
+  type RestoreComponentResult,
+  type RestoreResult,
+} from '../../../metadata/restore.js';
 import { confirmProductionChange, orgFacts } from '../../../cli/production-guard.js';
 import { Progress } from '../../../cli/progress.js';
 import { fitToWidth } from '../../../cli/terminal.js';
@@ -47,7 +53,8 @@ export default class BackupRestore extends SfCommand<BackupRestoreResult> {
     } catch (e) {
       progress.stop('failed');
       if (e instanceof BackupError) throw messages.createError('error.backup', [e.message]);
-      if (e instanceof RestoreError && e.code === 'orgMismatch') throw messages.createError('error.orgMismatch', [e.message], [e.items[0]]);
+      if (e instanceof RestoreError && e.code === 'orgMismatch')
+        throw messages.createError('error.orgMismatch', [e.message], [e.items[0]]);
       if (e instanceof RestoreError) throw messages.createError('error.selection', [e.message]);
       throw e;
     }
@@ -77,7 +84,9 @@ export default class BackupRestore extends SfCommand<BackupRestoreResult> {
         dryRun,
         backup: { orgId, username, instanceUrl: conn.instanceUrl, operation: 'oauth backup restore' },
         onProgress: (p) => {
-          progress.status(`${p.status}: ${p.deployed}/${p.total || changing.length} components${p.errors ? `, ${p.errors} error(s)` : ''}`);
+          progress.status(
+            `${p.status}: ${p.deployed}/${p.total || changing.length} components${p.errors ? `, ${p.errors} error(s)` : ''}`,
+          );
         },
       });
     } catch (e) {
@@ -88,7 +97,9 @@ export default class BackupRestore extends SfCommand<BackupRestoreResult> {
     const { result } = outcome;
     this.show(result.components);
     if (outcome.failed) {
-      const lines = result.components.filter((c) => c.status === 'failed').map((c) => `  - ${c.app} (${c.component}): ${c.reason ?? 'failed'}`);
+      const lines = result.components
+        .filter((c) => c.status === 'failed')
+        .map((c) => `  - ${c.app} (${c.component}): ${c.reason ?? 'failed'}`);
       const error = messages.createError('error.deployFailed', [result.deployId ?? '', lines.join('\n')]);
       error.setData(result);
       throw error;
@@ -96,7 +107,8 @@ export default class BackupRestore extends SfCommand<BackupRestoreResult> {
     if (dryRun) this.log(messages.getMessage('info.wouldRestore', [result.deployId ?? '', changing.length]));
     else {
       this.logSuccess(messages.getMessage('info.restored', [changing.length, result.deployId ?? '']));
-      if (result.preRestoreBackupPath) this.log(messages.getMessage('info.preRestoreBackup', [result.preRestoreBackupPath]));
+      if (result.preRestoreBackupPath)
+        this.log(messages.getMessage('info.preRestoreBackup', [result.preRestoreBackupPath]));
     }
     for (const w of outcome.warnings) this.warn(w);
     const stuck = result.components.filter((c) => c.status === 'failed');
@@ -120,7 +132,15 @@ export default class BackupRestore extends SfCommand<BackupRestoreResult> {
   private show(rows: RestoreComponentResult[]): void {
     this.table({
       ...fitToWidth(),
-      data: rows.map((r) => ({ app: r.app, component: r.component, element: r.element, before: r.before ?? '(not set)', after: r.after ?? '(not set)', status: r.status, note: r.reason ?? '' })),
+      data: rows.map((r) => ({
+        app: r.app,
+        component: r.component,
+        element: r.element,
+        before: r.before ?? '(not set)',
+        after: r.after ?? '(not set)',
+        status: r.status,
+        note: r.reason ?? '',
+      })),
       columns: [
         { key: 'app', name: 'App' },
         { key: 'component', name: 'Component' },

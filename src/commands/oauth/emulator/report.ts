@@ -8,7 +8,12 @@ import { Messages } from '@salesforce/core';
 import { Flags, SfCommand } from '@salesforce/sf-plugins-core';
 import { formatHuman, formatJunit } from '../../../emulator/conformance/format.js';
 import type { ConformanceReport } from '../../../emulator/conformance/requirements.js';
-import { isLoopbackUrl, reportFromStateFile, reportFromUrl, ReportSourceError } from '../../../emulator/conformance/source.js';
+import {
+  isLoopbackUrl,
+  reportFromStateFile,
+  reportFromUrl,
+  ReportSourceError,
+} from '../../../emulator/conformance/source.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('plugin-oauth', 'oauth.emulator.report');
@@ -25,10 +30,21 @@ export default class EmulatorReport extends SfCommand<EmulatorReportResult> {
 
   public static readonly flags = {
     url: Flags.string({ summary: messages.getMessage('flags.url.summary'), exclusive: ['state-file', 'target-org'] }),
-    'state-file': Flags.file({ summary: messages.getMessage('flags.state-file.summary'), exists: true, exclusive: ['url', 'target-org'] }),
-    'target-org': Flags.optionalOrg({ summary: messages.getMessage('flags.target-org.summary'), exclusive: ['url', 'state-file'] }),
+    'state-file': Flags.file({
+      summary: messages.getMessage('flags.state-file.summary'),
+      exists: true,
+      exclusive: ['url', 'target-org'],
+    }),
+    'target-org': Flags.optionalOrg({
+      summary: messages.getMessage('flags.target-org.summary'),
+      exclusive: ['url', 'state-file'],
+    }),
     'client-id': Flags.string({ summary: messages.getMessage('flags.client-id.summary'), multiple: true }),
-    'result-format': Flags.option({ summary: messages.getMessage('flags.result-format.summary'), options: ['human', 'junit'] as const, default: 'human' })(),
+    'result-format': Flags.option({
+      summary: messages.getMessage('flags.result-format.summary'),
+      options: ['human', 'junit'] as const,
+      default: 'human',
+    })(),
     'output-file': Flags.file({ summary: messages.getMessage('flags.output-file.summary') }),
   };
 
@@ -46,7 +62,8 @@ export default class EmulatorReport extends SfCommand<EmulatorReportResult> {
         report = await reportFromStateFile(flags['state-file'], clientIds);
       } else if (flags['target-org']) {
         source = flags['target-org'].getConnection().instanceUrl;
-        if (!isLoopbackUrl(source)) throw messages.createError('error.notEmulatorOrg', [flags['target-org'].getUsername() ?? '', source]);
+        if (!isLoopbackUrl(source))
+          throw messages.createError('error.notEmulatorOrg', [flags['target-org'].getUsername() ?? '', source]);
         report = await reportFromUrl(source, clientIds);
       } else {
         throw messages.createError('error.noSource');
@@ -56,13 +73,20 @@ export default class EmulatorReport extends SfCommand<EmulatorReportResult> {
       throw e;
     }
 
-    if (clientIds?.length && !report.clients.length) this.warn(messages.getMessage('warn.noSuchClient', [clientIds.join(', ')]));
+    if (clientIds?.length && !report.clients.length)
+      this.warn(messages.getMessage('warn.noSuchClient', [clientIds.join(', ')]));
     const text = flags['result-format'] === 'junit' ? formatJunit(report) : formatHuman(report);
     if (flags['output-file']) {
       await writeFile(flags['output-file'], text);
       this.log(messages.getMessage('info.written', [flags['output-file']]));
-      this.log(messages.getMessage(report.success ? 'info.success' : 'info.failure', [report.summary.failedRequirements, report.summary.failingClients]));
-      if (report.summary.advisedRequirements) this.log(messages.getMessage('info.advice', [report.summary.advisedRequirements]));
+      this.log(
+        messages.getMessage(report.success ? 'info.success' : 'info.failure', [
+          report.summary.failedRequirements,
+          report.summary.failingClients,
+        ]),
+      );
+      if (report.summary.advisedRequirements)
+        this.log(messages.getMessage('info.advice', [report.summary.advisedRequirements]));
     } else if (flags['result-format'] === 'junit' && !this.jsonEnabled()) {
       process.stdout.write(text);
     } else {

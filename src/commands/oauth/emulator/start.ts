@@ -31,17 +31,29 @@ export default class EmulatorStart extends SfCommand<EmulatorStartResult> {
   public static readonly examples = messages.getMessages('examples');
 
   public static readonly flags = {
-    port: Flags.integer({ summary: messages.getMessage('flags.port.summary'), default: DEFAULT_PORT, min: 0, max: 65_535 }),
+    port: Flags.integer({
+      summary: messages.getMessage('flags.port.summary'),
+      default: DEFAULT_PORT,
+      min: 0,
+      max: 65_535,
+    }),
     alias: Flags.string({ char: 'a', summary: messages.getMessage('flags.alias.summary') }),
     'state-file': Flags.file({ summary: messages.getMessage('flags.state-file.summary') }),
     seed: Flags.file({ summary: messages.getMessage('flags.seed.summary'), exists: true }),
-    latency: Flags.option({ summary: messages.getMessage('flags.latency.summary'), options: ['none', 'sandbox'] as const, default: 'none' })(),
+    latency: Flags.option({
+      summary: messages.getMessage('flags.latency.summary'),
+      options: ['none', 'sandbox'] as const,
+      default: 'none',
+    })(),
     verbose: Flags.boolean({ summary: messages.getMessage('flags.verbose.summary'), default: false }),
     'pre-approve': Flags.boolean({ summary: messages.getMessage('flags.pre-approve.summary'), default: false }),
     strict: Flags.boolean({ summary: messages.getMessage('flags.strict.summary'), default: false }),
     'session-seconds': Flags.integer({ summary: messages.getMessage('flags.session-seconds.summary'), min: 1 }),
     'inject-busy-every': Flags.integer({ summary: messages.getMessage('flags.inject-busy-every.summary'), min: 0 }),
-    'inject-transient-every': Flags.integer({ summary: messages.getMessage('flags.inject-transient-every.summary'), min: 0 }),
+    'inject-transient-every': Flags.integer({
+      summary: messages.getMessage('flags.inject-transient-every.summary'),
+      min: 0,
+    }),
     behaviour: Flags.string({ summary: messages.getMessage('flags.behaviour.summary'), multiple: true, default: [] }),
   };
 
@@ -100,7 +112,7 @@ export default class EmulatorStart extends SfCommand<EmulatorStartResult> {
       latency: 'none' | 'sandbox';
       verbose: boolean;
       behaviour: string[];
-    } & RehearsalFlags
+    } & RehearsalFlags,
   ): Promise<OrgEmulator> {
     let behaviours;
     try {
@@ -116,20 +128,29 @@ export default class EmulatorStart extends SfCommand<EmulatorStartResult> {
         seed,
         stateFile: flags['state-file'],
         latency: flags.latency === 'sandbox' ? SANDBOX_LATENCY : NO_LATENCY,
-        onRequest: flags.verbose ? (e): void => this.logToStderr(`${e.method} ${e.path} ${e.status} ${e.ms}ms`) : undefined,
+        onRequest: flags.verbose
+          ? (e): void => this.logToStderr(`${e.method} ${e.path} ${e.status} ${e.ms}ms`)
+          : undefined,
         rehearsal: this.rehearsal(flags),
         behaviours,
       });
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === 'EADDRINUSE') throw messages.createError('error.portInUse', [flags.port]);
-      if (e instanceof SeedFileError || e instanceof SeedError) throw messages.createError('error.badSeed', [e.message]);
+      if ((e as NodeJS.ErrnoException).code === 'EADDRINUSE')
+        throw messages.createError('error.portInUse', [flags.port]);
+      if (e instanceof SeedFileError || e instanceof SeedError)
+        throw messages.createError('error.badSeed', [e.message]);
       if (e instanceof StateFileError) throw messages.createError('error.badStateFile', [e.message]);
       throw e;
     }
   }
 }
 
-type RehearsalFlags = { strict: boolean; 'session-seconds'?: number; 'inject-busy-every'?: number; 'inject-transient-every'?: number };
+type RehearsalFlags = {
+  strict: boolean;
+  'session-seconds'?: number;
+  'inject-busy-every'?: number;
+  'inject-transient-every'?: number;
+};
 
 /*
  * SfCommand answers SIGINT by throwing an exit error from the signal handler, which would kill the process before the

@@ -41,7 +41,10 @@ export default class OrgCheck extends SfCommand<OrgCheckCommandResult> {
 
   public async run(): Promise<OrgCheckCommandResult> {
     // The checks (inventory, Metadata API, OAuth probes) load when the command runs, not for --help.
-    const [{ UnknownAppsError }, { checkOrg, SessionInvalidError }] = await Promise.all([import('../../../apps/inventory.js'), import('../../../check/run.js')]);
+    const [{ UnknownAppsError }, { checkOrg, SessionInvalidError }] = await Promise.all([
+      import('../../../apps/inventory.js'),
+      import('../../../check/run.js'),
+    ]);
     const { flags } = await this.parse(OrgCheck);
     const org = flags['target-org'];
     const conn = org.getConnection(flags['api-version']);
@@ -52,7 +55,11 @@ export default class OrgCheck extends SfCommand<OrgCheckCommandResult> {
     this.spinner.start(messages.getMessage('info.checking'));
     try {
       result = await withTraceFile(conn, flags['trace-file'], 'oauth org check', () =>
-        checkOrg(conn, { days: flags.days, apps: flags.app, accessToken: () => Promise.resolve(conn.accessToken ?? '') })
+        checkOrg(conn, {
+          days: flags.days,
+          apps: flags.app,
+          accessToken: () => Promise.resolve(conn.accessToken ?? ''),
+        }),
       );
       this.spinner.stop(result.passed ? 'done' : 'failed');
     } catch (e) {
@@ -62,14 +69,21 @@ export default class OrgCheck extends SfCommand<OrgCheckCommandResult> {
       throw e;
     }
 
-    const out: OrgCheckCommandResult = { ...result, ...(flags['report-file'] ? { reportFile: flags['report-file'] } : {}), ...(flags['trace-file'] ? { traceFile: flags['trace-file'] } : {}) };
+    const out: OrgCheckCommandResult = {
+      ...result,
+      ...(flags['report-file'] ? { reportFile: flags['report-file'] } : {}),
+      ...(flags['trace-file'] ? { traceFile: flags['trace-file'] } : {}),
+    };
     if (flags['report-file']) await writePrivateFile(flags['report-file'], renderReport(result, { sensitive }));
     this.show(result);
     if (flags['report-file']) this.log(messages.getMessage('info.reportWritten', [flags['report-file']]));
     if (flags['trace-file']) this.log(messages.getMessage('info.traceWritten', [flags['trace-file']]));
     if (!result.passed) {
       const failed = result.checks.filter((c) => c.status === 'fail');
-      const error = messages.createError('error.checksFailed', [failed.length, failed.map((c) => `  - ${c.app ? `${c.app}: ` : ''}${c.title}: ${c.detail}`).join('\n')]);
+      const error = messages.createError('error.checksFailed', [
+        failed.length,
+        failed.map((c) => `  - ${c.app ? `${c.app}: ` : ''}${c.title}: ${c.detail}`).join('\n'),
+      ]);
       error.setData(out);
       throw error;
     }
@@ -77,7 +91,8 @@ export default class OrgCheck extends SfCommand<OrgCheckCommandResult> {
   }
 
   private show(result: OrgCheckResult): void {
-    const paint = (status: CheckStatus, word: string): string => (process.stdout.isTTY ? ux.colorize(COLOURS[status], word) : word);
+    const paint = (status: CheckStatus, word: string): string =>
+      process.stdout.isTTY ? ux.colorize(COLOURS[status], word) : word;
     for (const line of checklistLines(result, terminalWidth(), paint)) this.log(line);
     const s = result.summary;
     this.log(messages.getMessage('info.summary', [s.pass, s.warn, s.fail]));

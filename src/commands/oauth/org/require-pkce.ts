@@ -47,7 +47,10 @@ export default class OrgRequirePkce extends SfCommand<OrgRequirePkceResult> {
 
   public async run(): Promise<OrgRequirePkceResult> {
     // The gate (inventory, results) and the Settings deploy load when the command runs, not for --help.
-    const [{ evaluateGate }, { OrgSettingsError, setRequirePkce }] = await Promise.all([import('../../../rollout/gate.js'), import('../../../rollout/org-settings.js')]);
+    const [{ evaluateGate }, { OrgSettingsError, setRequirePkce }] = await Promise.all([
+      import('../../../rollout/gate.js'),
+      import('../../../rollout/org-settings.js'),
+    ]);
     const { flags } = await this.parse(OrgRequirePkce);
     const org = flags['target-org'];
     const conn = org.getConnection(flags['api-version']);
@@ -58,7 +61,9 @@ export default class OrgRequirePkce extends SfCommand<OrgRequirePkceResult> {
     let gate: RequirePkceGate | undefined;
     if (value) {
       this.spinner.start(messages.getMessage('info.judging', [username]));
-      const judged = await evaluateGate(conn, { orgId: org.getOrgId(), days: flags.days }).finally(() => this.spinner.stop());
+      const judged = await evaluateGate(conn, { orgId: org.getOrgId(), days: flags.days }).finally(() =>
+        this.spinner.stop(),
+      );
       gate = { passed: judged.passed, blockers: judged.blockers, apps: judged.apps, summary: judged.summary };
       this.showGate(judged.apps);
       if (!judged.passed) {
@@ -87,7 +92,9 @@ export default class OrgRequirePkce extends SfCommand<OrgRequirePkceResult> {
       });
     }
 
-    this.spinner.start(messages.getMessage('info.deploying', [dryRun ? 'Validating' : value ? 'Turning on' : 'Turning off']));
+    this.spinner.start(
+      messages.getMessage('info.deploying', [dryRun ? 'Validating' : value ? 'Turning on' : 'Turning off']),
+    );
     let change;
     try {
       change = await setRequirePkce(conn, value, { dryRun });
@@ -123,7 +130,12 @@ export default class OrgRequirePkce extends SfCommand<OrgRequirePkceResult> {
     if (!shown.length) return;
     this.table({
       ...fitToWidth(),
-      data: shown.map((r) => ({ app: r.app, status: r.status, pkce: r.pkceRequired === null ? '?' : r.pkceRequired ? 'on' : 'off', why: r.reason })),
+      data: shown.map((r) => ({
+        app: r.app,
+        status: r.status,
+        pkce: r.pkceRequired === null ? '?' : r.pkceRequired ? 'on' : 'off',
+        why: r.reason,
+      })),
       columns: [
         { key: 'app', name: 'App' },
         { key: 'status', name: 'Gate' },

@@ -26,13 +26,20 @@ export default class RolloutPlanCommand extends SfCommand<RolloutPlanResult> {
     'target-org': Flags.requiredOrg(),
     'api-version': Flags.orgApiVersion(),
     'output-file': Flags.string({ char: 'f', summary: messages.getMessage('flags.output-file.summary') }),
-    format: Flags.option({ options: ['yaml', 'json'] as const, default: 'yaml' as const, summary: messages.getMessage('flags.format.summary') })(),
+    format: Flags.option({
+      options: ['yaml', 'json'] as const,
+      default: 'yaml' as const,
+      summary: messages.getMessage('flags.format.summary'),
+    })(),
     days: Flags.integer({ min: 1, max: 365, default: 90, summary: messages.getMessage('flags.days.summary') }),
   };
 
   public async run(): Promise<RolloutPlanResult> {
     // The inventory and the plan writer load when the command runs, not for --help.
-    const [{ buildInventory }, { selectApps, starterPlan }] = await Promise.all([import('../../../apps/inventory.js'), import('../../../rollout/plan.js')]);
+    const [{ buildInventory }, { selectApps, starterPlan }] = await Promise.all([
+      import('../../../apps/inventory.js'),
+      import('../../../rollout/plan.js'),
+    ]);
     const { flags } = await this.parse(RolloutPlanCommand);
     const org = flags['target-org'];
     const conn = org.getConnection(flags['api-version']);
@@ -41,7 +48,7 @@ export default class RolloutPlanCommand extends SfCommand<RolloutPlanResult> {
     const file = flags['output-file'] ?? (format === 'json' ? 'rollout-plan.json' : 'rollout-plan.yaml');
     const exists = await access(file).then(
       () => true,
-      () => false
+      () => false,
     );
     if (exists) throw messages.createError('error.exists', [file]);
     this.spinner.start(messages.getMessage('info.reading', [username]));
@@ -49,7 +56,9 @@ export default class RolloutPlanCommand extends SfCommand<RolloutPlanResult> {
     const { plan, text } = starterPlan(inventory.result, format);
     await writeFile(file, text, { flag: 'wx' });
     const selected = selectApps(plan, inventory.result.apps).apps.map((r) => r.name);
-    this.logSuccess(messages.getMessage('info.written', [file, selected.length, selected.join(', ') || 'none', file, username]));
+    this.logSuccess(
+      messages.getMessage('info.written', [file, selected.length, selected.join(', ') || 'none', file, username]),
+    );
     return { file, format, plan, selected };
   }
 }

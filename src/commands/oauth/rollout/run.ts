@@ -32,12 +32,20 @@ export default class RolloutRun extends SfCommand<RolloutRunResult> {
     'junit-file': Flags.string({ summary: messages.getMessage('flags.junit-file.summary') }),
     'summary-file': Flags.string({ summary: messages.getMessage('flags.summary-file.summary') }),
     'no-prompt': Flags.boolean({ char: 'p', summary: messages.getMessage('flags.no-prompt.summary'), default: false }),
-    timeout: Flags.duration({ unit: 'seconds', defaultValue: 60, min: 1, summary: messages.getMessage('flags.timeout.summary') }),
+    timeout: Flags.duration({
+      unit: 'seconds',
+      defaultValue: 60,
+      min: 1,
+      summary: messages.getMessage('flags.timeout.summary'),
+    }),
   };
 
   public async run(): Promise<RolloutRunResult> {
     // The rollout core (inventory, Metadata API, smoke tests) loads when the command runs, not for --help.
-    const [{ readPlan }, { runRollout }] = await Promise.all([import('../../../rollout/plan.js'), import('../../../rollout/run.js')]);
+    const [{ readPlan }, { runRollout }] = await Promise.all([
+      import('../../../rollout/plan.js'),
+      import('../../../rollout/run.js'),
+    ]);
     const { flags } = await this.parse(RolloutRun);
     const org = flags['target-org'];
     let plan;
@@ -47,7 +55,10 @@ export default class RolloutRun extends SfCommand<RolloutRunResult> {
       throw await rolloutError(e, messages);
     }
     const controller = new AbortController();
-    const ctx = contextFor(org, flags['api-version'], { signal: controller.signal, timeoutMs: flags.timeout.milliseconds });
+    const ctx = contextFor(org, flags['api-version'], {
+      signal: controller.signal,
+      timeoutMs: flags.timeout.milliseconds,
+    });
     const facts = await orgFacts(ctx.conn);
     ctx.orgNamespace = facts.namespace;
     await confirmProductionChange({
@@ -78,10 +89,14 @@ export default class RolloutRun extends SfCommand<RolloutRunResult> {
     });
     let retries = 0;
     const onEvent = (e: RolloutEvent): void => {
-      if (e.type === 'resume') this.logToStderr(messages.getMessage('info.resuming', [e.rolloutId, e.runs, e.remaining]));
+      if (e.type === 'resume')
+        this.logToStderr(messages.getMessage('info.resuming', [e.rolloutId, e.runs, e.remaining]));
       else if (e.type === 'phase' && e.status === 'started') mso.goto(phaseTitle(e.phase), { step: '' });
-      else if (e.type === 'step') mso.updateData({ step: `${e.step.id}: ${e.step.status}${e.step.detail && e.step.status !== 'running' ? ` (${e.step.detail.slice(0, 100)})` : ''}` });
-      else if (e.type === 'retry') mso.updateData({ retries: 1 + (retries++) });
+      else if (e.type === 'step')
+        mso.updateData({
+          step: `${e.step.id}: ${e.step.status}${e.step.detail && e.step.status !== 'running' ? ` (${e.step.detail.slice(0, 100)})` : ''}`,
+        });
+      else if (e.type === 'retry') mso.updateData({ retries: 1 + retries++ });
     };
 
     // Ctrl-C: the step in flight finishes and the journal says so; a second Ctrl-C ends the process at once (the journal
@@ -128,7 +143,9 @@ export default class RolloutRun extends SfCommand<RolloutRunResult> {
   }
 
   private report(result: RolloutResult): void {
-    const attention = result.steps.filter((s) => s.status === 'failed' || s.status === 'rolled-back' || s.status === 'kept-on-by-salesforce');
+    const attention = result.steps.filter(
+      (s) => s.status === 'failed' || s.status === 'rolled-back' || s.status === 'kept-on-by-salesforce',
+    );
     if (attention.length) {
       this.table({
         ...fitToWidth(),
@@ -152,7 +169,12 @@ export default class RolloutRun extends SfCommand<RolloutRunResult> {
     }
     for (const w of staleTokenWarnings(result)) this.warn(messages.getMessage('warning.stale', [w]));
     if (result.status === 'completed') {
-      this.logSuccess(messages.getMessage('info.completed', [result.rolloutId, result.requirePkceTurnedOn ? ': org-wide Require PKCE is on' : '']));
+      this.logSuccess(
+        messages.getMessage('info.completed', [
+          result.rolloutId,
+          result.requirePkceTurnedOn ? ': org-wide Require PKCE is on' : '',
+        ]),
+      );
     } else if (result.status === 'failed') {
       this.log(messages.getMessage('info.stopped', [result.rolloutId, phaseTitle(result.stoppedAt ?? '')]));
     }

@@ -31,13 +31,29 @@ export default class RolloutStatus extends SfCommand<RolloutStatusResult> {
     try {
       result = await rolloutStatus(flags['target-org'].getOrgId());
     } catch (e) {
-      if (e instanceof RolloutError || e instanceof JournalError) throw messages.createError('error.noJournal', [e.message]);
+      if (e instanceof RolloutError || e instanceof JournalError)
+        throw messages.createError('error.noJournal', [e.message]);
       throw e;
     }
-    this.log(messages.getMessage('info.header', [result.rolloutId, result.username, result.status, result.runs, result.createdAt]));
+    this.log(
+      messages.getMessage('info.header', [
+        result.rolloutId,
+        result.username,
+        result.status,
+        result.runs,
+        result.createdAt,
+      ]),
+    );
     this.table({
       ...fitToWidth(),
-      data: result.phases.map((p) => ({ phase: phaseTitle(p.phase), status: p.status, steps: p.steps, done: p.done, failed: p.failed, rolledBack: p.rolledBack })),
+      data: result.phases.map((p) => ({
+        phase: phaseTitle(p.phase),
+        status: p.status,
+        steps: p.steps,
+        done: p.done,
+        failed: p.failed,
+        rolledBack: p.rolledBack,
+      })),
       columns: [
         { key: 'phase', name: 'Phase' },
         { key: 'status', name: 'Status' },
@@ -47,11 +63,19 @@ export default class RolloutStatus extends SfCommand<RolloutStatusResult> {
         { key: 'rolledBack', name: 'Rolled back' },
       ],
     });
-    const steps = flags['all-steps'] ? result.steps : result.steps.filter((s) => s.status !== 'done' && s.status !== 'pending');
+    const steps = flags['all-steps']
+      ? result.steps
+      : result.steps.filter((s) => s.status !== 'done' && s.status !== 'pending');
     if (steps.length) {
       this.table({
         ...fitToWidth(),
-        data: steps.map((s) => ({ step: s.id, status: s.status, attempts: s.attempts, at: s.finishedAt ?? s.startedAt ?? '', detail: s.detail ?? '' })),
+        data: steps.map((s) => ({
+          step: s.id,
+          status: s.status,
+          attempts: s.attempts,
+          at: s.finishedAt ?? s.startedAt ?? '',
+          detail: s.detail ?? '',
+        })),
         columns: [
           { key: 'step', name: 'Step' },
           { key: 'status', name: 'Status' },

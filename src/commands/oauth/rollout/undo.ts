@@ -60,7 +60,9 @@ export default class RolloutUndo extends SfCommand<RolloutUndoResult> {
     }
     this.table({
       ...fitToWidth(),
-      data: result.restored.flatMap((r) => r.components.map((c) => ({ backup: r.backupPath, app: c.app, component: c.component, status: c.status }))),
+      data: result.restored.flatMap((r) =>
+        r.components.map((c) => ({ backup: r.backupPath, app: c.app, component: c.component, status: c.status })),
+      ),
       columns: [
         { key: 'app', name: 'App' },
         { key: 'component', name: 'Component' },
@@ -78,7 +80,13 @@ export default class RolloutUndo extends SfCommand<RolloutUndoResult> {
       error.setData(result);
       throw error;
     }
-    this.logSuccess(messages.getMessage('info.done', [result.rolloutId, result.restored.length, result.requirePkceTurnedOff ? '; Require PKCE is off again' : '']));
+    this.logSuccess(
+      messages.getMessage('info.done', [
+        result.rolloutId,
+        result.restored.length,
+        result.requirePkceTurnedOff ? '; Require PKCE is off again' : '',
+      ]),
+    );
     return result;
   }
 }

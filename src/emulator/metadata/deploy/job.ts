@@ -13,7 +13,12 @@ import { planDeploy, type DeployMessage, type Outcome } from './plan.js';
 import { applyChanges } from './apply.js';
 import { readDeployZip, ZipError, type DeployFiles } from './zip.js';
 
-export type DeployOptions = { checkOnly: boolean; rollbackOnError: boolean; ignoreWarnings: boolean; singlePackage: boolean };
+export type DeployOptions = {
+  checkOnly: boolean;
+  rollbackOnError: boolean;
+  ignoreWarnings: boolean;
+  singlePackage: boolean;
+};
 
 export type DeployJob = JobBase & {
   user: UserRecord;
@@ -46,7 +51,12 @@ export function deployOptions(raw: unknown): DeployOptions {
   };
 }
 
-export async function submitDeploy(services: EmulatorServices, user: UserRecord, args: Record<string, unknown>, endpointVersion: number): Promise<DeployJob> {
+export async function submitDeploy(
+  services: EmulatorServices,
+  user: UserRecord,
+  args: Record<string, unknown>,
+  endpointVersion: number,
+): Promise<DeployJob> {
   const { store } = services;
   let zip: NonNullable<DeployJob['zip']>;
   try {
@@ -55,7 +65,8 @@ export async function submitDeploy(services: EmulatorServices, user: UserRecord,
     if (!(e instanceof ZipError)) throw e;
     zip = { error: errors.BAD_ZIP };
   }
-  const total = 'files' in zip ? [...zip.files.keys()].filter((f) => f.includes('/') && !f.endsWith('package.xml')).length : 0;
+  const total =
+    'files' in zip ? [...zip.files.keys()].filter((f) => f.includes('/') && !f.endsWith('package.xml')).length : 0;
   const fault = services.faults.takeDeployFault();
   const now = store.nowIso();
   const job = table(services).add({
@@ -95,14 +106,29 @@ function completeDeploy(services: EmulatorServices, job: DeployJob): void {
     return;
   }
   const plan = planDeploy(services, zip, job.endpointVersion);
-  const components = plan.outcomes.filter((o) => o.message.fileName !== plan.manifestFile || o.message.componentType !== '');
+  const components = plan.outcomes.filter(
+    (o) => o.message.fileName !== plan.manifestFile || o.message.componentType !== '',
+  );
   if (job.fault?.outcome === 'fail') {
     const first = components[0]?.message;
     const problem = job.fault.message ?? errors.INJECTED_DEPLOY_FAILURE;
-    finish(job, 'Failed', [], [failure(first?.componentType ?? '', first?.fullName ?? 'package.xml', first?.fileName ?? plan.manifestFile, problem)]);
+    finish(
+      job,
+      'Failed',
+      [],
+      [
+        failure(
+          first?.componentType ?? '',
+          first?.fullName ?? 'package.xml',
+          first?.fileName ?? plan.manifestFile,
+          problem,
+        ),
+      ],
+    );
     return;
   }
-  const blocking = (o: Outcome): boolean => !o.message.success && (o.message.problemType === 'Error' || !job.options.ignoreWarnings);
+  const blocking = (o: Outcome): boolean =>
+    !o.message.success && (o.message.problemType === 'Error' || !job.options.ignoreWarnings);
   const failed = plan.outcomes.filter(blocking);
   const succeeded = plan.outcomes.filter((o) => o.message.success);
   const warnings = plan.outcomes.filter((o) => !o.message.success && !blocking(o));
@@ -120,13 +146,28 @@ function completeDeploy(services: EmulatorServices, job: DeployJob): void {
   let state: AsyncState = 'Succeeded';
   if (failed.length) state = job.options.rollbackOnError || succeeded.length === 0 ? 'Failed' : 'SucceededPartial';
   // Ignored warnings (a missing component in destructiveChanges) stay in componentFailures but fail nothing.
-  finish(job, state, [manifest, ...succeeded.map((o) => o.message)], [...failed, ...warnings].map((o) => o.message));
+  finish(
+    job,
+    state,
+    [manifest, ...succeeded.map((o) => o.message)],
+    [...failed, ...warnings].map((o) => o.message),
+  );
   job.deployed = succeeded.length;
   job.errors = failed.length;
 }
 
 function failure(componentType: string, fullName: string, fileName: string, problem: string): DeployMessage {
-  return { componentType, fullName, fileName, changed: false, created: false, deleted: false, success: false, problem, problemType: 'Error' };
+  return {
+    componentType,
+    fullName,
+    fileName,
+    changed: false,
+    created: false,
+    deleted: false,
+    success: false,
+    problem,
+    problemType: 'Error',
+  };
 }
 
 function finish(job: DeployJob, state: AsyncState, successes: DeployMessage[], failures: DeployMessage[]): void {

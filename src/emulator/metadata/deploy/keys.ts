@@ -24,7 +24,8 @@ export function consumerKeyIndex(store: OrgStore): KeyIndex {
   }
   for (const c of store.components('ExtlClntAppGlobalOauthSettings')) {
     const key = text(c.value.consumerKey);
-    if (key) index.set(key, keyOwner('ExtlClntAppGlobalOauthSettings', c.fullName, text(c.value.externalClientApplication)));
+    if (key)
+      index.set(key, keyOwner('ExtlClntAppGlobalOauthSettings', c.fullName, text(c.value.externalClientApplication)));
   }
   return index;
 }

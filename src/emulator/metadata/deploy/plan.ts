@@ -54,7 +54,8 @@ type Context = {
 export function planDeploy(services: EmulatorServices, zip: DeployFiles, endpointVersion: number): Plan {
   const manifestFile = `${zip.root}package.xml`;
   const manifestXml = zip.files.get(manifestFile);
-  if (manifestXml === undefined) return { manifestFile, outcomes: [fail('', 'package.xml', manifestFile, errors.NO_PACKAGE_XML)] };
+  if (manifestXml === undefined)
+    return { manifestFile, outcomes: [fail('', 'package.xml', manifestFile, errors.NO_PACKAGE_XML)] };
   let manifest: Manifest;
   try {
     manifest = parseManifest(manifestXml);
@@ -90,15 +91,37 @@ export function planDeploy(services: EmulatorServices, zip: DeployFiles, endpoin
   return { manifestFile, outcomes };
 }
 
-function fail(type: string, fullName: string, fileName: string, problem: string, problemType: 'Error' | 'Warning' = 'Error'): Outcome {
+function fail(
+  type: string,
+  fullName: string,
+  fileName: string,
+  problem: string,
+  problemType: 'Error' | 'Warning' = 'Error',
+): Outcome {
   return {
-    message: { componentType: type, fullName, fileName, changed: false, created: false, deleted: false, success: false, problem, problemType },
+    message: {
+      componentType: type,
+      fullName,
+      fileName,
+      changed: false,
+      created: false,
+      deleted: false,
+      success: false,
+      problem,
+      problemType,
+    },
     changes: [],
   };
 }
 
 /** The files package.xml selects, with a failure for each file or member that cannot be deployed. */
-function collectEntries(zip: DeployFiles, manifest: Manifest, manifestFile: string, outcomes: Outcome[], deleting: Set<string>): Entry[] {
+function collectEntries(
+  zip: DeployFiles,
+  manifest: Manifest,
+  manifestFile: string,
+  outcomes: Outcome[],
+  deleting: Set<string>,
+): Entry[] {
   const wanted = new Map<string, Set<string> | '*'>();
   for (const t of manifest.types) {
     const known = t.name === SETTINGS || COMPONENT_TYPES[t.name] !== undefined;
@@ -130,7 +153,8 @@ function collectEntries(zip: DeployFiles, manifest: Manifest, manifestFile: stri
     for (const m of members) {
       // A member that destructiveChanges deletes needs no file (SDR lists it in package.xml too).
       if (deleting.has(`${type}#${m}`)) continue;
-      if (!entries.some((e) => e.type === type && e.fullName === m)) outcomes.push(fail(type, m, manifestFile, errors.memberWithoutFile(type, m)));
+      if (!entries.some((e) => e.type === type && e.fullName === m))
+        outcomes.push(fail(type, m, manifestFile, errors.memberWithoutFile(type, m)));
     }
   }
   return entries;
@@ -157,10 +181,16 @@ function planComponent(ctx: Context, entry: Entry): Outcome {
   const { store } = ctx.services;
   const existing = store.component(type, fullName);
 
-  if (existing?.manageableState === 'installed' || isInstalledNamespace(ctx, existing?.namespacePrefix ?? namespaceOf(fullName))) {
-    return failed(errors.managedComponent(componentType, fullName, existing?.namespacePrefix ?? namespaceOf(fullName) ?? ''));
+  if (
+    existing?.manageableState === 'installed' ||
+    isInstalledNamespace(ctx, existing?.namespacePrefix ?? namespaceOf(fullName))
+  ) {
+    return failed(
+      errors.managedComponent(componentType, fullName, existing?.namespacePrefix ?? namespaceOf(fullName) ?? ''),
+    );
   }
-  if (SECRET_TYPES.has(type) && !store.state.permissions.consumerSecretsViaMetadata) return failed(errors.consumerSecretPermission(type));
+  if (SECRET_TYPES.has(type) && !store.state.permissions.consumerSecretsViaMetadata)
+    return failed(errors.consumerSecretPermission(type));
 
   let parsed: { root: string; value: MdObject };
   try {
@@ -174,7 +204,8 @@ function planComponent(ctx: Context, entry: Entry): Outcome {
 
   const app = text(value.externalClientApplication);
   if (type !== ECA && type in COMPONENT_TYPES && type.startsWith('ExtlClntApp')) {
-    if (!app || (!store.component(ECA, app) && !ctx.deployedApps.has(app))) return failed(errors.missingExternalClientApp(type, app));
+    if (!app || (!store.component(ECA, app) && !ctx.deployedApps.has(app)))
+      return failed(errors.missingExternalClientApp(type, app));
   }
 
   const secret = secretOf(value);
@@ -215,7 +246,7 @@ function withConsumerKey(
   fullName: string,
   value: MdObject,
   previous: MdObject | undefined,
-  app: string
+  app: string,
 ): { value: MdObject; key?: string } | string {
   const owner = keyOwner(type, fullName, app);
   if (type === 'ConnectedApp') {
@@ -223,7 +254,13 @@ function withConsumerKey(
     if (!config || typeof config !== 'object' || Array.isArray(config)) return { value };
     // Salesforce refuses any consumer key on an existing Connected App, even its own unchanged one.
     if (previous && text(config.consumerKey)) return errors.CONSUMER_KEY_PROVIDED;
-    const resolved = resolveKey(ctx, text(config.consumerKey), text(child(previous?.oauthConfig).consumerKey), owner, fullName);
+    const resolved = resolveKey(
+      ctx,
+      text(config.consumerKey),
+      text(child(previous?.oauthConfig).consumerKey),
+      owner,
+      fullName,
+    );
     if ('problem' in resolved) return resolved.problem;
     return { value: { ...value, oauthConfig: { ...config, consumerKey: resolved.key } }, key: resolved.key };
   }
@@ -242,7 +279,13 @@ function pkceLock(ctx: Context, value: MdObject, previous: MdObject | undefined)
   return text(value.isPkceRequired) === 'true' ? {} : { isPkceRequired: 'true' };
 }
 
-function resolveKey(ctx: Context, sent: string, before: string, owner: string, appName: string): { key: string } | { problem: string } {
+function resolveKey(
+  ctx: Context,
+  sent: string,
+  before: string,
+  owner: string,
+  appName: string,
+): { key: string } | { problem: string } {
   if (before && sent && sent !== before) return { problem: errors.CONSUMER_KEY_IMMUTABLE };
   const key = sent || before || newConsumerKey(ctx.services.store, ctx.keys, appName);
   const problem = checkConsumerKey(ctx.keys, key, owner);
@@ -256,21 +299,41 @@ function addGeneratedPolicies(ctx: Context, outcomes: Outcome[]): void {
   const { store } = ctx.services;
   const references = (type: string, app: string): boolean =>
     store.components(type).some((c) => text(c.value.externalClientApplication) === app) ||
-    outcomes.some((o) => o.changes.some((c) => c.kind === 'put' && c.type === type && text(c.value.externalClientApplication) === app));
+    outcomes.some((o) =>
+      o.changes.some((c) => c.kind === 'put' && c.type === type && text(c.value.externalClientApplication) === app),
+    );
   for (const outcome of outcomes) {
     const { message } = outcome;
     if (!message.success || !message.created || message.componentType !== ECA) continue;
     const app = message.fullName;
     const header = outcome.changes[0]?.kind === 'put' ? outcome.changes[0].value : {};
     const label = text(header.label) || app;
-    const hasOauth = outcomes.some((o) => o.message.success && o.changes.some((c) => c.kind === 'put' && c.type === 'ExtlClntAppGlobalOauthSettings' && text(c.value.externalClientApplication) === app));
+    const hasOauth = outcomes.some(
+      (o) =>
+        o.message.success &&
+        o.changes.some(
+          (c) =>
+            c.kind === 'put' &&
+            c.type === 'ExtlClntAppGlobalOauthSettings' &&
+            text(c.value.externalClientApplication) === app,
+        ),
+    );
     const generate: Array<[string, string, MdObject]> = [
       ['ExtlClntAppOauthConfigurablePolicies', `${app}_oauthPlcy`, { externalClientApplication: app, label }],
-      ['ExtlClntAppConfigurablePolicies', `${app}_plcy`, { externalClientApplication: app, label, ...(hasOauth ? { isOauthPluginEnabled: 'true' } : {}) }],
+      [
+        'ExtlClntAppConfigurablePolicies',
+        `${app}_plcy`,
+        { externalClientApplication: app, label, ...(hasOauth ? { isOauthPluginEnabled: 'true' } : {}) },
+      ],
     ];
     for (const [type, fullName, value] of generate) {
       if (references(type, app) || store.component(type, fullName)) continue;
-      outcome.changes.push({ kind: 'put', type, fullName, value: withDeepDefaults(value, COMPONENT_TYPES[type].fields, ctx.apiVersion) });
+      outcome.changes.push({
+        kind: 'put',
+        type,
+        fullName,
+        value: withDeepDefaults(value, COMPONENT_TYPES[type].fields, ctx.apiVersion),
+      });
     }
   }
 }
@@ -296,12 +359,23 @@ function planDeletes(ctx: Context, xml: string, fileName: string): Outcome[] {
       if (!existing) {
         out.push(fail(t.name, fullName, path, errors.noComponentToDelete(t.name, fullName), 'Warning'));
       } else if (existing.manageableState === 'installed') {
-        out.push(fail(t.name, fullName, path, errors.managedComponent(t.name, fullName, existing.namespacePrefix ?? '')));
+        out.push(
+          fail(t.name, fullName, path, errors.managedComponent(t.name, fullName, existing.namespacePrefix ?? '')),
+        );
       } else if (SECRET_TYPES.has(t.name) && !store.state.permissions.consumerSecretsViaMetadata) {
         out.push(fail(t.name, fullName, path, errors.consumerSecretPermission(t.name)));
       } else {
         out.push({
-          message: { componentType: t.name, fullName, fileName: path, changed: false, created: false, deleted: true, success: true, id: existing.id },
+          message: {
+            componentType: t.name,
+            fullName,
+            fileName: path,
+            changed: false,
+            created: false,
+            deleted: true,
+            success: true,
+            id: existing.id,
+          },
           changes: [{ kind: 'delete', type: t.name, fullName }],
         });
       }

@@ -28,13 +28,14 @@ function message(m: DeployMessage, createdDate: string): Record<string, unknown>
 export function deployResultXml(job: DeployJob, includeDetails: boolean): string {
   const done = isDone(job.state);
   const when = job.completedDate ?? job.lastModifiedDate;
-  const details = includeDetails && done
-    ? {
-        componentFailures: job.failures.map((m) => message(m, when)),
-        componentSuccesses: job.successes.map((m) => message(m, when)),
-        runTestResult: { numFailures: 0, numTestsRun: 0, totalTime: 0 },
-      }
-    : { runTestResult: { numFailures: 0, numTestsRun: 0, totalTime: 0 } };
+  const details =
+    includeDetails && done
+      ? {
+          componentFailures: job.failures.map((m) => message(m, when)),
+          componentSuccesses: job.successes.map((m) => message(m, when)),
+          runTestResult: { numFailures: 0, numTestsRun: 0, totalTime: 0 },
+        }
+      : { runTestResult: { numFailures: 0, numTestsRun: 0, totalTime: 0 } };
   return toXml({
     canceledBy: job.canceledBy?.id,
     canceledByName: job.canceledBy ? userName(job.canceledBy) : undefined,

@@ -12,7 +12,13 @@ export function describeMetadataXml(services: EmulatorServices): string {
     { directoryName: 'settings', suffix: 'settings', xmlName: SETTINGS },
   ].sort((a, b) => a.xmlName.localeCompare(b.xmlName));
   return toXml({
-    metadataObjects: objects.map((o) => ({ directoryName: o.directoryName, inFolder: false, metaFile: false, suffix: o.suffix, xmlName: o.xmlName })),
+    metadataObjects: objects.map((o) => ({
+      directoryName: o.directoryName,
+      inFolder: false,
+      metaFile: false,
+      suffix: o.suffix,
+      xmlName: o.xmlName,
+    })),
     organizationNamespace: services.store.state.org.namespacePrefix ?? '',
     partialSaveAllowed: true,
     testRequired: false,

@@ -15,7 +15,15 @@ export function listMetadataResults(services: EmulatorServices, args: Record<str
     const type = str(obj(query).type);
     if (type === SETTINGS) {
       for (const [member, spec] of Object.entries(SETTINGS_TYPES)) {
-        out.push(fileProperties(store, SETTINGS, member, `${spec.directory}/${member}.${spec.suffix}`, store.component(SETTINGS, member)));
+        out.push(
+          fileProperties(
+            store,
+            SETTINGS,
+            member,
+            `${spec.directory}/${member}.${spec.suffix}`,
+            store.component(SETTINGS, member),
+          ),
+        );
       }
       continue;
     }

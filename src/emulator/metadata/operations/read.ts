@@ -11,7 +11,11 @@ import { escapeXml, toXml } from '../soap.js';
 import { presented, unreturned } from '../shape.js';
 import { SECRET_TYPES } from '../deploy/plan.js';
 
-export function readMetadataXml(services: EmulatorServices, args: Record<string, unknown>, apiVersion = Number(LATEST_API_VERSION)): string {
+export function readMetadataXml(
+  services: EmulatorServices,
+  args: Record<string, unknown>,
+  apiVersion = Number(LATEST_API_VERSION),
+): string {
   const { store } = services;
   const type = str(args.type);
   const blocked = SECRET_TYPES.has(type) && !store.state.permissions.consumerSecretsViaMetadata;

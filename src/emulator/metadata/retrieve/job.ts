@@ -20,7 +20,12 @@ export function readRetrieveRequest(args: Record<string, unknown>, endpointVersi
   const manifest = request.unpackaged !== undefined ? manifestFrom(request.unpackaged) : undefined;
   const apiVersion = apiVersionOf(str(request.apiVersion)) ?? apiVersionOf(manifest?.version) ?? endpointVersion;
   // specificFiles is accepted and ignored: the emulator always returns whole components.
-  return { manifest, packageNames: strs(request.packageNames), singlePackage: bool(request.singlePackage, false), apiVersion };
+  return {
+    manifest,
+    packageNames: strs(request.packageNames),
+    singlePackage: bool(request.singlePackage, false),
+    apiVersion,
+  };
 }
 
 export function submitRetrieve(services: EmulatorServices, request: RetrieveRequest): RetrieveJob {
@@ -44,7 +49,10 @@ function componentCount(services: EmulatorServices, request: RetrieveRequest): n
     count += t.members.includes('*') ? Math.max(services.store.components(t.name).length, 1) : t.members.length;
   }
   for (const ns of request.packageNames) {
-    count += Object.values(services.store.state.components).reduce((n, byName) => n + Object.values(byName).filter((c) => c.namespacePrefix === ns).length, 0);
+    count += Object.values(services.store.state.components).reduce(
+      (n, byName) => n + Object.values(byName).filter((c) => c.namespacePrefix === ns).length,
+      0,
+    );
   }
   return count;
 }

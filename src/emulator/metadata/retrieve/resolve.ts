@@ -22,7 +22,12 @@ export type Retrieved = { files: RetrievedFile[]; messages: RetrieveMessage[] };
 
 type Member = { type: string; fullName: string; spec: TypeSpec; component?: StoredComponent };
 
-export type RetrieveRequest = { manifest?: Manifest; packageNames: string[]; singlePackage: boolean; apiVersion: number };
+export type RetrieveRequest = {
+  manifest?: Manifest;
+  packageNames: string[];
+  singlePackage: boolean;
+  apiVersion: number;
+};
 
 export function resolveRetrieve(services: EmulatorServices, request: RetrieveRequest): Retrieved {
   const out: Retrieved = { files: [], messages: [] };
@@ -40,7 +45,8 @@ export function resolveRetrieve(services: EmulatorServices, request: RetrieveReq
     const members: Member[] = [];
     for (const spec of Object.values(COMPONENT_TYPES)) {
       for (const c of services.store.components(spec.name)) {
-        if (c.namespacePrefix === pkg.namespace) members.push({ type: spec.name, fullName: c.fullName, spec, component: c });
+        if (c.namespacePrefix === pkg.namespace)
+          members.push({ type: spec.name, fullName: c.fullName, spec, component: c });
       }
     }
     const manifest: Manifest = { types: groupTypes(members), version: String(request.apiVersion.toFixed(1)) };
@@ -55,10 +61,21 @@ function groupTypes(members: Member[]): Manifest['types'] {
   return [...byType].map(([name, names]) => ({ name, members: names.sort() }));
 }
 
-function addPackage(services: EmulatorServices, out: Retrieved, prefix: string, manifest: Manifest, members: Member[], apiVersion: number): void {
+function addPackage(
+  services: EmulatorServices,
+  out: Retrieved,
+  prefix: string,
+  manifest: Manifest,
+  members: Member[],
+  apiVersion: number,
+): void {
   const { store } = services;
   const manifestPath = `${prefix}package.xml`;
-  out.files.push({ path: manifestPath, content: writeManifest(manifest), props: fileProperties(store, 'Package', manifestPath, manifestPath) });
+  out.files.push({
+    path: manifestPath,
+    content: writeManifest(manifest),
+    props: fileProperties(store, 'Package', manifestPath, manifestPath),
+  });
   for (const m of members) {
     const path = `${prefix}${m.spec.directory}/${m.fullName}.${m.spec.suffix}`;
     const value = presented(m.component?.value ?? {}, m.spec, apiVersion);
@@ -71,7 +88,12 @@ function addPackage(services: EmulatorServices, out: Retrieved, prefix: string, 
   }
 }
 
-function resolveMembers(services: EmulatorServices, manifest: Manifest, prefix: string, messages: RetrieveMessage[]): Member[] {
+function resolveMembers(
+  services: EmulatorServices,
+  manifest: Manifest,
+  prefix: string,
+  messages: RetrieveMessage[],
+): Member[] {
   const { store } = services;
   const manifestPath = `${prefix}package.xml`;
   const members: Member[] = [];
@@ -93,7 +115,8 @@ function resolveMembers(services: EmulatorServices, manifest: Manifest, prefix: 
     }
     const spec = COMPONENT_TYPES[t.name];
     if (!spec) {
-      for (const name of t.members) messages.push({ fileName: manifestPath, problem: errors.entityNotFound(t.name, name) });
+      for (const name of t.members)
+        messages.push({ fileName: manifestPath, problem: errors.entityNotFound(t.name, name) });
       continue;
     }
     if (SECRET_TYPES.has(t.name) && !store.state.permissions.consumerSecretsViaMetadata) {
@@ -112,5 +135,7 @@ function resolveMembers(services: EmulatorServices, manifest: Manifest, prefix: 
       else messages.push({ fileName: manifestPath, problem: errors.entityNotFound(t.name, name) });
     }
   }
-  return members.sort((a, b) => (a.type === b.type ? a.fullName.localeCompare(b.fullName) : a.type.localeCompare(b.type)));
+  return members.sort((a, b) =>
+    a.type === b.type ? a.fullName.localeCompare(b.fullName) : a.type.localeCompare(b.type),
+  );
 }

@@ -22,7 +22,8 @@ export const authorizationCode: GrantHandler = async (rt, ctx, form) => {
   const raw = form.get('code') ?? undefined;
   const code = rt.codes.get(raw);
   conformance.codeExchange(client, code?.clientId === client.clientId ? code : undefined, form.get('code_verifier'));
-  if (!secretAccepted(store, client, presented.secret, !client.consumerSecretOptional)) return sendOAuthError(ctx, ERRORS.clientCredentialsInvalid);
+  if (!secretAccepted(store, client, presented.secret, !client.consumerSecretOptional))
+    return sendOAuthError(ctx, ERRORS.clientCredentialsInvalid);
 
   if (!raw || !code || code.clientId !== client.clientId) return sendOAuthError(ctx, ERRORS.codeExpired);
   if ((form.get('redirect_uri') ?? '') !== code.redirectUri) return sendOAuthError(ctx, ERRORS.redirectMismatch);

@@ -15,8 +15,12 @@ export const clientCredentials: GrantHandler = async (rt, ctx, form) => {
   const presented = presentedClient(ctx, form);
   const client = findClient(store, presented);
   if (!client) return sendOAuthError(ctx, ERRORS.clientIdInvalid);
-  if (!secretAccepted(store, client, presented.secret, true)) return sendOAuthError(ctx, ERRORS.clientCredentialsInvalid);
-  const user = client.clientCredentialsEnabled && client.clientCredentialsUser ? store.userByUsername(client.clientCredentialsUser) : undefined;
+  if (!secretAccepted(store, client, presented.secret, true))
+    return sendOAuthError(ctx, ERRORS.clientCredentialsInvalid);
+  const user =
+    client.clientCredentialsEnabled && client.clientCredentialsUser
+      ? store.userByUsername(client.clientCredentialsUser)
+      : undefined;
   if (!user?.isActive) return sendOAuthError(ctx, ERRORS.noClientCredentialsUser);
   sendJson(ctx, 200, issueForUser(rt.services, client, user.id, withoutRefreshScopes(client.scopes), false));
 };

@@ -39,15 +39,20 @@ function decode(assertion: string): Jwt | undefined {
 
 /** The certificate text of a Connected App or External Client App. */
 function certificateText(store: OrgStore, client: OAuthClient): string {
-  if (client.kind === 'ConnectedApp') return text(child(store.component('ConnectedApp', client.appName)?.value.oauthConfig).certificate);
-  const global = store.components('ExtlClntAppGlobalOauthSettings').find((c) => text(c.value.externalClientApplication) === client.appName);
+  if (client.kind === 'ConnectedApp')
+    return text(child(store.component('ConnectedApp', client.appName)?.value.oauthConfig).certificate);
+  const global = store
+    .components('ExtlClntAppGlobalOauthSettings')
+    .find((c) => text(c.value.externalClientApplication) === client.appName);
   return global ? text(global.value.certificate) : '';
 }
 
 /** The parsed certificate, or undefined when the text is not a real certificate (a placeholder). */
 function parseCertificate(value: string): X509Certificate | undefined {
   try {
-    return new X509Certificate(value.includes('BEGIN CERTIFICATE') ? value : Buffer.from(value.replace(/\s+/g, ''), 'base64'));
+    return new X509Certificate(
+      value.includes('BEGIN CERTIFICATE') ? value : Buffer.from(value.replace(/\s+/g, ''), 'base64'),
+    );
   } catch {
     return undefined;
   }
@@ -74,12 +79,16 @@ export const jwtBearer: GrantHandler = async (rt, ctx, form) => {
   if (typeof exp !== 'number' || exp * 1000 <= store.clock()) return sendOAuthError(ctx, ERRORS.assertionInvalid);
   const certificate = parseCertificate(certificateText(store, client));
   if (certificate) {
-    const signed = jwt.header.alg === 'RS256' && verify('sha256', Buffer.from(jwt.signingInput), certificate.publicKey, jwt.signature);
+    const signed =
+      jwt.header.alg === 'RS256' &&
+      verify('sha256', Buffer.from(jwt.signingInput), certificate.publicKey, jwt.signature);
     if (!signed) return sendOAuthError(ctx, ERRORS.assertionInvalid);
   }
   const user = typeof sub === 'string' ? store.userByUsername(sub) : undefined;
   if (!user?.isActive) return sendOAuthError(ctx, ERRORS.assertionInvalid);
-  const approved = client.adminApprovedOnly ? isPreAuthorized(client, user) : store.hasApproved(user.id, client.clientId);
+  const approved = client.adminApprovedOnly
+    ? isPreAuthorized(client, user)
+    : store.hasApproved(user.id, client.clientId);
   if (!approved) return sendOAuthError(ctx, ERRORS.userNotApproved);
   sendJson(ctx, 200, issueForUser(rt.services, client, user.id, withoutRefreshScopes(client.scopes), false));
 };

@@ -21,10 +21,12 @@ export const password: GrantHandler = async (rt, ctx, form) => {
   if (client.kind === 'ExternalClientApplication' || orgOauthSettings(store).usernamePasswordBlocked) {
     return sendOAuthError(ctx, ERRORS.authenticationFailure);
   }
-  if (!secretAccepted(store, client, presented.secret, true)) return sendOAuthError(ctx, ERRORS.clientCredentialsInvalid);
+  if (!secretAccepted(store, client, presented.secret, true))
+    return sendOAuthError(ctx, ERRORS.clientCredentialsInvalid);
   const user = store.userByUsername(form.get('username') ?? '');
   const pw = form.get('password') ?? '';
-  if (!user?.isActive || !user.passwordHash || user.passwordHash !== sha256(pw)) return sendOAuthError(ctx, ERRORS.authenticationFailure);
+  if (!user?.isActive || !user.passwordHash || user.passwordHash !== sha256(pw))
+    return sendOAuthError(ctx, ERRORS.authenticationFailure);
   if (client.adminApprovedOnly && !isPreAuthorized(client, user)) return sendOAuthError(ctx, ERRORS.userNotApproved);
   sendJson(ctx, 200, issueForUser(rt.services, client, user.id, withoutRefreshScopes(client.scopes), false));
 };

@@ -46,7 +46,8 @@ export const refreshToken: GrantHandler = async (rt, ctx, form, meta) => {
   if (!client) return sendOAuthError(ctx, ERRORS.clientIdInvalid);
   const conformance = rt.services.conformance;
   conformance.clientAuthentication(client, presented.secret, 'refresh_token');
-  if (!secretAccepted(store, client, presented.secret, client.secretRequiredForRefresh)) return sendOAuthError(ctx, ERRORS.clientCredentialsInvalid);
+  if (!secretAccepted(store, client, presented.secret, client.secretRequiredForRefresh))
+    return sendOAuthError(ctx, ERRORS.clientCredentialsInvalid);
   if (form.has('code_verifier')) {
     conformance.refreshWithVerifier(client);
     return sendOAuthError(ctx, ERRORS.verifierUnexpected);
@@ -75,7 +76,11 @@ export const refreshToken: GrantHandler = async (rt, ctx, form, meta) => {
     const next = store.useGrant(current, client.rotationEnabled);
     conformance.refreshSucceeded(client, raw, next !== undefined);
     const accessToken = store.issueAccessToken(user.id, client.clientId, current.scopes, current.id);
-    sendJson(ctx, 200, tokenResponse(rt.services, client.clientId, user.id, current.scopes, { accessToken, refreshToken: next }));
+    sendJson(
+      ctx,
+      200,
+      tokenResponse(rt.services, client.clientId, user.id, current.scopes, { accessToken, refreshToken: next }),
+    );
   } finally {
     done();
   }

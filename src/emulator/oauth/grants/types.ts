@@ -5,4 +5,9 @@ import type { OAuthRuntime } from '../runtime.js';
 export type TokenRequestMeta = { arrivedAt: number };
 
 /** One grant type of the token endpoint; it writes the whole response. */
-export type GrantHandler = (rt: OAuthRuntime, ctx: RequestContext, form: URLSearchParams, meta: TokenRequestMeta) => Promise<void>;
+export type GrantHandler = (
+  rt: OAuthRuntime,
+  ctx: RequestContext,
+  form: URLSearchParams,
+  meta: TokenRequestMeta,
+) => Promise<void>;

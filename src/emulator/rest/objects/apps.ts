@@ -8,7 +8,12 @@ import type { StoredComponent } from '../../store/state.js';
 import { auditFields, field, idField, ref, rekey, type DataContext, type ObjectDef, type Row } from './types.js';
 
 function audit(c: StoredComponent): Row {
-  return { CreatedDate: c.createdDate, CreatedById: c.lastModifiedById, LastModifiedDate: c.lastModifiedDate, LastModifiedById: c.lastModifiedById };
+  return {
+    CreatedDate: c.createdDate,
+    CreatedById: c.lastModifiedById,
+    LastModifiedDate: c.lastModifiedDate,
+    LastModifiedById: c.lastModifiedById,
+  };
 }
 
 function clientsByApp(ctx: DataContext, kind: OAuthClient['kind']): Map<string, OAuthClient> {
@@ -136,7 +141,9 @@ export const AppMenuItem: ObjectDef = {
     const store = ctx.services.store;
     const apps = [
       ...store.components('ConnectedApp').map((c) => ({ c, type: 'ConnectedApplication', appId: rekey(c.id, '0H4') })),
-      ...store.components('ExternalClientApplication').map((c) => ({ c, type: 'ExternalClientApplication', appId: rekey(c.id, '0xI') })),
+      ...store
+        .components('ExternalClientApplication')
+        .map((c) => ({ c, type: 'ExternalClientApplication', appId: rekey(c.id, '0xI') })),
     ];
     return apps.map(({ c, type, appId }) => ({
       Id: rekey(c.id, '0DS'),

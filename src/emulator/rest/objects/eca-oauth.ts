@@ -30,10 +30,12 @@ export const ExtlClntAppOauthSettings: ObjectDef = {
   ],
   rows(ctx) {
     const { store, behaviours } = ctx.services;
-    if (behaviours.ecaCertificateField === 'absent') throw noSuchColumn('ClientAssertionCertificate', 'ExtlClntAppOauthSettings');
+    if (behaviours.ecaCertificateField === 'absent')
+      throw noSuchColumn('ClientAssertionCertificate', 'ExtlClntAppOauthSettings');
     const appIds = new Map(store.components('ExternalClientApplication').map((c) => [c.fullName, rekey(c.id, '0xI')]));
     const certificates = new Map<string, string>();
-    for (const g of store.components('ExtlClntAppGlobalOauthSettings')) certificates.set(text(g.value.externalClientApplication), text(g.value.certificate));
+    for (const g of store.components('ExtlClntAppGlobalOauthSettings'))
+      certificates.set(text(g.value.externalClientApplication), text(g.value.certificate));
     return store.components('ExtlClntAppOauthSettings').map((c): Row => {
       const app = text(c.value.externalClientApplication);
       return {

@@ -13,9 +13,16 @@ const STANDARD_PROFILES = ['System Administrator', 'Standard User', 'Minimum Acc
  * The user permissions `sf oauth org check` reads (Profile and PermissionSet `Permissions*` fields, as in the API): the
  * System Administrator profile holds them all, every other profile and permission set none of them.
  */
-const PERMISSION_FIELDS = ['PermissionsApiEnabled', 'PermissionsViewSetup', 'PermissionsCustomizeApplication', 'PermissionsModifyMetadata', 'PermissionsModifyAllData'];
+const PERMISSION_FIELDS = [
+  'PermissionsApiEnabled',
+  'PermissionsViewSetup',
+  'PermissionsCustomizeApplication',
+  'PermissionsModifyMetadata',
+  'PermissionsModifyAllData',
+];
 const permissionFields = () => PERMISSION_FIELDS.map((name) => field(name, 'boolean', { nillable: false }));
-const permissionValues = (granted: boolean): Row => Object.fromEntries(PERMISSION_FIELDS.map((name) => [name, granted]));
+const permissionValues = (granted: boolean): Row =>
+  Object.fromEntries(PERMISSION_FIELDS.map((name) => [name, granted]));
 
 function adminId(ctx: DataContext): string {
   return ctx.services.store.adminUser().id;
@@ -76,7 +83,8 @@ function profileId(ctx: DataContext, name: string): string {
 
 function permissionSetNames(ctx: DataContext): string[] {
   const names: string[] = [];
-  for (const u of ctx.services.store.state.users) for (const p of u.permissionSets) if (!names.includes(p)) names.push(p);
+  for (const u of ctx.services.store.state.users)
+    for (const p of u.permissionSets) if (!names.includes(p)) names.push(p);
   return names;
 }
 
@@ -102,25 +110,23 @@ export const User: ObjectDef = {
   ],
   rows(ctx) {
     const { org, users } = ctx.services.store.state;
-    return users.map(
-      (u): Row => ({
-        Id: u.id,
-        Username: u.username,
-        Name: `${u.firstName} ${u.lastName}`.trim(),
-        FirstName: u.firstName,
-        LastName: u.lastName,
-        Email: u.email,
-        Alias: u.alias,
-        IsActive: u.isActive,
-        UserType: u.userType,
-        ProfileId: profileId(ctx, u.profileName),
-        LastLoginDate: null,
-        CreatedDate: org.createdDate,
-        CreatedById: adminId(ctx),
-        LastModifiedDate: org.createdDate,
-        LastModifiedById: adminId(ctx),
-      })
-    );
+    return users.map((u): Row => ({
+      Id: u.id,
+      Username: u.username,
+      Name: `${u.firstName} ${u.lastName}`.trim(),
+      FirstName: u.firstName,
+      LastName: u.lastName,
+      Email: u.email,
+      Alias: u.alias,
+      IsActive: u.isActive,
+      UserType: u.userType,
+      ProfileId: profileId(ctx, u.profileName),
+      LastLoginDate: null,
+      CreatedDate: org.createdDate,
+      CreatedById: adminId(ctx),
+      LastModifiedDate: org.createdDate,
+      LastModifiedById: adminId(ctx),
+    }));
   },
 };
 
@@ -130,7 +136,14 @@ export const Profile: ObjectDef = {
   labelPlural: 'Profiles',
   keyPrefix: '00e',
   apis: ['rest', 'tooling'],
-  fields: [idField('Profile ID'), field('Name', 'string', { nillable: false }), field('Description', 'string'), field('UserType', 'picklist', { label: 'User Type' }), ...permissionFields(), ...auditFields()],
+  fields: [
+    idField('Profile ID'),
+    field('Name', 'string', { nillable: false }),
+    field('Description', 'string'),
+    field('UserType', 'picklist', { label: 'User Type' }),
+    ...permissionFields(),
+    ...auditFields(),
+  ],
   rows(ctx) {
     const { org, users } = ctx.services.store.state;
     return profileNames(ctx).map((name, i) => ({
@@ -189,13 +202,23 @@ export const PermissionSetAssignment: ObjectDef = {
   labelPlural: 'Permission Set Assignments',
   keyPrefix: '0Pa',
   apis: ['rest'],
-  fields: [idField('Permission Set Assignment ID'), ref('AssigneeId', 'User', { relationshipName: 'Assignee' }), ref('PermissionSetId', 'PermissionSet'), field('IsActive', 'boolean')],
+  fields: [
+    idField('Permission Set Assignment ID'),
+    ref('AssigneeId', 'User', { relationshipName: 'Assignee' }),
+    ref('PermissionSetId', 'PermissionSet'),
+    field('IsActive', 'boolean'),
+  ],
   rows(ctx) {
     const sets = permissionSetNames(ctx);
     const out: Row[] = [];
     for (const u of ctx.services.store.state.users) {
       for (const p of u.permissionSets) {
-        out.push({ Id: makeId('0Pa', out.length + 1), AssigneeId: u.id, PermissionSetId: makeId('0PS', sets.indexOf(p) + 1), IsActive: u.isActive });
+        out.push({
+          Id: makeId('0Pa', out.length + 1),
+          AssigneeId: u.id,
+          PermissionSetId: makeId('0PS', sets.indexOf(p) + 1),
+          IsActive: u.isActive,
+        });
       }
     }
     return out;

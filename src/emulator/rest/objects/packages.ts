@@ -40,7 +40,13 @@ export const SubscriberPackage: ObjectDef = {
   labelPlural: 'Subscriber Packages',
   keyPrefix: '033',
   apis: ['tooling'],
-  fields: [idField('Subscriber Package ID'), field('Name', 'string', { nillable: false }), field('NamespacePrefix', 'string'), field('Description', 'string'), field('IsPackageValid', 'boolean')],
+  fields: [
+    idField('Subscriber Package ID'),
+    field('Name', 'string', { nillable: false }),
+    field('NamespacePrefix', 'string'),
+    field('Description', 'string'),
+    field('IsPackageValid', 'boolean'),
+  ],
   rows(ctx) {
     return ctx.services.store.state.packages.map((p) => ({
       Id: p.subscriberPackageId,

@@ -75,8 +75,16 @@ export function field(name: string, type: FieldType, options: FieldOptions = {})
 }
 
 /** A lookup field and its relationship: `ref('UserId', 'User')` makes `UserId` and the `User.` path. */
-export function ref(name: string, referenceTo: string, options: FieldOptions & { relationshipName?: string } = {}): FieldDef {
-  return { ...field(name, 'reference', options), referenceTo, relationshipName: options.relationshipName ?? name.replace(/Id$/, '') };
+export function ref(
+  name: string,
+  referenceTo: string,
+  options: FieldOptions & { relationshipName?: string } = {},
+): FieldDef {
+  return {
+    ...field(name, 'reference', options),
+    referenceTo,
+    relationshipName: options.relationshipName ?? name.replace(/Id$/, ''),
+  };
 }
 
 export function idField(label: string): FieldDef {

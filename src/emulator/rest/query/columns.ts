@@ -85,7 +85,8 @@ function columnsOf(items: SelectItem[], aggregateQuery: boolean): QueryColumn[] 
   const columns: QueryColumn[] = [];
   for (const item of items) {
     // AggregateResult rows are flat (`Name`, not `Profile: { Name }`): so are their columns.
-    if (item.kind === 'field' && aggregateQuery) columns.push(column(item.path.field.name, item.path.name, item.path.field));
+    if (item.kind === 'field' && aggregateQuery)
+      columns.push(column(item.path.field.name, item.path.name, item.path.field));
     else if (item.kind === 'field') addPath(columns, item.path);
     // `COUNT()` is a row count, not a column.
     else if (item.agg.key !== '') {

@@ -6,7 +6,16 @@
 import type { FieldFunctionExpression, OrderByClause, Query, WhereClause } from '@jetstreamapp/soql-parser-js';
 import { invalidType, malformed, noSuchColumn, RestError, unknownRelationship } from '../errors.js';
 import { objectFor, objectNamed } from '../objects/registry.js';
-import { findField, findRelationship, type Api, type DataContext, type FieldDef, type ObjectDef, type Row, type Value } from '../objects/types.js';
+import {
+  findField,
+  findRelationship,
+  type Api,
+  type DataContext,
+  type FieldDef,
+  type ObjectDef,
+  type Row,
+  type Value,
+} from '../objects/types.js';
 import { comparable } from './literals.js';
 import { parseSoql } from './parse.js';
 import { compileWhere, type Operand, type RawCondition } from './where.js';
@@ -37,7 +46,11 @@ function resolvePath(object: ObjectDef, raw: string, alias: string | undefined):
   let segments = raw.split('.');
   if (segments.length > 1) {
     const head = segments[0].toLowerCase();
-    if ((alias && head === alias.toLowerCase()) || (head === object.name.toLowerCase() && !findRelationship(object, head))) segments = segments.slice(1);
+    if (
+      (alias && head === alias.toLowerCase()) ||
+      (head === object.name.toLowerCase() && !findRelationship(object, head))
+    )
+      segments = segments.slice(1);
   }
   const rels: FieldDef[] = [];
   const targets: ObjectDef[] = [];
@@ -59,7 +72,8 @@ function resolvePath(object: ObjectDef, raw: string, alias: string | undefined):
 function reader(path: Path, ctx: DataContext): (row: Row) => Value {
   return (row) => {
     let current: Row | undefined = row;
-    for (let i = 0; i < path.rels.length && current; i++) current = ctx.byId(path.targets[i].name, current[path.rels[i].name]);
+    for (let i = 0; i < path.rels.length && current; i++)
+      current = ctx.byId(path.targets[i].name, current[path.rels[i].name]);
     return current ? (current[path.field.name] ?? null) : null;
   };
 }
@@ -74,8 +88,17 @@ function checkAggregate(agg: Aggregate): void {
   const type = agg.path?.field.type;
   if (!type) return;
   const numeric = type === 'int' || type === 'double';
-  const ok = agg.fn === 'SUM' || agg.fn === 'AVG' ? numeric : agg.fn === 'MIN' || agg.fn === 'MAX' ? type !== 'boolean' && type !== 'textarea' : true;
-  if (!ok) throw new RestError('INVALID_FIELD', `field ${agg.path?.field.name ?? ''} does not support aggregate operator ${agg.fn}`);
+  const ok =
+    agg.fn === 'SUM' || agg.fn === 'AVG'
+      ? numeric
+      : agg.fn === 'MIN' || agg.fn === 'MAX'
+        ? type !== 'boolean' && type !== 'textarea'
+        : true;
+  if (!ok)
+    throw new RestError(
+      'INVALID_FIELD',
+      `field ${agg.path?.field.name ?? ''} does not support aggregate operator ${agg.fn}`,
+    );
 }
 
 function computeAggregate(agg: Aggregate, rows: Row[], ctx: DataContext): Value {
@@ -108,7 +131,9 @@ function computeAggregate(agg: Aggregate, rows: Row[], ctx: DataContext): Value 
 }
 
 /** Orders by the comparable value; nulls first when ascending and last when descending, unless NULLS says otherwise. */
-function comparator<T>(keys: Array<{ get(item: T): Value; type: FieldDef['type']; desc: boolean; nullsFirst: boolean }>): (a: T, b: T) => number {
+function comparator<T>(
+  keys: Array<{ get(item: T): Value; type: FieldDef['type']; desc: boolean; nullsFirst: boolean }>,
+): (a: T, b: T) => number {
   return (a, b) => {
     for (const k of keys) {
       const x = comparable(k.get(a), k.type);
@@ -134,7 +159,11 @@ class QueryRun {
   private readonly base: string;
 
   /** `nested` marks a semi-join subquery: it reads every matching row, without the OauthToken caps. */
-  public constructor(private readonly query: Query, private readonly env: QueryEnv, private readonly nested = false) {
+  public constructor(
+    private readonly query: Query,
+    private readonly env: QueryEnv,
+    private readonly nested = false,
+  ) {
     if (!query.sObject) throw malformed('unexpected token: FROM');
     const object = objectFor(env.api, query.sObject, env.version);
     if (!object) throw invalidType(query.sObject);
@@ -151,9 +180,16 @@ class QueryRun {
   public run(): QueryOutcome {
     const { query, env, object } = this;
     const items = this.selectItems();
-    const countOnly = items.length === 1 && items[0].kind === 'agg' && items[0].agg.fn === 'COUNT' && !items[0].agg.path && items[0].agg.key === '';
-    if (!countOnly && items.some((i) => i.kind === 'agg' && i.agg.key === '')) throw malformed('COUNT() must be the only element in the SELECT list');
-    if ((query.offset ?? 0) > MAX_OFFSET) throw new RestError('NUMBER_OUTSIDE_VALID_RANGE', `Maximum SOQL offset allowed is ${MAX_OFFSET}`);
+    const countOnly =
+      items.length === 1 &&
+      items[0].kind === 'agg' &&
+      items[0].agg.fn === 'COUNT' &&
+      !items[0].agg.path &&
+      items[0].agg.key === '';
+    if (!countOnly && items.some((i) => i.kind === 'agg' && i.agg.key === ''))
+      throw malformed('COUNT() must be the only element in the SELECT list');
+    if ((query.offset ?? 0) > MAX_OFFSET)
+      throw new RestError('NUMBER_OUTSIDE_VALID_RANGE', `Maximum SOQL offset allowed is ${MAX_OFFSET}`);
     const where = compileWhere<Row>(query.where, {
       operand: (cond) => this.rowOperand(cond),
       subquery: (sub) => this.subquery(sub),
@@ -177,8 +213,13 @@ class QueryRun {
    */
   private aggregateRefused(items: SelectItem[]): RestError {
     const first = items.find((i): i is Extract<SelectItem, { kind: 'agg' }> => i.kind === 'agg');
-    if (first) return malformed(`field ${first.agg.path?.field.name ?? 'Id'} does not support aggregate operator ${first.agg.fn}`);
-    return malformed('The requested operation is not yet supported by this SObject storage type, contact salesforce.com support for more information.');
+    if (first)
+      return malformed(
+        `field ${first.agg.path?.field.name ?? 'Id'} does not support aggregate operator ${first.agg.fn}`,
+      );
+    return malformed(
+      'The requested operation is not yet supported by this SObject storage type, contact salesforce.com support for more information.',
+    );
   }
 
   private selectItems(): SelectItem[] {
@@ -205,7 +246,7 @@ class QueryRun {
         case 'FieldSubquery':
           throw new RestError(
             'INVALID_TYPE',
-            `Didn't understand relationship '${f.subquery.relationshipName}' in FROM part of query call. If you are attempting to use a custom relationship, be sure to append the '__r' after the custom relationship name. Please reference your WSDL or the describe call for the appropriate names.`
+            `Didn't understand relationship '${f.subquery.relationshipName}' in FROM part of query call. If you are attempting to use a custom relationship, be sure to append the '__r' after the custom relationship name. Please reference your WSDL or the describe call for the appropriate names.`,
           );
         default:
           throw malformed('TYPEOF is not supported by the emulator');
@@ -215,13 +256,20 @@ class QueryRun {
     return items;
   }
 
-  private addFunction(f: FieldFunctionExpression, items: SelectItem[], addField: (raw: string) => void, nextExpr: () => string): void {
+  private addFunction(
+    f: FieldFunctionExpression,
+    items: SelectItem[],
+    addField: (raw: string) => void,
+    nextExpr: () => string,
+  ): void {
     const fn = f.functionName.toUpperCase();
     const param = f.parameters[0];
-    if (typeof param === 'object') throw malformed(`Nested functions are not supported by the emulator: ${f.rawValue ?? fn}`);
+    if (typeof param === 'object')
+      throw malformed(`Nested functions are not supported by the emulator: ${f.rawValue ?? fn}`);
     if (fn === 'FIELDS') {
       const which = String(param).toUpperCase();
-      if (which === 'ALL' && (this.query.limit === undefined || this.query.limit > 200)) throw malformed('The SOQL FIELDS function must have a LIMIT of at most 200');
+      if (which === 'ALL' && (this.query.limit === undefined || this.query.limit > 200))
+        throw malformed('The SOQL FIELDS function must have a LIMIT of at most 200');
       if (which !== 'CUSTOM') for (const field of this.object.fields) addField(field.name);
       return;
     }
@@ -251,7 +299,8 @@ class QueryRun {
     return outcome.records.map((r) => {
       const key = Object.keys(r).find((k) => k !== 'attributes');
       let value: unknown = key ? r[key] : null;
-      while (value && typeof value === 'object') value = Object.entries(value).find(([k]) => k !== 'attributes')?.[1] ?? null;
+      while (value && typeof value === 'object')
+        value = Object.entries(value).find(([k]) => k !== 'attributes')?.[1] ?? null;
       return (value ?? null) as Value;
     });
   }
@@ -267,19 +316,31 @@ class QueryRun {
       if (!('field' in o)) throw malformed('Aggregate functions in ORDER BY need GROUP BY or an aggregate query');
       const path = resolvePath(this.object, o.field, this.alias);
       const desc = o.order === 'DESC';
-      return { get: reader(path, this.env.ctx), type: path.field.type, desc, nullsFirst: o.nulls ? o.nulls === 'FIRST' : !desc };
+      return {
+        get: reader(path, this.env.ctx),
+        type: path.field.type,
+        desc,
+        nullsFirst: o.nulls ? o.nulls === 'FIRST' : !desc,
+      };
     });
     const sorted = keys.length ? [...rows].sort(comparator(keys)) : rows;
     let selected = this.page(sorted);
     const caps = this.nested ? undefined : this.object.queryCaps;
     if (caps) selected = selected.slice(0, caps.total);
     const paths = items.flatMap((i) => (i.kind === 'field' ? [i.path] : []));
-    return { object: this.object, totalSize: selected.length, records: selected.map((row) => this.project(row, paths)), caps };
+    return {
+      object: this.object,
+      totalSize: selected.length,
+      records: selected.map((row) => this.project(row, paths)),
+      caps,
+    };
   }
 
   /** A record without an Id (OauthToken) has no record URL: `attributes` then carries the type only (inference). */
   private attributes(object: ObjectDef, row: Row): { type: string; url?: string } {
-    return row.Id === null || row.Id === undefined ? { type: object.name } : { type: object.name, url: `${this.base}/sobjects/${object.name}/${String(row.Id)}` };
+    return row.Id === null || row.Id === undefined
+      ? { type: object.name }
+      : { type: object.name, url: `${this.base}/sobjects/${object.name}/${String(row.Id)}` };
   }
 
   private project(row: Row, paths: Path[]): OutRecord {
@@ -289,7 +350,9 @@ class QueryRun {
       let current: Row | undefined = row;
       for (let i = 0; i < path.rels.length; i++) {
         const key = path.rels[i].relationshipName as string;
-        const next: Row | undefined = current ? this.env.ctx.byId(path.targets[i].name, current[path.rels[i].name]) : undefined;
+        const next: Row | undefined = current
+          ? this.env.ctx.byId(path.targets[i].name, current[path.rels[i].name])
+          : undefined;
         if (!next) {
           if (!(key in target)) target[key] = null;
           current = undefined;
@@ -306,13 +369,17 @@ class QueryRun {
 
   private aggregate(rows: Row[], items: SelectItem[]): QueryOutcome {
     const ctx = this.env.ctx;
-    const groupBy = (this.query.groupBy ? (Array.isArray(this.query.groupBy) ? this.query.groupBy : [this.query.groupBy]) : []).map((g) => {
+    const groupBy = (
+      this.query.groupBy ? (Array.isArray(this.query.groupBy) ? this.query.groupBy : [this.query.groupBy]) : []
+    ).map((g) => {
       if (!('field' in g)) throw malformed('GROUP BY functions are not supported by the emulator');
       return resolvePath(this.object, g.field, this.alias);
     });
-    const grouped = (name: string): Path | undefined => groupBy.find((p) => p.name.toLowerCase() === name.toLowerCase());
+    const grouped = (name: string): Path | undefined =>
+      groupBy.find((p) => p.name.toLowerCase() === name.toLowerCase());
     for (const item of items) {
-      if (item.kind === 'field' && !grouped(item.path.name)) throw malformed(`Field must be grouped or aggregated: ${item.path.name}`);
+      if (item.kind === 'field' && !grouped(item.path.name))
+        throw malformed(`Field must be grouped or aggregated: ${item.path.name}`);
     }
     const readers = groupBy.map((p) => reader(p, ctx));
     const groups = new Map<string, Row[]>();
@@ -328,7 +395,11 @@ class QueryRun {
       const name = String(fn.functionName ?? '').toUpperCase();
       if (!AGGREGATES.includes(name)) throw malformed(`The function ${name} is not supported by the emulator`);
       const param = fn.parameters?.[0];
-      const agg: Aggregate = { fn: name, path: typeof param === 'string' ? resolvePath(this.object, param, this.alias) : undefined, key: '' };
+      const agg: Aggregate = {
+        fn: name,
+        path: typeof param === 'string' ? resolvePath(this.object, param, this.alias) : undefined,
+        key: '',
+      };
       checkAggregate(agg);
       return agg;
     };
@@ -342,7 +413,10 @@ class QueryRun {
       operand: (cond) => {
         if (cond.field) return groupValue(cond.field);
         const agg = aggOperand(cond.fn ?? {});
-        return { get: (g) => computeAggregate(agg, g, ctx), field: { name: agg.fn, type: aggregateType(agg), label: agg.fn, nillable: true } };
+        return {
+          get: (g) => computeAggregate(agg, g, ctx),
+          field: { name: agg.fn, type: aggregateType(agg), label: agg.fn, nillable: true },
+        };
       },
       subquery: (sub) => this.subquery(sub),
       now: this.env.now,
@@ -380,4 +454,3 @@ export function selectList(soql: string, env: QueryEnv): { object: ObjectDef; it
 export function runQuery(soql: string, env: QueryEnv): QueryOutcome {
   return new QueryRun(parseSoql(soql), env).run();
 }
-

@@ -14,9 +14,13 @@ const TEMPORAL: readonly FieldType[] = ['date', 'datetime'];
 const TEXT: readonly FieldType[] = ['id', 'reference', 'string', 'textarea', 'url', 'email', 'picklist'];
 
 function typeError(field: FieldDef): RestError {
-  const type = field.type === 'datetime' ? 'dateTime' : field.type === 'int' || field.type === 'double' ? 'number' : field.type;
+  const type =
+    field.type === 'datetime' ? 'dateTime' : field.type === 'int' || field.type === 'double' ? 'number' : field.type;
   const quotes = TEXT.includes(field.type) ? 'should be enclosed in quotes' : 'should not be enclosed in quotes';
-  return new RestError('INVALID_FIELD', `value of filter criterion for field '${field.name}' must be of type ${type} and ${quotes}`);
+  return new RestError(
+    'INVALID_FIELD',
+    `value of filter criterion for field '${field.name}' must be of type ${type} and ${quotes}`,
+  );
 }
 
 /** Removes the quotes of a SOQL string literal and resolves its backslash escapes. */
@@ -27,7 +31,13 @@ export function unquote(raw: string): string {
 }
 
 /** Converts one parsed literal to a comparable value for `field`. */
-export function literalFor(field: FieldDef, raw: string, literalType: string, n: number | undefined, now: number): Literal {
+export function literalFor(
+  field: FieldDef,
+  raw: string,
+  literalType: string,
+  n: number | undefined,
+  now: number,
+): Literal {
   switch (literalType) {
     case 'NULL':
       return { kind: 'value', value: null };
@@ -50,7 +60,8 @@ export function literalFor(field: FieldDef, raw: string, literalType: string, n:
     case 'DATETIME': {
       if (field.type !== 'datetime') throw typeError(field);
       const ms = Date.parse(raw.replace(/([+-]\d{2})(\d{2})$/, '$1:$2'));
-      if (Number.isNaN(ms)) throw new RestError('MALFORMED_QUERY', `line 1:0 no viable alternative at character '${raw}'`);
+      if (Number.isNaN(ms))
+        throw new RestError('MALFORMED_QUERY', `line 1:0 no viable alternative at character '${raw}'`);
       return { kind: 'value', value: ms };
     }
     case 'DATE_LITERAL':
@@ -103,8 +114,25 @@ function addPeriods(unit: Unit, start: number, k: number): number {
   }
 }
 
-const UNITS: Record<string, Unit> = { DAY: 'DAY', DAYS: 'DAY', WEEK: 'WEEK', WEEKS: 'WEEK', MONTH: 'MONTH', MONTHS: 'MONTH', QUARTER: 'QUARTER', QUARTERS: 'QUARTER', YEAR: 'YEAR', YEARS: 'YEAR' };
-const ALIASES: Record<string, string> = { TODAY: 'THIS_DAY', YESTERDAY: 'LAST_DAY', TOMORROW: 'NEXT_DAY', LAST_90_DAYS: 'LAST_N_DAYS', NEXT_90_DAYS: 'NEXT_N_DAYS' };
+const UNITS: Record<string, Unit> = {
+  DAY: 'DAY',
+  DAYS: 'DAY',
+  WEEK: 'WEEK',
+  WEEKS: 'WEEK',
+  MONTH: 'MONTH',
+  MONTHS: 'MONTH',
+  QUARTER: 'QUARTER',
+  QUARTERS: 'QUARTER',
+  YEAR: 'YEAR',
+  YEARS: 'YEAR',
+};
+const ALIASES: Record<string, string> = {
+  TODAY: 'THIS_DAY',
+  YESTERDAY: 'LAST_DAY',
+  TOMORROW: 'NEXT_DAY',
+  LAST_90_DAYS: 'LAST_N_DAYS',
+  NEXT_90_DAYS: 'NEXT_N_DAYS',
+};
 
 /** The [start, end) range of a date literal, or undefined for one it does not know. */
 export function dateLiteralRange(literal: string, n: number, now: number): [number, number] | undefined {
@@ -123,7 +151,10 @@ export function dateLiteralRange(literal: string, n: number, now: number): [numb
     const unit = UNITS[match[2]];
     const start = periodStart(unit, now);
     // LAST_N_DAYS includes today; LAST_N_WEEKS/MONTHS/... end before the current period. NEXT_N_* start after it.
-    if (match[1] === 'LAST') return unit === 'DAY' ? [addPeriods(unit, start, -n), addPeriods(unit, start, 1)] : [addPeriods(unit, start, -n), start];
+    if (match[1] === 'LAST')
+      return unit === 'DAY'
+        ? [addPeriods(unit, start, -n), addPeriods(unit, start, 1)]
+        : [addPeriods(unit, start, -n), start];
     return [addPeriods(unit, start, 1), addPeriods(unit, start, n + 1)];
   }
   match = /^N_([A-Z]+)_AGO$/.exec(name);

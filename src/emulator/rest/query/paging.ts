@@ -48,14 +48,28 @@ function pageOf(cursor: Cursor, id: string | undefined, offset: number, base: st
   const page: QueryPage = { totalSize: cursor.totalSize, done, records };
   const locator = !done && id ? `${id}-${next}` : undefined;
   if (locator) page.nextRecordsUrl = `${base}/query/${locator}`;
-  if (cursor.api === 'tooling') Object.assign(page, { size: records.length, queryLocator: locator ?? null, entityTypeName: cursor.object });
+  if (cursor.api === 'tooling')
+    Object.assign(page, { size: records.length, queryLocator: locator ?? null, entityTypeName: cursor.object });
   return page;
 }
 
 /** The first page of a result; opens a locator when more pages follow. `base` is `/services/data/vXX.X[/tooling]`. */
-export function firstPage(services: EmulatorServices, api: Api, outcome: QueryOutcome, batch: number, base: string): QueryPage {
+export function firstPage(
+  services: EmulatorServices,
+  api: Api,
+  outcome: QueryOutcome,
+  batch: number,
+  base: string,
+): QueryPage {
   const size = Math.min(batch, outcome.caps?.batch ?? batch);
-  const cursor: Cursor = { api, object: outcome.object.name, records: outcome.records, totalSize: outcome.totalSize, batch: size, lastUsed: services.store.clock() };
+  const cursor: Cursor = {
+    api,
+    object: outcome.object.name,
+    records: outcome.records,
+    totalSize: outcome.totalSize,
+    batch: size,
+    lastUsed: services.store.clock(),
+  };
   if (outcome.records.length <= size) return pageOf(cursor, undefined, 0, base);
   const r = registry(services);
   const id = makeId('01g', ++r.seq);
@@ -70,7 +84,13 @@ export function nextPage(services: EmulatorServices, api: Api, locator: string, 
   const r = registry(services);
   const cursor = match ? r.open.get(match[1]) : undefined;
   const now = services.store.clock();
-  if (!match || !cursor || cursor.api !== api || now - cursor.lastUsed > IDLE_MS || Number(match[2]) > cursor.records.length) {
+  if (
+    !match ||
+    !cursor ||
+    cursor.api !== api ||
+    now - cursor.lastUsed > IDLE_MS ||
+    Number(match[2]) > cursor.records.length
+  ) {
     throw new RestError('INVALID_QUERY_LOCATOR', 'invalid query locator');
   }
   cursor.lastUsed = now;

@@ -139,7 +139,8 @@ function compileCondition<T>(cond: RawCondition, options: CompileOptions<T>): (i
   const operand = options.operand(cond);
   const field = operand.field;
   const op = String(cond.operator).toUpperCase();
-  if (op === 'INCLUDES' || op === 'EXCLUDES') throw malformed(`${op} applies only to multi-select picklist fields; '${field.name}' is not one`);
+  if (op === 'INCLUDES' || op === 'EXCLUDES')
+    throw malformed(`${op} applies only to multi-select picklist fields; '${field.name}' is not one`);
   if (op === 'LIKE') {
     if (cond.literalType !== 'STRING' || typeof cond.value !== 'string') throw malformed('LIKE needs a string value');
     const regex = likeRegex(literalValueText(cond.value));
@@ -154,12 +155,17 @@ function compileCondition<T>(cond: RawCondition, options: CompileOptions<T>): (i
     literals = options.subquery(cond.valueQuery).map((value) => ({ kind: 'value', value }));
   } else {
     const values = Array.isArray(cond.value) ? cond.value : [cond.value ?? ''];
-    const types = Array.isArray(cond.literalType) ? cond.literalType : values.map(() => String(cond.literalType ?? 'STRING'));
-    const ns = Array.isArray(cond.dateLiteralVariable) ? cond.dateLiteralVariable : values.map(() => cond.dateLiteralVariable as number | undefined);
+    const types = Array.isArray(cond.literalType)
+      ? cond.literalType
+      : values.map(() => String(cond.literalType ?? 'STRING'));
+    const ns = Array.isArray(cond.dateLiteralVariable)
+      ? cond.dateLiteralVariable
+      : values.map(() => cond.dateLiteralVariable as number | undefined);
     literals = values.map((raw, i) => literalFor(field, raw, types[i] ?? types[0], ns[i], options.now));
     if (field.type === 'id' || field.type === 'reference') {
       for (const l of literals) {
-        if (l.kind === 'value' && typeof l.value === 'string' && !ID.test(l.value)) throw new RestError('INVALID_QUERY_FILTER_OPERATOR', `invalid ID field: ${l.value}`);
+        if (l.kind === 'value' && typeof l.value === 'string' && !ID.test(l.value))
+          throw new RestError('INVALID_QUERY_FILTER_OPERATOR', `invalid ID field: ${l.value}`);
       }
     }
   }
