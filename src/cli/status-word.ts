@@ -2,7 +2,7 @@
  * The status word of a smoke-tested app in progress lines: `pass` only when every check that decides ran and passed.
  */
 import { pkceProven, rtrProven } from '../rollout/gate.js';
-import type { AppRun } from '../smoke/model.js';
+import { DECIDING_CHECK, type AppRun } from '../smoke/model.js';
 
 /**
  * The status word of one app's smoke test, for progress lines: `pass` only when nothing failed or errored and the
@@ -10,10 +10,11 @@ import type { AppRun } from '../smoke/model.js';
  * deciding check could not be made (no consumer secret, for one) is `not proven`, with that check's verdict.
  */
 export function appStatusWord(run: Pick<AppRun, 'kind' | 'verdict' | 'checks'>): string {
-  if (run.verdict !== 'pass') return run.verdict;
+  // A stored run from before the not-proven verdict may say pass without its deciding check: judged by the check too.
+  if (run.verdict !== 'pass' && run.verdict !== 'not-proven') return run.verdict;
   const proven = run.kind === 'pkce' ? pkceProven(run) : rtrProven(run);
   if (proven) return 'pass';
-  const key = run.kind === 'pkce' ? 's256-flow' : 'rotation';
+  const key = DECIDING_CHECK[run.kind];
   const decisive = run.checks.find((c) => c.id === key);
   return `not proven (${key} ${decisive ? decisive.verdict : 'did not run'})`;
 }

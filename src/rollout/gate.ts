@@ -12,8 +12,8 @@
 import type { Connection } from '@salesforce/core';
 import { buildInventory } from '../apps/inventory.js';
 import type { AppRow, OrgOAuthSettings } from '../apps/model.js';
-import { lastModifiedDates } from '../oauth/client-config.js';
-import type { AppRun } from '../smoke/model.js';
+import { lastModifiedDates, type VerifyKind } from '../oauth/client-config.js';
+import { DECIDING_CHECK, type AppRun } from '../smoke/model.js';
 import { isCurrent, latestRun, resultsRoot, type StoredRun } from '../smoke/results-store.js';
 import { scopeOf } from '../apps/scope.js';
 import { packageText, type PlanWaiver } from './plan.js';
@@ -45,23 +45,30 @@ export type GateResult = {
   summary: Record<GateStatus, number>;
 };
 
+/**
+ * Whether a smoke test of a kind proves the app: its verdict is pass and its deciding check (DECIDING_CHECK) passed.
+ * Both are checked, not the verdict alone: runs stored before the `not-proven` verdict existed say `pass` for an app
+ * whose deciding check could not be made (a confidential app tested without its secret).
+ */
+function proven(run: Pick<AppRun, 'verdict' | 'checks'>, kind: VerifyKind): boolean {
+  return run.verdict === 'pass' && run.checks.some((c) => c.id === DECIDING_CHECK[kind] && c.verdict === 'pass');
+}
+
 /** Whether a PKCE smoke test proves the app works with PKCE: nothing failed or errored, and the S256 flow passed. */
 export function pkceProven(run: Pick<AppRun, 'verdict' | 'checks'>): boolean {
-  return run.verdict === 'pass' && run.checks.some((c) => c.id === 's256-flow' && c.verdict === 'pass');
+  return proven(run, 'pkce');
 }
 
 /** Whether an RTR smoke test proves rotation works: nothing failed or errored, and the rotation check passed. */
 export function rtrProven(run: Pick<AppRun, 'verdict' | 'checks'>): boolean {
-  return run.verdict === 'pass' && run.checks.some((c) => c.id === 'rotation' && c.verdict === 'pass');
+  return proven(run, 'rtr');
 }
 
-/** Why a smoke test did not prove the app, in one sentence. */
-export function notProvenReason(
-  run: Pick<AppRun, 'verdict' | 'checks' | 'error'>,
-  key: 's256-flow' | 'rotation',
-): string {
+/** Why a smoke test of a kind did not prove the app, in one sentence. */
+export function notProvenReason(run: Pick<AppRun, 'verdict' | 'checks' | 'error'>, kind: VerifyKind): string {
   const bad = run.checks.filter((c) => c.verdict === 'fail' || c.verdict === 'error');
   if (bad.length) return `${bad.map((c) => `${c.id} ${c.verdict}`).join(', ')}${run.error ? ` (${run.error})` : ''}`;
+  const key = DECIDING_CHECK[kind];
   const decisive = run.checks.find((c) => c.id === key);
   return decisive ? `${key} was ${decisive.verdict}: ${decisive.note}` : `${key} did not run`;
 }
@@ -137,7 +144,7 @@ export function judge(
       `the last PKCE smoke test (${run.time}) was made before its settings last changed${lastModified ? ` (${lastModified})` : ''}: test it again`,
     );
   }
-  if (!pkceProven(run)) return block(`the last PKCE smoke test did not pass: ${notProvenReason(run, 's256-flow')}`);
+  if (!pkceProven(run)) return block(`the last PKCE smoke test did not pass: ${notProvenReason(run, 'pkce')}`);
   return {
     ...base,
     ...(row.owner.type === 'package' ? { package: pkgOf(row) } : {}),

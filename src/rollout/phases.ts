@@ -488,7 +488,7 @@ export async function smokeTest(
           const failed = run.checks
             .filter((c) => c.verdict === 'fail' || c.verdict === 'error')
             .map((c) => `${kind}:${c.id}`);
-          const detail = `${kind.toUpperCase()} smoke test: ${notProvenReason(run, kind === 'pkce' ? 's256-flow' : 'rotation')}${run.action ? ` ${run.action}` : ''}`;
+          const detail = `${kind.toUpperCase()} smoke test: ${notProvenReason(run, kind)}${run.action ? ` ${run.action}` : ''}`;
           if (run.verdict === 'error' && run.blocked) {
             return { app: request.app, status: 'blocked', runs, detail, failedChecks: failed, resultFiles: files };
           }

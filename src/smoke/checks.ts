@@ -9,7 +9,7 @@ import { TransportError } from '../oauth/http.js';
 import type { CheckResult, Evidence, Verdict } from './model.js';
 import { AuthorizeBlocked, ServerProblem } from './probe.js';
 
-export type Outcome = { verdict: Verdict; evidence: Evidence; note: string };
+export type Outcome = { verdict: Verdict; evidence: Evidence; note: string; outOfScope?: boolean };
 
 export type CheckSpec<S> = { id: string; title: string; run: (state: S) => Promise<Outcome> };
 
@@ -98,3 +98,5 @@ export async function runChecks<S>(specs: Array<CheckSpec<S>>, state: S): Promis
 
 export const outcome = (verdict: Verdict, evidence: Evidence, note: string): Outcome => ({ verdict, evidence, note });
 export const notApplicable = (note: string): Outcome => ({ verdict: 'not-applicable', evidence: NONE, note });
+/** Not applicable because the app is outside what the check is about, not because the check could not be made here. */
+export const outOfScope = (note: string): Outcome => ({ ...notApplicable(note), outOfScope: true });

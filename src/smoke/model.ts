@@ -8,7 +8,8 @@ import type { VerifyKind } from '../oauth/client-config.js';
 
 /**
  * pass / fail: the server did or did not behave as RFC 6749 / RFC 7636 / the RTR rules require.
- * not-applicable: the check does not concern this app, or could not be made for a stated reason (e.g. no secret).
+ * not-applicable: the check does not concern this app (`outOfScope`), or could not be made for a stated reason (e.g.
+ * no secret).
  * error: the check could not be made because of the server or the network (HTTP 5xx, dropped connection, timeout).
  * info: informational only (what the server does with code_challenge_method=plain); never fails a run.
  */
@@ -30,13 +31,37 @@ export type CheckResult = {
   evidence: Evidence;
   /** How the verdict was reached, in one or two sentences. */
   note: string;
+  /**
+   * Set on a not-applicable check when the app itself is outside what the check is about (RTR on an app whose metadata
+   * gives it no refresh scope), as opposed to a check that could not be made here (no consumer secret, for one).
+   */
+  outOfScope?: boolean;
   ms: number;
 };
 
 export type CleanupSummary = { revoked: number; notActive: number; failed: number };
 
-/** not-applicable: no check concerned the app (every check not applicable or informational). */
-export type AppVerdict = 'pass' | 'fail' | 'error' | 'not-applicable';
+/**
+ * The check whose pass proves an app works, per kind: PKCE's correct S256 flow, RTR's rotation. The app verdict, the
+ * status word of progress lines and the Require PKCE gate all judge by it, so none of them claims more than it shows.
+ */
+export const DECIDING_CHECK = { pkce: 's256-flow', rtr: 'rotation' } as const satisfies Record<VerifyKind, string>;
+
+export type DecidingCheck = (typeof DECIDING_CHECK)[VerifyKind];
+
+/**
+ * pass: no check failed or erred, and the deciding check (DECIDING_CHECK) passed.
+ * fail / error: a check failed / a check could not be made because of the server, the network or the approval limit.
+ * not-proven: nothing failed or erred, but the deciding check did not pass: it could not be made here (a confidential
+ * client without its consumer secret; no refresh token issued to rotate) or did not run. Other checks may have passed;
+ * the run still does not show that the app works, so it never counts as a pass.
+ * not-applicable: the deciding check does not concern the app at all (marked `outOfScope`). This stays a case of its
+ * own only for RTR on an app whose metadata gives it no refresh scope: it cannot get refresh tokens, so there is
+ * nothing to rotate and nothing to prove. It never happens for PKCE: an app without a code flow cannot be authorized,
+ * so its run ends in `error` (the authorize step is refused), and the only not-applicable S256 flow is the one without
+ * a secret, which is `not-proven`.
+ */
+export type AppVerdict = 'pass' | 'fail' | 'error' | 'not-proven' | 'not-applicable';
 
 export type AppRun = {
   app: string;
@@ -76,10 +101,14 @@ export type VerifyResult = {
   timings: { startedAt: string; finishedAt: string; ms: number; concurrency: number };
 };
 
-export function appVerdict(checks: CheckResult[], error?: string): AppVerdict {
+/** The verdict of one app's run of a kind's checks (see AppVerdict): `pass` only when the deciding check passed. */
+export function appVerdict(kind: VerifyKind, checks: CheckResult[], error?: string): AppVerdict {
   if (checks.some((c) => c.verdict === 'fail')) return 'fail';
   if (error || checks.some((c) => c.verdict === 'error')) return 'error';
-  return checks.some((c) => c.verdict === 'pass') ? 'pass' : 'not-applicable';
+  const deciding = checks.find((c) => c.id === DECIDING_CHECK[kind]);
+  if (deciding?.verdict === 'pass') return 'pass';
+  if (deciding?.verdict === 'not-applicable' && deciding.outOfScope) return 'not-applicable';
+  return 'not-proven';
 }
 
 export function summarize(apps: AppRun[]): Record<Verdict, number> {

@@ -6,12 +6,14 @@
  * - chain-revoked: after that reuse, the newest token fails too (invalid_grant): the chain was revoked.
  * - concurrent-refresh: two refreshes of one token at the same time: at most one succeeds; the other's answer is the
  *   evidence. When the server does not rotate, two successes that return no new token are not a fork: not applicable.
- * Apps that cannot get refresh tokens (no refresh scope) are not applicable.
+ * Apps that cannot get refresh tokens (no refresh scope in their metadata) are not applicable, marked out of scope; a
+ * confidential client without its secret, or a server that issues no refresh token, is not applicable too, but that
+ * leaves the app not proven (model.ts AppVerdict).
  */
 import { newPkcePair } from '../oauth/pkce.js';
 import { secretEnvName } from '../oauth/secret.js';
 import type { TokenResult } from '../oauth/token-client.js';
-import { notApplicable, outcome, type CheckSpec, type Outcome } from './checks.js';
+import { notApplicable, outcome, outOfScope, type CheckSpec, type Outcome } from './checks.js';
 import {
   authorize,
   blockedAction,
@@ -27,6 +29,8 @@ type RtrState = {
   ctx: ProbeContext;
   /** Why every check is not applicable, once known. */
   skip?: string;
+  /** The skip is because the app cannot get refresh tokens per its metadata (nothing to rotate), not missing input. */
+  outOfScope?: boolean;
   original?: string;
   rotated?: string;
   newest?: string;
@@ -56,7 +60,8 @@ async function newChain(ctx: ProbeContext): Promise<{ refreshToken?: string; rea
 }
 
 function guard(state: RtrState): Outcome | undefined {
-  return state.skip ? notApplicable(state.skip) : undefined;
+  if (!state.skip) return undefined;
+  return state.outOfScope ? outOfScope(state.skip) : notApplicable(state.skip);
 }
 
 const rotation: CheckSpec<RtrState> = {
@@ -64,11 +69,13 @@ const rotation: CheckSpec<RtrState> = {
   title: 'A refresh returns a new refresh token that differs from the old one',
   async run(state) {
     const { ctx } = state;
-    if (ctx.config.refreshScope === false)
+    if (ctx.config.refreshScope === false) {
       state.skip = 'The app has no RefreshToken, OfflineAccess or Full scope: it cannot get refresh tokens.';
-    else if (isConfidential(ctx) && !ctx.secret)
+      state.outOfScope = true;
+    } else if (isConfidential(ctx) && !ctx.secret)
       state.skip = `This confidential client's consumer secret is unknown: set ${secretEnvName(ctx.config.app)} (or answer the prompt).`;
-    if (state.skip) return notApplicable(state.skip);
+    const skipped = guard(state);
+    if (skipped) return skipped;
     const chain = await newChain(ctx);
     if (!chain.refreshToken) {
       state.skip = chain.reason;

@@ -164,7 +164,7 @@ export async function runApp(plan: AppPlan, options: RunOptions): Promise<AppRun
   const result: AppRun = {
     app: config.app,
     kind: options.kind,
-    verdict: appVerdict(run.checks, run.error),
+    verdict: appVerdict(options.kind, run.checks, run.error),
     clientId: config.clientId,
     clientType: config.clientType,
     serverUrl: config.loginUrl,

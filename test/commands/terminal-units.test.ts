@@ -165,6 +165,14 @@ describe('smoke test status word', () => {
         checks: [check('s256-flow', 'not-applicable'), check('client-authentication', 'pass')],
       }),
     ).to.equal('not proven (s256-flow not-applicable)');
+    // A fresh run says not-proven itself; the stored runs above, from before that verdict, said pass.
+    expect(
+      appStatusWord({
+        kind: 'pkce',
+        verdict: 'not-proven',
+        checks: [check('s256-flow', 'not-applicable'), check('client-authentication', 'pass')],
+      }),
+    ).to.equal('not proven (s256-flow not-applicable)');
     expect(appStatusWord({ kind: 'rtr', verdict: 'pass', checks: [check('chain-revoked', 'pass')] })).to.equal(
       'not proven (rotation did not run)',
     );

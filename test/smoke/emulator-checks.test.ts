@@ -114,6 +114,22 @@ describe('verify checks against the emulator', function () {
       'client-authentication': 'pass',
     });
     expect(h.byApp('Support_Console').checks[0].note).to.include('SF_OAUTH_CLIENT_SECRET_SUPPORT_CONSOLE');
+    // Other checks passed, but the one that decides could not be made: never a pass.
+    expect(h.byApp('Support_Console').verdict).to.equal('not-proven');
+  });
+
+  it('RTR: an app without refresh scope is not applicable (out of scope); a confidential one without its secret is not proven', async () => {
+    const conn = await coreConnection(emulator());
+    const h = await verifyApps(conn, 'rtr', ['CI_JWT_Deployer', 'Support_Console']);
+    const noScope = h.byApp('CI_JWT_Deployer');
+    expect(noScope.checks.map((c) => [c.verdict, c.outOfScope])).to.deep.equal(
+      noScope.checks.map(() => ['not-applicable', true]),
+    );
+    expect(noScope.verdict).to.equal('not-applicable');
+    const noSecret = h.byApp('Support_Console');
+    expect(noSecret.checks.every((c) => c.verdict === 'not-applicable' && !c.outOfScope)).to.equal(true);
+    expect(noSecret.checks[0].note).to.include('SF_OAUTH_CLIENT_SECRET_SUPPORT_CONSOLE');
+    expect(noSecret.verdict).to.equal('not-proven');
   });
 
   it('RTR on: every rotation check passes; RTR off (Support_Console): rotation and reuse fail, the rest is not applicable', async () => {
