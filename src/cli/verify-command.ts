@@ -15,7 +15,7 @@ import type { CodeSource } from '../oauth/code-source.js';
 import { Secret, secretEnvName, secretFromEnv } from '../oauth/secret.js';
 import { evidenceText, toJunit } from '../smoke/junit.js';
 import { scrub } from '../smoke/ledger.js';
-import { summarize, type AppRun, type CleanupSummary, type VerifyResult } from '../smoke/model.js';
+import { DECIDING_CHECK, summarize, type AppRun, type CleanupSummary, type VerifyResult } from '../smoke/model.js';
 import type { AppPlan } from '../smoke/runner.js';
 import { SmokeSession, SmokeUserUnknown, type SessionRun } from '../smoke/session.js';
 import { fitToWidth } from './terminal.js';
@@ -241,6 +241,9 @@ export abstract class VerifyCommand extends SfCommand<VerifyResult> {
         orgId,
         username,
         serverUrl: configs[0]?.loginUrl ?? conn.instanceUrl,
+        // Passed only when every app passed: its deciding check passed (model.ts AppVerdict). A not-proven app fails
+        // the run. not-applicable does not: it is only RTR on an app whose metadata gives it no refresh scope, which
+        // has no refresh token to rotate, so there is nothing to prove or to fix.
         passed: apps.every((a) => a.verdict === 'pass' || a.verdict === 'not-applicable'),
         summary,
         apps,
@@ -257,8 +260,27 @@ export abstract class VerifyCommand extends SfCommand<VerifyResult> {
     );
 
     await this.report(result, flags);
+    const unproven = result.apps.filter((a) => a.verdict === 'not-proven');
+    // A warning, so --json carries it too (in the envelope's warnings).
+    if (unproven.length) this.warn(this.notProvenText(unproven, plans));
     if (!result.passed) process.exitCode = 1;
     return result;
+  }
+
+  /** The not-proven apps in one sentence, with what to do for each (the secret's variable when it was missing). */
+  private notProvenText(unproven: AppRun[], plans: AppPlan[]): string {
+    const messages = this.messages;
+    const actions = unproven.map((app) => {
+      const secretMissing = app.clientType === 'confidential' && !plans.find((p) => p.config.app === app.app)?.secret;
+      return secretMissing
+        ? messages.getMessage('warning.notProven.secret', [secretEnvName(app.app), app.app])
+        : messages.getMessage('warning.notProven.other', [app.app, DECIDING_CHECK[this.kind]]);
+    });
+    return messages.getMessage('warning.notProven', [
+      unproven.map((a) => a.app).join(', '),
+      DECIDING_CHECK[this.kind],
+      actions.join(' '),
+    ]);
   }
 
   private async report(result: VerifyResult, flags: Parsed): Promise<void> {

@@ -118,10 +118,12 @@ describe('without a terminal: verify, toggles and rollouts never prompt and prin
         runEnv,
       );
       expectNoPrompt(run);
-      expect(run.code, run.stderr).to.equal(0);
+      // A not-proven app fails the run (issue 12), with a line naming it and the variable to set.
+      expect(run.code, run.stderr).to.equal(1);
       expect(run.stderr)
         .to.include('Standard input is not a terminal')
-        .and.include('SF_OAUTH_CLIENT_SECRET_PARTNER_PORTAL_SYNC');
+        .and.include('SF_OAUTH_CLIENT_SECRET_PARTNER_PORTAL_SYNC')
+        .and.include('Not proven: Partner_Portal_Sync.');
       const progress = lines(run.stderr);
       // Each app's status on a line of its own, under the action's line; the action ends with its own line.
       expect(progress).to.include('  Field_Service_App: pass');
