@@ -1,18 +1,35 @@
 /*
- * Runs the compiled plugin (`bin/run.js`, as `sf` would) in a child process with an isolated HOME.
+ * Runs the compiled plugin (`bin/run.js`, as `sf` would) in a child process, in an isolated HOME that a
+ * @salesforce/cli-plugins-testkit TestSession provides, as the official plugins' NUTs have it.
+ *
+ * TestSession sets process.env.HOME (and USERPROFILE, SF_USE_GENERIC_UNIX_KEYCHAIN) in THIS process and never puts
+ * them back; its clean() only restores cwd. The mocha run also holds in-process tests whose @salesforce/core state
+ * (~/.sfdx, ~/.sf) lives in the HOME test/helpers/env.ts made, so each session is created in a `before` hook, cleaned
+ * in `after`, and the whole process.env it found is restored then: nothing leaks into the next describe or file.
+ *
+ * Children are spawned here rather than through testkit's execCmd: execCmd takes one shell string (quoting of JSON
+ * and paths), has no standard input (secret prompts, `--no-prompt` checks), cannot wait for a long-running command to
+ * be ready (`sf oauth emulator start`), and in its async mode replaces stdout with stderr when the exit code is not 0,
+ * which the tests of failing commands' tables need.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { spawn, type ChildProcess, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { TestSession } from '@salesforce/cli-plugins-testkit';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const RUN = path.join(ROOT, 'bin', 'run.js');
 
-export function isolatedEnv(home = mkdtempSync(path.join(tmpdir(), 'sf-oauth-cli-home-'))): NodeJS.ProcessEnv {
+/**
+ * The environment for a spawned command, from `base` (HOME from it unless given): quiet sf settings, and neither
+ * SF_CONTENT_TYPE nor CI. CI=true changes oclif's table style and spinners: a test that wants it sets it on the result,
+ * so a spawned command behaves the same whether or not the CI runner exports it.
+ */
+export function cliEnv(base: NodeJS.ProcessEnv, home = base.HOME): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {
-    ...process.env,
+    ...base,
     HOME: home,
     USERPROFILE: home,
     SF_USE_GENERIC_UNIX_KEYCHAIN: 'true',
@@ -21,15 +38,87 @@ export function isolatedEnv(home = mkdtempSync(path.join(tmpdir(), 'sf-oauth-cli
     SF_AUTOUPDATE_DISABLE: 'true',
   };
   delete env.SF_CONTENT_TYPE;
+  delete env.CI;
   return env;
+}
+
+const sessionDirs = new Set<string>();
+function removeAtExit(dir: string): void {
+  if (sessionDirs.size === 0)
+    process.once('exit', () => {
+      for (const d of sessionDirs) rmSync(d, { recursive: true, force: true });
+    });
+  sessionDirs.add(dir);
+}
+
+/** Puts process.env back to `saved`: values TestSession (or a test) changed, and names they added. */
+function restoreEnv(saved: NodeJS.ProcessEnv): void {
+  for (const name of Object.keys(process.env)) if (!(name in saved)) delete process.env[name];
+  for (const [name, value] of Object.entries(saved)) if (process.env[name] !== value) process.env[name] = value;
+}
+
+/**
+ * A TestSession for the spawned commands of the describe block this is called in (or, with `'test'`, one for each of
+ * its tests). Call it in a describe body, not in a hook or a test: it registers the hooks that create and clean the
+ * session. The returned environment is filled in when the session starts; its HOME is the session's directory, and
+ * process.env.HOME is that directory too while the session lives (so in-process setup, such as saving an
+ * authorization, writes where the children read).
+ */
+export function isolatedEnv(scope: 'describe' | 'test' = 'describe'): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  let session: TestSession | undefined;
+  let saved: NodeJS.ProcessEnv | undefined;
+  const start = async (): Promise<void> => {
+    saved = { ...process.env };
+    // A session folder under the system's temp folder, not test_session_* in the work tree.
+    const sessionDir = mkdtempSync(path.join(tmpdir(), 'sf-oauth-cli-session-'));
+    session = await TestSession.create({ devhubAuthStrategy: 'NONE', sessionDir });
+    // TestSession does not delete a folder it was given. Removed when mocha exits, not in `after`: the describe's own
+    // `after` hooks run later and stop the emulator children that still write there (unless TESTKIT_SAVE_ARTIFACTS
+    // keeps it, as testkit would).
+    if (!process.env.TESTKIT_SAVE_ARTIFACTS) removeAtExit(sessionDir);
+    for (const name of Object.keys(env)) delete env[name];
+    Object.assign(env, cliEnv(process.env, session.homeDir));
+  };
+  const stop = async (): Promise<void> => {
+    await session?.clean();
+    if (saved) restoreEnv(saved);
+    // `env` keeps its values: the describe's own `after` hooks run after this one.
+    session = undefined;
+    saved = undefined;
+  };
+  if (scope === 'test') {
+    beforeEach(start);
+    afterEach(stop);
+  } else {
+    before(start);
+    after(stop);
+  }
+  return env;
+}
+
+/**
+ * The exception to TestSession: an isolated HOME in a new temp folder, process.env untouched. For a second HOME while
+ * a describe's session lives (a second emulator whose admin would overwrite the first one's authorization in a shared
+ * HOME): TestSession owns process.env.HOME, so two of them cannot live side by side.
+ */
+export function scratchEnv(): NodeJS.ProcessEnv {
+  return cliEnv(process.env, mkdtempSync(path.join(tmpdir(), 'sf-oauth-cli-home-')));
 }
 
 export type CliResult = { code: number | null; stdout: string; stderr: string };
 
+function spawnRun(args: string[], env: NodeJS.ProcessEnv): ChildProcessWithoutNullStreams {
+  // An empty environment is an isolatedEnv() whose session has not started: called in a hook or a test.
+  if (!env.HOME)
+    throw new Error('no HOME in the environment: call isolatedEnv() in the describe body, or use scratchEnv()');
+  return spawn(process.execPath, [RUN, ...args], { env, cwd: ROOT });
+}
+
 /** Runs one command to completion. */
 export function runCli(args: string[], env: NodeJS.ProcessEnv, input?: string): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [RUN, ...args], { env, cwd: ROOT });
+    const child = spawnRun(args, env);
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -49,7 +138,7 @@ export function startCli(
   timeoutMs = 120_000,
 ): Promise<{ child: ChildProcess; output: () => string; done: Promise<CliResult> }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [RUN, ...args], { env, cwd: ROOT });
+    const child = spawnRun(args, env);
     let stdout = '';
     let stderr = '';
     const done = new Promise<CliResult>((res) => child.on('close', (code) => res({ code, stdout, stderr })));

@@ -36,9 +36,10 @@ const failingOf = (json: Json, appName: string): string[] =>
 
 describe('sf oauth emulator report', function () {
   this.timeout(240_000);
+  // A TestSession (its own HOME) for each test.
+  const env = isolatedEnv('test');
 
   it('reads a running emulator in rehearsal mode: JSON, human, JUnit file, client filter, exit codes', async () => {
-    const env = isolatedEnv();
     const dir = mkdtempSync(path.join(tmpdir(), 'sf-oauth-report-'));
     const port = await freePort();
     const url = `http://127.0.0.1:${port}`;
@@ -168,7 +169,6 @@ describe('sf oauth emulator report', function () {
   });
 
   it('reads the state file after the emulator stopped, and an emulator org by alias', async () => {
-    const env = isolatedEnv();
     const dir = mkdtempSync(path.join(tmpdir(), 'sf-oauth-report-'));
     const stateFile = path.join(dir, 'org.json');
     const port = await freePort();
@@ -210,7 +210,6 @@ describe('sf oauth emulator report', function () {
   });
 
   it('after a restart with --state-file, says a reused token was rotated before the restart, never "0 ms after rotation"', async () => {
-    const env = isolatedEnv();
     const dir = mkdtempSync(path.join(tmpdir(), 'sf-oauth-report-'));
     const stateFile = path.join(dir, 'org.json');
     const start = async (): Promise<{ url: string; stop: () => Promise<void> }> => {
@@ -263,7 +262,6 @@ describe('sf oauth emulator report', function () {
   });
 
   it('explains a missing, unreachable or wrong source, with actions and no stack trace', async () => {
-    const env = isolatedEnv();
     const none = await runCli(['oauth', 'emulator', 'report', '--json'], env);
     expect(none.code).to.equal(1);
     const noneJson = JSON.parse(none.stdout) as { name: string; actions: string[] };

@@ -63,6 +63,8 @@ describe('the official sf org login web against the emulator', function () {
 });
 
 function loginWebTest(emu: () => OrgEmulator): void {
+  // A TestSession (HOME) for each test: the real sf CLI keeps the authorization there.
+  const session = isolatedEnv('test');
   it('logs in through a scripted browser, refreshes, and gets no conformance failure; a badly-behaved client still fails', async () => {
     const work = mkdtempSync(path.join(tmpdir(), 'sf-login-web-'));
     const log = path.join(work, 'browser.log');
@@ -88,14 +90,13 @@ function loginWebTest(emu: () => OrgEmulator): void {
       JSON.stringify({ packageDirectories: [{ path: 'force-app', default: true }], oauthLocalPort: port }),
     );
     const env: NodeJS.ProcessEnv = {
-      ...isolatedEnv(path.join(work, 'home')),
+      ...session,
       BROWSER: browser,
       SF_SKIP_NEW_VERSION_CHECK: 'true',
       SF_DISABLE_DNS_CHECK: 'true',
       SF_CONTAINER_MODE: 'false',
       SFDX_CONTAINER_MODE: 'false',
     };
-    mkdirSync(path.join(work, 'home'), { recursive: true });
     for (const name of ['HTTP_PROXY', 'HTTPS_PROXY', 'http_proxy', 'https_proxy']) delete env[name];
 
     const login = await runSf(

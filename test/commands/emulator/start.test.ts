@@ -5,9 +5,10 @@ import { freePort, isolatedEnv, runCli, startCli } from '../../helpers/cli.js';
 
 describe('sf oauth emulator start', function () {
   this.timeout(180_000);
+  // A TestSession (its own HOME) for each test.
+  const env = isolatedEnv('test');
 
   it('serves an org, saves an authorization under the alias, keeps a private state file, and stops cleanly on SIGINT', async () => {
-    const env = isolatedEnv();
     const port = await freePort();
     const stateFile = path.join(env.HOME as string, 'state', 'org.json');
     const started = await startCli(
@@ -30,7 +31,6 @@ describe('sf oauth emulator start', function () {
   });
 
   it('reports a port in use with an action and no stack trace', async () => {
-    const env = isolatedEnv();
     const port = await freePort();
     const first = await startCli(['oauth', 'emulator', 'start', '--port', String(port)], env, /Press Ctrl-C/);
     try {
@@ -51,7 +51,6 @@ describe('sf oauth emulator start', function () {
   });
 
   it('refuses a seed file that is not a seed, with the path to the format', async () => {
-    const env = isolatedEnv();
     const seed = path.join(env.HOME as string, 'seed.json');
     writeFileSync(seed, '{"org": {}}');
     const result = await runCli(['oauth', 'emulator', 'start', '--port', '0', '--seed', seed, '--json'], env);
@@ -62,7 +61,6 @@ describe('sf oauth emulator start', function () {
   });
 
   it('saves the authorization as sf org login does: CLI client, loopback instance URL, encrypted tokens', async () => {
-    const env = isolatedEnv();
     const port = await freePort();
     const started = await startCli(
       ['oauth', 'emulator', 'start', '--alias', 'emu2', '--port', String(port)],

@@ -11,7 +11,7 @@ import { XMLValidator } from 'fast-xml-parser';
 import { OrgEmulator } from '../../../src/emulator/server.js';
 import type { Journal } from '../../../src/rollout/journal.js';
 import type { RolloutResult } from '../../../src/rollout/run.js';
-import { isolatedEnv, ROOT, runCli, type CliResult } from '../../helpers/cli.js';
+import { cliEnv, isolatedEnv, ROOT, runCli, type CliResult } from '../../helpers/cli.js';
 import {
   approveForAdmin,
   CONFIDENTIAL,
@@ -49,6 +49,8 @@ function walk(dir: string): string[] {
 describe('sf oauth org require-pkce and sf oauth rollout (bin/run.js)', function () {
   this.timeout(240_000);
   let emulator: OrgEmulator;
+  // A TestSession (HOME) for each test; the authorization saved in-process below goes into it, where the children read.
+  isolatedEnv('test');
   let env: NodeJS.ProcessEnv;
   let dirs: ReturnType<typeof privateDirs>;
   let work: string;
@@ -60,7 +62,7 @@ describe('sf oauth org require-pkce and sf oauth rollout (bin/run.js)', function
     dirs = privateDirs();
     work = path.dirname(dirs.rollouts);
     await rolloutContext(emulator, {});
-    env = { ...isolatedEnv(process.env.HOME), ...secretsEnv(emulator), SF_DISABLE_DNS_CHECK: 'true' };
+    env = cliEnv({ ...secretsEnv(emulator), SF_DISABLE_DNS_CHECK: 'true' });
     secrets = CONFIDENTIAL.map((a) => emulator.consumerSecret(a) ?? '');
   });
 

@@ -18,11 +18,12 @@ const ADMIN = 'admin@acme.example.com.uat';
 
 describe('sf oauth rtr|pkce verify when the smoke user holds five approvals of the app (bin/run.js)', function () {
   this.timeout(120_000);
+  const session = isolatedEnv();
   let env: NodeJS.ProcessEnv;
   let emulator: { child: ChildProcess; done: Promise<CliResult> } | undefined;
 
   before(async () => {
-    env = isolatedEnv();
+    env = { ...session };
     const seed: OrgSeed = structuredClone(DEFAULT_SEED);
     // Five approvals of Field Service App by the admin, the user `--alias` logs in as (one stands for an integration).
     for (let i = 0; i < 5; i++)

@@ -14,12 +14,13 @@ const SITE_USER = 'partner.user@acme-community.example.com';
 
 describe('sf oauth pkce|rtr verify --site-url (headless code credentials)', function () {
   this.timeout(240_000);
+  const session = isolatedEnv();
   let env: NodeJS.ProcessEnv;
   let emulator: Awaited<ReturnType<typeof startCli>>;
   let siteUrl: string;
 
   before(async () => {
-    env = isolatedEnv();
+    env = { ...session };
     const home = env.HOME as string;
     const seed = structuredClone(DEFAULT_SEED);
     for (const user of seed.users) if (user.username === SITE_USER) user.password = PASSWORD;

@@ -9,7 +9,7 @@ import { expect } from 'chai';
 import { XMLValidator } from 'fast-xml-parser';
 import { DEFAULT_SEED } from '../../../src/emulator/seed/default.js';
 import type { VerifyResult } from '../../../src/smoke/model.js';
-import { freePort, isolatedEnv, ROOT, runCli, startCli } from '../../helpers/cli.js';
+import { freePort, isolatedEnv, ROOT, runCli, scratchEnv, startCli } from '../../helpers/cli.js';
 import { startOidcPeer, type OidcPeer } from '../../oauth/oidc-peer.js';
 
 const PLANTED = 'planted-secret-for-the-cli-test-93be1f0a';
@@ -19,13 +19,14 @@ type Envelope<T> = { status: number; result: T; name?: string; message?: string;
 
 describe('sf oauth pkce|rtr verify (bin/run.js)', function () {
   this.timeout(240_000);
+  const session = isolatedEnv();
   let env: NodeJS.ProcessEnv;
   let emulator: Awaited<ReturnType<typeof startCli>>;
   let resultsDir: string;
   let peer: OidcPeer;
 
   before(async () => {
-    env = isolatedEnv();
+    env = { ...session };
     const home = env.HOME as string;
     resultsDir = path.join(home, 'results');
     const seed = structuredClone(DEFAULT_SEED);
@@ -186,7 +187,8 @@ describe('sf oauth pkce|rtr verify (bin/run.js)', function () {
   });
 
   it('a production org: --json without --no-prompt is refused before any token is made', async () => {
-    const prodEnv = isolatedEnv();
+    // A second HOME while the describe's session lives: this emulator's admin would overwrite emu's authorization.
+    const prodEnv = scratchEnv();
     const seed = { ...structuredClone(DEFAULT_SEED), org: { ...DEFAULT_SEED.org, isSandbox: false } };
     const seedFile = path.join(prodEnv.HOME as string, 'seed.json');
     writeFileSync(seedFile, JSON.stringify(seed));
@@ -214,7 +216,8 @@ describe('sf oauth pkce|rtr verify (bin/run.js)', function () {
   });
 
   it('Ctrl-C mid-run: exit 130 and every token the run created is revoked', async () => {
-    const slowEnv: NodeJS.ProcessEnv = { ...isolatedEnv(), SF_DISABLE_DNS_CHECK: 'true' };
+    // A second HOME while the describe's session lives, as above.
+    const slowEnv: NodeJS.ProcessEnv = { ...scratchEnv(), SF_DISABLE_DNS_CHECK: 'true' };
     const stateFile = path.join(slowEnv.HOME as string, 'state.json');
     const slow = await startCli(
       [
