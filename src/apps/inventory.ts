@@ -5,7 +5,7 @@
  * row per app. The number of API calls does not depend on the number of apps. Never prints.
  */
 import type { Connection } from '@salesforce/core';
-import { loadCatalog } from './catalog.js';
+import { loadCatalog, type RetrieveCache } from './catalog.js';
 import type { AppListResult, AppRow, OrgHeader, TokenUsage, Verdict } from './model.js';
 import { readOrgSettings } from './org-settings.js';
 import { loadPackages, metadataOwner, untrackedOwner, type InstalledPackage } from './owners.js';
@@ -20,6 +20,8 @@ export type InventoryOptions = {
   /** Developer names or labels (case-insensitive); unknown names throw UnknownAppsError. */
   apps?: string[];
   needsAction?: boolean;
+  /** A run's cache of retrieved files (catalog.ts RetrieveCache): unchanged components are not retrieved again. */
+  cache?: RetrieveCache;
 };
 
 export type InventoryWarning =
@@ -153,7 +155,7 @@ function usageFor(
 export async function buildInventory(conn: Connection, options: InventoryOptions): Promise<Inventory> {
   const warnings: InventoryWarning[] = [];
   const [catalog, usage, packages, org] = await Promise.all([
-    loadCatalog(conn),
+    loadCatalog(conn, { cache: options.cache }),
     loadUsage(conn, options.days).catch((e: unknown) => {
       warnings.push({ code: 'usageUnavailable', detail: errorText(e) });
       return undefined;

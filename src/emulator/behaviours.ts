@@ -37,6 +37,8 @@ export const BEHAVIOUR_OPTIONS = {
   orgPkceRefusal: { values: ['approval-error-generic', 'invalid-request'], default: 'approval-error-generic' },
   /** Where a `code_challenge` Salesforce cannot use (`code_challenge_method=plain`, not an S256 hash) is judged. */
   pkceChallengeCheck: { values: ['at-exchange', 'at-authorize'], default: 'at-exchange' },
+  /** Whether listMetadata's `lastModifiedDate` moves when a component changes, or stays at its creation. */
+  listMetadataDates: { values: ['tracked', 'frozen'], default: 'tracked' },
 } as const;
 
 export type BehaviourName = keyof typeof BEHAVIOUR_OPTIONS;
@@ -268,6 +270,19 @@ export const BEHAVIOURS: readonly BehaviourRow[] = [
       "test/apps/packaged-eca.test.ts: app list: set in the publisher's org (namespace, publisher), not a missing permission; the admin's policies still shown",
       'test/apps/packaged-eca.test.ts: toggles refuse it by name, naming namespace and publisher; --all skips it with the reason',
       'test/apps/packaged-eca.test.ts: the Require PKCE gate blocks on it (not out of scope), and lets it through only with a plan waiver',
+    ],
+  },
+  {
+    id: 'metadata.list-last-modified-date',
+    behaviour:
+      "listMetadata's FileProperties.lastModifiedDate is the component's last change, so a rollout re-reads only the components whose date moved since it read them; an org whose dates did not move would be found out by the rollout's own first change (the cache then turns itself off), and what the rollout deploys is always read again.",
+    evidence: 'doc',
+    source:
+      'https://developer.salesforce.com/docs/atlas.en-us.api_meta.meta/api_meta/meta_listmetadata.htm (FileProperties: lastModifiedDate, "Date and time that the component was last modified"); that it moves for ECA parts changed in Setup is inference, hence the option',
+    option: 'listMetadataDates',
+    pinnedBy: [
+      'test/rollout/catalog-cache.test.ts: a whole rollout ends with PKCE and rotation on for every app, the cache serving only what did not change',
+      'test/rollout/catalog-cache.test.ts: a change made by someone else between two reads is read again where dates move (a known limit where they never do)',
     ],
   },
   // ---- approvals per user and app ---------------------------------------------------------------------------------

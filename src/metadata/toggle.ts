@@ -5,7 +5,14 @@
  * Nothing here prints or prompts; the commands (src/cli/toggle-command.ts) do.
  */
 import type { Connection } from '@salesforce/core';
-import { flagLocation, loadCatalog, type AppKind, type Catalog, type CatalogApp } from '../apps/catalog.js';
+import {
+  flagLocation,
+  loadCatalog,
+  type AppKind,
+  type Catalog,
+  type CatalogApp,
+  type RetrieveCache,
+} from '../apps/catalog.js';
 import { RetrieveError, retrieveMembers, type RetrievedFile } from './retrieve.js';
 import { deployFiles, type ComponentFailure, type DeployOutcome, type DeployProgress } from './deploy.js';
 import { readLeaf, setLeaf } from './flag-edit.js';
@@ -110,6 +117,8 @@ export type ToggleSelection = {
    * (apps/scope.ts). planToggle loads it for `--all`; without it, an app counts as having none.
    */
   usage?: Map<string, TokenUsage>;
+  /** A run's cache of retrieved files (apps/catalog.ts RetrieveCache): unchanged components are not retrieved again. */
+  cache?: RetrieveCache;
 };
 
 /** Activity window of the usage `--all` reads to judge scope (as `sf oauth app list`'s default). */
@@ -121,7 +130,12 @@ const ECA_GLOBAL = 'ExtlClntAppGlobalOauthSettings';
 export async function planToggle(conn: Connection, selection: ToggleSelection): Promise<TogglePlan> {
   let catalog: Catalog;
   try {
-    catalog = await loadCatalog(conn, selection.all ? {} : { apps: selection.apps ?? [] });
+    // The org-wide OAuth settings play no part in a toggle: not read.
+    catalog = await loadCatalog(conn, {
+      ...(selection.all ? {} : { apps: selection.apps ?? [] }),
+      cache: selection.cache,
+      orgSettings: false,
+    });
   } catch (e) {
     if (e instanceof RetrieveError && e.messages.some(isPermissionMessage)) throw permissionError();
     throw e;

@@ -6,7 +6,7 @@
  * (see secret.ts): nothing here is secret.
  */
 import type { Connection } from '@salesforce/core';
-import { loadCatalog, type CatalogApp } from '../apps/catalog.js';
+import { loadCatalog, type CatalogApp, type RetrieveCache } from '../apps/catalog.js';
 import { readAppSettings, type AppSettings } from '../apps/settings.js';
 import { settingsScope, unknownApps, usageOfLabel } from '../apps/scope.js';
 import { EMPTY_USAGE, loadUsage } from '../apps/usage.js';
@@ -41,7 +41,14 @@ export type ClientConfig = {
 
 export type Overrides = { clientId?: string; callbackUrl?: string; loginUrl?: string };
 
-export type Selection = { apps?: string[]; all?: boolean; kind: VerifyKind; preferLoopbackCallback?: boolean };
+export type Selection = {
+  apps?: string[];
+  all?: boolean;
+  kind: VerifyKind;
+  preferLoopbackCallback?: boolean;
+  /** A run's cache of retrieved files (apps/catalog.ts RetrieveCache): unchanged components are not retrieved again. */
+  cache?: RetrieveCache;
+};
 
 export class ClientConfigError extends Error {
   public constructor(
@@ -113,7 +120,7 @@ export async function resolveClients(
     );
   }
   const [catalog, modified] = await Promise.all([
-    loadCatalog(conn, selection.all ? {} : { apps: names }),
+    loadCatalog(conn, { ...(selection.all ? {} : { apps: names }), cache: selection.cache, orgSettings: false }),
     lastModifiedDates(conn).catch(() => new Map<string, string>()),
   ]);
   const loginUrl = (overrides.loginUrl ?? conn.instanceUrl).replace(/\/+$/, '');

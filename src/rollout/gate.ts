@@ -9,6 +9,7 @@
  * since its flows are unknown here). Apps authorized from another org
  * (untracked) cannot be checked here and are listed as such. Nothing here prints.
  */
+import type { RetrieveCache } from '../apps/catalog.js';
 import type { Connection } from '@salesforce/core';
 import { buildInventory } from '../apps/inventory.js';
 import type { AppRow, OrgOAuthSettings } from '../apps/model.js';
@@ -95,6 +96,8 @@ export type GateInputs = {
   days?: number;
   waivers?: PlanWaiver[];
   resultsDir?: string;
+  /** A run's cache of retrieved files (apps/catalog.ts RetrieveCache): unchanged components are not retrieved again. */
+  cache?: RetrieveCache;
 };
 
 /** Judges one inventory row (exported for tests). */
@@ -160,7 +163,7 @@ export async function evaluateGate(
 ): Promise<GateResult & { orgSettings: OrgOAuthSettings }> {
   const root = inputs.resultsDir ?? resultsRoot();
   const [inventory, modified] = await Promise.all([
-    buildInventory(conn, { days: inputs.days ?? 90 }),
+    buildInventory(conn, { days: inputs.days ?? 90, cache: inputs.cache }),
     lastModifiedDates(conn),
   ]);
   const waivers = new Map((inputs.waivers ?? []).map((w) => [w.app.toLowerCase(), w]));

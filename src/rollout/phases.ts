@@ -8,7 +8,7 @@
 import type { Connection } from '@salesforce/core';
 import { buildInventory } from '../apps/inventory.js';
 import { blockingChecks, checkOrg } from '../check/run.js';
-import { flagLocation, loadCatalog } from '../apps/catalog.js';
+import { flagLocation, loadCatalog, type RetrieveCache } from '../apps/catalog.js';
 import { findBackup, writeBackup } from '../metadata/backup.js';
 import { applyRestore, planRestore } from '../metadata/restore.js';
 import { readLeaf } from '../metadata/flag-edit.js';
@@ -43,6 +43,11 @@ export type RolloutContext = {
   pollMs?: number;
   /** The smoke tests' sign-in session, shared by every smoke phase of a run (runRollout opens one per run). */
   smokeSource?: CodeSource;
+  /**
+   * The run's cache of retrieved files (apps/catalog.ts): each phase still lists the org's components, and retrieves
+   * only those changed since this run read them (runRollout keeps one per run).
+   */
+  catalogCache?: RetrieveCache;
 };
 
 /** The frontdoor code source of a rollout's smoke tests: one browser session for the whole run. */
@@ -108,7 +113,7 @@ export type Audit = {
 
 /** Inventory of the org, the plan's selection, and the org checks (src/check) that must pass before any change. */
 export async function audit(ctx: RolloutContext, plan: RolloutPlan): Promise<Audit> {
-  const inventory = await buildInventory(ctx.conn, { days: plan.options.days });
+  const inventory = await buildInventory(ctx.conn, { days: plan.options.days, cache: ctx.catalogCache });
   const selection = selectApps(plan, inventory.result.apps);
   const warnings = inventory.warnings.map((w) =>
     'apps' in w ? `${w.code}: ${w.apps.join(', ')}` : `${w.code}: ${w.detail}`,
@@ -154,7 +159,7 @@ export async function audit(ctx: RolloutContext, plan: RolloutPlan): Promise<Aud
 
 /** Backs up the components that hold the PKCE and rotation flags of the selected apps. */
 export async function backupApps(ctx: RolloutContext, apps: string[], rolloutId: string): Promise<string> {
-  const catalog = await loadCatalog(ctx.conn);
+  const catalog = await loadCatalog(ctx.conn, { cache: ctx.catalogCache, orgSettings: false });
   const wanted = new Set(apps);
   const entries = catalog.apps
     .filter((a) => wanted.has(a.name))
@@ -216,6 +221,7 @@ export async function enableSettings(
         value: true,
         apps: remaining,
         orgNamespace: ctx.orgNamespace ?? null,
+        cache: ctx.catalogCache,
       });
     } catch (e) {
       if (!(e instanceof ToggleError) || e.code !== 'refusedApps') throw e;
@@ -228,19 +234,28 @@ export async function enableSettings(
   }
   if (!plan) return out;
   const changing = plan.changes.map((c) => c.app.name);
-  const outcome = plan.changes.length
-    ? await applyToggle(ctx.conn, plan, {
-        backup: {
-          orgId: ctx.orgId,
-          username: ctx.username,
-          instanceUrl: ctx.instanceUrl,
-          operation: `oauth rollout run (${rolloutId}): ${setting} on ${changing.length} app(s)`,
-        },
-        // The journal knows the backup before the deploy can have changed anything.
-        onBackup: (b) => onBackup(b.path, changing),
-        pollMs: ctx.pollMs,
-      })
-    : undefined;
+  let outcome: Awaited<ReturnType<typeof applyToggle>> | undefined;
+  try {
+    outcome = plan.changes.length
+      ? await applyToggle(ctx.conn, plan, {
+          backup: {
+            orgId: ctx.orgId,
+            username: ctx.username,
+            instanceUrl: ctx.instanceUrl,
+            operation: `oauth rollout run (${rolloutId}): ${setting} on ${changing.length} app(s)`,
+          },
+          // The journal knows the backup before the deploy can have changed anything.
+          onBackup: (b) => onBackup(b.path, changing),
+          pollMs: ctx.pollMs,
+        })
+      : undefined;
+  } finally {
+    // What was deployed is read again by the next phase; what surely changed tells whether the org's dates move.
+    for (const c of plan.changes) {
+      if (!outcome?.failed && c.row.status === 'changed') ctx.catalogCache?.changed(c.file.type, c.file.fullName);
+      else ctx.catalogCache?.forget(c.file.type, c.file.fullName);
+    }
+  }
   const deployId = outcome?.result.deployId;
   for (const row of plan.rows) {
     const base: StepData = { before: row.before, after: row.after };
@@ -296,7 +311,13 @@ export async function settingsOn(
   apps: string[],
 ): Promise<Map<string, boolean> | undefined> {
   try {
-    const plan = await planToggle(ctx.conn, { setting, value: true, apps, orgNamespace: ctx.orgNamespace ?? null });
+    const plan = await planToggle(ctx.conn, {
+      setting,
+      value: true,
+      apps,
+      orgNamespace: ctx.orgNamespace ?? null,
+      cache: ctx.catalogCache,
+    });
     return new Map(plan.rows.map((r) => [r.app, r.after === true]));
   } catch {
     return undefined;
@@ -321,6 +342,8 @@ export async function restoreApps(
 ): Promise<RollbackOutcome> {
   const backup = await findBackup(backupPath, ctx.orgId);
   const plan = await planRestore(ctx.conn, backup, { orgId: ctx.orgId, apps });
+  // A restore deploys whole components: none of them is known to be current in the run's cache after it.
+  for (const c of backup.manifest.components) ctx.catalogCache?.forget(c.type, c.fullName);
   const outcome = await applyRestore(ctx.conn, plan, {
     backup: {
       orgId: ctx.orgId,
@@ -399,12 +422,12 @@ export async function smokeTest(
     if (!apps.length) continue;
     let resolved: ClientConfig[] = [];
     try {
-      resolved = await resolveClients(ctx.conn, { apps, kind });
+      resolved = await resolveClients(ctx.conn, { apps, kind, cache: ctx.catalogCache });
     } catch {
       // One app without a usable client configuration: resolve them one by one to find which.
       for (const app of apps) {
         try {
-          resolved.push(...(await resolveClients(ctx.conn, { apps: [app], kind })));
+          resolved.push(...(await resolveClients(ctx.conn, { apps: [app], kind, cache: ctx.catalogCache })));
         } catch (e) {
           configErrors.set(app, errorText(e));
         }
@@ -535,7 +558,12 @@ export function cleanUpCrashedRuns(ctx: RolloutContext): Promise<string | undefi
 
 /** The gate, judged with the plan's waivers. */
 export async function gate(ctx: RolloutContext, plan: RolloutPlan): Promise<GateResult> {
-  return evaluateGate(ctx.conn, { orgId: ctx.orgId, days: plan.options.days, waivers: plan.waive });
+  return evaluateGate(ctx.conn, {
+    orgId: ctx.orgId,
+    days: plan.options.days,
+    waivers: plan.waive,
+    cache: ctx.catalogCache,
+  });
 }
 
 export async function requirePkceOn(ctx: RolloutContext): Promise<StepOutcome> {

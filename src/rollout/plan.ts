@@ -38,7 +38,11 @@ export type PlanOptions = {
   skipRtr: boolean;
   /** Turn the org-wide Require PKCE on at the end (default true). */
   requirePkce: boolean;
-  /** Smoke tests run at the same time (default 4). */
+  /**
+   * Apps smoke-tested at the same time (default 8). Each app's own checks still run one after another, within the
+   * smoke user's approval headroom for that app. Salesforce's concurrent API request limit counts only requests of
+   * 20 s or more (Salesforce Developer Limits and Allocations), which no smoke-test request is.
+   */
   concurrency: number;
   /** Activity window of the audit, in days (default 90). */
   days: number;
@@ -63,7 +67,7 @@ export const DEFAULT_OPTIONS: PlanOptions = {
   rollbackOnSmokeFailure: true,
   skipRtr: false,
   requirePkce: true,
-  concurrency: 4,
+  concurrency: 8,
   days: 90,
   retries: 3,
   secretEnv: {},

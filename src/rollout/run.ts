@@ -17,6 +17,7 @@
  * - Abort (Ctrl-C): the work in flight finishes (a deploy is never left half-recorded), nothing new starts.
  * Nothing here prints; progress goes through `onEvent`.
  */
+import { RetrieveCache } from '../apps/catalog.js';
 import {
   archiveJournal,
   journalFile,
@@ -156,7 +157,12 @@ export async function runRollout(ctx: RolloutContext, inputs: RunInputs): Promis
     // One sign-in session for every smoke test of the run.
     const smokeSource = ctx.smokeSource ?? smokeSourceFor(ctx);
     try {
-      return await runLocked({ ...ctx, smokeSource }, inputs, root);
+      // And one cache of retrieved files: a phase retrieves only what changed since this run read it.
+      return await runLocked(
+        { ...ctx, smokeSource, catalogCache: ctx.catalogCache ?? new RetrieveCache() },
+        inputs,
+        root,
+      );
     } finally {
       if (!ctx.smokeSource) await smokeSource.close();
     }

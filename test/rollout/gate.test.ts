@@ -190,7 +190,7 @@ describe('rollout plan format', () => {
       skipRtr: true,
       rollbackOnSmokeFailure: true,
       requirePkce: true,
-      concurrency: 4,
+      concurrency: 8,
       days: 90,
       retries: 3,
     });

@@ -19,23 +19,28 @@ export type FileProps = {
   type: string;
 };
 
-/** Properties of a stored component, or of settings the org has never changed (`component` undefined). */
+/**
+ * Properties of a stored component, or of settings the org has never changed (`component` undefined). With
+ * `frozenDates` (behaviour listMetadataDates=frozen), lastModifiedDate stays the creation date whatever changed.
+ */
 export function fileProperties(
   store: OrgStore,
   type: string,
   fullName: string,
   fileName: string,
   component?: StoredComponent,
+  frozenDates = false,
 ): FileProps {
   const admin = store.adminUser();
   const userId = component?.lastModifiedById ?? admin.id;
   const user = store.user(userId) ?? admin;
   const name = `${user.firstName} ${user.lastName}`.trim();
-  const date = component?.lastModifiedDate ?? store.state.org.createdDate;
+  const created = component?.createdDate ?? store.state.org.createdDate;
+  const date = frozenDates ? created : (component?.lastModifiedDate ?? store.state.org.createdDate);
   return {
     createdById: userId,
     createdByName: name,
-    createdDate: component?.createdDate ?? store.state.org.createdDate,
+    createdDate: created,
     fileName,
     fullName,
     id: component?.id ?? '',

@@ -10,6 +10,7 @@ import { toXml } from '../soap.js';
 
 export function listMetadataResults(services: EmulatorServices, args: Record<string, unknown>): string[] {
   const { store } = services;
+  const frozen = services.behaviours.listMetadataDates === 'frozen';
   const out: FileProps[] = [];
   for (const query of list(args.queries)) {
     const type = str(obj(query).type);
@@ -22,6 +23,7 @@ export function listMetadataResults(services: EmulatorServices, args: Record<str
             member,
             `${spec.directory}/${member}.${spec.suffix}`,
             store.component(SETTINGS, member),
+            frozen,
           ),
         );
       }
@@ -30,7 +32,7 @@ export function listMetadataResults(services: EmulatorServices, args: Record<str
     const spec = COMPONENT_TYPES[type];
     if (!spec) continue;
     for (const c of store.components(type)) {
-      out.push(fileProperties(store, type, c.fullName, `${spec.directory}/${c.fullName}.${spec.suffix}`, c));
+      out.push(fileProperties(store, type, c.fullName, `${spec.directory}/${c.fullName}.${spec.suffix}`, c, frozen));
     }
   }
   return out.map((p) => toXml(p));

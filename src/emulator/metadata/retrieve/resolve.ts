@@ -83,7 +83,14 @@ function addPackage(
     out.files.push({
       path,
       content: serializeComponent(m.spec.name, value, m.spec.writeOnly),
-      props: fileProperties(store, m.type, m.fullName, path, m.component),
+      props: fileProperties(
+        store,
+        m.type,
+        m.fullName,
+        path,
+        m.component,
+        services.behaviours.listMetadataDates === 'frozen',
+      ),
     });
   }
 }
