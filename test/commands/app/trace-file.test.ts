@@ -6,10 +6,9 @@ import { expect } from 'chai';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { Config } from '@oclif/core';
 import { AuthRemover } from '@salesforce/core';
 import { useEmulator } from '../../helpers/emulator.js';
-import { ROOT } from '../../helpers/cli.js';
+import { runCommand } from '../../helpers/in-process.js';
 import { saveCliAuthorization } from '../../../src/emulator/sf-auth.js';
 import type { TraceFile } from '../../../src/check/trace.js';
 import AppList from '../../../src/commands/oauth/app/list.js';
@@ -24,13 +23,8 @@ describe('sf oauth app list --trace-file', function () {
     const alias = `trace${Date.now()}`;
     username = (await saveCliAuthorization(emu(), alias)).username;
     const file = path.join(mkdtempSync(path.join(tmpdir(), 'sf-oauth-app-trace-')), 'trace.json');
-    const write = process.stdout.write.bind(process.stdout);
-    process.stdout.write = (() => true) as typeof process.stdout.write;
-    try {
-      await AppList.run(['-o', alias, '--trace-file', file, '--json'], await Config.load(ROOT));
-    } finally {
-      process.stdout.write = write;
-    }
+    const run = await runCommand(AppList, ['-o', alias, '--trace-file', file, '--json']);
+    expect(run.exitCode, run.stdout).to.equal(0);
     const text = readFileSync(file, 'utf8');
     const trace = JSON.parse(text) as TraceFile;
     expect(trace.command).to.equal('oauth app list');

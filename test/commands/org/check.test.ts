@@ -7,11 +7,9 @@ import { expect } from 'chai';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { Config } from '@oclif/core';
 import { AuthRemover } from '@salesforce/core';
-import type { SfCommand } from '@salesforce/sf-plugins-core';
 import { useEmulator } from '../../helpers/emulator.js';
-import { ROOT } from '../../helpers/cli.js';
+import { runCommand as runInProcess, runJson as runCommandJson, type CommandClass } from '../../helpers/in-process.js';
 import { saveCliAuthorization } from '../../../src/emulator/sf-auth.js';
 import OrgCheck, { type OrgCheckCommandResult } from '../../../src/commands/oauth/org/check.js';
 
@@ -24,37 +22,14 @@ type Envelope = {
   data?: OrgCheckCommandResult;
 };
 
-/** Runs the command with the given output mode, capturing stdout; returns the output and the exit code. */
-async function runCommand(cmd: typeof SfCommand<unknown>, argv: string[]): Promise<{ out: string; exitCode: number }> {
-  const config = await Config.load(ROOT);
-  let out = '';
-  const write = process.stdout.write.bind(process.stdout);
-  const writeErr = process.stderr.write.bind(process.stderr);
-  const capture = ((chunk: string | Uint8Array): boolean => {
-    out += chunk.toString();
-    return true;
-  }) as typeof process.stdout.write;
-  process.stdout.write = capture;
-  process.stderr.write = capture;
-  const before = process.exitCode;
-  let exitCode = 0;
-  try {
-    await (cmd as unknown as { run(argv: string[], config: Config): Promise<unknown> }).run(argv, config);
-  } catch (e) {
-    exitCode = Number((e as { exitCode?: number }).exitCode ?? 1);
-  } finally {
-    process.stdout.write = write;
-    process.stderr.write = writeErr;
-  }
-  exitCode = Number(process.exitCode ?? exitCode) || exitCode;
-  process.exitCode = before;
-  return { out, exitCode };
-}
+const runJson = (argv: string[]): Promise<{ json: Envelope; exitCode: number }> =>
+  runCommandJson<Envelope>(OrgCheck, argv);
 
-const runJson = async (argv: string[]): Promise<{ json: Envelope; exitCode: number }> => {
-  const { out, exitCode } = await runCommand(OrgCheck, [...argv, '--json']);
-  return { json: JSON.parse(out) as Envelope, exitCode };
-};
+/** For people: stdout and stderr together, as a terminal shows them. */
+async function runCommand(cmd: CommandClass, argv: string[]): Promise<{ out: string; exitCode: number }> {
+  const { stdout, stderr, exitCode } = await runInProcess(cmd, argv);
+  return { out: stdout + stderr, exitCode };
+}
 
 describe('sf oauth org check', function () {
   this.timeout(60_000);

@@ -6,11 +6,9 @@ import { expect } from 'chai';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { Config } from '@oclif/core';
 import { AuthRemover } from '@salesforce/core';
-import type { SfCommand } from '@salesforce/sf-plugins-core';
 import { useEmulator } from '../../helpers/emulator.js';
-import { ROOT } from '../../helpers/cli.js';
+import { runJson } from '../../helpers/in-process.js';
 import { saveCliAuthorization } from '../../../src/emulator/sf-auth.js';
 import { oauthClient } from '../../../src/emulator/clients.js';
 import { consumerKeyFor } from '../../../src/emulator/seed/build.js';
@@ -19,31 +17,6 @@ import RtrEnable from '../../../src/commands/oauth/rtr/enable.js';
 import type { ToggleResult } from '../../../src/metadata/toggle.js';
 
 type ErrorJson = { name: string; message: string; actions?: string[]; exitCode: number; data?: ToggleResult };
-
-/** Runs a command with --json, capturing stdout; returns the parsed JSON and the exit code. */
-async function runJson<T>(cmd: typeof SfCommand<unknown>, argv: string[]): Promise<{ json: T; exitCode: number }> {
-  const config = await Config.load(ROOT);
-  let out = '';
-  const write = process.stdout.write.bind(process.stdout);
-  process.stdout.write = ((chunk: string | Uint8Array): boolean => {
-    out += chunk.toString();
-    return true;
-  }) as typeof process.stdout.write;
-  const exitCodeBefore = process.exitCode;
-  try {
-    await (cmd as unknown as { run(argv: string[], config: Config): Promise<unknown> }).run(
-      [...argv, '--json'],
-      config,
-    );
-  } catch {
-    // The command printed its error as JSON.
-  } finally {
-    process.stdout.write = write;
-  }
-  const exitCode = Number(process.exitCode ?? 0);
-  process.exitCode = exitCodeBefore;
-  return { json: JSON.parse(out) as T, exitCode };
-}
 
 describe('toggle commands in-process: deploy failure and missing permission', function () {
   this.timeout(60_000);

@@ -3,11 +3,9 @@
  * rollout undo report "kept on by Salesforce" as their own outcome, with actions, and exit non-zero.
  */
 import { expect } from 'chai';
-import { Config } from '@oclif/core';
 import { AuthRemover } from '@salesforce/core';
-import type { SfCommand } from '@salesforce/sf-plugins-core';
 import { useEmulator } from '../../helpers/emulator.js';
-import { ROOT } from '../../helpers/cli.js';
+import { runJson } from '../../helpers/in-process.js';
 import { saveCliAuthorization } from '../../../src/emulator/sf-auth.js';
 import PkceDisable from '../../../src/commands/oauth/pkce/disable.js';
 import PkceEnable from '../../../src/commands/oauth/pkce/enable.js';
@@ -23,33 +21,6 @@ import { approveForAdmin, privateDirs, rolloutContext, secretsEnv } from '../../
 import { secretEnvName } from '../../../src/oauth/secret.js';
 
 type Json<T> = { status?: number; result?: T; name?: string; message?: string; actions?: string[]; data?: T };
-
-async function runJson<T>(
-  cmd: typeof SfCommand<unknown>,
-  argv: string[],
-): Promise<{ json: Json<T>; exitCode: number }> {
-  const config = await Config.load(ROOT);
-  let out = '';
-  const write = process.stdout.write.bind(process.stdout);
-  process.stdout.write = ((chunk: string | Uint8Array): boolean => {
-    out += chunk.toString();
-    return true;
-  }) as typeof process.stdout.write;
-  const exitCodeBefore = process.exitCode;
-  try {
-    await (cmd as unknown as { run(argv: string[], config: Config): Promise<unknown> }).run(
-      [...argv, '--json'],
-      config,
-    );
-  } catch {
-    // The command printed its error as JSON.
-  } finally {
-    process.stdout.write = write;
-  }
-  const exitCode = Number(process.exitCode ?? 0);
-  process.exitCode = exitCodeBefore;
-  return { json: JSON.parse(out) as Json<T>, exitCode };
-}
 
 describe('commands against an org that keeps ECA PKCE on (ecaPkceLock=on)', function () {
   this.timeout(120_000);
@@ -67,7 +38,13 @@ describe('commands against an org that keeps ECA PKCE on (ecaPkceLock=on)', func
   });
 
   it('pkce disable and backup restore report kept-on-by-salesforce and exit 1', async () => {
-    const off = await runJson<ToggleResult>(PkceDisable, ['-o', alias, '--app', 'Field_Service_App', '--no-prompt']);
+    const off = await runJson<Json<ToggleResult>>(PkceDisable, [
+      '-o',
+      alias,
+      '--app',
+      'Field_Service_App',
+      '--no-prompt',
+    ]);
     expect(off.exitCode).to.equal(1);
     expect(off.json.result?.apps[0]).to.include({
       app: 'Field_Service_App',
@@ -75,14 +52,20 @@ describe('commands against an org that keeps ECA PKCE on (ecaPkceLock=on)', func
       after: true,
     });
 
-    const on = await runJson<ToggleResult>(PkceEnable, ['-o', alias, '--app', 'Billing_Integration', '--no-prompt']);
+    const on = await runJson<Json<ToggleResult>>(PkceEnable, [
+      '-o',
+      alias,
+      '--app',
+      'Billing_Integration',
+      '--no-prompt',
+    ]);
     expect(on.exitCode).to.equal(0);
     // The org did not return the ECA's certificate: the backup says it does not hold one.
-    const list = await runJson<BackupListResult>(BackupList, ['-o', alias]);
+    const list = await runJson<Json<BackupListResult>>(BackupList, ['-o', alias]);
     expect(list.json.result?.find((b) => b.path === on.json.result?.backupPath)?.notHeld).to.deep.equal([
       'Billing_Integration: certificate',
     ]);
-    const restore = await runJson<RestoreResult>(BackupRestore, [
+    const restore = await runJson<Json<RestoreResult>>(BackupRestore, [
       '-o',
       alias,
       '--backup',
@@ -106,7 +89,7 @@ describe('commands against an org that keeps ECA PKCE on (ecaPkceLock=on)', func
       plan: parsePlan('apps: [Billing_Integration]\noptions: {requirePkce: false, skipRtr: true}'),
       planFile: 'plan.yaml',
     });
-    const undo = await runJson<UndoResult>(RolloutUndo, ['-o', alias, '--no-prompt']);
+    const undo = await runJson<Json<UndoResult>>(RolloutUndo, ['-o', alias, '--no-prompt']);
     expect(undo.exitCode).to.equal(1);
     expect(undo.json.name).to.equal('KeptOnError');
     expect(undo.json.message).to.match(/^Not undone: kept on by Salesforce for Billing_Integration/);

@@ -4,11 +4,9 @@
  * certificate the org does not return (pkce enable refused with the Setup path). Each exits 1 and changes nothing.
  */
 import { expect } from 'chai';
-import { Config } from '@oclif/core';
 import { AuthRemover } from '@salesforce/core';
-import type { SfCommand } from '@salesforce/sf-plugins-core';
 import { useEmulator } from '../../helpers/emulator.js';
-import { ROOT } from '../../helpers/cli.js';
+import { runJson } from '../../helpers/in-process.js';
 import { saveCliAuthorization } from '../../../src/emulator/sf-auth.js';
 import PkceEnable from '../../../src/commands/oauth/pkce/enable.js';
 import OrgRequirePkce from '../../../src/commands/oauth/org/require-pkce.js';
@@ -23,30 +21,6 @@ type ErrorJson = {
   actions?: string[];
   data?: { apps?: string[]; blockers?: GateRow[] };
 };
-
-async function runJson(cmd: typeof SfCommand<unknown>, argv: string[]): Promise<{ json: ErrorJson; exitCode: number }> {
-  const config = await Config.load(ROOT);
-  let out = '';
-  const write = process.stdout.write.bind(process.stdout);
-  process.stdout.write = ((chunk: string | Uint8Array): boolean => {
-    out += chunk.toString();
-    return true;
-  }) as typeof process.stdout.write;
-  const exitCodeBefore = process.exitCode;
-  try {
-    await (cmd as unknown as { run(argv: string[], config: Config): Promise<unknown> }).run(
-      [...argv, '--json'],
-      config,
-    );
-  } catch {
-    // The command printed its error as JSON.
-  } finally {
-    process.stdout.write = write;
-  }
-  const exitCode = Number(process.exitCode ?? 0);
-  process.exitCode = exitCodeBefore;
-  return { json: JSON.parse(out) as ErrorJson, exitCode };
-}
 
 describe('commands on apps that cannot be changed here', function () {
   this.timeout(120_000);
@@ -66,7 +40,7 @@ describe('commands on apps that cannot be changed here', function () {
 
   it('pkce enable refuses a packaged ECA naming namespace and publisher, and an ECA whose certificate is not returned with the Setup path; exit 1, no deploy', async () => {
     const deploys = (): number => emu().stats.byKind['soap:deploy'] ?? 0;
-    const packaged = await runJson(PkceEnable, ['-o', alias, '--app', PACKAGED_ECA, '--no-prompt']);
+    const packaged = await runJson<ErrorJson>(PkceEnable, ['-o', alias, '--app', PACKAGED_ECA, '--no-prompt']);
     expect(packaged.exitCode).to.equal(1);
     expect(packaged.json.name).to.equal('RefusedAppsError');
     expect(packaged.json.message)
@@ -74,7 +48,7 @@ describe('commands on apps that cannot be changed here', function () {
       .and.include('pubx')
       .and.include('Fabrikam Publishing');
     expect(packaged.json.actions?.join(' ')).to.include('ask the publisher');
-    const certificate = await runJson(PkceEnable, ['-o', alias, '--app', RICH_ECA, '--no-prompt']);
+    const certificate = await runJson<ErrorJson>(PkceEnable, ['-o', alias, '--app', RICH_ECA, '--no-prompt']);
     expect(certificate.exitCode).to.equal(1);
     expect(certificate.json.message).to.include('certificate').and.include(`External Client App Manager > ${RICH_ECA}`);
     expect(deploys()).to.equal(0);
@@ -84,7 +58,7 @@ describe('commands on apps that cannot be changed here', function () {
   });
 
   it("org require-pkce is blocked by the packaged ECA, naming its package and the publisher's org; exit 1", async () => {
-    const { json, exitCode } = await runJson(OrgRequirePkce, ['-o', alias, '--dry-run']);
+    const { json, exitCode } = await runJson<ErrorJson>(OrgRequirePkce, ['-o', alias, '--dry-run']);
     expect(exitCode).to.equal(1);
     const row = json.data?.blockers?.find((b) => b.app === PACKAGED_ECA);
     expect(row?.status).to.equal('blocked');

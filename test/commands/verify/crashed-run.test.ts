@@ -8,12 +8,11 @@ import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
-import { Config } from '@oclif/core';
 import PkceVerify from '../../../src/commands/oauth/pkce/verify.js';
 import { saveCliAuthorization } from '../../../src/emulator/sf-auth.js';
 import { runsDir, RUN_RECORD_FORMAT, type RunRecord } from '../../../src/smoke/run-record.js';
 import { useEmulator } from '../../helpers/emulator.js';
-import { ROOT } from '../../helpers/cli.js';
+import { runJson } from '../../helpers/in-process.js';
 import { privateDirs } from '../../rollout/helpers.js';
 import { app, tokensFor } from '../../emulator/oauth/helpers.js';
 
@@ -50,23 +49,12 @@ describe('sf oauth pkce verify after a killed smoke run (in-process)', function 
     mkdirSync(runsDir(orgId), { recursive: true });
     writeFileSync(path.join(runsDir(orgId), `${record.id}.json`), JSON.stringify(record));
 
-    const config = await Config.load(ROOT);
-    let out = '';
-    const write = process.stdout.write.bind(process.stdout);
-    process.stdout.write = ((chunk: string | Uint8Array): boolean => {
-      out += chunk.toString();
-      return true;
-    }) as typeof process.stdout.write;
-    const exitCodeBefore = process.exitCode;
-    try {
-      await PkceVerify.run(['-o', alias, '--app', 'Acme_Mobile', '--json'], config);
-    } catch {
-      // printed as JSON
-    } finally {
-      process.stdout.write = write;
-      process.exitCode = exitCodeBefore;
-    }
-    const json = JSON.parse(out) as { status: number; warnings?: string[] };
+    const { json, stdout: out } = await runJson<{ status: number; warnings?: string[] }>(PkceVerify, [
+      '-o',
+      alias,
+      '--app',
+      'Acme_Mobile',
+    ]);
     expect(json.status, out).to.equal(0);
     expect((json.warnings ?? []).join(' ')).to.include(
       '1 smoke run(s) that ended without cleaning up (killed) left 1 approval(s): 1 revoked.',

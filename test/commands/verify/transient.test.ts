@@ -4,9 +4,7 @@
  * to a pass when it clears, and when it persists the checks could not run: never "fail", and no token is left.
  */
 import { expect } from 'chai';
-import { Config } from '@oclif/core';
 import { AuthRemover } from '@salesforce/core';
-import type { SfCommand } from '@salesforce/sf-plugins-core';
 import { outagePage, rateLimited } from '../../../src/emulator/faults.js';
 import { saveCliAuthorization } from '../../../src/emulator/sf-auth.js';
 import { consumerKeyFor } from '../../../src/emulator/seed/build.js';
@@ -15,35 +13,10 @@ import PkceVerify from '../../../src/commands/oauth/pkce/verify.js';
 import RtrVerify from '../../../src/commands/oauth/rtr/verify.js';
 import type { VerifyResult } from '../../../src/smoke/model.js';
 import { useEmulator } from '../../helpers/emulator.js';
-import { ROOT } from '../../helpers/cli.js';
+import { runJson } from '../../helpers/in-process.js';
 import { privateDirs } from '../../rollout/helpers.js';
 
 type Envelope = { status: number; result: VerifyResult };
-
-/** Runs a command with --json, capturing stdout; returns the parsed JSON and the exit code. */
-async function runJson(cmd: typeof SfCommand<unknown>, argv: string[]): Promise<{ json: Envelope; exitCode: number }> {
-  const config = await Config.load(ROOT);
-  let out = '';
-  const write = process.stdout.write.bind(process.stdout);
-  process.stdout.write = ((chunk: string | Uint8Array): boolean => {
-    out += chunk.toString();
-    return true;
-  }) as typeof process.stdout.write;
-  const exitCodeBefore = process.exitCode;
-  try {
-    await (cmd as unknown as { run(argv: string[], config: Config): Promise<unknown> }).run(
-      [...argv, '--json'],
-      config,
-    );
-  } catch {
-    // The command printed its error as JSON.
-  } finally {
-    process.stdout.write = write;
-  }
-  const exitCode = Number(process.exitCode ?? 0);
-  process.exitCode = exitCodeBefore;
-  return { json: JSON.parse(out) as Envelope, exitCode };
-}
 
 /** Live refresh-token chains and access tokens of the apps under test (the CLI's own session excluded). */
 function liveTokens(emu: OrgEmulator, app: string): number {
@@ -74,7 +47,7 @@ describe('sf oauth pkce|rtr verify under transient trouble (in-process)', functi
     emu().faults.add({ match: { path: '/secur/frontdoor.jsp' }, action: outagePage(503, 0), times: 2 });
     emu().faults.add({ match: { path: '/services/oauth2/authorize' }, action: outagePage(503, 0), times: 2 });
     emu().faults.add({ match: { grantType: 'authorization_code' }, action: rateLimited(0), times: 2 });
-    const { json, exitCode } = await runJson(PkceVerify, ['-o', alias, '--app', 'Field_Service_App']);
+    const { json, exitCode } = await runJson<Envelope>(PkceVerify, ['-o', alias, '--app', 'Field_Service_App']);
     const app = json.result.apps[0];
     expect(app.verdict, JSON.stringify(app.checks, null, 1)).to.equal('pass');
     expect(exitCode).to.equal(0);
@@ -84,7 +57,7 @@ describe('sf oauth pkce|rtr verify under transient trouble (in-process)', functi
   it('rtr verify passes when refreshes meet 429 and 503 answers that clear', async () => {
     emu().faults.add({ match: { grantType: 'refresh_token' }, action: rateLimited(0), times: 2 });
     emu().faults.add({ match: { grantType: 'refresh_token' }, action: outagePage(503, 0), after: 3, times: 1 });
-    const { json, exitCode } = await runJson(RtrVerify, ['-o', alias, '--app', 'Field_Service_App']);
+    const { json, exitCode } = await runJson<Envelope>(RtrVerify, ['-o', alias, '--app', 'Field_Service_App']);
     const app = json.result.apps[0];
     expect(app.verdict, JSON.stringify(app.checks, null, 1)).to.equal('pass');
     expect(exitCode).to.equal(0);
@@ -92,7 +65,7 @@ describe('sf oauth pkce|rtr verify under transient trouble (in-process)', functi
 
   it('pkce verify under an authorize outage that persists: every check could not run (error), none fails, no token left', async () => {
     emu().faults.add({ match: { path: '/services/oauth2/authorize' }, action: outagePage(503, 0) });
-    const { json, exitCode } = await runJson(PkceVerify, ['-o', alias, '--app', 'Field_Service_App']);
+    const { json, exitCode } = await runJson<Envelope>(PkceVerify, ['-o', alias, '--app', 'Field_Service_App']);
     const app = json.result.apps[0];
     expect(exitCode).to.equal(1);
     expect(app.verdict).to.equal('error');
@@ -105,7 +78,7 @@ describe('sf oauth pkce|rtr verify under transient trouble (in-process)', functi
 
   it('rtr verify under a 429 at refresh that persists: the checks could not run, none fails, and every token is revoked', async () => {
     emu().faults.add({ match: { grantType: 'refresh_token' }, action: rateLimited(0) });
-    const { json } = await runJson(RtrVerify, ['-o', alias, '--app', 'Field_Service_App']);
+    const { json } = await runJson<Envelope>(RtrVerify, ['-o', alias, '--app', 'Field_Service_App']);
     const app = json.result.apps[0];
     expect(app.verdict).to.equal('error');
     expect(app.checks.some((c) => c.verdict === 'fail')).to.equal(false);
