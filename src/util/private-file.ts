@@ -1,11 +1,12 @@
 /*
- * Files only their owner can read, written atomically: a temporary file in the same folder, flushed to disk, then
- * renamed over the target, so a crash leaves the old file or the new one, never half of either. Backups, smoke test
- * results and rollout journals all go through here.
+ * Files only their owner can read, written atomically. Backups, smoke test results and rollout journals all go through
+ * here. The atomic write is npm's own `write-file-atomic`: a temporary file beside the target, flushed to disk (fsync),
+ * given its mode, then renamed over the target, so a crash leaves the old file or the new one, never half of either;
+ * it also serializes writes to one file in this process and removes its temporary file on error or exit.
  */
-import { chmod, mkdir, open, rename, rm } from 'node:fs/promises';
-import { randomBytes } from 'node:crypto';
+import { chmod, mkdir } from 'node:fs/promises';
 import path from 'node:path';
+import writeFileAtomic from 'write-file-atomic';
 
 /** Creates a folder (and its parents) readable by the owner only, and tightens it if it already existed. */
 export async function privateDir(dir: string): Promise<void> {
@@ -14,21 +15,8 @@ export async function privateDir(dir: string): Promise<void> {
 }
 
 export async function writePrivateFile(file: string, content: string): Promise<void> {
-  const dir = path.dirname(file);
-  await mkdir(dir, { recursive: true, mode: 0o700 });
-  const temp = path.join(dir, `.${path.basename(file)}.${randomBytes(6).toString('hex')}.tmp`);
-  try {
-    const handle = await open(temp, 'wx', 0o600);
-    try {
-      await handle.writeFile(content);
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    await chmod(temp, 0o600);
-    await rename(temp, file);
-  } catch (e) {
-    await rm(temp, { force: true });
-    throw e;
-  }
+  // The library does not create folders; a new one is the owner's alone.
+  await mkdir(path.dirname(file), { recursive: true, mode: 0o700 });
+  // `mode` is given explicitly: without it the library copies the mode of the file it replaces.
+  await writeFileAtomic(file, content, { mode: 0o600, fsync: true });
 }

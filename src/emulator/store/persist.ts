@@ -1,29 +1,17 @@
 /*
- * State-file IO. Writes are atomic (temp file in the same folder, fsync, rename) and private (0600), so a crash never
- * leaves a half-written state and other users cannot read it.
+ * State-file IO. Writes are atomic and private: npm's `write-file-atomic` writes a temporary file beside the state
+ * file, fsyncs it, sets mode 0600 and renames it over, so a crash never leaves a half-written state and other users
+ * cannot read it. (The client core has the same need in src/util/private-file.ts; the emulator uses the library
+ * directly because it never imports the client core.)
  */
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { randomBytes } from 'node:crypto';
+import writeFileAtomic from 'write-file-atomic';
 import type { OrgState } from './state.js';
 
-export async function writeFileAtomic(file: string, content: string): Promise<void> {
-  const dir = path.dirname(file);
-  await fs.mkdir(dir, { recursive: true });
-  const tmp = path.join(dir, `.${path.basename(file)}.${randomBytes(6).toString('hex')}.tmp`);
-  const handle = await fs.open(tmp, 'w', 0o600);
-  try {
-    await handle.writeFile(content);
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-  try {
-    await fs.rename(tmp, file);
-  } catch (e) {
-    await fs.rm(tmp, { force: true });
-    throw e;
-  }
+async function writePrivate(file: string, content: string): Promise<void> {
+  await fs.mkdir(path.dirname(file), { recursive: true });
+  await writeFileAtomic(file, content, { mode: 0o600, fsync: true });
 }
 
 export class StateFileError extends Error {}
@@ -48,4 +36,4 @@ export async function readStateFile(file: string): Promise<OrgState | undefined>
 }
 
 export const writeStateFile = (file: string, state: OrgState): Promise<void> =>
-  writeFileAtomic(file, JSON.stringify(state, null, 1));
+  writePrivate(file, JSON.stringify(state, null, 1));
