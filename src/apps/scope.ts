@@ -14,6 +14,7 @@
  *   `unknown` and someone must look at it), so `--all` never changes an app it cannot judge.
  * Nothing here reads the org or prints.
  */
+import { distance as editDistance } from 'fastest-levenshtein';
 import type { AppRow, Flow, TokenUsage } from './model.js';
 import { flowsInUse, readAppSettings, type AppSettings } from './settings.js';
 import { EMPTY_USAGE } from './usage.js';
@@ -145,16 +146,4 @@ export function closeMatches(unknown: string[], known: Array<{ name: string; key
   return [
     ...new Map(scored.sort((x, y) => x.score - y.score || x.name.localeCompare(y.name)).map((s) => [s.name, s])).keys(),
   ].slice(0, 5);
-}
-
-function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) {
-      current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-    previous = current;
-  }
-  return previous[b.length];
 }

@@ -254,5 +254,11 @@ describe('CSV cells and close matches', () => {
     expect(closeMatches(['partner portal synk'], known)).to.deep.equal(['Partner_Portal_Sync']);
     expect(closeMatches(['Portal'], known)).to.deep.equal(['Partner_Portal_Sync', 'Reporting_Portal']);
     expect(closeMatches(['zzzzzzzz'], known)).to.deep.equal([]);
+    // Levenshtein distance (fastest-levenshtein): one substitution ranks before a substitution plus a deletion.
+    const near = [
+      { name: 'Acme_Noble', keys: ['Acme_Noble'] },
+      { name: 'Acme_Mobile', keys: ['Acme_Mobile'] },
+    ];
+    expect(closeMatches(['Acme_Mobyle'], near)).to.deep.equal(['Acme_Mobile', 'Acme_Noble']);
   });
 });
