@@ -136,7 +136,7 @@ try {
     orgId,
     username: org.getUsername() ?? '',
     instanceUrl: conn.instanceUrl,
-    accessToken: async () => '',
+    accessToken: (): Promise<string> => Promise.resolve(''),
   });
   const after = await buildInventory(conn, { days: 90 });
   check(

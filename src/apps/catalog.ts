@@ -129,6 +129,7 @@ async function listAll(conn: Connection): Promise<FileProps[]> {
     .map((p) => ({
       fullName: p.fullName,
       type: p.type,
+      // eslint-disable-next-line @typescript-eslint/prefer-nullish-coalescing -- an org without a namespace answers ''
       namespacePrefix: p.namespacePrefix || undefined,
       lastModifiedDate: p.lastModifiedDate || undefined,
     }));

@@ -59,8 +59,7 @@ export function metadataOwner(
   packages: Map<string, InstalledPackage> | undefined,
   orgNamespace: string | null,
 ): AppOwner {
-  if (!namespacePrefix || (orgNamespace && namespacePrefix.toLowerCase() === orgNamespace.toLowerCase()))
-    return { type: 'org' };
+  if (!namespacePrefix || namespacePrefix.toLowerCase() === orgNamespace?.toLowerCase()) return { type: 'org' };
   const pkg = packages?.get(namespacePrefix.toLowerCase());
   return {
     type: 'package',

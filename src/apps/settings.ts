@@ -51,7 +51,7 @@ const parser = new XMLParser({
   parseTagValue: false,
   removeNSPrefix: true,
   trimValues: true,
-  isArray: (name) => name === 'scopes',
+  isArray: (name): boolean => name === 'scopes',
 });
 
 function root(xml: string | undefined): Node | undefined {
@@ -189,6 +189,7 @@ function connectedAppSettings(app: CatalogApp): AppSettings {
     rtrEnabled: bool(config, 'isRefreshTokenRotationEnabled', false),
     secretRequiredForRefresh: bool(config, 'isSecretRequiredForRefreshToken', true),
     clientCredentials: bool(config, 'isClientCredentialEnabled', false),
+    // eslint-disable-next-line @typescript-eslint/prefer-nullish-coalescing -- a blank user is no user
     clientCredentialsUser: str(config, 'oauthClientCredentialUser')?.trim() || null,
     codeCredentials: bool(config, 'isCodeCredentialEnabled', false),
     // A Connected App's device flow switch is not in its metadata.
@@ -238,6 +239,7 @@ function ecaSettings(app: CatalogApp): AppSettings {
     secretRequiredForRefresh: g(() => bool(global, 'isSecretRequiredForRefreshToken', true)),
     // The developer switch lives in the global settings; the admin switch and the run-as user in the policies.
     clientCredentials: ccGlobal ?? ccPolicy,
+    // eslint-disable-next-line @typescript-eslint/prefer-nullish-coalescing -- a blank user is no user
     clientCredentialsUser: str(policies, 'clientCredentialsFlowUser')?.trim() || null,
     codeCredentials: g(() => bool(global, 'isCodeCredFlowEnabled', false)),
     device: g(() => bool(global, 'isDeviceFlowEnabled', false)),
@@ -270,9 +272,9 @@ export function readAppSettings(app: CatalogApp): AppSettings {
  *
  * The authorization code flow needs a callback URL, but Salesforce requires one on every Connected App, so a callback
  * alone proves nothing. It counts as in use when the app has a callback URL and
- *   (a) can get refresh tokens (a refresh scope only serves user flows), or
- *   (b) OauthToken shows user approvals for it, or
- *   (c) no other flow is configured (authorization code is then its only way in).
+ * (a) can get refresh tokens (a refresh scope only serves user flows), or
+ * (b) OauthToken shows user approvals for it, or
+ * (c) no other flow is configured (authorization code is then its only way in).
  * So an app set up for client credentials or a certificate (JWT), with no refresh scope and no OauthToken rows, is a
  * server-to-server app and not an authorization code app: PKCE and RTR do not concern it.
  * When the settings are unreadable the answer is null (unknown).

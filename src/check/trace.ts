@@ -227,29 +227,81 @@ export class TraceRecorder {
 
   /**
    * @param sensitive values that must never reach the file whatever happens (the session's access token, consumer
-   *   secrets from the environment, the user name): a last pass replaces any that slipped through.
+   * secrets from the environment, the user name): a last pass replaces any that slipped through.
    */
   public constructor(sensitive: Array<string | undefined | null> = []) {
     this.sensitive = sensitive.filter((s): s is string => typeof s === 'string' && s.length >= 4);
   }
 
+  private static async fromExchange(exchange: HttpExchange): Promise<TraceEntry | undefined> {
+    const base = exchange.url;
+    const entry: TraceEntry = {
+      source: 'oauth',
+      method: exchange.method.toUpperCase(),
+      endpoint: tracePath(exchange.url),
+      count: 1,
+    };
+    if (!exchange.response) return { ...entry, ...(exchange.failure ? { failure: exchange.failure } : {}) };
+    const res = exchange.response;
+    // eslint-disable-next-line @typescript-eslint/prefer-nullish-coalescing -- a blank content type is none
+    const contentType = res.headers.get('content-type')?.split(';')[0].trim() || undefined;
+    const text = await res.text().catch(() => '');
+    const shape = bodyShape(contentType, text);
+    const location = res.status >= 300 && res.status < 400 ? res.headers.get('location') : null;
+    const redirect = redirectOf(location, base);
+    const errors = [...(shape.errors ?? []), ...redirectErrors(location, base)];
+    return {
+      ...entry,
+      status: res.status,
+      ...(contentType ? { contentType } : {}),
+      ...(shape.present?.length ? { present: shape.present } : {}),
+      ...(shape.nulls?.length ? { nulls: shape.nulls } : {}),
+      ...(errors.length ? { errors } : {}),
+      ...(redirect ? { redirect } : {}),
+    };
+  }
+
+  private static fromJsforce(request: JsforceRequest, response: JsforceResponse, base: string): TraceEntry {
+    // eslint-disable-next-line @typescript-eslint/prefer-nullish-coalescing -- a blank content type is none
+    const contentType = header(response.headers, 'content-type')?.split(';')[0].trim() || undefined;
+    const text =
+      typeof response.body === 'string'
+        ? response.body
+        : response.body === undefined
+          ? ''
+          : JSON.stringify(response.body);
+    const shape = bodyShape(contentType, text);
+    return {
+      source: 'api',
+      method: (request.method ?? 'GET').toUpperCase(),
+      endpoint: tracePath(request.url ?? '', base),
+      ...(response.statusCode !== undefined ? { status: response.statusCode } : {}),
+      ...(contentType ? { contentType } : {}),
+      ...(shape.present?.length ? { present: shape.present } : {}),
+      ...(shape.nulls?.length ? { nulls: shape.nulls } : {}),
+      ...(shape.errors?.length ? { errors: shape.errors } : {}),
+      count: 1,
+    };
+  }
+
   /** Starts recording the product's own OAuth HTTP (src/oauth/http.ts). */
   public watchOAuthHttp(): this {
-    this.detachers.push(observeHttp((exchange) => this.track(this.fromExchange(exchange))));
+    this.detachers.push(observeHttp((exchange) => this.track(TraceRecorder.fromExchange(exchange))));
     return this;
   }
 
   /** Starts recording every request of one Connection (REST, Tooling, Metadata API). */
   public watchConnection(conn: Connection): this {
+    // eslint-disable-next-line no-underscore-dangle -- jsforce keeps its transport there; no public accessor
     const transport = (conn as unknown as { _transport?: Transport })._transport;
     if (!transport || typeof transport.httpRequest !== 'function') return this;
     const original = transport.httpRequest;
     const base = conn.instanceUrl || 'http://x';
-    transport.httpRequest = (request, options) => {
+    transport.httpRequest = (request, options): ReturnType<Transport['httpRequest']> => {
       const answer = original.call(transport, request, options);
       // The same promise goes back to jsforce (it calls .stream() on it); we only observe its outcome.
       answer.then(
-        (response) => this.add(this.fromJsforce(request, response, base)),
+        (response) => this.add(TraceRecorder.fromJsforce(request, response, base)),
         (error: unknown) =>
           this.add({
             source: 'api',
@@ -302,55 +354,6 @@ export class TraceRecorder {
     const seen = this.entries.get(key);
     if (seen) seen.count++;
     else this.entries.set(key, { ...shape, count: 1 });
-  }
-
-  private async fromExchange(exchange: HttpExchange): Promise<TraceEntry | undefined> {
-    const base = exchange.url;
-    const entry: TraceEntry = {
-      source: 'oauth',
-      method: exchange.method.toUpperCase(),
-      endpoint: tracePath(exchange.url),
-      count: 1,
-    };
-    if (!exchange.response) return { ...entry, ...(exchange.failure ? { failure: exchange.failure } : {}) };
-    const res = exchange.response;
-    const contentType = res.headers.get('content-type')?.split(';')[0].trim() || undefined;
-    const text = await res.text().catch(() => '');
-    const shape = bodyShape(contentType, text);
-    const location = res.status >= 300 && res.status < 400 ? res.headers.get('location') : null;
-    const redirect = redirectOf(location, base);
-    const errors = [...(shape.errors ?? []), ...redirectErrors(location, base)];
-    return {
-      ...entry,
-      status: res.status,
-      ...(contentType ? { contentType } : {}),
-      ...(shape.present?.length ? { present: shape.present } : {}),
-      ...(shape.nulls?.length ? { nulls: shape.nulls } : {}),
-      ...(errors.length ? { errors } : {}),
-      ...(redirect ? { redirect } : {}),
-    };
-  }
-
-  private fromJsforce(request: JsforceRequest, response: JsforceResponse, base: string): TraceEntry {
-    const contentType = header(response.headers, 'content-type')?.split(';')[0].trim() || undefined;
-    const text =
-      typeof response.body === 'string'
-        ? response.body
-        : response.body === undefined
-          ? ''
-          : JSON.stringify(response.body);
-    const shape = bodyShape(contentType, text);
-    return {
-      source: 'api',
-      method: (request.method ?? 'GET').toUpperCase(),
-      endpoint: tracePath(request.url ?? '', base),
-      ...(response.statusCode !== undefined ? { status: response.statusCode } : {}),
-      ...(contentType ? { contentType } : {}),
-      ...(shape.present?.length ? { present: shape.present } : {}),
-      ...(shape.nulls?.length ? { nulls: shape.nulls } : {}),
-      ...(shape.errors?.length ? { errors: shape.errors } : {}),
-      count: 1,
-    };
   }
 
   /** The last guard: any known sensitive value anywhere in an entry becomes `{redacted}`. */

@@ -19,7 +19,7 @@ export function contextFor(
     orgId: org.getOrgId(),
     username: org.getUsername() ?? conn.getUsername() ?? '',
     instanceUrl: conn.instanceUrl.replace(/\/+$/, ''),
-    accessToken: async () => {
+    accessToken: async (): Promise<string> => {
       try {
         await org.refreshAuth();
       } catch {

@@ -263,7 +263,7 @@ const cache = new WeakMap<OrgStore, { revision: number; byKey: Map<string, OAuth
 /** Every OAuth client of the org by consumer key; recomputed only after the org changed. */
 export function oauthClients(store: OrgStore): Map<string, OAuthClient> {
   const hit = cache.get(store);
-  if (hit && hit.revision === store.revision) return hit.byKey;
+  if (hit?.revision === store.revision) return hit.byKey;
   const byKey = new Map<string, OAuthClient>();
   for (const c of store.components('ConnectedApp')) {
     const client = fromConnectedApp(store, c.fullName, c.value, c.namespacePrefix);

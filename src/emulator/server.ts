@@ -71,8 +71,8 @@ export class OrgEmulator {
       store,
       faults: this.faults,
       latency: this.latency,
-      instanceUrl: () => this.url,
-      count: (kind) => {
+      instanceUrl: (): string => this.url,
+      count: (kind): void => {
         this.stats.byKind[kind] = (this.stats.byKind[kind] ?? 0) + 1;
       },
       conformance: new ConformanceRecorder(store, options.conformance),
@@ -83,6 +83,10 @@ export class OrgEmulator {
     registerOAuthRoutes(this.router, this.services);
     registerRestRoutes(this.router, this.services);
     registerMetadataRoutes(this.router, this.services);
+  }
+
+  public get url(): string {
+    return `http://${HOST}:${this.port}`;
   }
 
   /** Starts an org: from the state file when it exists, else from the seed (default: the documented sandbox org). */
@@ -97,10 +101,6 @@ export class OrgEmulator {
     const emulator = new OrgEmulator(new OrgStore(state, clock, options.stateFile), secrets, options);
     await emulator.listen(options.port ?? 0);
     return emulator;
-  }
-
-  public get url(): string {
-    return `http://${HOST}:${this.port}`;
   }
 
   /** What each OAuth client did so far, as pass, fail, advice or not exercised per requirement (also GET /_emulator/conformance). */

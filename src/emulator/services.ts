@@ -14,14 +14,14 @@ export type EmulatorServices = {
   store: OrgStore;
   faults: Faults;
   latency: LatencyModel;
-  /** `http://127.0.0.1:<port>`: the instance URL, login URL and My Domain at once. */
-  instanceUrl(): string;
-  /** Counts a request by kind (`oauth`, `rest`, `soap:<operation>`), for benchmarks. */
-  count(kind: string): void;
   /** Records what each OAuth client does, for the conformance report. */
   conformance: ConformanceRecorder;
   /** Which of Salesforce's known behaviours this run shows (see behaviours.ts). */
   behaviours: Behaviours;
+  /** `http://127.0.0.1:<port>`: the instance URL, login URL and My Domain at once. */
+  instanceUrl(): string;
+  /** Counts a request by kind (`oauth`, `rest`, `soap:<operation>`), for benchmarks. */
+  count(kind: string): void;
 };
 
 /** The user and token behind a raw access token, or undefined when it is unknown or expired. */

@@ -32,7 +32,7 @@ const WAIT_MINUTES = 30;
 
 export async function retrieveMembers(conn: Connection, members: MemberSpec[], pollMs = 250): Promise<RetrieveOutcome> {
   // SDR (some 350 modules) loads on first use, not with every command that might retrieve: `--help` stays fast.
-  const { ComponentSet, RequestStatus } = await import('@salesforce/source-deploy-retrieve');
+  const { ComponentSet, ComponentStatus, RequestStatus } = await import('@salesforce/source-deploy-retrieve');
   const dir = await mkdtemp(path.join(tmpdir(), 'sf-oauth-retrieve-'));
   try {
     const set = new ComponentSet(members);
@@ -45,8 +45,7 @@ export async function retrieveMembers(conn: Connection, members: MemberSpec[], p
       throw new RetrieveError(`The retrieve failed: ${messages.join('; ') || 'no detail'}`, messages);
     const files: RetrievedFile[] = [];
     for (const fileResponse of result.getFileResponses()) {
-      if (fileResponse.state === 'Failed' || !fileResponse.filePath || !fileResponse.filePath.endsWith('-meta.xml'))
-        continue;
+      if (fileResponse.state === ComponentStatus.Failed || !fileResponse.filePath?.endsWith('-meta.xml')) continue;
       files.push({
         type: fileResponse.type,
         fullName: fileResponse.fullName,

@@ -13,17 +13,17 @@ import {
   type CatalogApp,
   type RetrieveCache,
 } from '../apps/catalog.js';
+import { describeOwner, loadPackages, metadataOwner, type InstalledPackage } from '../apps/owners.js';
+import { outOfScopeReason, unknownApps, usageOfLabel } from '../apps/scope.js';
+import { readAppSettings } from '../apps/settings.js';
+import { loadUsage, EMPTY_USAGE } from '../apps/usage.js';
+import type { TokenUsage } from '../apps/model.js';
 import { RetrieveError, retrieveMembers, type RetrievedFile } from './retrieve.js';
 import { deployFiles, type ComponentFailure, type DeployOutcome, type DeployProgress } from './deploy.js';
 import { readLeaf, setLeaf } from './flag-edit.js';
 import { withoutConsumerSecret, writeBackup, type Backup } from './backup.js';
 import { changedFields, deployable, unreadFields, type CertificateProof } from './deploy-fields.js';
 import { loadCertificateProof } from './certificate-proof.js';
-import { describeOwner, loadPackages, metadataOwner, type InstalledPackage } from '../apps/owners.js';
-import { outOfScopeReason, unknownApps, usageOfLabel } from '../apps/scope.js';
-import { readAppSettings } from '../apps/settings.js';
-import { loadUsage, EMPTY_USAGE } from '../apps/usage.js';
-import type { TokenUsage } from '../apps/model.js';
 
 export type ToggleSetting = 'pkce' | 'rtr';
 

@@ -31,7 +31,7 @@ export function childElements(xml: string, from: number, to: number): ElementRan
     const local = name.includes(':') ? name.slice(name.indexOf(':') + 1) : name;
     if (closing) {
       const open = stack.pop();
-      if (!open || open.name !== name) throw new XmlScanError(`Unbalanced </${name}> at offset ${m.index}`);
+      if (open?.name !== name) throw new XmlScanError(`Unbalanced </${name}> at offset ${m.index}`);
       if (stack.length === 0) {
         out.push({
           name: localName(open.name),

@@ -130,7 +130,7 @@ export function classifyAnswer(status: number, text: string, headers?: Headers):
   if (error === 'unknown_error' || /retry your request/i.test(description))
     return transient(`HTTP ${status} ${error ?? ''} (${description})`.trim());
   if (encoding === 'html' && !error && OUTAGE.test(text))
-    return transient(`HTTP ${status} with an outage page${str(fields.title) ? ` (${str(fields.title)})` : ''}`);
+    return transient(`HTTP ${status} with an outage page${str(fields.title) ? ` (${str(fields.title) ?? ''})` : ''}`);
   if (status === 401 && (error === 'INVALID_SESSION_ID' || error === 'invalid_token' || !error)) {
     return { kind: 'session-expired', status, reason: `HTTP 401${error ? ` ${error}` : ''}` };
   }

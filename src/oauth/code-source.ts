@@ -64,7 +64,7 @@ export function frontdoorSource(
   };
   return {
     name: 'frontdoor',
-    async authorize(request) {
+    async authorize(request): Promise<AuthorizeOutcome> {
       session ??= open();
       try {
         return await (await session).authorize(request);
@@ -158,7 +158,7 @@ export function browserSource(options: BrowserSourceOptions): CodeSource {
   const opener = options.opener ?? systemOpener;
   return {
     name: 'browser',
-    async authorize(request) {
+    async authorize(request): Promise<AuthorizeOutcome> {
       if (!isLoopbackCallback(request.redirectUri)) {
         throw new CodeSourceError(
           `--browser needs a callback on this computer (http://localhost:PORT/...); ${request.redirectUri} is not one.`,
@@ -198,7 +198,7 @@ export function browserSource(options: BrowserSourceOptions): CodeSource {
         throw new CodeSourceError((e as Error).message, 'browser');
       }
     },
-    async close() {
+    async close(): Promise<void> {
       const all = [...servers.values()];
       servers.clear();
       await Promise.all(all.map(async (s) => (await s.catch(() => undefined))?.close()));
@@ -220,7 +220,7 @@ export function codeCredentialsSource(
   const base = siteUrl.replace(/\/+$/, '');
   return {
     name: 'code-credentials',
-    async authorize(request) {
+    async authorize(request): Promise<AuthorizeOutcome> {
       const endpoint = `${base}/services/oauth2/authorize`;
       const params = new URL(authorizeUrl(base, request, 'code_credentials')).searchParams;
       const basic = Buffer.from(`${credentials.username}:${credentials.password.reveal()}`, 'utf8').toString('base64');

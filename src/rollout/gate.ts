@@ -9,8 +9,8 @@
  * since its flows are unknown here). Apps authorized from another org
  * (untracked) cannot be checked here and are listed as such. Nothing here prints.
  */
-import type { RetrieveCache } from '../apps/catalog.js';
 import type { Connection } from '@salesforce/core';
+import type { RetrieveCache } from '../apps/catalog.js';
 import { buildInventory } from '../apps/inventory.js';
 import type { AppRow, OrgOAuthSettings } from '../apps/model.js';
 import { lastModifiedDates, type VerifyKind } from '../oauth/client-config.js';

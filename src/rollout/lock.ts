@@ -68,7 +68,7 @@ export async function acquireRolloutLock(orgId: string, command: string, root = 
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code !== 'ELOCKED') throw e;
     const owner = await readOwner(ownerFile);
-    if (owner && owner.host === hostname() && owner.pid !== process.pid && !alive(owner.pid)) {
+    if (owner?.host === hostname() && owner.pid !== process.pid && !alive(owner.pid)) {
       // The holder died without releasing (kill -9, power loss): the lock is ours.
       await rm(`${target}.lock`, { recursive: true, force: true });
       release = await take();

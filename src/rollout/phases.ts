@@ -19,10 +19,10 @@ import { frontdoorSource, type CodeSource } from '../oauth/code-source.js';
 import { Secret, secretFromEnv } from '../oauth/secret.js';
 import type { AppRun } from '../smoke/model.js';
 import { SmokeSession, SmokeUserUnknown } from '../smoke/session.js';
+import { changeable, scopeOf } from '../apps/scope.js';
 import { evaluateGate, notProvenReason, pkceProven, rtrProven, type GateResult } from './gate.js';
 import type { StepData } from './journal.js';
 import { setRequirePkce } from './org-settings.js';
-import { changeable, scopeOf } from '../apps/scope.js';
 import { selectApps, type RolloutPlan } from './plan.js';
 
 export type RolloutContext = {
@@ -71,6 +71,7 @@ export function isTransient(e: unknown): boolean {
   // Our own OAuth requests are classified once, in oauth/answer.ts; the regex covers what jsforce and the core throw.
   if (e instanceof TransientAnswer) return true;
   return TRANSIENT.test(
+    // eslint-disable-next-line @typescript-eslint/no-base-to-string -- a cause is an Error or a string: String() gives its text
     e instanceof Error ? `${e.name} ${e.message} ${String((e as { cause?: unknown }).cause ?? '')}` : String(e),
   );
 }

@@ -18,6 +18,8 @@
  * Nothing here prints; progress goes through `onEvent`.
  */
 import { RetrieveCache } from '../apps/catalog.js';
+import { findBackup } from '../metadata/backup.js';
+import { applyRestore, planRestore } from '../metadata/restore.js';
 import {
   archiveJournal,
   journalFile,
@@ -36,8 +38,6 @@ import { cleanUpCrashedRuns, errorText, smokeSourceFor, withRetries, type Rollou
 import { PHASE_RUNNERS, type RolloutEvent } from './steps/index.js';
 import { planHash, type RolloutPlan } from './plan.js';
 import { setRequirePkce } from './org-settings.js';
-import { findBackup } from '../metadata/backup.js';
-import { applyRestore, planRestore } from '../metadata/restore.js';
 
 export type { RolloutContext } from './phases.js';
 

@@ -102,7 +102,8 @@ export class NoApprovalHeadroom extends AuthorizeBlocked {
   }
 }
 
-const soqlString = (value: string): string => `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+/** A SOQL string literal. */
+export const soqlString = (value: string): string => `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
 const day = (iso: string | null): string => (iso ? iso.slice(0, 10) : 'unknown');
 
 /**
@@ -165,6 +166,7 @@ export class ApprovalGuard {
   }
 
   /** Refuses a check that would push the user past the limit (`held`: this run's approvals still live). */
+  // eslint-disable-next-line class-methods-use-this -- one guard per run; the headroom it judges is read fresh per check
   public beforeCheck(h: Headroom, held: number, creates: number): void {
     if (creates > 0 && h.approvals.length + held + creates > h.limit) {
       throw new NoApprovalHeadroom(

@@ -60,6 +60,10 @@ export class RunRecorder {
     private readonly file: string,
   ) {}
 
+  public get id(): string {
+    return this.record.id;
+  }
+
   public static async start(
     init: { orgId: string; user: { id: string; username: string }; command: string },
     root = resultsRoot(),
@@ -83,10 +87,6 @@ export class RunRecorder {
     }, HEARTBEAT_MS);
     recorder.timer.unref();
     return recorder;
-  }
-
-  public get id(): string {
-    return this.record.id;
   }
 
   /** Before an app's first token: the app and the AppName values its OauthToken rows carry. */

@@ -6,12 +6,12 @@ import { loadCatalog, sdrRetriever } from '../../src/apps/catalog.js';
 import { manifestTypes, retrieveZip } from '../../src/metadata/zip-retrieve.js';
 import { coreConnection } from '../helpers/core.js';
 import { useEmulator } from '../helpers/emulator.js';
-import { bigSeed } from './big-seed.js';
 import type { Behaviours } from '../../src/emulator/behaviours.js';
 import { DEFAULT_SEED } from '../../src/emulator/seed/default.js';
 import type { OrgSeed, SeedToken } from '../../src/emulator/seed/types.js';
 import type { TokenUsage } from '../../src/apps/model.js';
 import { addRows, loadUsage, usageWindow } from '../../src/apps/usage.js';
+import { bigSeed } from './big-seed.js';
 
 function row(inventory: Inventory, name: string): AppRow {
   const found = inventory.result.apps.find((r) => r.name === name);
@@ -233,7 +233,7 @@ describe('app inventory against the default emulator org', () => {
       if (secret) expect(json).not.to.include(secret);
     }
     const conn = await coreConnection(emulator());
-    expect(json).not.to.include(conn.accessToken as string);
+    expect(json).not.to.include(conn.accessToken);
     expect(json).not.to.match(/consumerSecret/);
     expect(row(inventory, 'Partner_Portal_Sync').consumerKey).to.match(/^3MVG/);
   });
@@ -290,7 +290,7 @@ describe('app inventory without the permission to read ECA OAuth settings', () =
     const inventory = await buildInventory(await coreConnection(emulator()), { days: 90 });
     const warning = inventory.warnings.find((w) => w.code === 'consumerSecretPermission');
     expect(warning).to.not.equal(undefined);
-    expect(warning && warning.code === 'consumerSecretPermission' ? warning.apps : []).to.include.members([
+    expect(warning?.code === 'consumerSecretPermission' ? warning.apps : []).to.include.members([
       'Field_Service_App',
       'Billing_Integration',
     ]);

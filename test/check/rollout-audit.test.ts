@@ -2,8 +2,8 @@
  * The rollout's audit runs the org checks (src/check) and stops before any change when one that concerns the org or a
  * selected app fails: no backup, no deploy, the org as before. Against the emulator, in process.
  */
-import { expect } from 'chai';
 import { existsSync, readdirSync } from 'node:fs';
+import { expect } from 'chai';
 import { useEmulator } from '../helpers/emulator.js';
 import { consumerKeyFor } from '../../src/emulator/seed/build.js';
 import { parsePlan } from '../../src/rollout/plan.js';

@@ -3,10 +3,10 @@
  * then a real check against the emulator with a consumer secret planted in the environment and the access token
  * planted in an error answer, asserting that neither (nor the user name or org id) reaches the trace or the report.
  */
-import { expect } from 'chai';
 import { mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { expect } from 'chai';
 import {
   bodyShape,
   scrubDescription,

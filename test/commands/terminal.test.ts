@@ -128,7 +128,7 @@ describe('without a terminal: verify, toggles and rollouts never prompt and prin
       // Each app's status on a line of its own, under the action's line; the action ends with its own line.
       expect(progress).to.include('  Field_Service_App: pass');
       expect(progress).to.include('  Partner_Portal_Sync: not proven (s256-flow not-applicable)');
-      expect(progress.filter((l) => /^Testing 2 app\(s\)/.test(l))).to.deep.equal([
+      expect(progress.filter((l) => l.startsWith('Testing 2 app(s)'))).to.deep.equal([
         'Testing 2 app(s), 2 at a time...',
         'Testing 2 app(s), 2 at a time... done',
       ]);

@@ -32,14 +32,14 @@ export async function runCommand(cmd: CommandClass, argv: string[]): Promise<InP
   let stderr = '';
   const writeOut = process.stdout.write.bind(process.stdout);
   const writeErr = process.stderr.write.bind(process.stderr);
-  process.stdout.write = ((chunk: string | Uint8Array): boolean => {
+  process.stdout.write = (chunk: string | Uint8Array): boolean => {
     stdout += chunk.toString();
     return true;
-  }) as typeof process.stdout.write;
-  process.stderr.write = ((chunk: string | Uint8Array): boolean => {
+  };
+  process.stderr.write = (chunk: string | Uint8Array): boolean => {
     stderr += chunk.toString();
     return true;
-  }) as typeof process.stderr.write;
+  };
   const exitCodeBefore = process.exitCode;
   process.exitCode = undefined;
   let result: unknown;
@@ -109,7 +109,7 @@ export function useEmulatorOrg(options: EmulatorOptions | (() => EmulatorOptions
   return {
     emu,
     alias: () => alias,
-    dirs: () => {
+    dirs: (): ReturnType<typeof privateDirs> => {
       if (!dirs) throw new Error('no test is running');
       return dirs;
     },

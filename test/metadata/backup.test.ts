@@ -176,7 +176,7 @@ describe('backups: restore against the emulator', function () {
   const emu = useEmulator(() => ({ seed: richSeed() }));
   const pkce = (e: OrgEmulator, app: string): boolean | undefined =>
     oauthClient(e.store, consumerKeyFor(e.store.state.org.name, app))?.pkceRequired;
-  const meta = (e: OrgEmulator, operation: string) => ({
+  const meta = (e: OrgEmulator, operation: string): { orgId: string; username: string; operation: string } => ({
     orgId: e.store.state.org.id,
     username: e.store.adminUser().username,
     operation,

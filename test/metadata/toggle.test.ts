@@ -17,6 +17,7 @@ import {
   planFromCatalog,
   planToggle,
   ToggleError,
+  type ApplyOutcome,
   type ToggleSelection,
 } from '../../src/metadata/toggle.js';
 import { PLANTED_SECRET_CA, PLANTED_SECRET_ECA, RICH_CA, RICH_ECA, richSeed } from './toggle-seed.js';
@@ -29,7 +30,12 @@ function client(emu: OrgEmulator, app: string): ReturnType<typeof oauthClient> {
 
 const deploys = (emu: OrgEmulator): number => emu.stats.byKind['soap:deploy'] ?? 0;
 
-async function toggle(conn: Connection, emu: OrgEmulator, selection: ToggleSelection, dryRun = false) {
+async function toggle(
+  conn: Connection,
+  emu: OrgEmulator,
+  selection: ToggleSelection,
+  dryRun = false,
+): Promise<ApplyOutcome> {
   const plan = await planToggle(conn, selection);
   return applyToggle(conn, plan, {
     dryRun,

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { expect } from 'chai';
 import { useEmulator } from '../helpers/emulator.js';
 import { coreConnection } from '../helpers/core.js';
-import { behaviourVariants, type Behaviours } from '../../src/emulator/behaviours.js';
+import { behaviourVariants } from '../../src/emulator/behaviours.js';
 import { applyToggle, planToggle, ToggleError } from '../../src/metadata/toggle.js';
 import { findBackup } from '../../src/metadata/backup.js';
 import { applyRestore, planRestore } from '../../src/metadata/restore.js';
@@ -22,7 +22,7 @@ for (const variant of behaviourVariants(['ecaPkceLock'])) {
   describe(`PKCE off on an ECA (${variant.label})`, function () {
     this.timeout(60_000);
     const emu = useEmulator(() => ({ behaviours: variant.behaviours }));
-    const locked = (variant.behaviours as Partial<Behaviours>).ecaPkceLock === 'on';
+    const locked = variant.behaviours.ecaPkceLock === 'on';
     beforeEach(() => {
       process.env.SF_OAUTH_BACKUP_DIR = mkdtempSync(path.join(tmpdir(), 'sf-oauth-locked-'));
     });
@@ -78,7 +78,7 @@ for (const variant of behaviourVariants(['ecaCertificateReadBack', 'ecaCertifica
   describe(`ECA certificates (${variant.label})`, function () {
     this.timeout(60_000);
     const emu = useEmulator(() => ({ seed: richSeed(), behaviours: variant.behaviours }));
-    const b = variant.behaviours as Partial<Behaviours>;
+    const b = variant.behaviours;
     const returned = b.ecaCertificateReadBack === 'returned';
     const provable = b.ecaCertificateField !== 'absent';
     beforeEach(() => {

@@ -1,9 +1,9 @@
 /*
  * The one classifier of OAuth/HTTP answers (src/oauth/answer.ts), over every encoding Salesforce uses.
  */
-import { expect } from 'chai';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { expect } from 'chai';
 import {
   classifyAnswer,
   parseBody,

@@ -11,6 +11,8 @@ import Provider from 'oidc-provider';
 export const PEER_SCOPES = ['openid', 'offline_access', 'api', 'web', 'refresh_token'];
 export const PEER_ACCOUNT = 'peer-test-user';
 
+type PeerAccount = { accountId: string; claims: () => { sub: string } };
+
 export type OidcPeer = {
   url: string;
   provider: Provider;
@@ -58,12 +60,12 @@ export async function startOidcPeer(
       userinfo: '/services/oauth2/userinfo',
     },
     scopes: PEER_SCOPES,
-    pkce: { required: () => true },
+    pkce: { required: (): boolean => true },
     rotateRefreshToken: true,
-    issueRefreshToken: (_ctx, client) => client.grantTypeAllowed('refresh_token'),
+    issueRefreshToken: (_ctx, client): boolean => client.grantTypeAllowed('refresh_token'),
     features: { devInteractions: { enabled: false }, revocation: { enabled: true }, introspection: { enabled: true } },
-    interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}` },
-    findAccount: (_ctx, sub) => ({ accountId: sub, claims: () => ({ sub }) }),
+    interactions: { url: (_ctx, interaction): string => `/interaction/${interaction.uid}` },
+    findAccount: (_ctx, sub): PeerAccount => ({ accountId: sub, claims: (): { sub: string } => ({ sub }) }),
     cookies: { keys: ['peer-cookie-key-for-tests-only'] },
   });
 
@@ -74,7 +76,7 @@ export async function startOidcPeer(
       ? await provider.Grant.find(details.grantId)
       : new provider.Grant({ accountId: PEER_ACCOUNT, clientId });
     if (!grant) throw new Error('grant not found');
-    const scope = String(details.params.scope ?? '');
+    const scope = typeof details.params.scope === 'string' ? details.params.scope : '';
     if (scope) grant.addOIDCScope(scope);
     const grantId = await grant.save();
     await provider.interactionFinished(
@@ -86,7 +88,7 @@ export async function startOidcPeer(
   };
 
   const callback = provider.callback();
-  handler = (req, res) => {
+  handler = (req, res): void => {
     if (req.url?.startsWith('/interaction/')) {
       interaction(req, res).catch((e: Error) => {
         res.statusCode = 500;

@@ -61,7 +61,7 @@ describe('Node.js version guard', function () {
       encoding: 'utf8',
       cwd: ROOT,
     });
-    expectOneClearLine(run, oldNodeVersion as string);
+    expectOneClearLine(run, oldNodeVersion);
     expect(run.stderr.trim().split('\n')).to.have.length(1);
     expect(run.stdout).to.equal('');
   });
@@ -73,7 +73,7 @@ describe('Node.js version guard', function () {
       cwd: ROOT,
       env: { ...process.env, PATH: oldNodePath(), npm_config_update_notifier: 'false' },
     });
-    expectOneClearLine(run, oldNodeVersion as string);
+    expectOneClearLine(run, oldNodeVersion);
     expect(run.stdout + run.stderr).not.to.match(/undici|TypeError/);
   });
 
@@ -93,7 +93,7 @@ describe('Node.js version guard', function () {
       cwd: dir,
       env: { ...process.env, PATH: oldNodePath(), npm_config_update_notifier: 'false' },
     });
-    expectOneClearLine(run, oldNodeVersion as string);
+    expectOneClearLine(run, oldNodeVersion);
     expect(existsSync(path.join(dir, 'lib'))).to.equal(false);
   });
 

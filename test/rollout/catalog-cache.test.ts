@@ -6,7 +6,7 @@
  */
 import { expect } from 'chai';
 import { useEmulator } from '../helpers/emulator.js';
-import { behaviourVariants, type Behaviours } from '../../src/emulator/behaviours.js';
+import { behaviourVariants } from '../../src/emulator/behaviours.js';
 import { loadCatalog, RetrieveCache, flagLocation } from '../../src/apps/catalog.js';
 import { readLeaf } from '../../src/metadata/flag-edit.js';
 import { applyToggle, planToggle } from '../../src/metadata/toggle.js';
@@ -26,7 +26,7 @@ import {
 const FULL = parsePlan(`apps: [all-in-scope]\n${WAIVE_VENDORS}`);
 
 for (const variant of behaviourVariants(['listMetadataDates'])) {
-  const frozen = (variant.behaviours as Partial<Behaviours>).listMetadataDates === 'frozen';
+  const frozen = variant.behaviours.listMetadataDates === 'frozen';
 
   describe(`a rollout's cache of retrieved files (${variant.label})`, function () {
     this.timeout(120_000);

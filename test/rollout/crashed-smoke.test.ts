@@ -39,7 +39,7 @@ async function killDuringSmokeTest(emulator: OrgEmulator, ctx: RolloutContext): 
     // and so make no approval, are over), hold the revokes back: the ledger revokes each approval as soon as its check
     // is judged, so the first approval of the RTR smoke test then stays live.
     const enabled = (): boolean => {
-      const journal = (() => {
+      const journal = ((): Journal | undefined => {
         try {
           return JSON.parse(readFileSync(journalFile(ctx.orgId), 'utf8')) as Journal;
         } catch {

@@ -14,8 +14,8 @@ import { readOauthOidc, setRequirePkce } from '../../src/rollout/org-settings.js
 import { parsePlan, PlanError, starterPlan } from '../../src/rollout/plan.js';
 import { runRollout } from '../../src/rollout/run.js';
 import { buildInventory } from '../../src/apps/inventory.js';
-import { approveForAdmin, orgRequiresPkce, privateDirs, rolloutContext, secretsEnv } from './helpers.js';
 import type { RolloutContext } from '../../src/rollout/run.js';
+import { approveForAdmin, orgRequiresPkce, privateDirs, rolloutContext, secretsEnv } from './helpers.js';
 
 /** The default org with its managed apps fixed by their vendors: every in-scope app can pass. */
 function fixedVendorsSeed(): typeof DEFAULT_SEED {

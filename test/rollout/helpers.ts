@@ -56,7 +56,7 @@ export async function rolloutContext(
     orgId: org.getOrgId(),
     username: org.getUsername() ?? '',
     instanceUrl: conn.instanceUrl,
-    accessToken: async () => {
+    accessToken: async (): Promise<string> => {
       await org.refreshAuth().catch(() => undefined);
       return org.getConnection().accessToken ?? '';
     },

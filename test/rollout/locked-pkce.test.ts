@@ -5,7 +5,7 @@
  */
 import { expect } from 'chai';
 import { useEmulator } from '../helpers/emulator.js';
-import { behaviourVariants, type Behaviours } from '../../src/emulator/behaviours.js';
+import { behaviourVariants } from '../../src/emulator/behaviours.js';
 import { readJournal } from '../../src/rollout/journal.js';
 import { parsePlan } from '../../src/rollout/plan.js';
 import { runRollout, undoRollout } from '../../src/rollout/run.js';
@@ -21,7 +21,7 @@ for (const variant of behaviourVariants(['ecaPkceLock'])) {
   describe(`rollout rollback and undo (${variant.label})`, function () {
     this.timeout(120_000);
     const emu = useEmulator(() => ({ behaviours: variant.behaviours }));
-    const locked = (variant.behaviours as Partial<Behaviours>).ecaPkceLock === 'on';
+    const locked = variant.behaviours.ecaPkceLock === 'on';
 
     it('a rollback or undo the org does not honour is kept-on-by-salesforce, never rolled-back or undone', async () => {
       privateDirs();

@@ -19,6 +19,9 @@ import {
   type RolloutResult,
 } from '../../src/rollout/run.js';
 import { toMarkdown, toRolloutJunit } from '../../src/rollout/summary.js';
+import type { OrgEmulator } from '../../src/emulator/server.js';
+import { secretEnvName } from '../../src/oauth/secret.js';
+import { app, token, tokensFor } from '../emulator/oauth/helpers.js';
 import {
   approveForAdmin,
   CONFIDENTIAL,
@@ -29,9 +32,6 @@ import {
   secretsEnv,
   WAIVE_VENDORS,
 } from './helpers.js';
-import type { OrgEmulator } from '../../src/emulator/server.js';
-import { secretEnvName } from '../../src/oauth/secret.js';
-import { app, token, tokensFor } from '../emulator/oauth/helpers.js';
 
 const FULL = parsePlan(`apps: [all-in-scope]\n${WAIVE_VENDORS}`);
 
@@ -57,10 +57,10 @@ function expectCompleted(result: RolloutResult, emulator: OrgEmulator): void {
   expect(result.status, toMarkdown(result)).to.equal('completed');
   expect(result.steps.every((s) => s.status === 'done')).to.equal(true);
   expect(orgRequiresPkce(emulator)).to.equal(true);
-  for (const app of result.apps) {
-    const flags = orgFlags(emulator).get(app);
-    expect(flags?.pkce, app).to.equal(true);
-    expect(flags?.rtr, app).to.equal(true);
+  for (const name of result.apps) {
+    const flags = orgFlags(emulator).get(name);
+    expect(flags?.pkce, name).to.equal(true);
+    expect(flags?.rtr, name).to.equal(true);
   }
 }
 
@@ -102,7 +102,7 @@ describe('rollout run (core, against the emulator)', function () {
     expect(statSync(file).mode & 0o777).to.equal(0o600);
     expect(statSync(path.dirname(file)).mode & 0o777).to.equal(0o700);
     const text = readFileSync(file, 'utf8') + toMarkdown(result) + toRolloutJunit(result) + JSON.stringify(result);
-    for (const app of CONFIDENTIAL) expect(text).not.to.include(emu().consumerSecret(app));
+    for (const name of CONFIDENTIAL) expect(text).not.to.include(emu().consumerSecret(name));
     expect(text).not.to.match(/00D\w{12,15}!\w{20,}|5Aep861\w{20,}/);
 
     const undo = await undoRollout(ctx);
@@ -429,7 +429,7 @@ describe('rollout run (core, against the emulator)', function () {
     writeFileSync(
       path.join(dir, 'lock-owner.json'),
       JSON.stringify({
-        pid: 2 ** 22 + 12345,
+        pid: 2 ** 22 + 12_345,
         host: (await import('node:os')).hostname(),
         startedAt: 'x',
         command: 'crashed',

@@ -153,14 +153,26 @@ describe('approval headroom against the emulator', function () {
       'rtr',
     );
     expect(() =>
-      guard.beforeCheck({ ...headroom, approvals: Array(3).fill({ createdDate: null, lastUsedDate: null }) }, 2, 1),
+      guard.beforeCheck(
+        { ...headroom, approvals: Array.from({ length: 3 }, () => ({ createdDate: null, lastUsedDate: null })) },
+        2,
+        1,
+      ),
     ).to.throw(/would pass the limit of 5 \(approval limit\)/);
     expect(() =>
-      guard.beforeCheck({ ...headroom, approvals: Array(3).fill({ createdDate: null, lastUsedDate: null }) }, 1, 1),
+      guard.beforeCheck(
+        { ...headroom, approvals: Array.from({ length: 3 }, () => ({ createdDate: null, lastUsedDate: null })) },
+        1,
+        1,
+      ),
     ).not.to.throw();
     expect(
       () =>
-        guard.beforeCheck({ ...headroom, approvals: Array(5).fill({ createdDate: null, lastUsedDate: null }) }, 0, 0),
+        guard.beforeCheck(
+          { ...headroom, approvals: Array.from({ length: 5 }, () => ({ createdDate: null, lastUsedDate: null })) },
+          0,
+          0,
+        ),
       'a check that creates none',
     ).not.to.throw();
   });

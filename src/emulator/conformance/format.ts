@@ -148,9 +148,9 @@ export function xmlEscape(value: string): string {
         code === 0x9 ||
         code === 0xa ||
         code === 0xd ||
-        (code >= 0x20 && code <= 0xd7ff) ||
-        (code >= 0xe000 && code <= 0xfffd) ||
-        code >= 0x10000
+        (code >= 0x20 && code <= 0xd7_ff) ||
+        (code >= 0xe0_00 && code <= 0xff_fd) ||
+        code >= 0x1_00_00
       );
     })
     .join('')

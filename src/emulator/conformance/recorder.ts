@@ -133,6 +133,7 @@ export class ConformanceRecorder {
 
   /** An authorization request refused for its PKCE parameters (no challenge where required, a bad method or challenge). */
   public authorizationRefused(client: OAuthClient, params: URLSearchParams, redirectUri: string): void {
+    // eslint-disable-next-line @typescript-eslint/prefer-nullish-coalescing -- an empty code_challenge is none
     const challenge = params.get('code_challenge') || undefined;
     this.authorization(client, {
       clientId: client.clientId,
@@ -141,36 +142,6 @@ export class ConformanceRecorder {
       methodSent: methodSent(params.get('code_challenge_method')),
     });
     this.store.touched();
-  }
-
-  private authorization(client: OAuthClient, request: AuthorizationObservation): ClientLog {
-    const log = this.client(client);
-    const now = this.store.nowIso();
-    this.count(log, 'authorize.total');
-    const uri = (log.redirectUris[request.redirectUri] ??= {
-      count: 0,
-      first: now,
-      last: now,
-      registered: client.callbackUrls.includes(request.redirectUri),
-    });
-    uri.count++;
-    uri.last = now;
-    if (!request.challenge) {
-      this.count(log, 'authorize.noChallenge');
-      return log;
-    }
-    this.count(log, 'authorize.challenge');
-    const methodEvent: Record<MethodSent, EventName> = {
-      absent: 'authorize.methodAbsent',
-      S256: 'authorize.methodS256',
-      plain: 'authorize.methodPlain',
-      other: 'authorize.methodOther',
-    };
-    this.count(log, methodEvent[request.methodSent]);
-    if ((request.methodSent === 'S256' || request.methodSent === 'absent') && !wellFormedChallenge(request.challenge)) {
-      this.count(log, 'authorize.challengeMalformed');
-    }
-    return log;
   }
 
   // ---- token endpoint -------------------------------------------------------------------------------------------
@@ -294,7 +265,7 @@ export class ConformanceRecorder {
       this.count(log, 'refresh.retryAfterInvalidGrant');
     } else if (inFlight) {
       this.count(log, 'refresh.parallelInFlight');
-    } else if (!found || found.grant.clientId !== client.clientId) {
+    } else if (found?.grant.clientId !== client.clientId) {
       this.count(log, 'refresh.unknownToken');
     } else if (!found.current) {
       const rotatedAt = this.rotatedAt.get(key);
@@ -385,5 +356,35 @@ export class ConformanceRecorder {
     const tally = (log.events[event] ??= { count: 0, first: now, last: now });
     tally.count++;
     tally.last = now;
+  }
+
+  private authorization(client: OAuthClient, request: AuthorizationObservation): ClientLog {
+    const log = this.client(client);
+    const now = this.store.nowIso();
+    this.count(log, 'authorize.total');
+    const uri = (log.redirectUris[request.redirectUri] ??= {
+      count: 0,
+      first: now,
+      last: now,
+      registered: client.callbackUrls.includes(request.redirectUri),
+    });
+    uri.count++;
+    uri.last = now;
+    if (!request.challenge) {
+      this.count(log, 'authorize.noChallenge');
+      return log;
+    }
+    this.count(log, 'authorize.challenge');
+    const methodEvent: Record<MethodSent, EventName> = {
+      absent: 'authorize.methodAbsent',
+      S256: 'authorize.methodS256',
+      plain: 'authorize.methodPlain',
+      other: 'authorize.methodOther',
+    };
+    this.count(log, methodEvent[request.methodSent]);
+    if ((request.methodSent === 'S256' || request.methodSent === 'absent') && !wellFormedChallenge(request.challenge)) {
+      this.count(log, 'authorize.challengeMalformed');
+    }
+    return log;
   }
 }

@@ -51,7 +51,7 @@ export function createContext(req: IncomingMessage, res: ServerResponse, baseUrl
     url,
     params: {},
     body,
-    async form() {
+    async form(): Promise<URLSearchParams> {
       const params = new URLSearchParams(url.search);
       const type = String(req.headers['content-type'] ?? '');
       if (type.includes('application/x-www-form-urlencoded')) {
@@ -59,7 +59,7 @@ export function createContext(req: IncomingMessage, res: ServerResponse, baseUrl
       }
       return params;
     },
-    cookies() {
+    cookies(): Record<string, string> {
       const out: Record<string, string> = {};
       for (const part of String(req.headers.cookie ?? '').split(';')) {
         const eq = part.indexOf('=');
@@ -67,7 +67,7 @@ export function createContext(req: IncomingMessage, res: ServerResponse, baseUrl
       }
       return out;
     },
-    bearer() {
+    bearer(): string | undefined {
       const header = String(req.headers.authorization ?? '');
       const match = /^(?:Bearer|OAuth)\s+(.+)$/i.exec(header);
       return match ? match[1].trim() : undefined;

@@ -3,8 +3,8 @@
  * their own stage (SOAP operations, token grants).
  */
 import { sleep, type FaultAction } from '../faults.js';
-import { sendJson, sendXml, type RequestContext } from './context.js';
 import { soapFault } from '../metadata/soap.js';
+import { sendJson, sendXml, type RequestContext } from './context.js';
 
 /** Applies a fault; returns false when the request should go on (a delay). */
 export async function applyFault(ctx: RequestContext, fault: FaultAction): Promise<boolean> {

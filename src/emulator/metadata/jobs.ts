@@ -59,7 +59,7 @@ const tables = new WeakMap<OrgStore, Map<string, JobTable<JobBase>>>();
 /** The job table of one kind (`deploy`, `retrieve`) for an org. */
 export function jobTable<J extends JobBase>(store: OrgStore, kind: string): JobTable<J> {
   let byKind = tables.get(store);
-  if (!byKind) tables.set(store, (byKind = new Map()));
+  if (!byKind) tables.set(store, (byKind = new Map<string, JobTable<JobBase>>()));
   let table = byKind.get(kind);
   if (!table) byKind.set(kind, (table = new JobTable<JobBase>()));
   return table as unknown as JobTable<J>;

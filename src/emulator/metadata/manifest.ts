@@ -1,7 +1,7 @@
 /*
  * package.xml (and destructiveChanges.xml): the types and members a deploy or retrieve names, and its API version.
  */
-import type { MdObject } from '../store/state.js';
+
 import { MD_NAMESPACE, parseMetadataXml } from './codec.js';
 import { escapeXml } from './soap.js';
 import { list, obj, str, strs } from './args.js';
@@ -18,7 +18,7 @@ export function manifestFrom(value: unknown): Manifest {
 
 export function parseManifest(xml: string): Manifest {
   const { value } = parseMetadataXml(xml);
-  return manifestFrom(value as MdObject);
+  return manifestFrom(value);
 }
 
 /** Writes a manifest as orgs return it in a retrieve zip. */

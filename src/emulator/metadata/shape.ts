@@ -3,8 +3,8 @@
  * elements, also inside `oauthConfig`), elements newer than the version dropped, and no consumer secret anywhere.
  */
 import type { MdObject, MdValue } from '../store/state.js';
-import type { FieldSpec, TypeSpec } from './schema.js';
 import type { Behaviours } from '../behaviours.js';
+import type { FieldSpec, TypeSpec } from './schema.js';
 
 const SECRET = 'consumerSecret';
 

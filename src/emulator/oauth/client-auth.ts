@@ -28,6 +28,7 @@ export function presentedClient(ctx: RequestContext, form: URLSearchParams): Pre
         secret: decodePart(decoded.slice(colon + 1)) || undefined,
       };
   }
+  // eslint-disable-next-line @typescript-eslint/prefer-nullish-coalescing -- an empty client_secret is none
   return { clientId: form.get('client_id') ?? undefined, secret: form.get('client_secret') || undefined };
 }
 

@@ -42,7 +42,7 @@ export function consentDecision(rt: OAuthRuntime) {
     const handle = form.get('consent') ?? undefined;
     const pending = rt.consents.get(handle);
     const signedIn = sessionUser(rt, ctx);
-    if (!handle || !pending || !signedIn || signedIn.sessionId !== pending.sessionId) {
+    if (!handle || !pending || signedIn?.sessionId !== pending.sessionId) {
       return sendHtml(
         ctx,
         400,

@@ -4,10 +4,10 @@
  */
 import { sendJson, type RequestContext } from '../http/context.js';
 import { identityUrl } from '../services.js';
+import { oauthClient } from '../clients.js';
 import { findClient, presentedClient, secretAccepted } from './client-auth.js';
 import { ERRORS } from './errors.js';
 import { policyExpired } from './grants/refresh-token.js';
-import { oauthClient } from '../clients.js';
 import { sendOAuthError } from './respond.js';
 import type { OAuthRuntime } from './runtime.js';
 

@@ -5,9 +5,9 @@
 import { oauthClient, orgOauthSettings, type OAuthClient } from '../clients.js';
 import type { RequestContext } from '../http/context.js';
 import type { EmulatorServices } from '../services.js';
+import { methodSent, type MethodSent } from '../conformance/classify.js';
 import { ERRORS, type OAuthError } from './errors.js';
 import { challengeMethod, type ChallengeMethod } from './pkce.js';
-import { methodSent, type MethodSent } from '../conformance/classify.js';
 import { redirectError, redirectErrorPage, untrustedAuthorizeError } from './respond.js';
 import { grantedScopes } from './scopes.js';
 
@@ -42,6 +42,7 @@ export function validateAuthorization(
   const fail = (err: OAuthError): undefined => void redirectError(ctx, redirectUri, err, state);
   if (!responseTypeSupported) return fail(ERRORS.responseTypeUnsupported);
 
+  // eslint-disable-next-line @typescript-eslint/prefer-nullish-coalescing -- an empty code_challenge is none
   const challenge = params.get('code_challenge') || undefined;
   const refusePkce = (err: OAuthError): undefined => {
     services.conformance.authorizationRefused(client, params, redirectUri);

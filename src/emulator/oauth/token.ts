@@ -2,8 +2,8 @@
  * POST /services/oauth2/token: applies token-stage faults, then hands the request to its grant type.
  */
 import type { RequestContext } from '../http/context.js';
-import { ERRORS } from './errors.js';
 import { applyFault } from '../http/fault-response.js';
+import { ERRORS } from './errors.js';
 import { presentedClient } from './client-auth.js';
 import { arrivalTime } from './in-flight.js';
 import { authorizationCode } from './grants/authorization-code.js';

@@ -84,7 +84,7 @@ export function identity(services: EmulatorServices) {
       user_type: c.user_type,
       language: 'en_US',
       locale: 'en_US',
-      utcOffset: -28800000,
+      utcOffset: -28_800_000,
       urls: c.urls,
       is_app_installed: true,
       last_modified_date: c.updated_at,

@@ -112,7 +112,7 @@ function limits(services: EmulatorServices, call: Call): void {
     DailyStreamingApiEvents: limit(1_000_000),
     DataStorageMB: limit(1024),
     FileStorageMB: limit(1024),
-    SingleEmailMessage: limit(5_000),
+    SingleEmailMessage: limit(5000),
   });
 }
 

@@ -360,11 +360,11 @@ export const DEFAULT_SEED: OrgSeed = {
       lastUsedDaysAgo: 3,
       useCount: 40_000,
     },
-    { app: 'Billing Integration', username: INTEGRATION, createdDaysAgo: 200, lastUsedDaysAgo: 1, useCount: 9_100 },
+    { app: 'Billing Integration', username: INTEGRATION, createdDaysAgo: 200, lastUsedDaysAgo: 1, useCount: 9100 },
     { app: 'Support Console', username: ADMIN, createdDaysAgo: 90, lastUsedDaysAgo: 35, useCount: 77 },
     { app: 'Partner Analytics', username: ADMIN, createdDaysAgo: 150, lastUsedDaysAgo: 10, useCount: 260 },
     { app: 'Reporting Portal', username: OPS, createdDaysAgo: 30, lastUsedDaysAgo: 5, useCount: 120 },
-    { app: 'Zapier', username: OPS, createdDaysAgo: 700, lastUsedDaysAgo: 6, useCount: 3_300 },
+    { app: 'Zapier', username: OPS, createdDaysAgo: 700, lastUsedDaysAgo: 6, useCount: 3300 },
     { app: 'Tableau Desktop', username: ADMIN, createdDaysAgo: 800, lastUsedDaysAgo: 200, useCount: 14 },
   ],
   builtinClients: [

@@ -175,10 +175,6 @@ export class OrgStore {
     this.changed();
   }
 
-  private pruneExpiredAccessTokens(now: number): void {
-    this.state.accessTokens = this.state.accessTokens.filter((t) => t.expiresAt > now);
-  }
-
   // ---- grants (OauthToken rows) and refresh tokens -------------------------------------------------------------
 
   /**
@@ -291,6 +287,10 @@ export class OrgStore {
     if (this.hasApproved(userId, clientId)) return;
     this.state.approvals.push(`${userId}:${clientId}`);
     this.changed();
+  }
+
+  private pruneExpiredAccessTokens(now: number): void {
+    this.state.accessTokens = this.state.accessTokens.filter((t) => t.expiresAt > now);
   }
 }
 

@@ -11,7 +11,7 @@ export async function rollbackApps(run: PhaseRun, changePhase: PhaseName, apps: 
   const { ctx, store } = run;
   const changes = apps
     .map((app) => store.journal.steps.find((s) => s.id === `${changePhase}:${app}`))
-    .filter((s): s is JournalStep => Boolean(s && s.status === 'done' && s.data?.changed && s.data.backupPath));
+    .filter((s): s is JournalStep => Boolean(s?.status === 'done' && s.data?.changed && s.data.backupPath));
   const byBackup = new Map<string, JournalStep[]>();
   for (const step of changes) {
     const path = step.data?.backupPath as string;

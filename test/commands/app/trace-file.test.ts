@@ -2,10 +2,10 @@
  * `sf oauth app list --trace-file` in-process against an in-process emulator: the shapes of the inventory's answers
  * (what a first run against a real org would tell us), with no user name, org id or record value.
  */
-import { expect } from 'chai';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { expect } from 'chai';
 import { AuthRemover } from '@salesforce/core';
 import { useEmulator } from '../../helpers/emulator.js';
 import { runCommand } from '../../helpers/in-process.js';

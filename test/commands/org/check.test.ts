@@ -3,10 +3,10 @@
  * result and exit codes, the report and trace files, and bad input (unknown org, expired session, refused queries,
  * unknown app) as a clear message with an action and a non-zero exit, never a stack trace.
  */
-import { expect } from 'chai';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { expect } from 'chai';
 import { AuthRemover } from '@salesforce/core';
 import { useEmulator } from '../../helpers/emulator.js';
 import { runCommand as runInProcess, runJson as runCommandJson, type CommandClass } from '../../helpers/in-process.js';

@@ -2,10 +2,10 @@
  * The toggle commands run in-process against an in-process emulator, for what the spawned CLI cannot reach: injected
  * deploy faults and a missing org permission. Output is captured, not printed.
  */
-import { expect } from 'chai';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { expect } from 'chai';
 import { AuthRemover } from '@salesforce/core';
 import { useEmulator } from '../../helpers/emulator.js';
 import { runJson } from '../../helpers/in-process.js';

@@ -30,7 +30,7 @@ describe('sf oauth pkce verify after a killed smoke run (in-process)', function 
     const live = (): number => emulator.store.approvalsOf(admin.id, mobile.clientId, 'Acme Mobile').length;
     const older = live();
     // The killed run: it began Acme_Mobile's checks, made an approval, and died (its process is gone).
-    const startedAt = new Date(Date.now() - 5_000).toISOString();
+    const startedAt = new Date(Date.now() - 5000).toISOString();
     const left = await tokensFor(emulator, 'Acme_Mobile');
     expect(live()).to.equal(older + 1);
     const orgId = emulator.store.state.org.id;

@@ -71,7 +71,7 @@ describe('sf oauth pkce verify: a confidential app without its secret is not pro
     expect(run.code, run.stderr).to.equal(1);
     const xml = run.stdout.slice(run.stdout.indexOf('<?xml'));
     expect(XMLValidator.validate(xml)).to.equal(true);
-    const doc = new XMLParser({ ignoreAttributes: false, isArray: (n) => n === 'testcase' }).parse(xml) as {
+    const doc = new XMLParser({ ignoreAttributes: false, isArray: (n): boolean => n === 'testcase' }).parse(xml) as {
       testsuites: {
         '@_failures': string;
         testsuite: { testcase: Array<{ '@_name': string; failure?: { '@_type': string } }> };

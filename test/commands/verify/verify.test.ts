@@ -263,7 +263,7 @@ describe('sf oauth pkce|rtr verify (bin/run.js)', function () {
       // Wait until the run is testing (tokens exist), then interrupt it.
       await new Promise<void>((resolve) => {
         const poll = setInterval(() => {
-          if (/Testing 2 app/.test(stderr)) {
+          if (stderr.includes('Testing 2 app')) {
             clearInterval(poll);
             setTimeout(resolve, 1500);
           }

@@ -112,9 +112,9 @@ describe('rehearsal mode: a slow token endpoint makes parallel refreshes overlap
     const first = badClient(emu(), PUBLIC_APP, [], store);
     await first.login(browser);
     const results = await Promise.allSettled([first.refresh(), badClient(emu(), PUBLIC_APP, [], store).refresh()]);
-    expect(
-      results.filter((r) => r.status === 'rejected').map((r) => String((r as PromiseRejectedResult).reason)),
-    ).to.deep.equal(['Error: Refresh failed: token request is already being processed']);
+    expect(results.filter((r) => r.status === 'rejected').map((r) => String(r.reason))).to.deep.equal([
+      'Error: Refresh failed: token request is already being processed',
+    ]);
     const report = emu().conformanceReport();
     expect(failing(report, PUBLIC_APP)).to.deep.equal(['rtr.parallel']);
     expect(report.clients[0].requirements.find((r) => r.id === 'rtr.parallel')?.counts.duplicateInFlight).to.equal(1);

@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { ComponentStatus } from '@salesforce/source-deploy-retrieve';
 import { useEmulator } from '../../helpers/emulator.js';
 import { coreConnection } from '../../helpers/core.js';
 import { oauthClient, orgOauthSettings } from '../../../src/emulator/clients.js';
@@ -165,7 +166,10 @@ describe('metadata deploy (SDR over SOAP)', () => {
     };
     const result = await deploySource(conn, project(files));
     expect(result.response.status).to.equal('Failed');
-    const failure = result.getFileResponses().find((r) => r.state === 'Failed') as { error: string; fullName: string };
+    const failure = result.getFileResponses().find((r) => r.state === ComponentStatus.Failed) as {
+      error: string;
+      fullName: string;
+    };
     expect(failure.fullName).to.equal('Enum_Eca_oauthPlcy');
     expect(failure.error).to.equal("'AdminApproved' is not a valid value for the enum 'PermittedUsersPolicyType'");
     // rollbackOnError (the default): the valid components were not applied either.

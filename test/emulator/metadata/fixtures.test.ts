@@ -10,7 +10,7 @@ import { useEmulator } from '../../helpers/emulator.js';
 import { coreConnection } from '../../helpers/core.js';
 import { parseMetadataXml, text, validateComponent } from '../../../src/emulator/metadata/codec.js';
 import { SETTINGS_TYPES, typeBySuffix, type FieldSpec, type TypeSpec } from '../../../src/emulator/metadata/schema.js';
-import type { MdObject, MdValue } from '../../../src/emulator/store/state.js';
+import type { MdObject } from '../../../src/emulator/store/state.js';
 import { unreturned } from '../../../src/emulator/metadata/shape.js';
 import { resolveBehaviours } from '../../../src/emulator/behaviours.js';
 import { API_VERSION, deploySource, project, retrieveSource, SUFFIX, xml } from './sdr.js';
@@ -119,7 +119,7 @@ describe('real metadata fixtures round-trip through deploy and retrieve', () => 
       if (fixture.type === 'Settings') {
         // Settings merge into the org's: every element sent is there with its value.
         const got = normalized(back as string, fixture.spec);
-        for (const [k, v] of Object.entries(deployed)) expect(got[k], k).to.deep.equal(v as MdValue);
+        for (const [k, v] of Object.entries(deployed)) expect(got[k], k).to.deep.equal(v);
       } else {
         const hidden = unreturned(resolveBehaviours(), fixture.type);
         expectRoundTrip(deployed, normalized(back as string, fixture.spec), fixture.spec.fields, fixture.name, hidden);

@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import JSZip from 'jszip';
+import { ComponentStatus } from '@salesforce/source-deploy-retrieve';
 import { useEmulator } from '../../helpers/emulator.js';
 import { coreConnection } from '../../helpers/core.js';
 import { retrieveRaw, retrieveSource } from './sdr.js';
@@ -64,7 +65,7 @@ describe('metadata retrieve (SDR over SOAP)', () => {
     expect(messages.map((m) => m.problem)).to.deep.equal([
       "Entity of type 'ConnectedApp' named 'No_Such_App' cannot be found",
     ]);
-    const failed = result.getFileResponses().filter((r) => r.state === 'Failed');
+    const failed = result.getFileResponses().filter((r) => r.state === ComponentStatus.Failed);
     expect(failed).to.have.length(1);
     expect(failed[0]).to.include({ fullName: 'No_Such_App', type: 'ConnectedApp' });
   });

@@ -36,11 +36,11 @@ export function project(files: Record<string, string>): string {
     path.join(dir, 'sfdx-project.json'),
     JSON.stringify({ packageDirectories: [{ path: 'force-app', default: true }], sourceApiVersion: API_VERSION }),
   );
-  for (const [key, xml] of Object.entries(files)) {
+  for (const [key, content] of Object.entries(files)) {
     const [folder, name] = key.split('/');
     const target = path.join(dir, 'force-app', 'main', 'default', folder);
     mkdirSync(target, { recursive: true });
-    writeFileSync(path.join(target, `${name}.${SUFFIX[folder]}-meta.xml`), xml);
+    writeFileSync(path.join(target, `${name}.${SUFFIX[folder]}-meta.xml`), content);
   }
   return dir;
 }
@@ -114,5 +114,5 @@ export async function readRaw(
   fullNames: string[],
 ): Promise<Array<Record<string, unknown>>> {
   const records = await conn.metadata.read(type as Parameters<Connection['metadata']['read']>[0], fullNames);
-  return records as unknown as Array<Record<string, unknown>>;
+  return records;
 }

@@ -99,10 +99,10 @@ describe('oauth frontdoor and single access', () => {
   });
 
   it('answers 403 to single access with an expired or unknown token, GET or POST', async () => {
-    const token = emu().accessTokenFor();
+    const accessToken = emu().accessTokenFor();
     emu().store.expireAllAccessTokens();
     for (const method of ['GET', 'POST']) {
-      for (const bearer of [token, 'nope']) {
+      for (const bearer of [accessToken, 'nope']) {
         const res = await fetch(`${emu().url}/services/oauth2/singleaccess`, {
           method,
           headers: { authorization: `Bearer ${bearer}` },

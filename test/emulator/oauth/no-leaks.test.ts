@@ -117,7 +117,7 @@ describe('oauth endpoints never echo secrets, tokens, codes or verifiers', () =>
 
 describe('oauth request log', () => {
   const events: string[] = [];
-  const emu = useEmulator(() => ({ onRequest: (event) => events.push(JSON.stringify(event)) }));
+  const emu = useEmulator(() => ({ onRequest: (event): number => events.push(JSON.stringify(event)) }));
 
   it('never carries a code, token or verifier', async () => {
     const pub = app(emu(), 'Field_Service_App');

@@ -201,7 +201,7 @@ describe('oauth token endpoint: concurrent refresh', () => {
 
 describe('oauth token endpoint: refresh token policies', () => {
   let now = Date.parse('2026-03-01T00:00:00Z');
-  const emu = useEmulator(() => ({ clock: () => now }));
+  const emu = useEmulator(() => ({ clock: (): number => now }));
   const MIN = 60_000;
 
   const withPolicy = async (policy: string): Promise<{ clientId: string; secret?: string; rt: string }> => {

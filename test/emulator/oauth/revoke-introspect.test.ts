@@ -70,7 +70,7 @@ describe('oauth introspect endpoint', () => {
       sub: `${emu().url}/id/${emu().store.state.org.id}/${admin.id}`,
     });
     expect(res.body.scope).to.be.a('string');
-    expect(res.body.exp as number).to.be.greaterThan(res.body.iat as number);
+    expect(res.body.exp).to.be.greaterThan(res.body.iat as number);
     expect(res.body.nbf).to.equal(res.body.iat);
     const basic = `Basic ${Buffer.from(`${a.clientId}:${a.secret!}`).toString('base64')}`;
     const refresh = await introspect({ token: t.refresh_token }, { authorization: basic });

@@ -201,7 +201,7 @@ describe('oauth token endpoint: authorization_code', () => {
 
 describe('oauth token endpoint: code lifetime', () => {
   let now = Date.parse('2026-03-01T00:00:00Z');
-  const emu = useEmulator(() => ({ clock: () => now }));
+  const emu = useEmulator(() => ({ clock: (): number => now }));
 
   it('expires codes after 15 minutes', async () => {
     const a = app(emu(), 'Partner_Portal_Sync');

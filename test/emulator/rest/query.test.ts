@@ -187,10 +187,8 @@ describe('REST query: objects and relationships', () => {
     expect(tooling.fields.map((f) => f.name)).to.include('SubscriberPackageVersionId');
     const user = await conn.sobject('User').retrieve(emu().store.adminUser().id);
     expect(user).to.include({ Username: ADMIN });
-    const limits = (await conn.request('/services/data/v66.0/limits')) as Record<
-      string,
-      { Max: number; Remaining: number }
-    >;
+    const limits =
+      await conn.request<Record<string, { Max: number; Remaining: number }>>('/services/data/v66.0/limits');
     expect(limits.DailyApiRequests.Max).to.be.greaterThan(0);
     expect(limits.DailyApiRequests.Remaining).to.be.lessThan(limits.DailyApiRequests.Max);
     expect((await rawGet(emu(), '/services/data/v66.0/sobjects/User/005000000000099AAA')).status).to.equal(404);
@@ -309,7 +307,7 @@ describe('REST query: WHERE, ORDER BY, LIMIT and OFFSET', () => {
     expect(descNullsFirst.slice(0, 2)).to.deep.equal(['Tableau Desktop', 'Zapier']);
     const page = await conn.query<Rec>('SELECT UseCount FROM OauthToken ORDER BY UseCount DESC LIMIT 2 OFFSET 1');
     expect(page.totalSize).to.equal(2);
-    expect(page.records.map((r) => r.UseCount)).to.deep.equal([14_200, 9_100]);
+    expect(page.records.map((r) => r.UseCount)).to.deep.equal([14_200, 9100]);
     expect(await count('UseCount > 0 LIMIT 3')).to.equal(3);
   });
 });

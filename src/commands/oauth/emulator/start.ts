@@ -57,6 +57,14 @@ export default class EmulatorStart extends SfCommand<EmulatorStartResult> {
     behaviour: Flags.string({ summary: messages.getMessage('flags.behaviour.summary'), multiple: true, default: [] }),
   };
 
+  private static rehearsal(flags: RehearsalFlags): RehearsalOptions | undefined {
+    return rehearsalOptions(flags.strict, {
+      sessionSeconds: flags['session-seconds'],
+      busyEvery: flags['inject-busy-every'],
+      transientEvery: flags['inject-transient-every'],
+    });
+  }
+
   public async run(): Promise<EmulatorStartResult> {
     const { flags } = await this.parse(EmulatorStart);
     const emulator = await this.startEmulator(flags);
@@ -71,7 +79,7 @@ export default class EmulatorStart extends SfCommand<EmulatorStartResult> {
     this.log(messages.getMessage('info.org', [org.name, org.id, admin.username]));
     if (saved?.alias) this.log(messages.getMessage('info.alias', [saved.alias, saved.alias]));
     if (flags['state-file']) this.log(messages.getMessage('info.stateFile', [flags['state-file']]));
-    const rehearsal = this.rehearsal(flags);
+    const rehearsal = EmulatorStart.rehearsal(flags);
     if (rehearsal) this.logRehearsal(rehearsal);
     this.log(messages.getMessage('info.report', [emulator.url]));
     this.log(messages.getMessage('info.stop'));
@@ -88,14 +96,6 @@ export default class EmulatorStart extends SfCommand<EmulatorStartResult> {
       stateFile: flags['state-file'],
       requests: emulator.stats.requests,
     };
-  }
-
-  private rehearsal(flags: RehearsalFlags): RehearsalOptions | undefined {
-    return rehearsalOptions(flags.strict, {
-      sessionSeconds: flags['session-seconds'],
-      busyEvery: flags['inject-busy-every'],
-      transientEvery: flags['inject-transient-every'],
-    });
   }
 
   private logRehearsal(r: RehearsalOptions): void {
@@ -131,7 +131,7 @@ export default class EmulatorStart extends SfCommand<EmulatorStartResult> {
         onRequest: flags.verbose
           ? (e): void => this.logToStderr(`${e.method} ${e.path} ${e.status} ${e.ms}ms`)
           : undefined,
-        rehearsal: this.rehearsal(flags),
+        rehearsal: EmulatorStart.rehearsal(flags),
         behaviours,
       });
     } catch (e) {

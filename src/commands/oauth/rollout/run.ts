@@ -77,12 +77,17 @@ export default class RolloutRun extends SfCommand<RolloutRunResult> {
       jsonEnabled: this.jsonEnabled(),
       data: { org: ctx.username, plan: flags.plan, step: '', retries: 0, done: 0, total: 0 },
       preStagesBlock: [
-        { type: 'static-key-value', label: 'Org', get: (d) => d?.org },
-        { type: 'static-key-value', label: 'Plan', get: (d) => d?.plan },
+        { type: 'static-key-value', label: 'Org', get: (d): string | undefined => d?.org },
+        { type: 'static-key-value', label: 'Plan', get: (d): string | undefined => d?.plan },
       ],
       postStagesBlock: [
-        { type: 'dynamic-key-value', label: 'Step', get: (d) => d?.step || undefined },
-        { type: 'static-key-value', label: 'Retries', get: (d) => (d?.retries ? String(d.retries) : undefined) },
+        // eslint-disable-next-line @typescript-eslint/prefer-nullish-coalescing -- before the first step, step is ''
+        { type: 'dynamic-key-value', label: 'Step', get: (d): string | undefined => d?.step || undefined },
+        {
+          type: 'static-key-value',
+          label: 'Retries',
+          get: (d): string | undefined => (d?.retries ? String(d.retries) : undefined),
+        },
       ],
       showElapsedTime: true,
       showStageTime: true,

@@ -6,7 +6,16 @@ import type { UserRecord } from '../../store/state.js';
 import { KeyPrefix } from '../../store/ids.js';
 import type { DeployFault } from '../../faults.js';
 import type { EmulatorServices } from '../../services.js';
-import { advance, dueAt, isDone, jobTable, scheduleCompletion, type AsyncState, type JobBase } from '../jobs.js';
+import {
+  advance,
+  dueAt,
+  isDone,
+  jobTable,
+  type JobTable,
+  scheduleCompletion,
+  type AsyncState,
+  type JobBase,
+} from '../jobs.js';
 import { bool, obj, str } from '../args.js';
 import * as errors from '../errors.js';
 import { planDeploy, type DeployMessage, type Outcome } from './plan.js';
@@ -39,7 +48,7 @@ export type DeployJob = JobBase & {
   errors: number;
 };
 
-const table = (services: EmulatorServices) => jobTable<DeployJob>(services.store, 'deploy');
+const table = (services: EmulatorServices): JobTable<DeployJob> => jobTable<DeployJob>(services.store, 'deploy');
 
 export function deployOptions(raw: unknown): DeployOptions {
   const o = obj(raw);

@@ -170,7 +170,7 @@ function locate(rel: string): { type: string; fullName: string; spec: TypeSpec }
     return spec ? { type: SETTINGS, fullName, spec } : undefined;
   }
   const spec = typeBySuffix(suffix);
-  return spec && spec.directory === dir ? { type: spec.name, fullName, spec } : undefined;
+  return spec?.directory === dir ? { type: spec.name, fullName, spec } : undefined;
 }
 
 function planComponent(ctx: Context, entry: Entry): Outcome {

@@ -5,7 +5,7 @@
 import JSZip from 'jszip';
 import { KeyPrefix } from '../../store/ids.js';
 import type { EmulatorServices } from '../../services.js';
-import { advance, dueAt, isDone, jobTable, scheduleCompletion, type JobBase } from '../jobs.js';
+import { advance, dueAt, isDone, jobTable, type JobTable, scheduleCompletion, type JobBase } from '../jobs.js';
 import { bool, obj, str, strs } from '../args.js';
 import { apiVersionOf, manifestFrom } from '../manifest.js';
 import { toXml } from '../soap.js';
@@ -13,7 +13,7 @@ import { resolveRetrieve, type Retrieved, type RetrieveRequest } from './resolve
 
 export type RetrieveJob = JobBase & { request: RetrieveRequest; result?: Retrieved; zip?: Promise<string> };
 
-const table = (services: EmulatorServices) => jobTable<RetrieveJob>(services.store, 'retrieve');
+const table = (services: EmulatorServices): JobTable<RetrieveJob> => jobTable<RetrieveJob>(services.store, 'retrieve');
 
 export function readRetrieveRequest(args: Record<string, unknown>, endpointVersion: number): RetrieveRequest {
   const request = obj(args.request);

@@ -25,7 +25,7 @@ export const authorizationCode: GrantHandler = async (rt, ctx, form) => {
   if (!secretAccepted(store, client, presented.secret, !client.consumerSecretOptional))
     return sendOAuthError(ctx, ERRORS.clientCredentialsInvalid);
 
-  if (!raw || !code || code.clientId !== client.clientId) return sendOAuthError(ctx, ERRORS.codeExpired);
+  if (!raw || code?.clientId !== client.clientId) return sendOAuthError(ctx, ERRORS.codeExpired);
   if ((form.get('redirect_uri') ?? '') !== code.redirectUri) return sendOAuthError(ctx, ERRORS.redirectMismatch);
   const pkce = verifierError(code.challenge, form.get('code_verifier'));
   if (pkce) return sendOAuthError(ctx, pkce);

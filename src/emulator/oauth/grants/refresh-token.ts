@@ -31,7 +31,7 @@ export function policyExpired(policy: RefreshPolicy, grant: Grant, now: number):
 /** The live chain of a raw refresh token of this client; a rotated-out token revokes its chain. */
 function liveGrant(store: OrgStore, client: OAuthClient, raw: string): Grant | undefined {
   const found = store.findRefreshToken(raw);
-  if (!found || found.grant.clientId !== client.clientId || found.grant.revoked) return undefined;
+  if (found?.grant.clientId !== client.clientId || found.grant.revoked) return undefined;
   if (!found.current) {
     store.revokeGrant(found.grant);
     return undefined;

@@ -44,6 +44,7 @@ export const ExtlClntAppOauthSettings: ObjectDef = {
         MasterLabel: text(c.value.label) || localName(c.fullName),
         NamespacePrefix: c.namespacePrefix,
         ExternalClientApplicationId: appIds.get(app) ?? null,
+        // eslint-disable-next-line @typescript-eslint/prefer-nullish-coalescing -- an empty certificate is none
         ClientAssertionCertificate: certificates.get(app) || null,
         CreatedDate: c.createdDate,
         CreatedById: c.lastModifiedById,

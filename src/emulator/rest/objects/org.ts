@@ -4,7 +4,16 @@
  * that stay stable as long as users are only added.
  */
 import { makeId } from '../../store/ids.js';
-import { auditFields, field, idField, ref, type DataContext, type ObjectDef, type Row } from './types.js';
+import {
+  auditFields,
+  field,
+  idField,
+  ref,
+  type DataContext,
+  type FieldDef,
+  type ObjectDef,
+  type Row,
+} from './types.js';
 
 /** Profiles every org has, so queries by name find them even when no seeded user holds them. */
 const STANDARD_PROFILES = ['System Administrator', 'Standard User', 'Minimum Access - Salesforce', 'Read Only'];
@@ -20,7 +29,7 @@ const PERMISSION_FIELDS = [
   'PermissionsModifyMetadata',
   'PermissionsModifyAllData',
 ];
-const permissionFields = () => PERMISSION_FIELDS.map((name) => field(name, 'boolean', { nillable: false }));
+const permissionFields = (): FieldDef[] => PERMISSION_FIELDS.map((name) => field(name, 'boolean', { nillable: false }));
 const permissionValues = (granted: boolean): Row =>
   Object.fromEntries(PERMISSION_FIELDS.map((name) => [name, granted]));
 

@@ -53,11 +53,11 @@ export type ObjectDef = {
   fields: FieldDef[];
   /** Lowest API version that has the object (ExternalClientApplication: 59.0). */
   minVersion?: number;
-  rows(ctx: DataContext): Row[];
   /** Per-response and total row caps of `query()` + `queryMore()` (OauthToken: 500 and 2,500). */
   queryCaps?: { batch: number; total: number };
   /** Whether aggregate functions (other than `COUNT()`) and GROUP BY run on this object; absent: they do. */
   aggregates?: (ctx: DataContext) => boolean;
+  rows(ctx: DataContext): Row[];
 };
 
 /** `LastUsedDate` -> `Last Used Date`. */

@@ -3,7 +3,7 @@
  * Salesforce's casing), filters, groups and aggregates, sorts, applies OFFSET/LIMIT and shapes the records the way
  * the REST API returns them (nested relationship objects, `AggregateResult` rows with `expr0`... keys).
  */
-import type { FieldFunctionExpression, OrderByClause, Query, WhereClause } from '@jetstreamapp/soql-parser-js';
+import type { FieldFunctionExpression, OrderByClause, Query } from '@jetstreamapp/soql-parser-js';
 import { invalidType, malformed, noSuchColumn, RestError, unknownRelationship } from '../errors.js';
 import { objectFor, objectNamed } from '../objects/registry.js';
 import {
@@ -46,10 +46,7 @@ function resolvePath(object: ObjectDef, raw: string, alias: string | undefined):
   let segments = raw.split('.');
   if (segments.length > 1) {
     const head = segments[0].toLowerCase();
-    if (
-      (alias && head === alias.toLowerCase()) ||
-      (head === object.name.toLowerCase() && !findRelationship(object, head))
-    )
+    if (head === alias?.toLowerCase() || (head === object.name.toLowerCase() && !findRelationship(object, head)))
       segments = segments.slice(1);
   }
   const rels: FieldDef[] = [];
@@ -132,7 +129,7 @@ function computeAggregate(agg: Aggregate, rows: Row[], ctx: DataContext): Value 
 
 /** Orders by the comparable value; nulls first when ascending and last when descending, unless NULLS says otherwise. */
 function comparator<T>(
-  keys: Array<{ get(item: T): Value; type: FieldDef['type']; desc: boolean; nullsFirst: boolean }>,
+  keys: Array<{ type: FieldDef['type']; desc: boolean; nullsFirst: boolean; get(item: T): Value }>,
 ): (a: T, b: T) => number {
   return (a, b) => {
     for (const k of keys) {
@@ -172,6 +169,23 @@ class QueryRun {
     this.base = `/services/data/${env.versionLabel}${env.api === 'tooling' ? '/tooling' : ''}`;
   }
 
+  /**
+   * What an org answers an aggregate on an object that supports only `COUNT()`: the wording Salesforce gives for
+   * `COUNT(Id)` on FeedItem (forcedotcom/SFDX-Data-Move-Utility#46); for a GROUP BY without an aggregate function,
+   * the wording the Tooling API guide gives for objects whose storage refuses GROUP BY. Both as MALFORMED_QUERY
+   * (the code of the first; inference for the second).
+   */
+  private static aggregateRefused(items: SelectItem[]): RestError {
+    const first = items.find((i): i is Extract<SelectItem, { kind: 'agg' }> => i.kind === 'agg');
+    if (first)
+      return malformed(
+        `field ${first.agg.path?.field.name ?? 'Id'} does not support aggregate operator ${first.agg.fn}`,
+      );
+    return malformed(
+      'The requested operation is not yet supported by this SObject storage type, contact salesforce.com support for more information.',
+    );
+  }
+
   /** The resolved SELECT list, without running the query (its errors are the query's). */
   public selectList(): { object: ObjectDef; items: SelectItem[]; groupBy: boolean } {
     return { object: this.object, items: this.selectItems(), groupBy: Boolean(this.query.groupBy) };
@@ -201,25 +215,8 @@ class QueryRun {
       return { object, totalSize: count, records: [] };
     }
     const aggregate = Boolean(query.groupBy) || items.some((i) => i.kind === 'agg');
-    if (aggregate && object.aggregates && !object.aggregates(env.ctx)) throw this.aggregateRefused(items);
+    if (aggregate && object.aggregates && !object.aggregates(env.ctx)) throw QueryRun.aggregateRefused(items);
     return aggregate ? this.aggregate(rows, items) : this.plain(rows, items);
-  }
-
-  /**
-   * What an org answers an aggregate on an object that supports only `COUNT()`: the wording Salesforce gives for
-   * `COUNT(Id)` on FeedItem (forcedotcom/SFDX-Data-Move-Utility#46); for a GROUP BY without an aggregate function,
-   * the wording the Tooling API guide gives for objects whose storage refuses GROUP BY. Both as MALFORMED_QUERY
-   * (the code of the first; inference for the second).
-   */
-  private aggregateRefused(items: SelectItem[]): RestError {
-    const first = items.find((i): i is Extract<SelectItem, { kind: 'agg' }> => i.kind === 'agg');
-    if (first)
-      return malformed(
-        `field ${first.agg.path?.field.name ?? 'Id'} does not support aggregate operator ${first.agg.fn}`,
-      );
-    return malformed(
-      'The requested operation is not yet supported by this SObject storage type, contact salesforce.com support for more information.',
-    );
   }
 
   private selectItems(): SelectItem[] {
@@ -409,12 +406,12 @@ class QueryRun {
       const read = reader(path, ctx);
       return { get: (g) => (g.length ? read(g[0]) : null), field: path.field };
     };
-    const having = compileWhere<Row[]>(this.query.having as WhereClause | undefined, {
+    const having = compileWhere<Row[]>(this.query.having, {
       operand: (cond) => {
         if (cond.field) return groupValue(cond.field);
         const agg = aggOperand(cond.fn ?? {});
         return {
-          get: (g) => computeAggregate(agg, g, ctx),
+          get: (g): Value => computeAggregate(agg, g, ctx),
           field: { name: agg.fn, type: aggregateType(agg), label: agg.fn, nillable: true },
         };
       },
@@ -426,10 +423,10 @@ class QueryRun {
       const nullsFirst = o.nulls ? o.nulls === 'FIRST' : !desc;
       if ('field' in o) {
         const operand = groupValue(o.field);
-        return { get: operand.get, type: operand.field.type, desc, nullsFirst };
+        return { get: (g: Row[]): Value => operand.get(g), type: operand.field.type, desc, nullsFirst };
       }
       const agg = aggOperand(o.fn);
-      return { get: (g: Row[]) => computeAggregate(agg, g, ctx), type: aggregateType(agg), desc, nullsFirst };
+      return { get: (g: Row[]): Value => computeAggregate(agg, g, ctx), type: aggregateType(agg), desc, nullsFirst };
     });
     let list = [...groups.values()].filter(having);
     if (keys.length) list = list.sort(comparator(keys));

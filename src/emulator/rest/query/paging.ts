@@ -84,13 +84,7 @@ export function nextPage(services: EmulatorServices, api: Api, locator: string, 
   const r = registry(services);
   const cursor = match ? r.open.get(match[1]) : undefined;
   const now = services.store.clock();
-  if (
-    !match ||
-    !cursor ||
-    cursor.api !== api ||
-    now - cursor.lastUsed > IDLE_MS ||
-    Number(match[2]) > cursor.records.length
-  ) {
+  if (!match || cursor?.api !== api || now - cursor.lastUsed > IDLE_MS || Number(match[2]) > cursor.records.length) {
     throw new RestError('INVALID_QUERY_LOCATOR', 'invalid query locator');
   }
   cursor.lastUsed = now;

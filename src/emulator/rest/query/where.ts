@@ -66,18 +66,19 @@ function buildTree(list: Token[]): Tree {
     return op ? { kind: op === 'AND' ? 'and' : 'or', items } : first;
   };
   const tree = expr();
+  // eslint-disable-next-line @typescript-eslint/no-base-to-string -- kept as it reads today; the message is Salesforce's shape
   if (pos !== list.length) throw malformed(`unexpected token: '${String(list[pos])}'`);
   return tree;
 }
 
 /** An operand of a condition: how to read it from an item (row or group), and the field that types its literals. */
-export type Operand<T> = { get(item: T): Value; field: FieldDef };
+export type Operand<T> = { field: FieldDef; get(item: T): Value };
 
 export type CompileOptions<T> = {
+  now: number;
   operand(cond: RawCondition): Operand<T>;
   /** Runs a semi-join subquery (`Id IN (SELECT UserId FROM OauthToken)`) and returns its single column. */
   subquery(query: Query): Value[];
-  now: number;
 };
 
 const ID = /^[a-zA-Z0-9]{15}(?:[a-zA-Z0-9]{3})?$/;
