@@ -7,6 +7,7 @@
  * approvals per user and app: otherwise its run is refused with the reason, and no check runs. Runs of the same
  * client never overlap, so one app's approvals are counted by one run at a time.
  */
+import pMap, { pMapSkip } from 'p-map';
 import type { ClientConfig, VerifyKind } from '../oauth/client-config.js';
 import type { CodeSource } from '../oauth/code-source.js';
 import type { HttpOptions } from '../oauth/http.js';
@@ -38,24 +39,20 @@ export type RunOptions = {
   record?: RunRecorder;
 };
 
-/** Maps with at most `limit` calls in flight; results keep the input order. */
+/**
+ * Maps with at most `limit` calls in flight; results keep the input order. After `signal` aborts, items not yet begun
+ * are skipped (`pMapSkip`) while those in flight finish, so their results (and their cleanup) are kept. p-map's own
+ * `signal` option is not used: it rejects at once and drops the results of the apps still running.
+ */
 export async function mapPool<T, R>(
   items: T[],
   limit: number,
   fn: (item: T, index: number) => Promise<R>,
   signal?: AbortSignal,
 ): Promise<R[]> {
-  const results = new Array<R>(items.length);
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < items.length && !signal?.aborted) {
-      const index = next++;
-
-      results[index] = await fn(items[index], index);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
-  return results.filter((r) => r !== undefined);
+  return pMap(items, (item, index) => (signal?.aborted ? pMapSkip : fn(item, index)), {
+    concurrency: Math.max(1, limit),
+  });
 }
 
 /**

@@ -143,6 +143,46 @@ describe('results store', () => {
     expect(out).to.deep.equal([50, 10, 40, 20, 30, 0]);
     expect(peak).to.equal(2);
   });
+
+  it('stops taking items on abort, lets those in flight finish and keeps their results in order', async () => {
+    const controller = new AbortController();
+    const started: number[] = [];
+    let secondStarted!: () => void;
+    const secondBegun = new Promise<void>((r) => (secondStarted = r));
+    const out = await mapPool(
+      [0, 1, 2, 3, 4],
+      2,
+      async (n) => {
+        started.push(n);
+        // The second item aborts the run (Ctrl-C) while the first is still in flight.
+        if (n === 0) await secondBegun;
+        if (n === 1) {
+          controller.abort();
+          secondStarted();
+        }
+        return `r${n}`;
+      },
+      controller.signal,
+    );
+    expect(started).to.deep.equal([0, 1]);
+    expect(out).to.deep.equal(['r0', 'r1']);
+  });
+
+  it('rejects with the first error and begins no further item', async () => {
+    const started: number[] = [];
+    let error: unknown;
+    try {
+      await mapPool([0, 1, 2, 3], 1, async (n) => {
+        started.push(n);
+        if (n === 1) throw new Error('app 1 failed');
+        return n;
+      });
+    } catch (e) {
+      error = e;
+    }
+    expect((error as Error)?.message).to.equal('app 1 failed');
+    expect(started).to.deep.equal([0, 1]);
+  });
 });
 
 describe('JUnit report', () => {
