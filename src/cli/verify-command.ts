@@ -232,6 +232,20 @@ export abstract class VerifyCommand extends SfCommand<VerifyResult> {
       throw error;
     }
     const apps: AppRun[] = runs.map((r) => r.run);
+    // A sign-in as another user than the one whose approvals were counted (--browser): the session revoked that
+    // approval at once and tested nothing more, so there is no result to report, only what to do.
+    const stopped = session.stopped;
+    if (stopped) {
+      const approval = messages.getMessage(stopped.revoked ? 'wrongUser.revoked' : 'wrongUser.notRevoked');
+      const counted = stopped.counted.username;
+      throw stopped.signedIn
+        ? messages.createError(
+            'error.wrongUser',
+            [stopped.signedIn, counted, stopped.app, stopped.signedIn, approval],
+            [counted, stopped.signedIn],
+          )
+        : messages.createError('error.signedInUnknown', [stopped.app, counted, approval], [counted]);
+    }
     const files = runs.flatMap((r) => (r.file ? [r.file] : []));
     const finished = new Date();
     const summary = summarize(apps);

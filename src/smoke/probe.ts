@@ -10,7 +10,7 @@ import type { ClientConfig } from '../oauth/client-config.js';
 import { newState, type CodeSource } from '../oauth/code-source.js';
 import type { HttpOptions } from '../oauth/http.js';
 import type { Secret } from '../oauth/secret.js';
-import { exchangeCode, INVALID_RESPONSE, refresh, type TokenResult } from '../oauth/token-client.js';
+import { exchangeCode, INVALID_RESPONSE, refresh, type TokenResult, type TokenSuccess } from '../oauth/token-client.js';
 import type { TokenLedger } from './ledger.js';
 import type { Evidence } from './model.js';
 
@@ -42,6 +42,11 @@ export type ProbeContext = {
   source: CodeSource;
   ledger: TokenLedger;
   http: HttpOptions;
+  /**
+   * Told each successful code exchange once its tokens are in the ledger; throws to stop the run (a token of another
+   * user than the one whose approvals were counted: signed-in-user.ts).
+   */
+  afterExchange?: (app: string, tokens: TokenSuccess) => Promise<void>;
 };
 
 export function tokenEvidence(result: TokenResult): Evidence {
@@ -187,7 +192,7 @@ export async function exchange(
     ),
     options.what,
   );
-  if (result.ok)
+  if (result.ok) {
     ctx.ledger.record(
       ctx.config.app,
       ctx.config.loginUrl,
@@ -195,6 +200,8 @@ export async function exchange(
       result,
       true,
     );
+    await ctx.afterExchange?.(ctx.config.app, result);
+  }
   return result;
 }
 

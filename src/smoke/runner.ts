@@ -20,6 +20,7 @@ import { appVerdict, type AppRun } from './model.js';
 import { PKCE_CHECKS, pkceState } from './pkce-checks.js';
 import type { ProbeContext } from './probe.js';
 import { RTR_CHECKS, rtrState } from './rtr-checks.js';
+import type { SignInCheck } from './signed-in-user.js';
 
 export type AppPlan = { config: ClientConfig; secret?: Secret };
 
@@ -37,6 +38,8 @@ export type RunOptions = {
   approvals?: ApprovalGuard;
   /** Records on disk which apps' checks began, so a crashed run's approvals can be found and revoked (run-record.ts). */
   record?: RunRecorder;
+  /** Checks that each code exchange's token is the counted user's, and stops the run when not (signed-in-user.ts). */
+  signIn?: SignInCheck;
 };
 
 /**
@@ -144,6 +147,7 @@ export async function runApp(plan: AppPlan, options: RunOptions): Promise<AppRun
     source: options.source,
     ledger: options.ledger,
     http: options.http,
+    afterExchange: options.signIn?.afterExchange.bind(options.signIn),
   };
   let run: ChecksRun;
   // On disk before the first token: a run killed from here on leaves approvals the next run can find.

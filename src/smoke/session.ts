@@ -18,6 +18,7 @@ import type { AppRun, CleanupSummary } from './model.js';
 import { storeRun } from './results-store.js';
 import { recoverCrashedRuns, recoveryText, RunRecorder } from './run-record.js';
 import { mapPool, runApp, type AppPlan } from './runner.js';
+import { SignInCheck, type WrongUserSignedIn } from './signed-in-user.js';
 
 export type SmokeSessionOptions = {
   conn: Connection;
@@ -53,6 +54,7 @@ export class SmokeUserUnknown extends Error {
 
 export class SmokeSession {
   private readonly ledger: TokenLedger;
+  private readonly signIn: SignInCheck;
   private readonly lanes = new Map<string, Promise<unknown>>();
   private closed?: CleanupSummary;
 
@@ -62,6 +64,16 @@ export class SmokeSession {
     private readonly record: RunRecorder,
   ) {
     this.ledger = new TokenLedger({ timeoutMs: options.http.timeoutMs });
+    // With --browser a person chooses who signs in: a token response that does not say who stops the run too.
+    this.signIn = new SignInCheck(options.conn, approvals.user, this.ledger, options.source.name === 'browser');
+  }
+
+  /**
+   * Why the session stopped: a code exchange gave a token of another user than the one whose approvals were counted.
+   * Its approval was revoked at once; no app is tested after it, and the stopped app's result is not stored.
+   */
+  public get stopped(): WrongUserSignedIn | undefined {
+    return this.signIn.stopped;
   }
 
   /**
@@ -157,7 +169,7 @@ export class SmokeSession {
   }
 
   private async testNow(kind: VerifyKind, plan: AppPlan): Promise<SessionRun | undefined> {
-    if (this.options.signal?.aborted) return undefined;
+    if (this.options.signal?.aborted || this.stopped) return undefined;
     const { source, http, signal } = this.options;
     const run = await runApp(plan, {
       kind,
@@ -169,9 +181,10 @@ export class SmokeSession {
       signal,
       approvals: this.approvals,
       record: this.record,
+      signIn: this.signIn,
     });
-    // A run cut short by Ctrl-C proves nothing: it is not kept as evidence for the gate.
-    if (signal?.aborted) return { run };
+    // A run cut short by Ctrl-C, or by a sign-in as another user, proves nothing: it is not kept as evidence for the gate.
+    if (signal?.aborted || this.stopped) return { run };
     try {
       return { run, file: await storeRun(this.options.orgId, run, this.options.root) };
     } catch (e) {
