@@ -115,15 +115,20 @@ export class OrgEmulator {
 
   /**
    * Records that a user (default: the admin) already approved every app on the consent page, as a person who clicked
-   * Allow once per app would have; pre-authorized apps need no approval. Returns how many approvals were added.
+   * Allow once per app would have; pre-authorized apps need no approval. A self-authorized app's approval is also its
+   * OauthToken row, as on Salesforce (one, however often this runs): it counts toward the user's five approvals of the
+   * app, and `sf oauth org check` sees it. Returns how many approvals were added.
    */
   public preApprove(username?: string): number {
     const user = username ? this.store.userByUsername(username) : this.store.adminUser();
     if (!user) throw new Error(`No user ${username ?? ''} in the emulated org.`);
     let added = 0;
-    for (const clientId of oauthClients(this.store).keys()) {
-      if (this.store.hasApproved(user.id, clientId)) continue;
-      this.store.approve(user.id, clientId);
+    for (const client of oauthClients(this.store).values()) {
+      const selfAuthorized = !client.adminApprovedOnly && client.kind !== 'FirstParty';
+      if (selfAuthorized && !this.store.approvalsOf(user.id, client.clientId, client.label).length)
+        this.store.recordApproval(client.clientId, client.label, user.id, client.scopes);
+      if (this.store.hasApproved(user.id, client.clientId)) continue;
+      this.store.approve(user.id, client.clientId);
       added++;
     }
     return added;

@@ -213,6 +213,35 @@ export class OrgStore {
   }
 
   /**
+   * An approval that holds no token the emulator could hand out: the OauthToken row of an admin's one-time approval
+   * (`--pre-approve`), as seed rows are. On Salesforce an approval is that row (Setup > Connected Apps OAuth Usage), so
+   * it counts toward the user's five approvals of the app and can be revoked by its DeleteToken.
+   */
+  public recordApproval(clientId: string, appName: string, userId: string, scopes: string[]): Grant {
+    const now = this.nowIso();
+    const grant: Grant = {
+      id: this.nextId(KeyPrefix.OauthToken),
+      clientId,
+      appName,
+      userId,
+      scopes,
+      createdDate: now,
+      // The approval's own code exchange is its one use.
+      lastUsedDate: now,
+      useCount: 1,
+      retiredHashes: [],
+      chainIssuedDate: now,
+      revoked: false,
+      deleteToken: newDeleteToken(),
+    };
+    this.state.grants.push(grant);
+    const evicted = this.approvalsOf(userId, clientId, appName).slice(0, -APPROVALS_PER_USER_AND_APP);
+    for (const old of evicted) this.revokeGrant(old);
+    this.changed();
+    return grant;
+  }
+
+  /**
    * A user's live approvals of one app, oldest first (by CreatedDate, then by creation order). Seed rows carry no
    * client id and are matched by app label, as OauthToken.AppName shows them.
    */
