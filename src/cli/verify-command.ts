@@ -8,8 +8,6 @@ import { createInterface } from 'node:readline/promises';
 import type { Messages } from '@salesforce/core';
 import { Duration } from '@salesforce/kit';
 import { Flags, SfCommand } from '@salesforce/sf-plugins-core';
-import { canPrompt, confirmProductionChange, orgFacts } from './production-guard.js';
-import { Progress } from './progress.js';
 import type { ClientConfig, VerifyKind } from '../oauth/client-config.js';
 import type { CodeSource } from '../oauth/code-source.js';
 import { Secret, secretEnvName, secretFromEnv } from '../oauth/secret.js';
@@ -18,10 +16,13 @@ import { scrub } from '../smoke/ledger.js';
 import { DECIDING_CHECK, summarize, type AppRun, type CleanupSummary, type VerifyResult } from '../smoke/model.js';
 import type { AppPlan } from '../smoke/runner.js';
 import { SmokeSession, SmokeUserUnknown, type SessionRun } from '../smoke/session.js';
+import { Progress } from './progress.js';
+import { canPrompt, confirmProductionChange, orgFacts } from './production-guard.js';
 import { fitToWidth } from './terminal.js';
 
 export type { VerifyResult } from '../smoke/model.js';
 
+// eslint-disable-next-line @typescript-eslint/explicit-function-return-type -- the flag types Flags infers are the point
 export function verifyFlags(messages: Messages<string>) {
   return {
     'target-org': Flags.requiredOrg(),
@@ -89,10 +90,10 @@ function checkUrl(messages: Messages<string>, value: string | undefined): string
 }
 
 export abstract class VerifyCommand extends SfCommand<VerifyResult> {
-  protected abstract readonly kind: VerifyKind;
-  protected abstract readonly messages: Messages<string>;
   /** The user --site-url signs in as (the code source's user, whose approvals are counted); else the org's user. */
   private siteUsername?: string;
+  protected abstract readonly kind: VerifyKind;
+  protected abstract readonly messages: Messages<string>;
 
   protected async verify(flags: Parsed): Promise<VerifyResult> {
     const messages = this.messages;
@@ -231,7 +232,6 @@ export abstract class VerifyCommand extends SfCommand<VerifyResult> {
       error.exitCode = 130;
       throw error;
     }
-    const apps: AppRun[] = runs.map((r) => r.run);
     // A sign-in as another user than the one whose approvals were counted (--browser): the session revoked that
     // approval at once and tested nothing more, so there is no result to report, only what to do.
     const stopped = session.stopped;
@@ -246,6 +246,7 @@ export abstract class VerifyCommand extends SfCommand<VerifyResult> {
           )
         : messages.createError('error.signedInUnknown', [stopped.app, counted, approval], [counted]);
     }
+    const apps: AppRun[] = runs.map((r) => r.run);
     const files = runs.flatMap((r) => (r.file ? [r.file] : []));
     const finished = new Date();
     const summary = summarize(apps);

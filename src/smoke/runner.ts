@@ -73,7 +73,7 @@ export function sequenced<S>(
   const table = new Map(checkApprovals(kind, config).map((c) => [c.id, c]));
   return specs.map((spec) => ({
     ...spec,
-    async run(state: S) {
+    async run(state: S): ReturnType<CheckSpec<S>['run']> {
       // An unknown check is taken as creating an approval and keeping nothing: the safe side of the limit.
       const approvals = table.get(spec.id) ?? { creates: 1, keep: false };
       guard?.approvals.beforeCheck(guard.headroom, ledger.approvalsHeld(app), approvals.creates);
@@ -114,9 +114,7 @@ function refused<S>(specs: Array<CheckSpec<S>>, message: string, action: string)
 }
 
 async function checkApp(plan: AppPlan, options: RunOptions, ctx: ProbeContext): Promise<ChecksRun> {
-  const specs: Array<CheckSpec<never>> = (options.kind === 'pkce' ? PKCE_CHECKS : RTR_CHECKS) as Array<
-    CheckSpec<never>
-  >;
+  const specs: Array<CheckSpec<never>> = options.kind === 'pkce' ? PKCE_CHECKS : RTR_CHECKS;
   let guard: { approvals: ApprovalGuard; headroom: Headroom } | undefined;
   if (options.approvals) {
     try {

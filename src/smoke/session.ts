@@ -76,6 +76,10 @@ export class SmokeSession {
     return this.signIn.stopped;
   }
 
+  public get codeSourceName(): CodeSource['name'] {
+    return this.options.source.name;
+  }
+
   /**
    * Looks up the smoke user (throws SmokeUserUnknown when the org has no such user or it cannot be read) and starts the
    * run record on disk. On a throw, nothing was started: the caller still owns and closes `source`.
@@ -109,10 +113,6 @@ export class SmokeSession {
     } catch (e) {
       return `The approvals of smoke runs that were killed could not be looked up: ${(e instanceof Error ? e.message : String(e)).split('\n')[0]}`;
     }
-  }
-
-  public get codeSourceName(): CodeSource['name'] {
-    return this.options.source.name;
   }
 
   /**

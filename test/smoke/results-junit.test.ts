@@ -172,6 +172,7 @@ describe('results store', () => {
     const started: number[] = [];
     let error: unknown;
     try {
+      // eslint-disable-next-line @typescript-eslint/require-await -- a throw in an async function: the rejection under test
       await mapPool([0, 1, 2, 3], 1, async (n) => {
         started.push(n);
         if (n === 1) throw new Error('app 1 failed');
@@ -202,9 +203,10 @@ describe('JUnit report', () => {
     };
     const xml = toJunit(result);
     expect(XMLValidator.validate(xml)).to.equal(true);
-    const doc = new XMLParser({ ignoreAttributes: false, isArray: (n) => ['testsuite', 'testcase'].includes(n) }).parse(
-      xml,
-    ) as {
+    const doc = new XMLParser({
+      ignoreAttributes: false,
+      isArray: (n): boolean => ['testsuite', 'testcase'].includes(n),
+    }).parse(xml) as {
       testsuites: {
         '@_tests': string;
         '@_failures': string;
@@ -270,9 +272,12 @@ describe('JUnit report', () => {
     expect(XMLValidator.validate(xml)).to.equal(true);
     type Case = { '@_name': string; failure?: { '@_type': string; '@_message': string }; skipped?: unknown };
     type Suite = { '@_name': string; '@_tests': string; '@_failures': string; '@_skipped': string; testcase: Case[] };
-    const doc = new XMLParser({ ignoreAttributes: false, isArray: (n) => ['testsuite', 'testcase'].includes(n) }).parse(
-      xml,
-    ) as { testsuites: { '@_tests': string; '@_failures': string; '@_skipped': string; testsuite: Suite[] } };
+    const doc = new XMLParser({
+      ignoreAttributes: false,
+      isArray: (n): boolean => ['testsuite', 'testcase'].includes(n),
+    }).parse(xml) as {
+      testsuites: { '@_tests': string; '@_failures': string; '@_skipped': string; testsuite: Suite[] };
+    };
     const [sc, ops, jwt] = doc.testsuites.testsuite;
     expect([sc['@_tests'], sc['@_failures'], sc['@_skipped']]).to.deep.equal(['2', '1', '0']);
     expect(sc.testcase[0].failure?.['@_type']).to.equal('not-proven');

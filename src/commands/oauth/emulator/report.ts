@@ -61,6 +61,8 @@ export default class EmulatorReport extends SfCommand<EmulatorReportResult> {
         source = flags['state-file'];
         report = await reportFromStateFile(flags['state-file'], clientIds);
       } else if (flags['target-org']) {
+        // only its instance URL is read: no API call, so no API version matters
+        // eslint-disable-next-line sf-plugin/get-connection-with-version
         source = flags['target-org'].getConnection().instanceUrl;
         if (!isLoopbackUrl(source))
           throw messages.createError('error.notEmulatorOrg', [flags['target-org'].getUsername() ?? '', source]);

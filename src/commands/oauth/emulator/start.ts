@@ -48,12 +48,15 @@ export default class EmulatorStart extends SfCommand<EmulatorStartResult> {
     verbose: Flags.boolean({ summary: messages.getMessage('flags.verbose.summary'), default: false }),
     'pre-approve': Flags.boolean({ summary: messages.getMessage('flags.pre-approve.summary'), default: false }),
     strict: Flags.boolean({ summary: messages.getMessage('flags.strict.summary'), default: false }),
+    // Without a value these rehearsal options are off: no default is the point (min only rejects nonsense).
+    /* eslint-disable sf-plugin/flag-min-max-default */
     'session-seconds': Flags.integer({ summary: messages.getMessage('flags.session-seconds.summary'), min: 1 }),
     'inject-busy-every': Flags.integer({ summary: messages.getMessage('flags.inject-busy-every.summary'), min: 0 }),
     'inject-transient-every': Flags.integer({
       summary: messages.getMessage('flags.inject-transient-every.summary'),
       min: 0,
     }),
+    /* eslint-enable sf-plugin/flag-min-max-default */
     behaviour: Flags.string({ summary: messages.getMessage('flags.behaviour.summary'), multiple: true, default: [] }),
   };
 
