@@ -88,7 +88,7 @@ describe('sf oauth rtr verify --browser: whose approvals are counted (in-process
     emu().store.state.grants.filter((g) => g.userId === userId(username) && g.appName === LABEL);
   const opened = (log: string): string[] => readFileSync(log, 'utf8').split('\n').filter(Boolean);
 
-  it('a sign-in as another user stops the run after that user first approval, which is revoked; the error names both users', async () => {
+  it("a sign-in as another user stops the run after that user's first approval, which is revoked; the error names both users", async () => {
     const log = browserSignsInAs(SECOND_ADMIN);
     const adminBefore = approvalsEver(ADMIN).length;
 
@@ -111,6 +111,32 @@ describe('sf oauth rtr verify --browser: whose approvals are counted (in-process
     expect(approvalsEver(ADMIN)).to.have.length(adminBefore);
     expect(emu().store.state.accessTokens.filter((t) => t.userId === userId(SECOND_ADMIN))).to.deep.equal([]);
     expect(JSON.stringify(json)).not.to.match(/5Aep861/);
+  });
+
+  it('a token response that does not say who signed in (no `id`) stops the run too', async () => {
+    const log = browserSignsInAs(ADMIN);
+    const adminBefore = approvalsEver(ADMIN).length;
+    // A server that answers the code exchange without Salesforce's identity URL.
+    emu().faults.add({
+      match: { path: '/services/oauth2/token', grantType: 'authorization_code' },
+      action: {
+        kind: 'http',
+        status: 200,
+        contentType: 'application/json',
+        body: JSON.stringify({ access_token: 'access-without-identity', refresh_token: 'refresh-without-identity' }),
+      },
+      times: 1,
+    });
+
+    const { json, exitCode } = await runJson<Envelope>(RtrVerify, ['-o', alias(), '--app', APP, '--browser']);
+
+    expect(exitCode, JSON.stringify(json)).to.equal(1);
+    expect(json.name).to.equal('SignedInUnknownError');
+    expect(json.message).to.include(`does not say which user signed in (no identity URL)`);
+    expect(json.actions).to.deep.equal([`Run without --browser, so that the org's own session signs in as ${ADMIN}.`]);
+    expect(opened(log)).to.have.length(1);
+    expect(approvalsEver(ADMIN)).to.have.length(adminBefore);
+    expect(JSON.stringify(json)).not.to.include('refresh-without-identity');
   });
 
   it('a sign-in as the counted user goes on: every check runs and passes, and each approval is revoked', async () => {
