@@ -58,7 +58,9 @@ describe('sf oauth backup list|restore (in-process)', function () {
     expect(exitCode).to.equal(1);
     expect(json.exitCode).to.equal(1);
     expect(json.name).to.equal('BackupError');
-    expect(json.message).to.equal(`No backup named no-such-backup in ${dirs().backups}.`);
+    expect(json.message).to.equal(
+      `The backup cannot be restored. No backup named no-such-backup in ${dirs().backups}.`,
+    );
     expect(json.actions).to.deep.equal(['Run "sf oauth backup list" to see the backups and their ids.']);
     expect(emu().stats.byKind['soap:deploy'] ?? 0).to.equal(0);
   });
