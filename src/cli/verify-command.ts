@@ -16,6 +16,7 @@ import { scrub } from '../smoke/ledger.js';
 import { DECIDING_CHECK, summarize, type AppRun, type CleanupSummary, type VerifyResult } from '../smoke/model.js';
 import type { AppPlan } from '../smoke/runner.js';
 import { SmokeSession, SmokeUserUnknown, type SessionRun } from '../smoke/session.js';
+import type { WrongUserSignedIn } from '../smoke/signed-in-user.js';
 import { Progress } from './progress.js';
 import { canPrompt, confirmProductionChange, orgFacts } from './production-guard.js';
 import { fitToWidth } from './terminal.js';
@@ -234,18 +235,7 @@ export abstract class VerifyCommand extends SfCommand<VerifyResult> {
     }
     // A sign-in as another user than the one whose approvals were counted (--browser): the session revoked that
     // approval at once and tested nothing more, so there is no result to report, only what to do.
-    const stopped = session.stopped;
-    if (stopped) {
-      const approval = messages.getMessage(stopped.revoked ? 'wrongUser.revoked' : 'wrongUser.notRevoked');
-      const counted = stopped.counted.username;
-      throw stopped.signedIn
-        ? messages.createError(
-            'error.wrongUser',
-            [stopped.signedIn, counted, stopped.app, stopped.signedIn, approval],
-            [counted, stopped.signedIn],
-          )
-        : messages.createError('error.signedInUnknown', [stopped.app, counted, approval], [counted]);
-    }
+    if (session.stopped) throw this.wrongUserError(session.stopped);
     const apps: AppRun[] = runs.map((r) => r.run);
     const files = runs.flatMap((r) => (r.file ? [r.file] : []));
     const finished = new Date();
@@ -280,6 +270,20 @@ export abstract class VerifyCommand extends SfCommand<VerifyResult> {
     if (unproven.length) this.warn(this.notProvenText(unproven, plans));
     if (!result.passed) process.exitCode = 1;
     return result;
+  }
+
+  /** The error of a run stopped at a sign-in as another user than the counted one, or as a user it cannot tell. */
+  private wrongUserError(stopped: WrongUserSignedIn): Error {
+    const messages = this.messages;
+    const approval = messages.getMessage(stopped.revoked ? 'wrongUser.revoked' : 'wrongUser.notRevoked');
+    const counted = stopped.counted.username;
+    return stopped.signedIn
+      ? messages.createError(
+          'error.wrongUser',
+          [stopped.signedIn, counted, stopped.app, stopped.signedIn, approval],
+          [counted, stopped.signedIn],
+        )
+      : messages.createError('error.signedInUnknown', [stopped.app, counted, approval], [counted]);
   }
 
   /** The not-proven apps in one sentence, with what to do for each (the secret's variable when it was missing). */
