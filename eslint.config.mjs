@@ -46,13 +46,29 @@ export default [
   {
     // These functions exist to change the record they are handed, in place: a journal draft inside store.update (j), a
     // journal step, a metadata deploy or retrieve job the emulator advances, the state a smoke test's checks thread
-    // through, an OAuth grant the emulator rotates or revokes. Any other parameter still warns.
+    // through, an OAuth grant the emulator rotates or revokes, a planned change marked failed, the seed's secrets being
+    // collected, the emulator a rehearsal configures, the metadata value a test's edit callback changes (v), the HTTP
+    // response being written (res). Any other parameter still warns.
     name: 'plugin-oauth/records-changed-in-place',
     files: ts,
     rules: {
       'no-param-reassign': [
         'warn',
-        { props: true, ignorePropertyModificationsFor: ['j', 'step', 'job', 'state', 'grant'] },
+        {
+          props: true,
+          ignorePropertyModificationsFor: [
+            'j',
+            'step',
+            'job',
+            'state',
+            'grant',
+            'change',
+            'secrets',
+            'target',
+            'v',
+            'res',
+          ],
+        },
       ],
     },
   },

@@ -93,6 +93,7 @@ export class ConformanceRecorder {
     this.raceWindowMs = options.raceWindowMs ?? DEFAULT_RACE_WINDOW_MS;
     this.minBackoffMs = options.minBackoffMs ?? DEFAULT_MIN_BACKOFF_MS;
     this.unknownRotationsBefore = store.clock();
+    // eslint-disable-next-line no-param-reassign -- the store's one hook for issued tokens is the recorder's to set
     store.onAccessTokenIssued = (record): void => {
       this.issued.set(record.hash, { clientId: record.clientId, expiresAt: record.expiresAt });
     };
@@ -353,6 +354,7 @@ export class ConformanceRecorder {
 
   private count(log: ClientLog, event: EventName): void {
     const now = this.store.nowIso();
+    // eslint-disable-next-line no-param-reassign -- a client's log is the recorder's own record, tallied in place
     const tally = (log.events[event] ??= { count: 0, first: now, last: now });
     tally.count++;
     tally.last = now;

@@ -36,6 +36,7 @@ export class Router {
       if (route.method !== '*' && route.method !== ctx.method) continue;
       const m = route.regex.exec(ctx.path);
       if (!m) continue;
+      // eslint-disable-next-line no-param-reassign -- the router fills in the request's path parameters
       route.keys.forEach((key, i) => (ctx.params[key] = decodeURIComponent(m[i + 1])));
       return route.handler;
     }

@@ -103,6 +103,7 @@ export async function retrieveRaw(
   const version = options.version ?? API_VERSION;
   const unpackaged = { types: Object.entries(types).map(([name, members]) => ({ members, name })), version };
   const request = { apiVersion: version, unpackaged, ...(options.singlePackage ? { singlePackage: true } : {}) };
+  // eslint-disable-next-line no-param-reassign -- poll the emulator fast: tests only
   conn.metadata.pollInterval = 20;
   return conn.metadata.retrieve(request as unknown as RawRetrieveRequest).complete();
 }

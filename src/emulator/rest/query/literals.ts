@@ -135,9 +135,9 @@ const ALIASES: Record<string, string> = {
 };
 
 /** The [start, end) range of a date literal, or undefined for one it does not know. */
-export function dateLiteralRange(literal: string, n: number, now: number): [number, number] | undefined {
+export function dateLiteralRange(literal: string, count: number, now: number): [number, number] | undefined {
   let name = literal.replace('_FISCAL_', '_');
-  if (name === 'LAST_90_DAYS' || name === 'NEXT_90_DAYS') n = 90;
+  const n = name === 'LAST_90_DAYS' || name === 'NEXT_90_DAYS' ? 90 : count;
   name = ALIASES[name] ?? name;
   let match = /^(THIS|LAST|NEXT)_([A-Z]+)$/.exec(name);
   if (match && UNITS[match[2]]) {
