@@ -17,6 +17,7 @@
  * exchange, a refresh: a retried refresh the server did process would look like the reuse of a rotated-out token) are
  * retried only on answers that say the request was not processed (429, 503, connection refused).
  */
+import { setTimeout as delay } from 'node:timers/promises';
 import { endpointOf, httpRequest, readText, TransportError, type HttpOptions, type RetryPolicy } from './http.js';
 
 export type { RetryPolicy } from './http.js';
@@ -203,21 +204,17 @@ function connectFailed(e: TransportError): boolean {
   return code !== undefined && CONNECT_FAILED.has(code);
 }
 
-function abortable(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal?.aborted) return resolve();
-    const onAbort = (): void => {
-      clearTimeout(timer);
-      resolve();
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
+/** Waits `ms`, or less when `signal` aborts (Node's own abortable timer; the abort ends the wait, not the request). */
+const abortable = (ms: number, signal?: AbortSignal): Promise<void> =>
+  delay(ms, undefined, { signal }).catch((e: unknown) => {
+    if ((e as Error).name !== 'AbortError') throw e;
   });
-}
 
+/*
+ * The loop is ours rather than p-retry's: the wait comes from the server's Retry-After when it sent one, whether a
+ * failure may be retried depends on the request (idempotent or not) and the answer (429/503, connection refused), and a
+ * persisting failure must end as a TransientAnswer carrying the last answer, not as the library's error.
+ */
 /**
  * Sends a request and reads and classifies its answer, retrying transient trouble per `options.retry`. Returns every
  * answer that is not transient; throws a {@link TransientAnswer} when trouble persists, and a TransportError for a

@@ -5,6 +5,7 @@
  * again. Errors that say "try again later" (rate limits, HTTP 5xx, dropped connections) are retried with backoff.
  * Nothing here prints; progress goes through callbacks.
  */
+import { setTimeout as delay } from 'node:timers/promises';
 import type { Connection } from '@salesforce/core';
 import { buildInventory } from '../apps/inventory.js';
 import { blockingChecks, checkOrg } from '../check/run.js';
@@ -76,16 +77,17 @@ export function isTransient(e: unknown): boolean {
   );
 }
 
+/** Waits `ms`, or less when `signal` aborts (Node's own abortable timer). */
 const sleep = (ms: number, signal?: AbortSignal): Promise<void> =>
-  new Promise((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    signal?.addEventListener('abort', () => {
-      clearTimeout(timer);
-      resolve();
-    });
+  delay(ms, undefined, { signal }).catch((e: unknown) => {
+    if ((e as Error).name !== 'AbortError') throw e;
   });
 
-/** Runs `fn`, retrying transient failures up to `attempts` times in all with exponential backoff. */
+/**
+ * Runs `fn`, retrying transient failures up to `attempts` times in all with exponential backoff. Ours rather than
+ * p-retry's: an abort must end the wait and leave the operation's own error to report, where p-retry rejects with the
+ * abort's reason.
+ */
 export async function withRetries<T>(
   ctx: RolloutContext,
   attempts: number,

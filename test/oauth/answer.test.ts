@@ -155,4 +155,31 @@ describe('answer classifier', () => {
       await new Promise<void>((resolve) => silent.close(() => resolve()));
     }
   });
+
+  it('an abort ends the wait for Retry-After and sends nothing more', async () => {
+    const controller = new AbortController();
+    let seen = 0;
+    // An hour's Retry-After: only the abort can end this wait before the test's timeout.
+    const busy: Server = createServer((_req, res) => {
+      seen++;
+      res.writeHead(503, { 'retry-after': '3600', 'content-type': 'text/plain' });
+      res.end('Service Unavailable');
+      res.on('finish', () => setTimeout(() => controller.abort(), 50));
+    });
+    await new Promise<void>((resolve) => busy.listen(0, '127.0.0.1', resolve));
+    try {
+      const url = `http://127.0.0.1:${(busy.address() as AddressInfo).port}/services/oauth2/token`;
+      const aborted = await send(
+        url,
+        { method: 'POST' },
+        { signal: controller.signal, retry: { maxDelayMs: 2 * 3600_000 } },
+        { idempotent: false },
+      ).catch((e: unknown) => e);
+      expect(aborted).to.be.instanceOf(TransportError);
+      expect(seen).to.equal(1);
+    } finally {
+      busy.closeAllConnections();
+      await new Promise<void>((resolve) => busy.close(() => resolve()));
+    }
+  });
 });
