@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { createSign } from 'node:crypto';
+import { createSign, generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -198,6 +198,14 @@ describe('oauth token endpoint: JWT bearer', () => {
     expect((await token(emu(), { grant_type: JWT_BEARER, assertion: signed })).status).to.equal(200);
     expectError(
       await token(emu(), { grant_type: JWT_BEARER, assertion: unsignedJwt(claims) }),
+      'invalid_grant',
+      'invalid assertion',
+    );
+    // Signed, but by a key other than the certificate's.
+    const other = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey;
+    const forged = `${input}.${createSign('RSA-SHA256').update(input).sign(other).toString('base64url')}`;
+    expectError(
+      await token(emu(), { grant_type: JWT_BEARER, assertion: forged }),
       'invalid_grant',
       'invalid assertion',
     );

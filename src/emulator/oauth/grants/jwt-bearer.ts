@@ -2,9 +2,11 @@
  * grant_type=urn:ietf:params:oauth:grant-type:jwt-bearer: a JWT signed with the key of the app's certificate.
  * The signature is verified when the certificate is a real X.509 certificate (PEM or base64 DER). Seed apps carry a
  * placeholder certificate, which has no public key: for those the signature cannot be checked and is not, so tests
- * can use unsigned assertions; every other claim is still checked.
+ * can use unsigned assertions; every other claim is still checked. Decoding and the JWS signature check are `jose`'s
+ * (RFC 7515/7519); the claims are checked here, against the emulator's clock and in Salesforce's order of errors.
  */
-import { X509Certificate, verify } from 'node:crypto';
+import { X509Certificate } from 'node:crypto';
+import { compactVerify, decodeJwt, type JWTPayload } from 'jose';
 import type { OAuthClient } from '../../clients.js';
 import { sendJson } from '../../http/context.js';
 import { child, text } from '../../metadata/codec.js';
@@ -21,19 +23,22 @@ export const JWT_BEARER = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
 /** Audiences Salesforce accepts besides the org's own URL. */
 const LOGIN_HOSTS = ['https://login.salesforce.com', 'https://test.salesforce.com'];
 
-type Claims = { iss?: unknown; sub?: unknown; aud?: unknown; exp?: unknown };
-type Jwt = { header: { alg?: unknown }; claims: Claims; signingInput: string; signature: Buffer };
-
-function decode(assertion: string): Jwt | undefined {
-  const parts = assertion.split('.');
-  if (parts.length !== 3) return undefined;
+/** The claims of a compact JWS, or undefined when it is not one (signed or not, it is decoded first). */
+function decode(assertion: string): JWTPayload | undefined {
   try {
-    const header = JSON.parse(Buffer.from(parts[0], 'base64url').toString('utf8')) as Jwt['header'];
-    const claims = JSON.parse(Buffer.from(parts[1], 'base64url').toString('utf8')) as Claims;
-    if (!header || typeof header !== 'object' || !claims || typeof claims !== 'object') return undefined;
-    return { header, claims, signingInput: `${parts[0]}.${parts[1]}`, signature: Buffer.from(parts[2], 'base64url') };
+    return decodeJwt(assertion);
   } catch {
     return undefined;
+  }
+}
+
+/** Whether the assertion is signed with RS256 by the certificate's key (the only algorithm Salesforce accepts). */
+async function signedBy(assertion: string, certificate: X509Certificate): Promise<boolean> {
+  try {
+    await compactVerify(assertion, certificate.publicKey, { algorithms: ['RS256'] });
+    return true;
+  } catch {
+    return false;
   }
 }
 
@@ -69,21 +74,17 @@ function audienceOk(aud: unknown, instanceUrl: string): boolean {
 export const jwtBearer: GrantHandler = async (rt, ctx, form) => {
   await working(rt);
   const store = rt.services.store;
-  const jwt = decode(form.get('assertion') ?? '');
-  if (!jwt) return sendOAuthError(ctx, ERRORS.assertionInvalid);
-  const { iss, sub, aud, exp } = jwt.claims;
+  const assertion = form.get('assertion') ?? '';
+  const claims = decode(assertion);
+  if (!claims) return sendOAuthError(ctx, ERRORS.assertionInvalid);
+  const { iss, sub, aud, exp } = claims;
   const client = typeof iss === 'string' ? findClient(store, { clientId: iss }) : undefined;
   if (!client) return sendOAuthError(ctx, ERRORS.clientIdInvalid);
   if (!client.jwtBearerEnabled) return sendOAuthError(ctx, ERRORS.assertionInvalid);
   if (!audienceOk(aud, rt.services.instanceUrl())) return sendOAuthError(ctx, ERRORS.audienceInvalid);
   if (typeof exp !== 'number' || exp * 1000 <= store.clock()) return sendOAuthError(ctx, ERRORS.assertionInvalid);
   const certificate = parseCertificate(certificateText(store, client));
-  if (certificate) {
-    const signed =
-      jwt.header.alg === 'RS256' &&
-      verify('sha256', Buffer.from(jwt.signingInput), certificate.publicKey, jwt.signature);
-    if (!signed) return sendOAuthError(ctx, ERRORS.assertionInvalid);
-  }
+  if (certificate && !(await signedBy(assertion, certificate))) return sendOAuthError(ctx, ERRORS.assertionInvalid);
   const user = typeof sub === 'string' ? store.userByUsername(sub) : undefined;
   if (!user?.isActive) return sendOAuthError(ctx, ERRORS.assertionInvalid);
   const approved = client.adminApprovedOnly
