@@ -1,6 +1,8 @@
 /*
  * A scanner over XML text that reports each element's exact character range, so an edit can change a few characters
  * and leave every other byte (comments, entities, line breaks, indentation) as retrieved.
+ * Ours rather than a parser's: fast-xml-parser (which reads XML elsewhere here) gives values, not offsets, and writing
+ * the document back from them would reformat every line of a file that a reviewer diffs and a backup restores.
  */
 export type ElementRange = {
   name: string;

@@ -8,6 +8,7 @@
  * For the types the catalog reads (ConnectedApp, the ECA types, Settings) the metadata file is the same in source and
  * in metadata format, so the text returned is what an SDR retrieve would return.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Connection } from '@salesforce/core';
 import JSZip from 'jszip';
 import { RetrieveError, type MemberSpec, type RetrievedFile, type RetrieveOutcome } from './retrieve.js';
@@ -32,8 +33,6 @@ export function manifestTypes(members: readonly ListedMember[]): PackageTypes {
   }
   return [...byType].map(([name, names]) => ({ name, members: [...names].sort() }));
 }
-
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 export async function retrieveZip(
   conn: Connection,
