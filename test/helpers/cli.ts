@@ -25,7 +25,9 @@ const RUN = path.join(ROOT, 'bin', 'run.js');
 /**
  * The environment for a spawned command, from `base` (HOME from it unless given): quiet sf settings, and neither
  * SF_CONTENT_TYPE nor CI. CI=true changes oclif's table style and spinners: a test that wants it sets it on the result,
- * so a spawned command behaves the same whether or not the CI runner exports it.
+ * so a spawned command behaves the same whether or not the CI runner exports it. Nor the folder overrides
+ * (SF_OAUTH_BACKUP_DIR, SF_OAUTH_RESULTS_DIR, SF_OAUTH_ROLLOUT_DIR) that in-process tests set in this process: the
+ * child keeps everything under its own HOME unless the test sets them on the result.
  */
 export function cliEnv(base: NodeJS.ProcessEnv, home = base.HOME): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {
@@ -39,6 +41,7 @@ export function cliEnv(base: NodeJS.ProcessEnv, home = base.HOME): NodeJS.Proces
   };
   delete env.SF_CONTENT_TYPE;
   delete env.CI;
+  for (const name of ['SF_OAUTH_BACKUP_DIR', 'SF_OAUTH_RESULTS_DIR', 'SF_OAUTH_ROLLOUT_DIR']) delete env[name];
   return env;
 }
 

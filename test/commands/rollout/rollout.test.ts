@@ -62,7 +62,13 @@ describe('sf oauth org require-pkce and sf oauth rollout (bin/run.js)', function
     dirs = privateDirs();
     work = path.dirname(dirs.rollouts);
     await rolloutContext(emulator, {});
-    env = cliEnv({ ...secretsEnv(emulator), SF_DISABLE_DNS_CHECK: 'true' });
+    // cliEnv leaves the folder overrides out: this test's child writes where the test reads.
+    env = {
+      ...cliEnv({ ...secretsEnv(emulator), SF_DISABLE_DNS_CHECK: 'true' }),
+      SF_OAUTH_ROLLOUT_DIR: dirs.rollouts,
+      SF_OAUTH_BACKUP_DIR: dirs.backups,
+      SF_OAUTH_RESULTS_DIR: dirs.results,
+    };
     secrets = CONFIDENTIAL.map((a) => emulator.consumerSecret(a) ?? '');
   });
 
