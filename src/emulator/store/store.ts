@@ -189,26 +189,13 @@ export class OrgStore {
     scopes: string[],
   ): { grant: Grant; refreshToken: string; evicted: Grant[] } {
     const refreshToken = newRefreshToken();
-    const now = this.nowIso();
-    const grant: Grant = {
-      id: this.nextId(KeyPrefix.OauthToken),
+    const { grant, evicted } = this.addApproval({
       clientId,
       appName,
       userId,
       scopes,
-      createdDate: now,
-      lastUsedDate: now,
-      useCount: 1,
       refreshHash: sha256(refreshToken),
-      retiredHashes: [],
-      chainIssuedDate: now,
-      revoked: false,
-      deleteToken: newDeleteToken(),
-    };
-    this.state.grants.push(grant);
-    const evicted = this.approvalsOf(userId, clientId, appName).slice(0, -APPROVALS_PER_USER_AND_APP);
-    for (const old of evicted) this.revokeGrant(old);
-    this.changed();
+    });
     return { grant, refreshToken, evicted };
   }
 
@@ -218,27 +205,7 @@ export class OrgStore {
    * it counts toward the user's five approvals of the app and can be revoked by its DeleteToken.
    */
   public recordApproval(clientId: string, appName: string, userId: string, scopes: string[]): Grant {
-    const now = this.nowIso();
-    const grant: Grant = {
-      id: this.nextId(KeyPrefix.OauthToken),
-      clientId,
-      appName,
-      userId,
-      scopes,
-      createdDate: now,
-      // The approval's own code exchange is its one use.
-      lastUsedDate: now,
-      useCount: 1,
-      retiredHashes: [],
-      chainIssuedDate: now,
-      revoked: false,
-      deleteToken: newDeleteToken(),
-    };
-    this.state.grants.push(grant);
-    const evicted = this.approvalsOf(userId, clientId, appName).slice(0, -APPROVALS_PER_USER_AND_APP);
-    for (const old of evicted) this.revokeGrant(old);
-    this.changed();
-    return grant;
+    return this.addApproval({ clientId, appName, userId, scopes }).grant;
   }
 
   /**
@@ -316,6 +283,37 @@ export class OrgStore {
     if (this.hasApproved(userId, clientId)) return;
     this.state.approvals.push(`${userId}:${clientId}`);
     this.changed();
+  }
+
+  /**
+   * Adds a live approval (an OauthToken row; `refreshHash` when it holds a refresh token) and revokes the user's
+   * oldest approvals of the app beyond five, as Salesforce does.
+   */
+  private addApproval(fields: Pick<Grant, 'clientId' | 'appName' | 'userId' | 'scopes'> & { refreshHash?: string }): {
+    grant: Grant;
+    evicted: Grant[];
+  } {
+    const now = this.nowIso();
+    const grant: Grant = {
+      id: this.nextId(KeyPrefix.OauthToken),
+      ...fields,
+      createdDate: now,
+      // The approval's own code exchange is its first use.
+      lastUsedDate: now,
+      useCount: 1,
+      retiredHashes: [],
+      chainIssuedDate: now,
+      revoked: false,
+      deleteToken: newDeleteToken(),
+    };
+    this.state.grants.push(grant);
+    const evicted = this.approvalsOf(fields.userId, fields.clientId, fields.appName).slice(
+      0,
+      -APPROVALS_PER_USER_AND_APP,
+    );
+    for (const old of evicted) this.revokeGrant(old);
+    this.changed();
+    return { grant, evicted };
   }
 
   private pruneExpiredAccessTokens(now: number): void {
