@@ -40,6 +40,9 @@ describe('npm pack, then sf plugins install of the tarball (slow)', function () 
       'package/lib/commands/oauth/app/list.js',
       'package/messages/oauth.app.list.md',
       'package/schemas/commands/oauth-app-list.json',
+      // What error actions point to: the seed format and the plan schema, in the installed plugin's folder.
+      'package/docs/emulator-seed.md',
+      'package/schemas/plan/rollout-plan.json',
     ]);
     expect(
       files.filter(
