@@ -60,10 +60,13 @@ try {
   }
 
   say('\n1. The org as it is');
-  const v = inventory.result.summary.verdicts;
-  say(
-    `   ${inventory.result.summary.apps} OAuth apps: ${v.breaks} break at enforcement, ${v['needs-action']} need action, ${v.vendor} wait for their vendor, ${v.ready} ready, ${v['out-of-scope']} out of scope`,
-  );
+  // The same counts as `sf oauth app list`'s summary line: apps that break at enforcement, then every verdict.
+  const { summary } = inventory.result;
+  const verdicts = Object.entries(summary.verdicts)
+    .filter(([, n]) => n > 0)
+    .map(([verdict, n]) => `${n} ${verdict}`)
+    .join(', ');
+  say(`   ${summary.apps} OAuth apps: ${summary.breaksAtEnforcement} break at enforcement; ${verdicts}`);
   const before = await evaluateGate(conn, { orgId });
   check(
     !before.passed,
