@@ -43,18 +43,27 @@ export async function readOauthOidc(conn: Connection, pollMs?: number): Promise<
   return file;
 }
 
+/** isPkceRequired in retrieved OauthOidc settings (null: absent, which means false). */
+export const requirePkceIn = (file: RetrievedFile): boolean | null => toBool(readLeaf(file.xml, [], 'isPkceRequired'));
+
 export async function readRequirePkce(conn: Connection, pollMs?: number): Promise<boolean> {
-  return toBool(readLeaf((await readOauthOidc(conn, pollMs)).xml, [], 'isPkceRequired')) ?? false;
+  return requirePkceIn(await readOauthOidc(conn, pollMs)) ?? false;
 }
 
 export async function setRequirePkce(
   conn: Connection,
   value: boolean,
-  options: { dryRun?: boolean; onProgress?: (p: DeployProgress) => void; pollMs?: number } = {},
+  options: {
+    dryRun?: boolean;
+    onProgress?: (p: DeployProgress) => void;
+    pollMs?: number;
+    /** The OauthOidc settings the caller already retrieved (readOauthOidc), so they are not retrieved twice. */
+    file?: RetrievedFile;
+  } = {},
 ): Promise<RequirePkceChange> {
   const dryRun = options.dryRun ?? false;
-  const file = await readOauthOidc(conn, options.pollMs);
-  const before = toBool(readLeaf(file.xml, [], 'isPkceRequired'));
+  const file = options.file ?? (await readOauthOidc(conn, options.pollMs));
+  const before = requirePkceIn(file);
   const result: RequirePkceChange = {
     before,
     after: before,

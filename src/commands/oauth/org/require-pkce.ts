@@ -1,11 +1,12 @@
 /*
  * sf oauth org require-pkce: the org-wide Require PKCE switch behind its gate (src/rollout/gate.ts, org-settings.ts).
  */
-import { Messages } from '@salesforce/core';
+import { Messages, type Connection } from '@salesforce/core';
 import { Flags, SfCommand } from '@salesforce/sf-plugins-core';
 import { confirmProductionChange, orgFacts } from '../../../cli/production-guard.js';
 import type { GateRow, GateStatus } from '../../../rollout/gate.js';
 import { fitToWidth } from '../../../cli/terminal.js';
+import type { RetrievedFile } from '../../../metadata/retrieve.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('plugin-oauth', 'oauth.org.require-pkce');
@@ -31,6 +32,40 @@ export type OrgRequirePkceResult = {
   gate?: RequirePkceGate;
 };
 
+const NAMES_SHOWN = 5;
+
+const names = (rows: GateRow[]): string =>
+  rows.length > NAMES_SHOWN
+    ? `${rows
+        .slice(0, NAMES_SHOWN)
+        .map((r) => r.app)
+        .join(', ')} and ${rows.length - NAMES_SHOWN} more`
+    : rows.map((r) => r.app).join(', ');
+
+/**
+ * The blockers by reason: an app with PKCE off (or unknown) would break once the org requires PKCE; one with PKCE on
+ * only lacks a passing smoke test under its current settings (gate.ts judge()).
+ */
+function blockedText(blockers: GateRow[]): string {
+  const off = blockers.filter((b) => b.pkceRequired !== true);
+  const unproven = blockers.filter((b) => b.pkceRequired === true);
+  const parts: string[] = [];
+  if (off.length) parts.push(messages.getMessage('gate.wouldBreak', [off.length, names(off)]));
+  if (unproven.length) parts.push(messages.getMessage('gate.notProven', [unproven.length, names(unproven)]));
+  return parts.join('; ');
+}
+
+/** The OauthOidc settings as they are now (retrieved once: setRequirePkce reuses them). */
+async function currentSettings(conn: Connection): Promise<RetrievedFile> {
+  const { OrgSettingsError, readOauthOidc } = await import('../../../rollout/org-settings.js');
+  try {
+    return await readOauthOidc(conn);
+  } catch (e) {
+    if (e instanceof OrgSettingsError) throw messages.createError('error.deployFailed', [e.message]);
+    throw e;
+  }
+}
+
 export default class OrgRequirePkce extends SfCommand<OrgRequirePkceResult> {
   public static readonly summary = messages.getMessage('summary');
   public static readonly description = messages.getMessage('description');
@@ -47,7 +82,7 @@ export default class OrgRequirePkce extends SfCommand<OrgRequirePkceResult> {
 
   public async run(): Promise<OrgRequirePkceResult> {
     // The gate (inventory, results) and the Settings deploy load when the command runs, not for --help.
-    const [{ evaluateGate }, { OrgSettingsError, setRequirePkce }] = await Promise.all([
+    const [{ evaluateGate }, { OrgSettingsError, requirePkceIn, setRequirePkce }] = await Promise.all([
       import('../../../rollout/gate.js'),
       import('../../../rollout/org-settings.js'),
     ]);
@@ -59,6 +94,7 @@ export default class OrgRequirePkce extends SfCommand<OrgRequirePkceResult> {
     const dryRun = flags['dry-run'];
 
     let gate: RequirePkceGate | undefined;
+    let settings: RetrievedFile | undefined;
     if (value) {
       this.spinner.start(messages.getMessage('info.judging', [username]));
       const judged = await evaluateGate(conn, { orgId: org.getOrgId(), days: flags.days }).finally(() =>
@@ -67,8 +103,8 @@ export default class OrgRequirePkce extends SfCommand<OrgRequirePkceResult> {
       gate = { passed: judged.passed, blockers: judged.blockers, apps: judged.apps, summary: judged.summary };
       this.showGate(judged.apps);
       if (!judged.passed) {
-        const lines = judged.blockers.map((b) => `  - ${b.app}: ${b.reason}`).join('\n');
-        const error = messages.createError('error.gateBlocked', [judged.blockers.length, lines]);
+        // The table above (and --json's data) has every reason; the message only counts the blockers by kind.
+        const error = messages.createError('error.gateBlocked', [blockedText(judged.blockers)]);
         error.setData(gate);
         throw error;
       }
@@ -77,6 +113,13 @@ export default class OrgRequirePkce extends SfCommand<OrgRequirePkceResult> {
       const unverifiable = judged.apps.filter((a) => a.status === 'unverifiable').map((a) => a.app);
       if (unverifiable.length) this.warn(messages.getMessage('warning.unverifiable', [unverifiable.join(', ')]));
     } else {
+      // Read first: when it is already off there is nothing to warn about, confirm or deploy.
+      settings = await currentSettings(conn);
+      const before = requirePkceIn(settings);
+      if (!before) {
+        this.log(messages.getMessage('info.already', ['off']));
+        return { value, dryRun, before, after: before, changed: false };
+      }
       this.warn(messages.getMessage('warning.undo'));
     }
 
@@ -97,7 +140,7 @@ export default class OrgRequirePkce extends SfCommand<OrgRequirePkceResult> {
     );
     let change;
     try {
-      change = await setRequirePkce(conn, value, { dryRun });
+      change = await setRequirePkce(conn, value, { dryRun, file: settings });
       this.spinner.stop(change.failed ? 'failed' : 'done');
     } catch (e) {
       this.spinner.stop('failed');
