@@ -18,6 +18,31 @@ export class ReportSourceError extends Error {
   }
 }
 
+/** Client ids (consumer keys or app names) that match no client with recorded activity, and the clients that have some. */
+export class UnknownClientsError extends Error {
+  public constructor(
+    public readonly unknown: string[],
+    public readonly known: Array<{ clientId: string; appName: string }>,
+  ) {
+    super(`No recorded activity for ${unknown.join(', ')}.`);
+    this.name = 'UnknownClientsError';
+  }
+}
+
+/**
+ * Keeps the clients asked for; a name that matches none is a typo or a client that never called, and a filtered-out
+ * report would pass the gate on nothing, so it is an error.
+ */
+function onlyClients(report: ConformanceReport, clientIds: string[] | undefined): ConformanceReport {
+  const unknown = (clientIds ?? []).filter((id) => !report.clients.some((c) => c.clientId === id || c.appName === id));
+  if (unknown.length)
+    throw new UnknownClientsError(
+      unknown,
+      report.clients.map((c) => ({ clientId: c.clientId, appName: c.appName })),
+    );
+  return filterReport(report, clientIds);
+}
+
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
 
 /** Whether a URL points at this machine (the emulator listens on 127.0.0.1 only). */
@@ -38,8 +63,8 @@ function isReport(value: unknown): value is ConformanceReport {
 }
 
 export async function reportFromUrl(url: string, clientIds?: string[], timeoutMs = 15_000): Promise<ConformanceReport> {
+  // The whole report, so that an unknown client id can be told apart from a filter that matched nothing.
   const endpoint = new URL(CONFORMANCE_PATH, url);
-  for (const id of clientIds ?? []) endpoint.searchParams.append('clientId', id);
   let res: Response;
   try {
     res = await fetch(endpoint, { signal: AbortSignal.timeout(timeoutMs), headers: { accept: 'application/json' } });
@@ -62,7 +87,7 @@ export async function reportFromUrl(url: string, clientIds?: string[], timeoutMs
       'notEmulator',
       `${endpoint.origin} did not answer with a conformance report (HTTP ${res.status}).`,
     );
-  return filterReport(body, clientIds);
+  return onlyClients(body, clientIds);
 }
 
 export async function reportFromStateFile(file: string, clientIds?: string[]): Promise<ConformanceReport> {
@@ -75,5 +100,5 @@ export async function reportFromStateFile(file: string, clientIds?: string[]): P
   }
   if (!state) throw new ReportSourceError('badStateFile', `The state file ${file} does not exist.`);
   const now = new Date().toISOString();
-  return evaluate(state.conformance ?? emptyLog(now), { now, clientIds });
+  return onlyClients(evaluate(state.conformance ?? emptyLog(now), { now }), clientIds);
 }

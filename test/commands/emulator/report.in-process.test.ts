@@ -6,6 +6,7 @@
 import { expect } from 'chai';
 import EmulatorReport, { type EmulatorReportResult } from '../../../src/commands/oauth/emulator/report.js';
 import { runCommand, runJson, useEmulatorOrg } from '../../helpers/in-process.js';
+import { goodClient, ordinaryDay, PUBLIC_APP, PUBLIC_ECA } from '../../emulator/conformance/helpers.js';
 
 type ErrorJson = { name: string; message: string; exitCode: number; actions?: string[] };
 
@@ -26,6 +27,49 @@ describe('sf oauth emulator report (in-process)', function () {
     const viaOrg = byAlias.result as EmulatorReportResult;
     expect(viaOrg.source).to.equal(emu().url);
     expect(viaOrg.since).to.equal(result.since);
+  });
+
+  it('--client-id that no client with activity has: an error with "did you mean", else every client, exit code 1', async () => {
+    const none = await runJson<ErrorJson>(EmulatorReport, ['--url', emu().url, '--client-id', 'Nope']);
+    expect(none.exitCode).to.equal(1);
+    expect(none.json.name).to.equal('NoActivityError');
+    expect(none.json.message).to.equal(
+      'No client has recorded activity yet, so there is nothing to report for "Nope".',
+    );
+
+    expect(await ordinaryDay(goodClient(emu(), PUBLIC_APP))).to.equal(undefined);
+    expect(await ordinaryDay(goodClient(emu(), PUBLIC_ECA))).to.equal(undefined);
+    const typo = await runJson<ErrorJson>(EmulatorReport, [
+      '--target-org',
+      alias(),
+      '--client-id',
+      'Ops_Dashbord_Local',
+    ]);
+    expect(typo.exitCode).to.equal(1);
+    expect(typo.json.name).to.equal('UnknownClientError');
+    expect(typo.json.message).to.equal(
+      'No client with the consumer key or app name "Ops_Dashbord_Local" has recorded activity. Did you mean: Ops_Dashboard_Local?',
+    );
+    expect(typo.json.actions?.[0]).to.include('--client-id');
+
+    // One known and one unknown: still an error, so a gate never passes on part of what it was asked.
+    const nope = await runJson<ErrorJson>(EmulatorReport, [
+      '--url',
+      emu().url,
+      '--client-id',
+      PUBLIC_APP,
+      '--client-id',
+      'Nope',
+    ]);
+    expect(nope.exitCode).to.equal(1);
+    expect(nope.json.name).to.equal('UnknownClientNoMatchError');
+    expect(nope.json.message).to.equal(
+      `No client with the consumer key or app name "Nope" has recorded activity. The clients with recorded activity are: ${PUBLIC_ECA}, ${PUBLIC_APP}.`,
+    );
+
+    const known = await runCommand(EmulatorReport, ['--url', emu().url, '--client-id', PUBLIC_APP, '--json']);
+    expect(known.exitCode).to.equal(0);
+    expect((known.result as EmulatorReportResult).clients.map((c) => c.appName)).to.deep.equal([PUBLIC_APP]);
   });
 
   it('no source: NoSourceError with the three ways to name one, exit code 1', async () => {

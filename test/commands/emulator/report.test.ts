@@ -133,6 +133,26 @@ describe('sf oauth emulator report', function () {
         'Ops_Dashboard_Local',
       ]);
 
+      // A typo in --client-id is an error naming the client meant, not an empty report that passes the gate.
+      const typo = await runCli(
+        ['oauth', 'emulator', 'report', '--url', url, '--client-id', 'Ops_Dashbord_Local', '--json'],
+        env,
+      );
+      expect(typo.code, typo.stdout).to.equal(1);
+      const typoError = JSON.parse(typo.stdout) as { name: string; message: string; actions: string[] };
+      expect(typoError.name).to.equal('UnknownClientError');
+      expect(typoError.message).to.equal(
+        'No client with the consumer key or app name "Ops_Dashbord_Local" has recorded activity. Did you mean: Ops_Dashboard_Local?',
+      );
+      expect(typoError.actions[0]).to.include('--client-id');
+      // Nothing close: it lists every client that called.
+      const nope = await runCli(['oauth', 'emulator', 'report', '--url', url, '--client-id', 'Nope'], env);
+      expect(nope.code).to.equal(1);
+      expect(nope.stderr).to.include(
+        'The clients with recorded activity are: Field_Service_App, Ops_Dashboard_Local, Reporting_Portal.',
+      );
+      expect(nope.stderr).to.not.include('Warning: No recorded activity');
+
       const xmlFile = path.join(dir, 'conformance.xml');
       const junit = await runCli(
         ['oauth', 'emulator', 'report', '--url', url, '--result-format', 'junit', '--output-file', xmlFile],

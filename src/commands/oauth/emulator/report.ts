@@ -13,7 +13,10 @@ import {
   reportFromStateFile,
   reportFromUrl,
   ReportSourceError,
+  UnknownClientsError,
 } from '../../../emulator/conformance/source.js';
+import { closeMatches } from '../../../apps/scope.js';
+import { terminalWidth } from '../../../cli/terminal.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('plugin-oauth', 'oauth.emulator.report');
@@ -72,12 +75,15 @@ export default class EmulatorReport extends SfCommand<EmulatorReportResult> {
       }
     } catch (e) {
       if (e instanceof ReportSourceError) throw messages.createError(`error.${e.code}`, [e.message]);
+      if (e instanceof UnknownClientsError) throw unknownClientsError(e);
       throw e;
     }
 
-    if (clientIds?.length && !report.clients.length)
-      this.warn(messages.getMessage('warn.noSuchClient', [clientIds.join(', ')]));
-    const text = flags['result-format'] === 'junit' ? formatJunit(report) : formatHuman(report);
+    // a file gets the whole report, unwrapped; the screen or a pipe gets it within the width
+    const text =
+      flags['result-format'] === 'junit'
+        ? formatJunit(report)
+        : formatHuman(report, flags['output-file'] ? undefined : terminalWidth());
     if (flags['output-file']) {
       await writeFile(flags['output-file'], text);
       this.log(messages.getMessage('info.written', [flags['output-file']]));
@@ -97,4 +103,19 @@ export default class EmulatorReport extends SfCommand<EmulatorReportResult> {
     if (!report.success) process.exitCode = 1;
     return { ...report, source };
   }
+}
+
+/** An unknown --client-id names the closest clients that did call (the same matching as unknown app names), else them all. */
+function unknownClientsError(e: UnknownClientsError): Error {
+  const named = e.unknown.map((id) => `"${id}"`).join(', ');
+  if (!e.known.length) return messages.createError('error.noActivity', [named]);
+  const suggestions = closeMatches(
+    e.unknown,
+    e.known.map((k) => ({ name: k.appName, keys: [k.appName, k.clientId] })),
+  );
+  const known = suggestions.length ? suggestions : [...new Set(e.known.map((k) => k.appName))];
+  return messages.createError(suggestions.length ? 'error.unknownClient' : 'error.unknownClientNoMatch', [
+    named,
+    known.join(', '),
+  ]);
 }
