@@ -5,7 +5,7 @@
  */
 import { writeFile } from 'node:fs/promises';
 import { createInterface } from 'node:readline/promises';
-import type { Messages } from '@salesforce/core';
+import { StateAggregator, type Messages } from '@salesforce/core';
 import { Duration } from '@salesforce/kit';
 import { Flags, SfCommand } from '@salesforce/sf-plugins-core';
 import type { ClientConfig, VerifyKind } from '../oauth/client-config.js';
@@ -19,7 +19,8 @@ import { SmokeSession, SmokeUserUnknown, type SessionRun } from '../smoke/sessio
 import type { WrongUserSignedIn } from '../smoke/signed-in-user.js';
 import { Progress } from './progress.js';
 import { canPrompt, confirmProductionChange, orgFacts } from './production-guard.js';
-import { fitToWidth } from './terminal.js';
+import { wrapToWidth } from './terminal.js';
+import { fitTable } from './table-fit.js';
 
 export type { VerifyResult } from '../smoke/model.js';
 
@@ -302,6 +303,34 @@ export abstract class VerifyCommand extends SfCommand<VerifyResult> {
     ]);
   }
 
+  /**
+   * Under the table, which the terminal may cut: why each failing check failed (its note, one line each) and what to do
+   * per app: turn the setting on when it is off, else look at the evidence.
+   */
+  private async explainFailures(apps: AppRun[], org: Parsed['target-org']): Promise<void> {
+    const failing = apps
+      .map((app) => ({ app, checks: app.checks.filter((c) => c.verdict === 'fail') }))
+      .filter((f) => f.checks.length);
+    if (!failing.length) return;
+    const username = org.getUsername() ?? '';
+    const target = (await StateAggregator.getInstance()).aliases.resolveAlias(username) ?? username;
+    const setting = { pkce: 'pkceRequired', rtr: 'rtrEnabled' } as const;
+    const lines = [this.messages.getMessage('info.failures')];
+    for (const { app, checks } of failing) {
+      for (const c of checks) lines.push(`- ${this.messages.getMessage('info.failure', [app.app, c.id, c.note])}`);
+      const off = app.settings[setting[this.kind]] === false;
+      lines.push(
+        '  ' +
+          this.messages.getMessage(off ? 'info.failureAction.enable' : 'info.failureAction.inspect', [
+            this.kind,
+            app.app,
+            target,
+          ]),
+      );
+    }
+    this.log(lines.join('\n'));
+  }
+
   private async report(result: VerifyResult, flags: Parsed): Promise<void> {
     const messages = this.messages;
     const junit = flags['result-format'] === 'junit';
@@ -312,20 +341,30 @@ export abstract class VerifyCommand extends SfCommand<VerifyResult> {
       this.log(toJunit(result).trimEnd());
       return;
     }
-    this.table({
-      ...fitToWidth(),
-      data: result.apps.flatMap((app) =>
-        app.checks.map((c) => ({ app: app.app, check: c.id, verdict: c.verdict, evidence: evidenceText(c) || c.note })),
+    this.table(
+      fitTable(
+        {
+          data: result.apps.flatMap((app) =>
+            app.checks.map((c) => ({
+              app: app.app,
+              check: c.id,
+              verdict: c.verdict,
+              evidence: evidenceText(c) || c.note,
+            })),
+          ),
+          columns: [
+            { key: 'app', name: 'App' },
+            { key: 'check', name: 'Check' },
+            { key: 'verdict', name: 'Verdict' },
+            { key: 'evidence', name: 'Evidence' },
+          ],
+        },
+        ['evidence'],
       ),
-      columns: [
-        { key: 'app', name: 'App' },
-        { key: 'check', name: 'Check' },
-        { key: 'verdict', name: 'Verdict' },
-        { key: 'evidence', name: 'Evidence' },
-      ],
-    });
+    );
     for (const app of result.apps)
       if (app.error) this.warn(messages.getMessage('warning.appError', [app.app, app.error, app.action ?? '']));
+    await this.explainFailures(result.apps, flags['target-org']);
     const s = result.summary;
     this.log(
       messages.getMessage('info.summary', [
@@ -343,9 +382,11 @@ export abstract class VerifyCommand extends SfCommand<VerifyResult> {
     if (result.cleanup.failed) this.warn(messages.getMessage('warning.cleanupFailed', [result.cleanup.failed]));
     if (result.resultFiles.length)
       this.log(
-        messages.getMessage('info.stored', [
-          [...new Set(result.resultFiles.map((f) => f.replace(/[/\\][^/\\]+$/, '')))].join(', '),
-        ]),
+        wrapToWidth(
+          messages.getMessage('info.stored', [
+            [...new Set(result.resultFiles.map((f) => f.replace(/[/\\][^/\\]+$/, '')))].join(', '),
+          ]),
+        ),
       );
     if (junit && flags['output-file']) this.log(messages.getMessage('info.junitWritten', [flags['output-file']]));
   }

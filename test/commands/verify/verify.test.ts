@@ -87,6 +87,24 @@ describe('sf oauth pkce|rtr verify (bin/run.js)', function () {
     expect(run.stderr).not.to.match(STACK);
   });
 
+  it("human output: each failing check's note under the table, one line each, and the action for the app", async () => {
+    const run = await runCli(['oauth', 'pkce', 'verify', '-o', 'emu', '--app', 'Partner_Portal_Sync'], {
+      ...env,
+      SF_OAUTH_CLIENT_SECRET_PARTNER_PORTAL_SYNC: PLANTED,
+    });
+    expect(run.code, run.stderr).to.equal(1);
+    expect(run.stdout).to.match(/Partner_Portal_Sync\W+authorize-without-challenge\W+fail/);
+    const lines = run.stdout.split('\n');
+    const why = lines.findIndex((l) => l === 'Why checks failed:');
+    expect(why, run.stdout).to.be.above(-1);
+    expect(lines[why + 1]).to.match(/^- Partner_Portal_Sync authorize-without-challenge: .+\./);
+    expect(lines[why + 1]).to.include('The app does not require PKCE (isPkceRequired is false).');
+    expect(lines[why + 2]).to.equal(
+      '  Turn PKCE on, then test again: sf oauth pkce enable --app Partner_Portal_Sync -o emu',
+    );
+    expect(run.stdout + run.stderr).not.to.include(PLANTED);
+  });
+
   it('--result-format junit: well-formed JUnit on stdout, exit code 0 when every check passes', async () => {
     const run = await runCli(
       [
@@ -136,6 +154,10 @@ describe('sf oauth pkce|rtr verify (bin/run.js)', function () {
     expect(run.code, run.stderr).to.equal(1);
     expect(run.stdout).to.match(/App\W+Check\W+Verdict\W+Evidence/);
     expect(run.stdout).to.match(/Support_Console\W+rotation\W+fail/);
+    expect(run.stdout).to.match(/^- Support_Console rotation: .+$/m);
+    expect(run.stdout).to.match(
+      /^ {2}(Turn refresh token rotation on|See each check's evidence).+--app Support_Console -o emu/m,
+    );
     expect(run.stdout).to.include('Cleanup:');
     expect(XMLValidator.validate(readFileSync(out, 'utf8'))).to.equal(true);
     expect(run.stdout + run.stderr).not.to.include(PLANTED);
