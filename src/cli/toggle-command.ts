@@ -8,7 +8,7 @@ import { Flags, SfCommand } from '@salesforce/sf-plugins-core';
 import type { ToggleAppResult, ToggleError, ToggleResult, ToggleSetting } from '../metadata/toggle.js';
 import { confirmProductionChange, orgFacts } from './production-guard.js';
 import { Progress } from './progress.js';
-import { fitToWidth } from './terminal.js';
+import { fitTable } from './table-fit.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('plugin-oauth', 'oauth.toggle');
@@ -153,25 +153,29 @@ export abstract class ToggleCommand extends SfCommand<ToggleResult> {
 
   private showRows(rows: ToggleAppResult[]): void {
     if (!rows.length) return;
-    this.table({
-      ...fitToWidth(),
-      data: rows.map((r) => ({
-        app: r.app,
-        kind: KIND_LABEL[r.kind],
-        before: show(r.before),
-        after: show(r.after),
-        status: r.status,
-        note: r.reason ?? '',
-      })),
-      columns: [
-        { key: 'app', name: 'App' },
-        { key: 'kind', name: 'Kind' },
-        { key: 'before', name: 'Before' },
-        { key: 'after', name: 'After' },
-        { key: 'status', name: 'Status' },
-        { key: 'note', name: 'Note' },
-      ],
-    });
+    this.table(
+      fitTable(
+        {
+          data: rows.map((r) => ({
+            app: r.app,
+            kind: KIND_LABEL[r.kind],
+            before: show(r.before),
+            after: show(r.after),
+            status: r.status,
+            note: r.reason ?? '',
+          })),
+          columns: [
+            { key: 'app', name: 'App' },
+            { key: 'kind', name: 'Kind' },
+            { key: 'before', name: 'Before' },
+            { key: 'after', name: 'After' },
+            { key: 'status', name: 'Status' },
+            { key: 'note', name: 'Note' },
+          ],
+        },
+        ['note'],
+      ),
+    );
   }
 }
 

@@ -4,7 +4,7 @@
 import { Messages } from '@salesforce/core';
 import { Flags, SfCommand } from '@salesforce/sf-plugins-core';
 import { backupRoot, listBackups } from '../../../metadata/backup.js';
-import { fitToWidth } from '../../../cli/terminal.js';
+import { fitTable } from '../../../cli/table-fit.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('plugin-oauth', 'oauth.backup.list');
@@ -54,25 +54,29 @@ export default class BackupList extends SfCommand<BackupListResult> {
       this.log(messages.getMessage('info.none', [backupRoot()]));
       return result;
     }
-    this.table({
-      ...fitToWidth(),
-      data: result.map((r) => ({
-        id: r.id,
-        created: r.createdAt,
-        org: `${r.username} (${r.orgId})`,
-        operation: r.operation,
-        apps: r.apps.join(', '),
-        notHeld: r.notHeld.join(', '),
-      })),
-      columns: [
-        { key: 'id', name: 'Backup' },
-        { key: 'created', name: 'Created' },
-        { key: 'org', name: 'Org' },
-        { key: 'operation', name: 'Taken before' },
-        { key: 'apps', name: 'Apps' },
-        { key: 'notHeld', name: 'Not held (not returned by the org)' },
-      ],
-    });
+    this.table(
+      fitTable(
+        {
+          data: result.map((r) => ({
+            id: r.id,
+            created: r.createdAt,
+            org: `${r.username} (${r.orgId})`,
+            operation: r.operation,
+            apps: r.apps.join(', '),
+            notHeld: r.notHeld.join(', '),
+          })),
+          columns: [
+            { key: 'id', name: 'Backup' },
+            { key: 'created', name: 'Created' },
+            { key: 'org', name: 'Org' },
+            { key: 'operation', name: 'Taken before' },
+            { key: 'apps', name: 'Apps' },
+            { key: 'notHeld', name: 'Not held (not returned by the org)' },
+          ],
+        },
+        ['apps', 'notHeld'],
+      ),
+    );
     this.log(messages.getMessage('info.folder', [backupRoot()]));
     return result;
   }

@@ -14,7 +14,7 @@ import {
 } from '../../../metadata/restore.js';
 import { confirmProductionChange, orgFacts } from '../../../cli/production-guard.js';
 import { Progress } from '../../../cli/progress.js';
-import { fitToWidth } from '../../../cli/terminal.js';
+import { fitTable } from '../../../cli/table-fit.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('plugin-oauth', 'oauth.backup.restore');
@@ -130,26 +130,30 @@ export default class BackupRestore extends SfCommand<BackupRestoreResult> {
   }
 
   private show(rows: RestoreComponentResult[]): void {
-    this.table({
-      ...fitToWidth(),
-      data: rows.map((r) => ({
-        app: r.app,
-        component: r.component,
-        element: r.element,
-        before: r.before ?? '(not set)',
-        after: r.after ?? '(not set)',
-        status: r.status,
-        note: r.reason ?? '',
-      })),
-      columns: [
-        { key: 'app', name: 'App' },
-        { key: 'component', name: 'Component' },
-        { key: 'element', name: 'Setting' },
-        { key: 'before', name: 'Before' },
-        { key: 'after', name: 'After' },
-        { key: 'status', name: 'Status' },
-        { key: 'note', name: 'Note' },
-      ],
-    });
+    this.table(
+      fitTable(
+        {
+          data: rows.map((r) => ({
+            app: r.app,
+            component: r.component,
+            element: r.element,
+            before: r.before ?? '(not set)',
+            after: r.after ?? '(not set)',
+            status: r.status,
+            note: r.reason ?? '',
+          })),
+          columns: [
+            { key: 'app', name: 'App' },
+            { key: 'component', name: 'Component' },
+            { key: 'element', name: 'Setting' },
+            { key: 'before', name: 'Before' },
+            { key: 'after', name: 'After' },
+            { key: 'status', name: 'Status' },
+            { key: 'note', name: 'Note' },
+          ],
+        },
+        ['before', 'after'],
+      ),
+    );
   }
 }

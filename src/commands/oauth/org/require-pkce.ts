@@ -5,7 +5,7 @@ import { Messages, type Connection } from '@salesforce/core';
 import { Flags, SfCommand } from '@salesforce/sf-plugins-core';
 import { confirmProductionChange, orgFacts } from '../../../cli/production-guard.js';
 import type { GateRow, GateStatus } from '../../../rollout/gate.js';
-import { fitToWidth } from '../../../cli/terminal.js';
+import { fitTable } from '../../../cli/table-fit.js';
 import type { RetrievedFile } from '../../../metadata/retrieve.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
@@ -171,20 +171,24 @@ export default class OrgRequirePkce extends SfCommand<OrgRequirePkceResult> {
   private showGate(rows: GateRow[]): void {
     const shown = rows.filter((r) => r.status !== 'unverifiable');
     if (!shown.length) return;
-    this.table({
-      ...fitToWidth(),
-      data: shown.map((r) => ({
-        app: r.app,
-        status: r.status,
-        pkce: r.pkceRequired === null ? '?' : r.pkceRequired ? 'on' : 'off',
-        why: r.reason,
-      })),
-      columns: [
-        { key: 'app', name: 'App' },
-        { key: 'status', name: 'Gate' },
-        { key: 'pkce', name: 'PKCE' },
-        { key: 'why', name: 'Why' },
-      ],
-    });
+    this.table(
+      fitTable(
+        {
+          data: shown.map((r) => ({
+            app: r.app,
+            status: r.status,
+            pkce: r.pkceRequired === null ? '?' : r.pkceRequired ? 'on' : 'off',
+            why: r.reason,
+          })),
+          columns: [
+            { key: 'app', name: 'App' },
+            { key: 'status', name: 'Gate' },
+            { key: 'pkce', name: 'PKCE' },
+            { key: 'why', name: 'Why' },
+          ],
+        },
+        ['why'],
+      ),
+    );
   }
 }

@@ -11,7 +11,8 @@ import { contextFor, rolloutError } from '../../../cli/rollout-command.js';
 import { PHASES } from '../../../rollout/journal.js';
 import type { RolloutEvent, RolloutResult } from '../../../rollout/run.js';
 import { phaseTitle, staleTokenWarnings, toMarkdown, toRolloutJunit } from '../../../rollout/summary.js';
-import { fitToWidth } from '../../../cli/terminal.js';
+import { shortenWords, terminalWidth, wrapToWidth } from '../../../cli/terminal.js';
+import { fitTable } from '../../../cli/table-fit.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('plugin-oauth', 'oauth.rollout.run');
@@ -99,7 +100,7 @@ export default class RolloutRun extends SfCommand<RolloutRunResult> {
       else if (e.type === 'phase' && e.status === 'started') mso.goto(phaseTitle(e.phase), { step: '' });
       else if (e.type === 'step')
         mso.updateData({
-          step: `${e.step.id}: ${e.step.status}${e.step.detail && e.step.status !== 'running' ? ` (${e.step.detail.slice(0, 100)})` : ''}`,
+          step: stepLine(e.step.id, e.step.status, e.step.status !== 'running' ? e.step.detail : undefined),
         });
       else if (e.type === 'retry') mso.updateData({ retries: 1 + retries++ });
     };
@@ -152,27 +153,36 @@ export default class RolloutRun extends SfCommand<RolloutRunResult> {
       (s) => s.status === 'failed' || s.status === 'rolled-back' || s.status === 'kept-on-by-salesforce',
     );
     if (attention.length) {
-      this.table({
-        ...fitToWidth(),
-        data: attention.map((s) => ({ step: s.id, status: s.status, detail: s.detail ?? '' })),
-        columns: [
-          { key: 'step', name: 'Step' },
-          { key: 'status', name: 'Status' },
-          { key: 'detail', name: 'Detail' },
-        ],
-      });
+      this.table(
+        fitTable(
+          {
+            data: attention.map((s) => ({ step: s.id, status: s.status, detail: s.detail ?? '' })),
+            columns: [
+              { key: 'step', name: 'Step' },
+              { key: 'status', name: 'Status' },
+              { key: 'detail', name: 'Detail' },
+            ],
+          },
+          ['detail'],
+        ),
+      );
     }
     if (result.blockers.length) {
-      this.table({
-        ...fitToWidth(),
-        data: result.blockers,
-        columns: [
-          { key: 'app', name: 'Blocking app' },
-          { key: 'reason', name: 'Why' },
-        ],
-      });
+      this.table(
+        fitTable(
+          {
+            data: result.blockers,
+            columns: [
+              { key: 'app', name: 'Blocking app' },
+              { key: 'reason', name: 'Why' },
+            ],
+          },
+          ['reason'],
+        ),
+      );
     }
-    for (const w of staleTokenWarnings(result)) this.warn(messages.getMessage('warning.stale', [w]));
+    for (const w of staleTokenWarnings(result))
+      this.warn(wrapToWidth(messages.getMessage('warning.stale', [w]), 'Warning: '));
     if (result.status === 'completed') {
       this.logSuccess(
         messages.getMessage('info.completed', [
@@ -185,4 +195,15 @@ export default class RolloutRun extends SfCommand<RolloutRunResult> {
     }
     if (result.backups.length) this.log(messages.getMessage('info.undo', [result.username]));
   }
+}
+
+/**
+ * A step's line in the stage output (`   Step: <id>: <status> (<detail>)`), within the width: the detail is cut between
+ * words; the whole of it is in the table of steps that need attention and in the JSON result.
+ */
+function stepLine(id: string, status: string, detail?: string): string {
+  const head = `${id}: ${status}`;
+  if (!detail) return head;
+  const room = terminalWidth() - '   Step: '.length - head.length - ' ()'.length;
+  return room < 10 ? head : `${head} (${shortenWords(detail, room)})`;
 }

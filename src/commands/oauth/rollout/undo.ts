@@ -9,7 +9,7 @@ import { Progress } from '../../../cli/progress.js';
 import { contextFor, rolloutError } from '../../../cli/rollout-command.js';
 import { readJournal } from '../../../rollout/journal.js';
 import type { UndoResult } from '../../../rollout/run.js';
-import { fitToWidth } from '../../../cli/terminal.js';
+import { fitTable } from '../../../cli/table-fit.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('plugin-oauth', 'oauth.rollout.undo');
@@ -58,18 +58,22 @@ export default class RolloutUndo extends SfCommand<RolloutUndoResult> {
       if (e instanceof RolloutError) throw messages.createError('error.noJournal', [e.message]);
       throw await rolloutError(e, runMessages);
     }
-    this.table({
-      ...fitToWidth(),
-      data: result.restored.flatMap((r) =>
-        r.components.map((c) => ({ backup: r.backupPath, app: c.app, component: c.component, status: c.status })),
+    this.table(
+      fitTable(
+        {
+          data: result.restored.flatMap((r) =>
+            r.components.map((c) => ({ backup: r.backupPath, app: c.app, component: c.component, status: c.status })),
+          ),
+          columns: [
+            { key: 'app', name: 'App' },
+            { key: 'component', name: 'Component' },
+            { key: 'status', name: 'Status' },
+            { key: 'backup', name: 'Backup' },
+          ],
+        },
+        ['backup'],
       ),
-      columns: [
-        { key: 'app', name: 'App' },
-        { key: 'component', name: 'Component' },
-        { key: 'status', name: 'Status' },
-        { key: 'backup', name: 'Backup' },
-      ],
-    });
+    );
     if (result.status === 'failed') {
       const error = messages.createError('error.undoFailed', [result.problems.join('; ')]);
       error.setData(result);
