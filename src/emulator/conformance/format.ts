@@ -34,14 +34,48 @@ function countsLine(r: RequirementResult): string {
     .join(', ');
 }
 
-function table(rows: string[][]): string[] {
-  const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
-  return rows.map((r) =>
-    r
-      .map((cell, i) => cell.padEnd(widths[i]))
-      .join('  ')
-      .trimEnd(),
-  );
+/**
+ * Words of `text` in lines of at most `width` characters, the first starting with `first`, the rest with `rest`. Ours,
+ * not the client core's (the emulator imports nothing from it); a word longer than the width keeps its own line.
+ */
+function wrap(text: string, width: number, first = '', rest = first): string[] {
+  const out: string[] = [];
+  let line = '';
+  for (const word of text.split(/\s+/).filter(Boolean)) {
+    const prefix = out.length ? rest : first;
+    if (line && prefix.length + line.length + 1 + word.length > width) {
+      out.push(prefix + line);
+      line = word;
+    } else line = line ? `${line} ${word}` : word;
+  }
+  if (line) out.push((out.length ? rest : first) + line);
+  return out;
+}
+
+/**
+ * Columns apart by two spaces, within `width` after the `indent`: when a row is too wide, the columns from `dropFrom`
+ * on before the last are left out one by one (replaced by one `…` column), then the last column wraps under itself.
+ */
+function table(rows: string[][], width: number, indent: string, dropFrom: number): string[] {
+  const natural = (cols: number[]): number[] => cols.map((i) => Math.max(...rows.map((r) => r[i].length)));
+  const total = (w: number[]): number => w.reduce((a, b) => a + b, 0) + 2 * (w.length - 1) + indent.length;
+  const last = rows[0].length - 1;
+  let cols = rows[0].map((_, i) => i);
+  const fixed = (c: number[]): number => total(natural(c).slice(0, -1)) + 2;
+  // keep at least 30 characters for the last column's text before leaving columns out
+  for (let drop = last - 1; drop >= dropFrom && fixed(cols) + Math.min(30, natural([last])[0]) > width; drop--)
+    cols = cols.filter((i) => i !== drop);
+  const elided = cols.length < rows[0].length;
+  const widths = natural(cols);
+  const lastWidth = Math.max(10, width - fixed(cols) - (elided ? 3 : 0));
+  return rows.flatMap((r) => {
+    const head = cols.slice(0, -1).map((i, k) => r[i].padEnd(widths[k]));
+    if (elided) head.push('…');
+    const lead = indent + head.join('  ') + '  ';
+    const tail = wrap(r[last], lastWidth);
+    if (!tail.length) return [lead.trimEnd()];
+    return tail.map((t, k) => (k ? ' '.repeat(lead.length) : lead) + t);
+  });
 }
 
 const msText = (ms: number): string => (ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(1)} s`);
@@ -70,9 +104,27 @@ export function rotatedOutText(uses: ClientReport['rotatedOutUses']): string {
   return `Rotated-out refresh tokens presented ${uses.length} time(s): ${parts.join('; ')}.`;
 }
 
-export function formatHuman(report: ConformanceReport): string {
+function verdictText(client: ClientReport): string {
+  const advice = client.advised ? `, ${client.advised} with advice` : '';
+  return client.verdict === 'fail'
+    ? `FAIL (${client.failed} failing${advice})`
+    : client.verdict === 'advice'
+      ? `PASS with advice (${client.advised})`
+      : client.verdict === 'pass'
+        ? 'PASS'
+        : 'NOT EXERCISED';
+}
+
+/** A consumer key in a heading that does not fit: its first characters, as the README shows it (`3MVG9EMU…`). */
+const shortKey = (key: string): string => (key.length > 9 ? `${key.slice(0, 8)}…` : key);
+
+/** The report as text, each line within `width` characters (a terminal's, or 120 in a pipe); unlimited by default. */
+export function formatHuman(report: ConformanceReport, width = Number.POSITIVE_INFINITY): string {
   const lines: string[] = [];
-  lines.push(
+  const para = (text: string, first = '', rest = first): void => {
+    lines.push(...(Number.isFinite(width) ? wrap(text, width, first, rest) : [first + text]));
+  };
+  para(
     `OAuth client conformance, recorded since ${shortTime(report.since)} (generated ${shortTime(report.generatedAt)})`,
   );
   if (!report.clients.length) {
@@ -81,20 +133,14 @@ export function formatHuman(report: ConformanceReport): string {
   }
   for (const client of report.clients) {
     lines.push('');
-    const advice = client.advised ? `, ${client.advised} with advice` : '';
-    const verdict =
-      client.verdict === 'fail'
-        ? `FAIL (${client.failed} failing${advice})`
-        : client.verdict === 'advice'
-          ? `PASS with advice (${client.advised})`
-          : client.verdict === 'pass'
-            ? 'PASS'
-            : 'NOT EXERCISED';
-    lines.push(
-      `${client.appName} (${client.clientId}), ${KIND_LABEL[client.kind]}, ${client.clientType} client${client.rotationEnabled ? ', rotation on' : ''}: ${verdict}`,
-    );
-    lines.push(
-      `  seen ${shortTime(client.firstSeen)} to ${shortTime(client.lastSeen)}; ${client.passed} passed, ${client.failed} failed, ${client.advised} with advice, ${client.notExercised} not exercised`,
+    const verdict = verdictText(client);
+    const heading = (key: string): string =>
+      `${client.appName} (${key}), ${KIND_LABEL[client.kind]}, ${client.clientType} client${client.rotationEnabled ? ', rotation on' : ''}: ${verdict}`;
+    para(heading(heading(client.clientId).length > width ? shortKey(client.clientId) : client.clientId), '', '  ');
+    para(
+      `seen ${shortTime(client.firstSeen)} to ${shortTime(client.lastSeen)}; ${client.passed} passed, ${client.failed} failed, ${client.advised} with advice, ${client.notExercised} not exercised`,
+      '  ',
+      '    ',
     );
     const rows = [['Requirement', 'Verdict', 'Seen', 'Failures', 'Advice', 'First', 'Last', 'Counts']];
     for (const r of client.requirements) {
@@ -109,29 +155,32 @@ export function formatHuman(report: ConformanceReport): string {
         countsLine(r),
       ]);
     }
-    lines.push(...table(rows).map((l) => `  ${l}`));
+    // when the width is short, Last, First, Advice, Failures and Seen are left out in that order
+    lines.push(...table(rows, width, '  ', 2));
     const failing = client.requirements.filter((r) => r.verdict === 'fail');
     if (failing.length) {
       lines.push('  To fix:');
-      for (const r of failing) lines.push(`  - ${r.id} (${r.title}): ${r.fix ?? ''}`);
+      for (const r of failing) para(`${r.id} (${r.title}): ${r.fix ?? ''}`, '  - ', '    ');
     }
     const advised = client.requirements.filter((r) => r.advice);
     if (advised.length) {
       lines.push('  Advice (deviations Salesforce accepts today; not failures):');
-      for (const r of advised) lines.push(`  - ${r.id}: ${r.advice ?? ''}`);
+      for (const r of advised) para(`${r.id}: ${r.advice ?? ''}`, '  - ', '    ');
     }
-    if (client.rotatedOutUses.length) lines.push(`  ${rotatedOutText(client.rotatedOutUses)}`);
+    if (client.rotatedOutUses.length) para(rotatedOutText(client.rotatedOutUses), '  ', '    ');
     if (client.verifierLength)
       lines.push(`  code_verifier lengths: ${client.verifierLength.min} to ${client.verifierLength.max} characters.`);
     for (const uri of client.redirectUris)
-      lines.push(
-        `  redirect_uri ${uri.uri}: ${uri.count} authorization(s)${uri.registered ? '' : ' (not registered)'}`,
+      para(
+        `redirect_uri ${uri.uri}: ${uri.count} authorization(s)${uri.registered ? '' : ' (not registered)'}`,
+        '  ',
+        '    ',
       );
   }
   lines.push('');
   const s = report.summary;
   const adviceLine = s.advisedRequirements ? ` ${s.advisedRequirements} requirement(s) pass with advice.` : '';
-  lines.push(
+  para(
     report.success
       ? `All requirements exercised by ${s.clients} client(s) pass.${adviceLine}`
       : `${s.failedRequirements} requirement(s) fail across ${s.failingClients} of ${s.clients} client(s).${adviceLine}`,
