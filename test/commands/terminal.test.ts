@@ -202,3 +202,90 @@ describe('without a terminal: a production org', function () {
     expect(ok.code, ok.stderr).to.equal(0);
   });
 });
+
+/**
+ * Every line of a boxed table (a line that starts with a border) has its borders where the top border has them, and
+ * ends with one: @oclif/table wrapping a long cell must not shift or drop a border on the continuation lines.
+ */
+function expectBordersKept(text: string): void {
+  const borderAt = (line: string): string =>
+    [...line]
+      .map((ch, i) => ('┌┬┐├┼┤└┴┘│'.includes(ch) ? i : -1))
+      .filter((i) => i >= 0)
+      .join(',');
+  const all = lines(text);
+  for (let i = 0; i < all.length; i++) {
+    if (!all[i].startsWith('┌')) continue;
+    const top = borderAt(all[i]);
+    for (let j = i + 1; j < all.length && /^[│├└]/.test(all[j]); j++) {
+      expect(borderAt(all[j]), `line ${j} of\n${text}`).to.equal(top);
+      if (all[j].startsWith('└')) break;
+    }
+  }
+}
+
+describe('without a terminal: tables and lines fit COLUMNS, and wrapped rows keep their borders', function () {
+  this.timeout(300_000);
+  const env = isolatedEnv();
+  let emulator: Emulator | undefined;
+  let url = '';
+
+  before(async () => {
+    const port = await freePort();
+    url = `http://127.0.0.1:${port}`;
+    emulator = await startCli(
+      ['oauth', 'emulator', 'start', '--alias', 'emu', '--port', String(port)],
+      env,
+      /Press Ctrl-C/,
+    );
+    // a backup (with its "To undo" line), a rollout to report on, and OAuth client activity for the emulator report
+    const plan = path.join(env.HOME as string, 'plan.yaml');
+    writeFileSync(plan, 'apps: [Field_Service_App, Acme_Mobile]\noptions: {requirePkce: false}\n');
+    const rollout = await runCli(['oauth', 'rollout', 'run', '--plan', plan, '-o', 'emu', '--no-prompt'], {
+      ...env,
+      COLUMNS: '120',
+    });
+    // Acme_Mobile asks its users for consent: its smoke test fails, which leaves a table of long details to wrap
+    expect(rollout.code, rollout.stdout + rollout.stderr).to.equal(1);
+    expect(rollout.stdout).to.include('stopped at "PKCE smoke tests"');
+    for (const line of lines(rollout.stdout + rollout.stderr))
+      if (!line.includes('sf oauth ')) expect(line.length, line).to.be.at.most(120);
+  });
+  after(async () => stop(emulator));
+
+  for (const width of [120, 80]) {
+    // filled in when the session has started: env is empty in the describe body
+    const wide = (): NodeJS.ProcessEnv => ({ ...env, COLUMNS: String(width) });
+
+    it(`COLUMNS=${width}: backup list`, async () => {
+      const run = await runCli(['oauth', 'backup', 'list', '-o', 'emu'], wide());
+      expect(run.code, run.stderr).to.equal(0);
+      expect(run.stdout).to.include('Backup');
+      expect(widest(run.stdout), run.stdout).to.be.at.most(width);
+      expectBordersKept(run.stdout);
+    });
+
+    it(`COLUMNS=${width}: rollout status`, async () => {
+      const run = await runCli(['oauth', 'rollout', 'status', '-o', 'emu'], wide());
+      expect(run.code, run.stderr).to.equal(0);
+      expect(run.stdout, run.stdout).to.include('pkce-verify:Acme_Mobile');
+      expect(widest(run.stdout), run.stdout).to.be.at.most(width);
+      expectBordersKept(run.stdout);
+    });
+
+    it(`COLUMNS=${width}: pkce verify`, async () => {
+      const run = await runCli(['oauth', 'pkce', 'verify', '-o', 'emu', '--app', 'Field_Service_App'], wide());
+      expectNoPrompt(run);
+      expect(run.stdout).to.include('Evidence');
+      expect(widest(run.stdout), run.stdout).to.be.at.most(width);
+      expectBordersKept(run.stdout);
+    });
+
+    it(`COLUMNS=${width}: emulator report, consumer keys shortened where the heading does not fit`, async () => {
+      const run = await runCli(['oauth', 'emulator', 'report', '--url', url], wide());
+      expect(run.stdout).to.match(/^Field_Service_App \(3MVG9EMU/m);
+      expect(run.stdout).to.include('Requirement');
+      expect(widest(run.stdout), run.stdout).to.be.at.most(width);
+    });
+  }
+});

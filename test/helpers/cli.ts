@@ -27,7 +27,8 @@ const RUN = path.join(ROOT, 'bin', 'run.js');
  * SF_CONTENT_TYPE nor CI. CI=true changes oclif's table style and spinners: a test that wants it sets it on the result,
  * so a spawned command behaves the same whether or not the CI runner exports it. Nor the folder overrides
  * (SF_OAUTH_BACKUP_DIR, SF_OAUTH_RESULTS_DIR, SF_OAUTH_ROLLOUT_DIR) that in-process tests set in this process: the
- * child keeps everything under its own HOME unless the test sets them on the result.
+ * child keeps everything under its own HOME unless the test sets them on the result. Nor COLUMNS and
+ * OCLIF_TABLE_COLUMN_OVERRIDE (an in-process table sets the latter): a test that lays out for a width sets COLUMNS.
  */
 export function cliEnv(base: NodeJS.ProcessEnv, home = base.HOME): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {
@@ -41,6 +42,8 @@ export function cliEnv(base: NodeJS.ProcessEnv, home = base.HOME): NodeJS.Proces
   };
   delete env.SF_CONTENT_TYPE;
   delete env.CI;
+  delete env.COLUMNS;
+  delete env.OCLIF_TABLE_COLUMN_OVERRIDE;
   for (const name of ['SF_OAUTH_BACKUP_DIR', 'SF_OAUTH_RESULTS_DIR', 'SF_OAUTH_ROLLOUT_DIR']) delete env[name];
   return env;
 }
