@@ -2,7 +2,17 @@
  * The one place where the OAuth client code talks HTTP: fetch with a timeout and an optional abort signal, and errors
  * that say which endpoint could not be reached and why, without the query string (which may carry a code or a token).
  */
+import { createRequire } from 'node:module';
 import { httpObserved, notifyHttp } from '../util/http-observer.js';
+
+/**
+ * The User-Agent of every request the plugin's OAuth client sends: its smoke tests make deliberate mistakes (no
+ * challenge, the plain method, a wrong verifier, a concurrent refresh), and this marker lets a server tell them apart
+ * from the app's own traffic. Salesforce logs it (Login History); the emulator's conformance report leaves these
+ * requests out by default. The product name is documented in src/emulator/conformance/smoke-marker.ts, which keeps its
+ * own copy (the client core and the emulator import nothing from each other); a test pins the two together.
+ */
+export const SMOKE_USER_AGENT = `sf-oauth-smoke/${(createRequire(import.meta.url)('../../package.json') as { version: string }).version}`;
 
 export class TransportError extends Error {
   public constructor(
@@ -75,7 +85,9 @@ export async function httpRequest(url: string, init: RequestInit, options: HttpO
   const timeout = AbortSignal.timeout(options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
   const signal = options.signal ? AbortSignal.any([timeout, options.signal]) : timeout;
   try {
-    const res = await fetch(url, { ...init, signal });
+    const headers = new Headers(init.headers);
+    if (!headers.has('user-agent')) headers.set('user-agent', SMOKE_USER_AGENT);
+    const res = await fetch(url, { ...init, headers, signal });
     // `--trace-file` records the shape of each answer (src/check/trace.ts); nothing is cloned when nobody watches.
     if (httpObserved()) notifyHttp({ method: init.method ?? 'GET', url, response: res });
     return res;

@@ -3,7 +3,8 @@
  * per requirement: a failure with the fix; skipped when not exercised; advice is a PASSING test case whose
  * <system-out> starts with "advice:", so that CI fails only on what Salesforce refuses and still shows the advice).
  */
-import type { ClientReport, ConformanceReport, RequirementResult } from './requirements.js';
+import type { ClientReport, ConformanceReport, RequirementResult, SmokeTestsReport } from './requirements.js';
+import { SMOKE_USER_AGENT_PRODUCT } from './smoke-marker.js';
 
 const KIND_LABEL: Record<ClientReport['kind'], string> = {
   ConnectedApp: 'Connected App',
@@ -118,6 +119,18 @@ function verdictText(client: ClientReport): string {
 /** A consumer key in a heading that does not fit: its first characters, as the README shows it (`3MVG9EMU…`). */
 const shortKey = (key: string): string => (key.length > 9 ? `${key.slice(0, 8)}…` : key);
 
+/** Marks the entry of an app that holds the plugin's own smoke tests against it (`--include-smoke-tests`). */
+const SMOKE_MARK = ' [sf oauth smoke tests]';
+
+/** What the report did with the plugin's own smoke tests (smoke-marker.ts), when there were any. */
+export function smokeTestsLine(smoke: SmokeTestsReport | undefined): string | undefined {
+  if (!smoke?.requests) return undefined;
+  const what = `${smoke.requests} request(s) of the plugin's own smoke tests (User-Agent ${SMOKE_USER_AGENT_PRODUCT}/...) against ${smoke.apps} app(s)`;
+  return smoke.included
+    ? `Included: ${what}, marked${SMOKE_MARK}; their deliberate mistakes fail by design.`
+    : `Left out: ${what}, whose deliberate mistakes are not the apps' failures. Add --include-smoke-tests to report them.`;
+}
+
 /** The report as text, each line within `width` characters (a terminal's, or 120 in a pipe); unlimited by default. */
 export function formatHuman(report: ConformanceReport, width = Number.POSITIVE_INFINITY): string {
   const lines: string[] = [];
@@ -127,6 +140,8 @@ export function formatHuman(report: ConformanceReport, width = Number.POSITIVE_I
   para(
     `OAuth client conformance, recorded since ${shortTime(report.since)} (generated ${shortTime(report.generatedAt)})`,
   );
+  const smoke = smokeTestsLine(report.smokeTests);
+  if (smoke) para(smoke);
   if (!report.clients.length) {
     lines.push('', 'No OAuth client activity was recorded. Point your client at the emulator and run its tests first.');
     return lines.join('\n') + '\n';
@@ -135,7 +150,7 @@ export function formatHuman(report: ConformanceReport, width = Number.POSITIVE_I
     lines.push('');
     const verdict = verdictText(client);
     const heading = (key: string): string =>
-      `${client.appName} (${key}), ${KIND_LABEL[client.kind]}, ${client.clientType} client${client.rotationEnabled ? ', rotation on' : ''}: ${verdict}`;
+      `${client.appName} (${key})${client.smokeTests ? SMOKE_MARK : ''}, ${KIND_LABEL[client.kind]}, ${client.clientType} client${client.rotationEnabled ? ', rotation on' : ''}: ${verdict}`;
     para(heading(heading(client.clientId).length > width ? shortKey(client.clientId) : client.clientId), '', '  ');
     para(
       `seen ${shortTime(client.firstSeen)} to ${shortTime(client.lastSeen)}; ${client.passed} passed, ${client.failed} failed, ${client.advised} with advice, ${client.notExercised} not exercised`,
@@ -223,7 +238,7 @@ export function formatJunit(report: ConformanceReport): string {
     `<testsuites ${attrs({ name: 'OAuth client conformance', tests, failures: report.summary.failedRequirements, errors: 0, skipped, time: 0 })}>`,
   );
   for (const client of report.clients) {
-    const suite = `${client.appName} (${client.clientId})`;
+    const suite = `${client.appName} (${client.clientId})${client.smokeTests ? SMOKE_MARK : ''}`;
     out.push(
       `  <testsuite ${attrs({ name: suite, tests: client.requirements.length, failures: client.failed, errors: 0, skipped: client.notExercised, time: 0, timestamp: client.lastSeen.replace(/\.\d+Z$/, '') })}>`,
     );

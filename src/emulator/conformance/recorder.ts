@@ -10,8 +10,10 @@
 import { oauthClient, type OAuthClient } from '../clients.js';
 import type { FaultAction } from '../faults.js';
 import { sha256 } from '../store/hash.js';
+import type { RequestContext } from '../http/context.js';
 import type { OrgStore } from '../store/store.js';
 import { classifyVerifier, methodSent, wellFormedChallenge, type MethodSent } from './classify.js';
+import { isSmokeUserAgent } from './smoke-marker.js';
 import {
   DEFAULT_MIN_BACKOFF_MS,
   DEFAULT_RACE_WINDOW_MS,
@@ -66,6 +68,8 @@ export function isPublicClient(client: OAuthClient): boolean {
 export class ConformanceRecorder {
   public readonly raceWindowMs: number;
   public readonly minBackoffMs: number;
+  /** Set on the views forRequest() makes for the smoke tests' requests. */
+  private smokeTests = false;
   /** Refresh token hash -> when it was rotated out. */
   private readonly rotatedAt = new BoundedMap<string, number>(MEMORY_LIMIT, (at) => {
     this.unknownRotationsBefore = Math.max(this.unknownRotationsBefore, at);
@@ -102,6 +106,18 @@ export class ConformanceRecorder {
   /** The log, created on first use. */
   public get log(): ConformanceLog {
     return (this.store.state.conformance ??= emptyLog(this.store.nowIso()));
+  }
+
+  /**
+   * The recorder for one request: the plugin's smoke tests (smoke-marker.ts) are recorded apart, in the log's `smoke`
+   * part. A view shares this recorder's memory (its maps are read through the prototype), so a token rotated by a smoke
+   * test is still recognized; only where its events are counted differs.
+   */
+  public forRequest(ctx: Pick<RequestContext, 'req'>): ConformanceRecorder {
+    if (!isSmokeUserAgent(ctx.req.headers['user-agent'])) return this;
+    const view = Object.create(this) as ConformanceRecorder;
+    view.smokeTests = true;
+    return view;
   }
 
   /** Forgets everything recorded so far. */
@@ -331,7 +347,8 @@ export class ConformanceRecorder {
 
   private client(client: OAuthClient): ClientLog {
     const now = this.store.nowIso();
-    const log = (this.log.clients[client.clientId] ??= {
+    const clients = this.smokeTests ? (this.log.smoke ??= {}) : this.log.clients;
+    const log = (clients[client.clientId] ??= {
       clientId: client.clientId,
       appName: client.appName,
       kind: client.kind,

@@ -82,6 +82,17 @@ export type ClientReport = {
   verifierLength?: { min: number; max: number };
   /** Presentations of rotated-out refresh tokens: when, and how long after the rotation (or a bound, after a restart). */
   rotatedOutUses: RotatedOutUse[];
+  /** Set when this is the record of the plugin's own smoke tests against the app (smoke-marker.ts), reported on request. */
+  smokeTests?: true;
+};
+
+/** The plugin's own smoke tests (smoke-marker.ts): how much of them there is, and whether the report includes them. */
+export type SmokeTestsReport = {
+  included: boolean;
+  /** Authorization, code exchange and refresh requests they made. */
+  requests: number;
+  /** Apps they were made against. */
+  apps: number;
 };
 
 export type ConformanceReport = {
@@ -102,6 +113,7 @@ export type ConformanceReport = {
     advisedClients: number;
   };
   clients: ClientReport[];
+  smokeTests: SmokeTestsReport;
 };
 
 type Rule = {
@@ -380,7 +392,10 @@ export function evaluateClient(log: ClientLog): ClientReport {
   };
 }
 
-function summarize(base: Pick<ConformanceReport, 'since' | 'generatedAt'>, clients: ClientReport[]): ConformanceReport {
+function summarize(
+  base: Pick<ConformanceReport, 'since' | 'generatedAt' | 'smokeTests'>,
+  clients: ClientReport[],
+): ConformanceReport {
   const failedRequirements = clients.reduce((n, c) => n + c.failed, 0);
   return {
     kind: 'oauth-emulator-conformance-report',
@@ -396,6 +411,7 @@ function summarize(base: Pick<ConformanceReport, 'since' | 'generatedAt'>, clien
       advisedClients: clients.filter((c) => c.verdict === 'advice').length,
     },
     clients,
+    smokeTests: base.smokeTests,
   };
 }
 
@@ -408,13 +424,34 @@ export function filterReport(report: ConformanceReport, clientIds: string[] | un
   );
 }
 
-/** The report over a log; `clientIds` keeps only those clients (consumer keys or app names). */
-export function evaluate(log: ConformanceLog, options: { now?: string; clientIds?: string[] } = {}): ConformanceReport {
-  const clients = Object.values(log.clients)
-    .map(evaluateClient)
-    .sort((a, b) => a.appName.localeCompare(b.appName) || a.clientId.localeCompare(b.clientId));
+const REQUEST_EVENTS = ['authorize.total', 'exchange.total', 'refresh.total'] as const;
+
+const requestsOf = (logs: ClientLog[]): number =>
+  logs.reduce((n, log) => n + REQUEST_EVENTS.reduce((m, e) => m + (log.events[e]?.count ?? 0), 0), 0);
+
+const byName = (a: ClientReport, b: ClientReport): number =>
+  a.appName.localeCompare(b.appName) ||
+  a.clientId.localeCompare(b.clientId) ||
+  (a.smokeTests ? 1 : 0) - (b.smokeTests ? 1 : 0);
+
+/**
+ * The report over a log; `clientIds` keeps only those clients (consumer keys or app names). The plugin's own smoke
+ * tests are left out (only counted) unless `includeSmokeTests`: then each app they tested is a client of its own,
+ * marked `smokeTests`, beside the app's other traffic.
+ */
+export function evaluate(
+  log: ConformanceLog,
+  options: { now?: string; clientIds?: string[]; includeSmokeTests?: boolean } = {},
+): ConformanceReport {
+  const smoke = Object.values(log.smoke ?? {});
+  const included = options.includeSmokeTests ?? false;
+  const clients = [
+    ...Object.values(log.clients).map(evaluateClient),
+    ...(included ? smoke.map((l): ClientReport => ({ ...evaluateClient(l), smokeTests: true })) : []),
+  ].sort(byName);
+  const smokeTests = { included, requests: requestsOf(smoke), apps: smoke.length };
   return filterReport(
-    summarize({ since: log.since, generatedAt: options.now ?? new Date().toISOString() }, clients),
+    summarize({ since: log.since, generatedAt: options.now ?? new Date().toISOString(), smokeTests }, clients),
     options.clientIds,
   );
 }

@@ -1,5 +1,6 @@
 /*
- * GET /_emulator/conformance: the conformance report of a running emulator (JSON, `?clientId=` filters, repeatable);
+ * GET /_emulator/conformance: the conformance report of a running emulator (JSON, `?clientId=` filters, repeatable;
+ * `?includeSmokeTests=true` reports the plugin's own smoke tests too, see smoke-marker.ts);
  * DELETE resets the recording (for CI jobs that run several suites against one emulator).
  *
  * Loopback-only and without an access token: the emulator listens on 127.0.0.1 only, the report carries no token,
@@ -32,7 +33,12 @@ export function registerConformanceRoutes(router: Router, services: EmulatorServ
   router.on('GET', CONFORMANCE_PATH, (ctx) => {
     if (!allowed(ctx)) return refuse(ctx);
     const clientIds = ctx.url.searchParams.getAll('clientId').filter(Boolean);
-    sendJson(ctx, 200, evaluate(services.conformance.log, { now: services.store.nowIso(), clientIds }));
+    const includeSmokeTests = ctx.url.searchParams.get('includeSmokeTests') === 'true';
+    sendJson(
+      ctx,
+      200,
+      evaluate(services.conformance.log, { now: services.store.nowIso(), clientIds, includeSmokeTests }),
+    );
   });
   router.on('DELETE', CONFORMANCE_PATH, (ctx) => {
     if (!allowed(ctx)) return refuse(ctx);

@@ -62,12 +62,23 @@ function isReport(value: unknown): value is ConformanceReport {
   );
 }
 
-export async function reportFromUrl(url: string, clientIds?: string[], timeoutMs = 15_000): Promise<ConformanceReport> {
+/** Whether to report the plugin's own smoke tests too (smoke-marker.ts); they are left out by default. */
+export type ReportOptions = { includeSmokeTests?: boolean };
+
+export async function reportFromUrl(
+  url: string,
+  clientIds?: string[],
+  options: ReportOptions & { timeoutMs?: number } = {},
+): Promise<ConformanceReport> {
   // The whole report, so that an unknown client id can be told apart from a filter that matched nothing.
   const endpoint = new URL(CONFORMANCE_PATH, url);
+  if (options.includeSmokeTests) endpoint.searchParams.set('includeSmokeTests', 'true');
   let res: Response;
   try {
-    res = await fetch(endpoint, { signal: AbortSignal.timeout(timeoutMs), headers: { accept: 'application/json' } });
+    res = await fetch(endpoint, {
+      signal: AbortSignal.timeout(options.timeoutMs ?? 15_000),
+      headers: { accept: 'application/json' },
+    });
   } catch (e) {
     throw new ReportSourceError('unreachable', `Could not reach ${endpoint.origin}: ${(e as Error).message}`);
   }
@@ -90,7 +101,11 @@ export async function reportFromUrl(url: string, clientIds?: string[], timeoutMs
   return onlyClients(body, clientIds);
 }
 
-export async function reportFromStateFile(file: string, clientIds?: string[]): Promise<ConformanceReport> {
+export async function reportFromStateFile(
+  file: string,
+  clientIds?: string[],
+  options: ReportOptions = {},
+): Promise<ConformanceReport> {
   let state;
   try {
     state = await readStateFile(file);
@@ -100,5 +115,8 @@ export async function reportFromStateFile(file: string, clientIds?: string[]): P
   }
   if (!state) throw new ReportSourceError('badStateFile', `The state file ${file} does not exist.`);
   const now = new Date().toISOString();
-  return onlyClients(evaluate(state.conformance ?? emptyLog(now), { now }), clientIds);
+  return onlyClients(
+    evaluate(state.conformance ?? emptyLog(now), { now, includeSmokeTests: options.includeSmokeTests }),
+    clientIds,
+  );
 }

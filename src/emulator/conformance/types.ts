@@ -107,6 +107,8 @@ export type ConformanceLog = {
   /** When recording started (the first start with this state, or the last reset). */
   since: string;
   clients: Record<string, ClientLog>;
+  /** The same, for the requests of the plugin's own smoke tests (smoke-marker.ts): left out of the report by default. */
+  smoke?: Record<string, ClientLog>;
 };
 
 export const emptyLog = (now: string): ConformanceLog => ({ version: 1, since: now, clients: {} });

@@ -25,7 +25,7 @@ export function redirectWithCode(
     },
     CODE_LIFETIME_MS,
   );
-  rt.services.conformance.authorized({
+  rt.services.conformance.forRequest(ctx).authorized({
     clientId: request.clientId,
     redirectUri: request.redirectUri,
     challenge: request.challenge,

@@ -45,7 +45,7 @@ export function validateAuthorization(
   // eslint-disable-next-line @typescript-eslint/prefer-nullish-coalescing -- an empty code_challenge is none
   const challenge = params.get('code_challenge') || undefined;
   const refusePkce = (err: OAuthError): undefined => {
-    services.conformance.authorizationRefused(client, params, redirectUri);
+    services.conformance.forRequest(ctx).authorizationRefused(client, params, redirectUri);
     return fail(err);
   };
   if (!challenge && client.pkceRequired) return refusePkce(ERRORS.missingChallenge);
@@ -53,7 +53,7 @@ export function validateAuthorization(
     // The org-wide switch alone: reported as the generic approval error page, not the callback (behaviours row
     // pkce.org-wide-refusal, option orgPkceRefusal).
     if (services.behaviours.orgPkceRefusal === 'invalid-request') return refusePkce(ERRORS.missingChallenge);
-    services.conformance.authorizationRefused(client, params, redirectUri);
+    services.conformance.forRequest(ctx).authorizationRefused(client, params, redirectUri);
     return void redirectErrorPage(ctx, services.instanceUrl(), ERRORS.approvalErrorGeneric);
   }
   let method: ChallengeMethod | undefined;

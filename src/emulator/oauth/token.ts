@@ -29,7 +29,7 @@ export function token(rt: OAuthRuntime) {
     const meta = { arrivedAt: arrivalTime() };
     const form = await ctx.form();
     const grantType = form.get('grant_type') ?? '';
-    const conformance = rt.services.conformance;
+    const conformance = rt.services.conformance.forRequest(ctx);
     const clientId = grantType === 'refresh_token' ? presentedClient(ctx, form).clientId : undefined;
     conformance.refreshAttempt(clientId, form.get('refresh_token'));
     const fault = rt.services.faults.take('token', { method: ctx.method, path: ctx.path, grantType });

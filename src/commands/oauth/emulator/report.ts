@@ -49,27 +49,33 @@ export default class EmulatorReport extends SfCommand<EmulatorReportResult> {
       default: 'human',
     })(),
     'output-file': Flags.file({ summary: messages.getMessage('flags.output-file.summary') }),
+    'include-smoke-tests': Flags.boolean({
+      summary: messages.getMessage('flags.include-smoke-tests.summary'),
+      description: messages.getMessage('flags.include-smoke-tests.description'),
+      default: false,
+    }),
   };
 
   public async run(): Promise<EmulatorReportResult> {
     const { flags } = await this.parse(EmulatorReport);
     const clientIds = flags['client-id'];
+    const smoke = { includeSmokeTests: flags['include-smoke-tests'] };
     let source: string;
     let report: ConformanceReport;
     try {
       if (flags.url) {
         source = flags.url;
-        report = await reportFromUrl(flags.url, clientIds);
+        report = await reportFromUrl(flags.url, clientIds, smoke);
       } else if (flags['state-file']) {
         source = flags['state-file'];
-        report = await reportFromStateFile(flags['state-file'], clientIds);
+        report = await reportFromStateFile(flags['state-file'], clientIds, smoke);
       } else if (flags['target-org']) {
         // only its instance URL is read: no API call, so no API version matters
         // eslint-disable-next-line sf-plugin/get-connection-with-version
         source = flags['target-org'].getConnection().instanceUrl;
         if (!isLoopbackUrl(source))
           throw messages.createError('error.notEmulatorOrg', [flags['target-org'].getUsername() ?? '', source]);
-        report = await reportFromUrl(source, clientIds);
+        report = await reportFromUrl(source, clientIds, smoke);
       } else {
         throw messages.createError('error.noSource');
       }

@@ -17,7 +17,7 @@ export const authorizationCode: GrantHandler = async (rt, ctx, form) => {
   const presented = presentedClient(ctx, form);
   const client = findClient(store, presented);
   if (!client) return sendOAuthError(ctx, ERRORS.clientIdInvalid);
-  const conformance = rt.services.conformance;
+  const conformance = rt.services.conformance.forRequest(ctx);
   conformance.clientAuthentication(client, presented.secret, 'authorization_code');
   const raw = form.get('code') ?? undefined;
   const code = rt.codes.get(raw);

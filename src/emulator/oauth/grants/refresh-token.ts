@@ -44,7 +44,7 @@ export const refreshToken: GrantHandler = async (rt, ctx, form, meta) => {
   const presented = presentedClient(ctx, form);
   const client = findClient(store, presented);
   if (!client) return sendOAuthError(ctx, ERRORS.clientIdInvalid);
-  const conformance = rt.services.conformance;
+  const conformance = rt.services.conformance.forRequest(ctx);
   conformance.clientAuthentication(client, presented.secret, 'refresh_token');
   if (!secretAccepted(store, client, presented.secret, client.secretRequiredForRefresh))
     return sendOAuthError(ctx, ERRORS.clientCredentialsInvalid);
