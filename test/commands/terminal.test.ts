@@ -10,6 +10,12 @@ import path from 'node:path';
 import type { ChildProcess } from 'node:child_process';
 import { expect } from 'chai';
 import { DEFAULT_SEED } from '../../src/emulator/seed/default.js';
+import { BadlyBehavedClient } from '../../examples/badly-behaved-client.js';
+import { headlessBrowser } from '../../examples/headless-browser.js';
+import { FileTokenStore } from '../../examples/token-store.js';
+import { oauthClients } from '../../src/emulator/clients.js';
+import { buildState } from '../../src/emulator/seed/build.js';
+import { OrgStore } from '../../src/emulator/store/store.js';
 import { freePort, isolatedEnv, runCli, startCli, type CliResult } from '../helpers/cli.js';
 
 type Emulator = { child: ChildProcess; done: Promise<CliResult> };
@@ -250,6 +256,18 @@ describe('without a terminal: tables and lines fit COLUMNS, and wrapped rows kee
     expect(rollout.stdout).to.include('stopped at "PKCE smoke tests"');
     for (const line of lines(rollout.stdout + rollout.stderr))
       if (!line.includes('sf oauth ')) expect(line.length, line).to.be.at.most(120);
+    // a client of our own (the report leaves the plugin's smoke tests out): it omits code_challenge_method, advice
+    const client = [...oauthClients(new OrgStore(buildState(DEFAULT_SEED, Date.now()).state)).values()].find(
+      (c) => c.appName === 'Field_Service_App',
+    );
+    await new BadlyBehavedClient({
+      loginUrl: url,
+      clientId: client?.clientId ?? '',
+      redirectUri: client?.callbackUrls[0] ?? '',
+      confidential: false,
+      store: new FileTokenStore(path.join(env.HOME as string, 'tokens.json')),
+      flaws: ['omit-method'],
+    }).login(headlessBrowser('admin@acme.example.com.uat'));
   });
   after(async () => stop(emulator));
 
@@ -283,7 +301,8 @@ describe('without a terminal: tables and lines fit COLUMNS, and wrapped rows kee
 
     it(`COLUMNS=${width}: emulator report, consumer keys shortened where the heading does not fit`, async () => {
       const run = await runCli(['oauth', 'emulator', 'report', '--url', url], wide());
-      expect(run.stdout).to.match(/^Field_Service_App \(3MVG9EMU/m);
+      expect(run.stdout, run.stdout).to.match(/^Field_Service_App \(3MVG9EMU…\), External Client App/m);
+      expect(run.stdout).to.include('- pkce.s256: Send code_challenge_method=S256');
       expect(run.stdout).to.include('Requirement');
       expect(widest(run.stdout), run.stdout).to.be.at.most(width);
     });
