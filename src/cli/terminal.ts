@@ -47,6 +47,7 @@ export function wrapToWidth(text: string, lead = ''): string {
 export function shortenWords(text: string, max: number): string {
   if (text.length <= max) return text;
   const cut = text.slice(0, Math.max(1, max - 1));
-  const space = cut.lastIndexOf(' ');
+  // the cut ends a word when a space follows it; else back to the last space (unless that loses over half)
+  const space = /\s/.test(text[cut.length]) ? cut.length : cut.lastIndexOf(' ');
   return `${(space > max / 2 ? cut.slice(0, space) : cut).replace(/[\s,;:.]+$/, '')}…`;
 }
