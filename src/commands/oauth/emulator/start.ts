@@ -8,7 +8,7 @@ import { NO_LATENCY, SANDBOX_LATENCY } from '../../../emulator/faults.js';
 import { loadSeedFile, SeedFileError } from '../../../emulator/seed/load.js';
 import { SeedError } from '../../../emulator/seed/build.js';
 import { StateFileError } from '../../../emulator/store/persist.js';
-import { saveCliAuthorization } from '../../../emulator/sf-auth.js';
+import { AuthorizationInUseError, saveCliAuthorization } from '../../../emulator/sf-auth.js';
 import { rehearsalOptions, type RehearsalOptions } from '../../../emulator/conformance/rehearsal.js';
 import { BehaviourOptionError, parseBehaviourPairs } from '../../../emulator/behaviours.js';
 
@@ -38,6 +38,10 @@ export default class EmulatorStart extends SfCommand<EmulatorStartResult> {
       max: 65_535,
     }),
     alias: Flags.string({ char: 'a', summary: messages.getMessage('flags.alias.summary') }),
+    'replace-authorization': Flags.boolean({
+      summary: messages.getMessage('flags.replace-authorization.summary'),
+      dependsOn: ['alias'],
+    }),
     'state-file': Flags.file({ summary: messages.getMessage('flags.state-file.summary') }),
     seed: Flags.file({ summary: messages.getMessage('flags.seed.summary'), exists: true }),
     latency: Flags.option({
@@ -74,7 +78,9 @@ export default class EmulatorStart extends SfCommand<EmulatorStartResult> {
     const org = emulator.store.state.org;
     const admin = emulator.store.adminUser();
     if (flags['pre-approve']) emulator.preApprove();
-    const saved = flags.alias ? await saveCliAuthorization(emulator, flags.alias) : undefined;
+    const saved = flags.alias
+      ? await this.saveAuthorization(emulator, flags.alias, flags['replace-authorization'] ?? false)
+      : undefined;
     // Take the signals over before saying how to stop, so a Ctrl-C right after the message stops cleanly.
     const stopRequested = waitForSignal();
 
@@ -99,6 +105,31 @@ export default class EmulatorStart extends SfCommand<EmulatorStartResult> {
       stateFile: flags['state-file'],
       requests: emulator.stats.requests,
     };
+  }
+
+  private async saveAuthorization(
+    emulator: OrgEmulator,
+    alias: string,
+    replace: boolean,
+  ): Promise<Awaited<ReturnType<typeof saveCliAuthorization>>> {
+    let saved;
+    try {
+      saved = await saveCliAuthorization(emulator, alias, undefined, { refuseIfAnswering: !replace });
+    } catch (e) {
+      if (!(e instanceof AuthorizationInUseError)) throw e;
+      // Nothing was saved: stop the server so that the refusal leaves nothing running.
+      await emulator.stop();
+      throw messages.createError('error.authorizationInUse', [e.username, e.instanceUrl, emulator.url]);
+    }
+    if (saved.replaced)
+      this.warn(
+        messages.getMessage(saved.replaced.answering ? 'warn.replacedAnswering' : 'warn.replacedStale', [
+          saved.username,
+          saved.replaced.instanceUrl,
+          emulator.url,
+        ]),
+      );
+    return saved;
   }
 
   private logRehearsal(r: RehearsalOptions): void {
