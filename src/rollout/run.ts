@@ -13,7 +13,9 @@
  * - Turning rotation on changes the component that holds the app's flags, which makes its PKCE smoke result stale for
  *   the gate; so the RTR smoke step of such an app also tests PKCE again.
  * - `run` again resumes: finished steps are skipped; pending, running (crash), failed and rolled-back steps run again,
- *   each starting from the org's current state. The same plan is required (by content) until the rollout ends.
+ *   each starting from the org's current state. The same plan is required (by content) until the rollout ends,
+ *   unless it stopped before any step after the audit started: nothing in the org changed, so another plan (a typo
+ *   fixed) sets it aside and starts a new rollout.
  * - Abort (Ctrl-C): the work in flight finishes (a deploy is never left half-recorded), nothing new starts.
  * Nothing here prints; progress goes through `onEvent`.
  */
@@ -172,33 +174,8 @@ export async function runRollout(ctx: RolloutContext, inputs: RunInputs): Promis
 }
 
 async function runLocked(ctx: RolloutContext, inputs: RunInputs, root: string): Promise<RolloutResult> {
-  const { plan } = inputs;
-  const hash = planHash(plan);
   const emit = (e: RolloutEvent): void => inputs.onEvent?.(e);
-  let journal = await readJournal(ctx.orgId, root);
-  let resumed = false;
-  if (journal && (journal.status === 'completed' || journal.status === 'undone')) {
-    await archiveJournal(journal, root);
-    journal = undefined;
-  }
-  if (journal) {
-    if (journal.planHash !== hash) {
-      throw new RolloutError(
-        'planChanged',
-        `The rollout ${journal.id} on this org (started ${journal.createdAt} from ${journal.planFile}) stopped before the end, and ${inputs.planFile} asks for something else.`,
-      );
-    }
-    resumed = true;
-  } else {
-    journal = newJournal({
-      orgId: ctx.orgId,
-      username: ctx.username,
-      instanceUrl: ctx.instanceUrl,
-      planFile: inputs.planFile,
-      planHash: hash,
-      plan,
-    });
-  }
+  const { journal, resumed } = await openJournal(ctx, inputs, root, emit);
   const store = new JournalStore(journal, root);
   await store.update((j) => {
     j.runs++;
@@ -248,6 +225,54 @@ async function runLocked(ctx: RolloutContext, inputs: RunInputs, root: string): 
     emit({ type: 'phase', phase, status: 'done' });
   }
   return stop('completed');
+}
+
+/**
+ * The journal this run works on: the unfinished rollout of the same plan (resumed), else a new one. A finished rollout,
+ * or one of another plan that stopped before any change (a typo in the plan fails the audit: nothing to finish or
+ * undo), is set aside first; another plan is refused while the org holds an unfinished rollout's changes.
+ */
+async function openJournal(
+  ctx: RolloutContext,
+  inputs: RunInputs,
+  root: string,
+  emit: (e: RolloutEvent) => void,
+): Promise<{ journal: Journal; resumed: boolean }> {
+  const hash = planHash(inputs.plan);
+  const journal = await readJournal(ctx.orgId, root);
+  if (journal && (journal.status === 'completed' || journal.status === 'undone')) {
+    await archiveJournal(journal, root);
+  } else if (journal && journal.planHash !== hash && !changedTheOrg(journal)) {
+    await archiveJournal(journal, root);
+    emit({ type: 'restart', previousId: journal.id, previousPlanFile: journal.planFile });
+  } else if (journal) {
+    if (journal.planHash !== hash)
+      throw new RolloutError(
+        'planChanged',
+        `The rollout ${journal.id} on this org (started ${journal.createdAt} from ${journal.planFile}) stopped before the end, and ${inputs.planFile} asks for something else.`,
+      );
+    return { journal, resumed: true };
+  }
+  const fresh = newJournal({
+    orgId: ctx.orgId,
+    username: ctx.username,
+    instanceUrl: ctx.instanceUrl,
+    planFile: inputs.planFile,
+    planHash: hash,
+    plan: inputs.plan,
+  });
+  return { journal: fresh, resumed: false };
+}
+
+/**
+ * Whether a rollout may have changed the org: any step after the audit ever started (the audit only reads, and no
+ * backup is taken before it ends), or it turned the org-wide Require PKCE on.
+ */
+function changedTheOrg(journal: Journal): boolean {
+  return (
+    journal.requirePkceTurnedOn ||
+    journal.steps.some((s) => s.phase !== 'audit' && (s.status !== 'pending' || s.attempts > 0 || s.startedAt))
+  );
 }
 
 /** Runs the unfinished steps of a phase through its module (steps/); false when a step failed or the run was interrupted. */

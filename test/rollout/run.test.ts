@@ -453,6 +453,57 @@ describe('rollout run (core, against the emulator)', function () {
     }
   });
 
+  it('a plan that stopped at the audit (nothing changed) gives way to the corrected plan: a new rollout, said once', async () => {
+    const typo = await runRollout(ctx, {
+      plan: parsePlan('apps: [Partner_Portl_Sync]\noptions: {requirePkce: false}'),
+      planFile: 'bad.yaml',
+    });
+    expect(typo.status).to.equal('failed');
+    expect(typo.stoppedAt).to.equal('audit');
+    expect(orgFlags(emu())).to.deep.equal(initial);
+
+    const events: RolloutEvent[] = [];
+    const fixed = await runRollout(ctx, {
+      plan: parsePlan('apps: [Partner_Portal_Sync]\noptions: {requirePkce: false}'),
+      planFile: 'good.yaml',
+      onEvent: (e) => events.push(e),
+    });
+    expect(events.filter((e) => e.type === 'restart' || e.type === 'resume')).to.deep.equal([
+      { type: 'restart', previousId: typo.rolloutId, previousPlanFile: 'bad.yaml' },
+    ]);
+    expect(fixed).to.include({ status: 'completed', resumed: false, runs: 1, planFile: 'good.yaml' });
+    expect(fixed.rolloutId).to.not.equal(typo.rolloutId);
+    expect(fixed.apps).to.deep.equal(['Partner_Portal_Sync']);
+    // The stopped rollout is kept beside the new one, as a finished one is.
+    const dir = path.dirname(journalFile(ctx.orgId));
+    const archived = readdirSync(dir)
+      .filter((f) => /^journal-.+\.json$/.test(f))
+      .map((f) => JSON.parse(readFileSync(path.join(dir, f), 'utf8')) as Journal);
+    expect(archived.map((j) => [j.id, j.planFile, j.status])).to.deep.equal([[typo.rolloutId, 'bad.yaml', 'failed']]);
+  });
+
+  it('a changed plan is still refused once a step after the audit started, even one that failed', async () => {
+    emu().faults.failDeploys({ outcome: 'fail', message: 'Injected', times: 1 });
+    const first = await runRollout(ctx, {
+      plan: parsePlan('apps: [Partner_Portal_Sync]\noptions: {requirePkce: false}'),
+      planFile: 'plan.yaml',
+    });
+    expect(first.status).to.equal('failed');
+    expect(first.stoppedAt).to.not.equal('audit');
+    const events: RolloutEvent[] = [];
+    try {
+      await runRollout(ctx, {
+        plan: parsePlan('apps: [needs-action]'),
+        planFile: 'other.yaml',
+        onEvent: (e) => events.push(e),
+      });
+      expect.fail('must be refused');
+    } catch (e) {
+      expect((e as RolloutError).code).to.equal('planChanged');
+    }
+    expect(events).to.deep.equal([]);
+  });
+
   it('the gate blocks the last phase without waivers, naming package and vendor; nothing org-wide changes', async () => {
     const result = await runRollout(ctx, { plan: parsePlan('apps: [all-in-scope]'), planFile: 'plan.yaml' });
     expect(result.status).to.equal('failed');

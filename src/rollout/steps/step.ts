@@ -10,7 +10,9 @@ export type RolloutEvent =
   | { type: 'phase'; phase: PhaseName; status: 'started' | 'done' | 'failed' | 'skipped' }
   | { type: 'step'; step: JournalStep }
   | { type: 'retry'; step: string; attempt: number; reason: string }
-  | { type: 'resume'; rolloutId: string; runs: number; remaining: number };
+  | { type: 'resume'; rolloutId: string; runs: number; remaining: number }
+  /** A stopped rollout that changed nothing in the org was set aside, so another plan starts a new one. */
+  | { type: 'restart'; previousId: string; previousPlanFile: string };
 
 export type FinalStatus = 'done' | 'failed' | 'rolled-back' | 'kept-on-by-salesforce';
 

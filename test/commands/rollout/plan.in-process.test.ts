@@ -1,13 +1,14 @@
 /*
  * `sf oauth rollout plan` and `sf oauth rollout status` in this process against an in-process emulator: the starter
  * plan as a typed result and as the file it writes, and the errors for a file that exists and a rollout that never
- * ran; beside the spawned tests in rollout.test.ts.
+ * ran; `rollout run` after a typo stopped it at the audit; beside the spawned tests in rollout.test.ts.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { expect } from 'chai';
 import RolloutPlanCommand, { type RolloutPlanResult } from '../../../src/commands/oauth/rollout/plan.js';
 import RolloutStatus from '../../../src/commands/oauth/rollout/status.js';
+import RolloutRun from '../../../src/commands/oauth/rollout/run.js';
 import { DEFAULT_OPTIONS, type RolloutPlan } from '../../../src/rollout/plan.js';
 import { runCommand, runJson, useEmulatorOrg } from '../../helpers/in-process.js';
 
@@ -62,5 +63,27 @@ describe('sf oauth rollout plan|status (in-process)', function () {
     expect(json.name).to.equal('NoJournalError');
     expect(json.message).to.match(/rollout/i);
     expect(json.actions?.[0]).to.equal('Start one with "sf oauth rollout run --plan FILE".');
+  });
+
+  it('run: a plan with a typo stops at the audit; the corrected plan then starts a new rollout and says so, no PlanChangedError', async () => {
+    const bad = planFile('bad.yaml');
+    writeFileSync(bad, 'apps: [Biling_Integration]\n');
+    const typo = await runJson<{ result: { rolloutId: string; stoppedAt: string } }>(RolloutRun, [
+      '-o',
+      alias(),
+      '--plan',
+      bad,
+    ]);
+    expect(typo.exitCode).to.equal(1);
+    expect(typo.json.result).to.include({ stoppedAt: 'audit' });
+
+    const good = planFile('good.yaml');
+    writeFileSync(good, 'apps: [Billing_Integration]\n');
+    const fixed = await runCommand(RolloutRun, ['-o', alias(), '--plan', good]);
+    expect(fixed.error?.name).to.not.equal('PlanChangedError');
+    expect(fixed.stderr).to.include(
+      `Rollout ${typo.json.result.rolloutId} (from ${bad}) stopped before it changed anything in the org, so this plan starts a new rollout.`,
+    );
+    expect(fixed.stdout + fixed.stderr).to.not.include('asks for something else');
   });
 });

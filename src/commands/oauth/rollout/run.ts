@@ -97,6 +97,8 @@ export default class RolloutRun extends SfCommand<RolloutRunResult> {
     const onEvent = (e: RolloutEvent): void => {
       if (e.type === 'resume')
         this.logToStderr(messages.getMessage('info.resuming', [e.rolloutId, e.runs, e.remaining]));
+      else if (e.type === 'restart')
+        this.logToStderr(messages.getMessage('info.restarting', [e.previousId, e.previousPlanFile]));
       else if (e.type === 'phase' && e.status === 'started') mso.goto(phaseTitle(e.phase), { step: '' });
       else if (e.type === 'step')
         mso.updateData({
