@@ -15,7 +15,6 @@ import {
   ReportSourceError,
   UnknownClientsError,
 } from '../../../emulator/conformance/source.js';
-import { closeMatches } from '../../../apps/scope.js';
 import { terminalWidth } from '../../../cli/terminal.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
@@ -81,7 +80,7 @@ export default class EmulatorReport extends SfCommand<EmulatorReportResult> {
       }
     } catch (e) {
       if (e instanceof ReportSourceError) throw messages.createError(`error.${e.code}`, [e.message]);
-      if (e instanceof UnknownClientsError) throw unknownClientsError(e);
+      if (e instanceof UnknownClientsError) throw await unknownClientsError(e);
       throw e;
     }
 
@@ -112,7 +111,9 @@ export default class EmulatorReport extends SfCommand<EmulatorReportResult> {
 }
 
 /** An unknown --client-id names the closest clients that did call (the same matching as unknown app names), else them all. */
-function unknownClientsError(e: UnknownClientsError): Error {
+async function unknownClientsError(e: UnknownClientsError): Promise<Error> {
+  // Loaded only on this error: the scope module would weigh on every start of the command (test/packaging/startup).
+  const { closeMatches } = await import('../../../apps/scope.js');
   const named = e.unknown.map((id) => `"${id}"`).join(', ');
   if (!e.known.length) return messages.createError('error.noActivity', [named]);
   const suggestions = closeMatches(
