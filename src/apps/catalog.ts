@@ -54,7 +54,7 @@ type FileProps = { fullName: string; type: string; namespacePrefix?: string; las
  * Keep one per run (a rollout's), in memory only.
  */
 export class RetrieveCache {
-  /** Members served from the cache and retrieved, for the benchmark and tests. */
+  /** Members served from the cache and retrieved (read by the tests that pin the cache). */
   public readonly counts = { hits: 0, misses: 0 };
   private readonly files = new Map<string, { key: string; file: RetrievedFile }>();
   private readonly watched = new Map<string, string>();
